@@ -1,0 +1,201 @@
+//! The command line: clap types only. Doc comments are the help text and the man pages.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Get, keep and use auth tokens for the REST API of a SAYMON monitoring server.
+///
+/// Results go to stdout; messages, prompts and warnings to stderr. A password or token is
+/// never taken as a command-line argument.
+#[derive(Debug, Parser)]
+#[command(
+    name = "saymon",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// SAYMON server: a URL, or a bare host that means https://HOST
+    #[arg(long, global = true, env = "SAYMON_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+
+    /// Profile to use [default: the config's default profile, else "default"]
+    #[arg(long, global = true, env = "SAYMON_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Also trust the CA certificates in this PEM file
+    #[arg(long, global = true, env = "SAYMON_CA_CERT", value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// Do not verify the server's TLS certificate (warns on every use)
+    #[arg(long, global = true)]
+    pub insecure: bool,
+
+    /// Seconds to wait for the server
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Result format on stdout
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+
+    /// Directory for config.toml and credentials.toml [default: ~/.config/saymon]
+    #[arg(long, global = true, env = "SAYMON_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Print only results and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Log each request on stderr (tokens shown as ***, no Authorization)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a token with your login and password, store it, and remember the profile
+    Login(LoginArgs),
+    /// Forget the profile's stored token
+    Logout(LogoutArgs),
+    /// Create or print tokens
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Show the user the stored token belongs to, as the server sees it
+    Whoami(WhoamiArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+/// Where the login and password come from. The password is never a command-line value.
+#[derive(Debug, Args)]
+pub struct CredentialArgs {
+    /// Login name or e-mail [default: the profile's; else asked at a terminal]
+    #[arg(long, env = "SAYMON_LOGIN", value_name = "NAME")]
+    pub login: Option<String>,
+
+    /// Read the password from the first line of stdin
+    #[arg(long, conflicts_with = "password_file")]
+    pub password_stdin: bool,
+
+    /// Read the password from this file (its first line)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// The user's id (24 hex digits) [default: the profile's; else asked from the server]
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The password comes from --password-stdin, --password-file, \
+SAYMON_PASSWORD, or a hidden prompt at a terminal, in that order."
+)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Where to keep the token: the OS keyring, the file credentials.toml (mode 0600), or
+    /// the keyring when it answers (asks before using the file)
+    #[arg(long, value_enum, value_name = "STORE")]
+    pub store: Option<StoreChoice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreChoice {
+    Auto,
+    Keyring,
+    File,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a new token and print it, bare, on stdout
+    ///
+    /// SAYMON keeps one token per user: the new token replaces the old one on the server,
+    /// and so also replaces the token stored for the profile when it is the same user.
+    Create(TokenCreateArgs),
+    /// Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout
+    Print(TokenPrintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Also store the token, creating the profile if there is none
+    #[arg(long)]
+    pub save: bool,
+
+    /// Where to store it with --save [default: the profile's, else auto]
+    #[arg(long, value_enum, value_name = "STORE", requires = "save")]
+    pub store: Option<StoreChoice>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenPrintArgs {}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the script for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn there_is_no_password_flag_that_takes_a_value() {
+        let err = Cli::try_parse_from(["saymon", "login", "--password", "x"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::UnknownArgument);
+    }
+
+    #[test]
+    fn global_flags_after_the_command() {
+        let cli =
+            Cli::try_parse_from(["saymon", "whoami", "--server", "h", "--output", "json"]).unwrap();
+        assert_eq!(cli.global.server.as_deref(), Some("h"));
+        assert_eq!(cli.global.output, OutputFormat::Json);
+    }
+
+    #[test]
+    fn store_requires_save_on_token_create() {
+        assert!(Cli::try_parse_from(["saymon", "token", "create", "--store", "file"]).is_err());
+        assert!(
+            Cli::try_parse_from(["saymon", "token", "create", "--save", "--store", "file"]).is_ok()
+        );
+    }
+}

@@ -1,0 +1,508 @@
+//! The one HTTP client: TLS options, timeouts, retries, auth, and the one place where a
+//! failed request or a non-2xx answer becomes a typed error that says what came back.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use reqwest::{Method, Response, StatusCode, Url, redirect};
+use serde_json::Value;
+
+use crate::error::{Error, Exit, ServerError};
+use crate::output::Output;
+use crate::redact;
+use crate::secret::Secret;
+use crate::server::ServerUrl;
+
+/// How a request authenticates.
+pub enum Auth<'a> {
+    /// HTTP Basic with a login (or e-mail) and password.
+    Basic {
+        login: &'a str,
+        password: &'a Secret,
+    },
+    /// The query parameter `api-token`.
+    Token(&'a Secret),
+}
+
+/// TLS and timeout settings, from the global options and the profile.
+pub struct ClientOptions<'a> {
+    pub ca_cert: Option<&'a Path>,
+    pub insecure: bool,
+    pub timeout: Duration,
+}
+
+pub struct Client<'o> {
+    http: reqwest::Client,
+    server: ServerUrl,
+    timeout: Duration,
+    out: &'o Output,
+    warned_plain_http: std::cell::Cell<bool>,
+}
+
+const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(1200)];
+
+impl<'o> Client<'o> {
+    pub fn new(server: ServerUrl, options: &ClientOptions, out: &'o Output) -> Result<Self> {
+        let origin = server.clone();
+        // Follow redirects only within the server: the token and the password go nowhere else.
+        let policy = redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 || !origin.same_origin(attempt.url()) {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("saymon/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            .read_timeout(options.timeout)
+            .redirect(policy);
+        if let Some(path) = options.ca_cert {
+            builder = builder.tls_certs_merge(read_ca_certs(path)?);
+        }
+        if options.insecure {
+            out.warn(&format!(
+                "--insecure: the TLS certificate of {} is not verified; anyone on the path can read the password and token",
+                server.host_port()
+            ));
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let http = builder.build().context("cannot set up the HTTP client")?;
+        Ok(Client {
+            http,
+            server,
+            timeout: options.timeout,
+            out,
+            warned_plain_http: std::cell::Cell::new(false),
+        })
+    }
+
+    pub fn server(&self) -> &ServerUrl {
+        &self.server
+    }
+
+    /// POST users/{id}/auth-token with Basic auth: a new token, which replaces the old one.
+    pub async fn create_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<Secret> {
+        let url = self.server.api_url(&["users", user_id, "auth-token"]);
+        let response = self.send(Method::POST, url, auth).await?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        parse_token(&body)
+    }
+
+    /// GET users/current: the user as a JSON object with at least `id` and `login`.
+    pub async fn current_user(&self, auth: &Auth<'_>) -> Result<Value> {
+        let url = self.server.api_url(&["users", "current"]);
+        let response = self.send(Method::GET, url, auth).await?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e))?;
+        parse_user(&body)
+    }
+
+    /// Send one request; GET is retried on connect errors and 502/503/504. A non-2xx
+    /// answer is returned as a typed error carrying SAYMON's `{code, message}`.
+    pub async fn send(&self, method: Method, url: Url, auth: &Auth<'_>) -> Result<Response> {
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            let result = self.send_once(method.clone(), url.clone(), auth).await;
+            let retry = method == Method::GET
+                && attempt < RETRY_DELAYS.len()
+                && started.elapsed() + RETRY_DELAYS[attempt] < self.timeout
+                && match &result {
+                    Ok(r) => matches!(r.status().as_u16(), 502..=504),
+                    Err(e) => e.is_connect(),
+                };
+            if !retry {
+                let response = result.map_err(|e| self.transport_error(e))?;
+                return self.check(response).await;
+            }
+            self.out.verbose(&format!(
+                "retrying in {} ms",
+                RETRY_DELAYS[attempt].as_millis()
+            ));
+            tokio::time::sleep(RETRY_DELAYS[attempt]).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        mut url: Url,
+        auth: &Auth<'_>,
+    ) -> reqwest::Result<Response> {
+        let how = match auth {
+            Auth::Basic { login, .. } => {
+                self.warn_plain_http();
+                format!(" (Basic auth as {login})")
+            }
+            Auth::Token(token) => {
+                url.query_pairs_mut()
+                    .append_pair("api-token", token.expose());
+                String::new()
+            }
+        };
+        self.out
+            .verbose(&format!("> {method} {}{how}", redact::url(&url)));
+        let mut request = self.http.request(method, url);
+        if let Auth::Basic { login, password } = auth {
+            request = request.basic_auth(login, Some(password.expose()));
+        }
+        let started = Instant::now();
+        let response = request.send().await;
+        if let Ok(r) = &response {
+            self.out.verbose(&format!(
+                "< {} ({} ms)",
+                r.status(),
+                started.elapsed().as_millis()
+            ));
+        }
+        response
+    }
+
+    fn warn_plain_http(&self) {
+        if !self.server.is_https() && !self.server.is_loopback() && !self.warned_plain_http.get() {
+            self.warned_plain_http.set(true);
+            self.out.warn(&format!(
+                "sending the password over plain http:// to {}; anyone on the path can read it",
+                self.server.host_port()
+            ));
+        }
+    }
+
+    async fn check(&self, response: Response) -> Result<Response> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| response.url().join(l).ok())
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|| "an unknown place".into());
+            return Err(Error::new(
+                Exit::Failure,
+                format!(
+                    "{} redirected to {to}; not followed, so that credentials stay with {}",
+                    status, self.server
+                ),
+            )
+            .hint("use the address the server redirects to as --server, if you trust it")
+            .into());
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let body = response.bytes().await.unwrap_or_default();
+        Err(parse_error_body(status, &content_type, &body).into())
+    }
+
+    /// A failed request as a typed error, without the URL (it may hold `api-token`).
+    pub fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
+        let host = self.server.host_port();
+        let (timeout, connect, body) = (
+            err.is_timeout(),
+            err.is_connect(),
+            err.is_decode() || err.is_body(),
+        );
+        let detail = error_chain(&err.without_url());
+        let seconds = self.timeout.as_secs();
+        if timeout {
+            return Error::new(
+                Exit::Unreachable,
+                format!("{host} did not answer within {seconds} s"),
+            )
+            .hint("check the server address and your network, or raise --timeout")
+            .into();
+        }
+        let lower = detail.to_ascii_lowercase();
+        if lower.contains("certificate") || lower.contains("unknownissuer") {
+            return Error::new(
+                Exit::Unreachable,
+                format!("the TLS certificate of {host} is not trusted: {detail}"),
+            )
+            .hint("for a company or self-signed CA pass --ca-cert FILE.pem; in a lab only, --insecure")
+            .into();
+        }
+        if connect || lower.contains("dns") || lower.contains("resolve") {
+            return Error::new(Exit::Unreachable, format!("cannot reach {host}: {detail}"))
+                .hint("check the server address (--server) and that the server is up")
+                .into();
+        }
+        if body {
+            return Error::new(
+                Exit::Failure,
+                format!("reading the answer of {host} failed: {detail}"),
+            )
+            .into();
+        }
+        Error::new(
+            Exit::Unreachable,
+            format!("the request to {host} failed: {detail}"),
+        )
+        .into()
+    }
+}
+
+/// The innermost cause of an error ("Connection refused (os error 111)", "invalid peer
+/// certificate: UnknownIssuer"): the outer layers only say that a request failed.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut last = err;
+    while let Some(source) = last.source() {
+        last = source;
+    }
+    last.to_string()
+}
+
+fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>> {
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::new(
+            Exit::Usage,
+            format!("cannot read the CA certificate {}: {e}", path.display()),
+        )
+    })?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+    if certs.is_empty() {
+        return Err(Error::new(
+            Exit::Usage,
+            format!("{} holds no PEM certificate", path.display()),
+        )
+        .hint("--ca-cert takes a file with -----BEGIN CERTIFICATE----- blocks")
+        .into());
+    }
+    Ok(certs)
+}
+
+/// The body of `POST auth-token`: a JSON string. An empty token, or one with white space or
+/// control characters, is malformed. The error never shows the body: it might be a token.
+pub fn parse_token(body: &[u8]) -> Result<Secret> {
+    let malformed = |what: String| -> anyhow::Error {
+        Error::new(
+            Exit::Failure,
+            format!("the server's answer is not a token: {what}"),
+        )
+        .hint("is --server the SAYMON server itself, not a proxy or web page in front of it?")
+        .into()
+    };
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::String(token)) => {
+            let token = Secret::new(token);
+            if token.is_empty() {
+                Err(malformed("an empty string".into()))
+            } else if token
+                .expose()
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+            {
+                Err(malformed(
+                    "a string with white space or control characters".into(),
+                ))
+            } else {
+                Ok(token)
+            }
+        }
+        Ok(other) => Err(malformed(format!("JSON {}", json_kind(&other)))),
+        Err(_) => Err(malformed(describe_body(body))),
+    }
+}
+
+/// The body of `GET users/current`: an object with string `id` and `login`.
+pub fn parse_user(body: &[u8]) -> Result<Value> {
+    let user: Value = serde_json::from_slice(body).map_err(|_| {
+        Error::new(
+            Exit::Failure,
+            format!("the server's answer is not a user: {}", describe_body(body)),
+        )
+    })?;
+    for field in ["id", "login"] {
+        if !user.get(field).is_some_and(Value::is_string) {
+            return Err(Error::new(
+                Exit::Failure,
+                format!("the server's answer is not a user: it has no string \"{field}\""),
+            )
+            .into());
+        }
+    }
+    Ok(user)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A body that is not the JSON we expected, described without quoting it whole: an HTML
+/// page by its title, anything else by its size.
+fn describe_body(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return "an empty body".into();
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<body")
+    {
+        return match html_title(&text) {
+            Some(title) => format!("an HTML page \"{}\"", redact::server_text(&title, 80)),
+            None => "an HTML page".into(),
+        };
+    }
+    format!("{} bytes of non-JSON text", body.len())
+}
+
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let end = open_end + lower[open_end..].find("</title")?;
+    Some(html[open_end..end].trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// SAYMON's `{code, message}` (with the inner message when `message` is itself JSON
+/// `{errorCode, message}`), or for any other body a short, sanitized excerpt.
+pub fn parse_error_body(status: StatusCode, content_type: &str, body: &[u8]) -> ServerError {
+    let mut err = ServerError {
+        status,
+        code: None,
+        message: None,
+        hint: None,
+    };
+    if let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) {
+        err.code = obj
+            .get("code")
+            .and_then(Value::as_str)
+            .map(|c| redact::server_text(c, 60));
+        err.message = obj.get("message").map(|m| {
+            let text = match m {
+                Value::String(s) => match serde_json::from_str::<Value>(s) {
+                    Ok(Value::Object(inner)) => inner
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or(s)
+                        .to_string(),
+                    _ => s.clone(),
+                },
+                Value::Object(inner) => inner
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| m.to_string()),
+                other => other.to_string(),
+            };
+            redact::server_text(&text, 200)
+        });
+        return err;
+    }
+    let is_html = content_type.contains("html") || describe_body(body).starts_with("an HTML");
+    let text = String::from_utf8_lossy(body);
+    err.message = if body.is_empty() {
+        None
+    } else if is_html {
+        Some(describe_body(body))
+    } else {
+        Some(redact::server_text(&text, 120))
+    };
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_a_json_string() {
+        let t = parse_token(br#""a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d""#).unwrap();
+        assert_eq!(t.expose(), "a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d");
+        let t = parse_token(b" \"abc\"\n").unwrap();
+        assert_eq!(t.expose(), "abc");
+        // JSON escapes are decoded, not kept.
+        assert_eq!(parse_token(br#""a\u0062c""#).unwrap().expose(), "abc");
+    }
+
+    #[test]
+    fn malformed_tokens_are_errors_that_do_not_quote_them() {
+        for body in [
+            &br#""""#[..],
+            br#""has space""#,
+            br#""tab\there""#,
+            br#"{"token":"sekrit"}"#,
+            b"sekrit",
+            b"<html><head><title>502 Bad Gateway</title></head><body>x</body></html>",
+            b"",
+        ] {
+            let err = parse_token(body).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(!text.contains("sekrit"), "{text}");
+            assert_eq!(crate::error::exit_code(&err), Exit::Failure);
+        }
+        let err = parse_token(b"<html><title>502 Bad Gateway</title></html>").unwrap_err();
+        assert!(
+            err.to_string().contains("HTML page \"502 Bad Gateway\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn user_needs_id_and_login() {
+        assert!(parse_user(br#"{"id":"1","login":"a","x":[1]}"#).is_ok());
+        assert!(parse_user(br#"{"id":"1"}"#).is_err());
+        assert!(parse_user(b"[]").is_err());
+    }
+
+    #[test]
+    fn saymon_error_bodies() {
+        let e = parse_error_body(
+            StatusCode::UNAUTHORIZED,
+            "application/json",
+            br#"{"code":"Unauthorized","message":"{\"errorCode\":3,\"message\":\"Invalid API token.\"}"}"#,
+        );
+        assert_eq!(e.code.as_deref(), Some("Unauthorized"));
+        assert_eq!(e.message.as_deref(), Some("Invalid API token."));
+        assert_eq!(
+            e.summary(),
+            "401 Unauthorized: Invalid API token. (Unauthorized)"
+        );
+
+        let e = parse_error_body(
+            StatusCode::UNAUTHORIZED,
+            "application/json",
+            br#"{"code":"InvalidCredentials","message":"Invalid login or password."}"#,
+        );
+        assert_eq!(e.message.as_deref(), Some("Invalid login or password."));
+
+        let e = parse_error_body(
+            StatusCode::BAD_GATEWAY,
+            "text/html",
+            b"<html><title>502 Bad Gateway</title><body>nginx</body></html>",
+        );
+        assert_eq!(
+            e.summary(),
+            "502 Bad Gateway: an HTML page \"502 Bad Gateway\""
+        );
+
+        let e = parse_error_body(StatusCode::FORBIDDEN, "text/plain", b"no\x1b[2J way\n");
+        assert_eq!(e.message.as_deref(), Some("no\\u{1b}[2J way"));
+        assert_eq!(
+            parse_error_body(StatusCode::NOT_FOUND, "", b"").summary(),
+            "404 Not Found"
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! One file per command; this one only dispatches.
+
+mod completions;
+mod login;
+mod logout;
+mod token;
+mod whoami;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, TokenCommand};
+use crate::credentials::Session;
+use crate::output::Output;
+
+pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        return completions::run(args);
+    }
+    let session = Session::load(&cli.global, out)?;
+    match &cli.command {
+        Command::Login(args) => login::run(args, &session).await,
+        Command::Logout(args) => logout::run(args, &session),
+        Command::Token(TokenCommand::Create(args)) => token::create(args, &session).await,
+        Command::Token(TokenCommand::Print(args)) => token::print(args, &session),
+        Command::Whoami(args) => whoami::run(args, &session).await,
+        Command::Completions(_) => unreachable!("handled above"),
+    }
+}

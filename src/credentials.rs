@@ -1,0 +1,425 @@
+//! The one place that knows precedence: where the profile, server, login, password, token
+//! and secret store come from, and which source won, so that messages and `-v` can say it.
+//!
+//! - profile:  --profile, SAYMON_PROFILE, the config's default profile, "default"
+//! - server:   --server, SAYMON_SERVER, the profile's
+//! - login:    --login, SAYMON_LOGIN, the profile's, a prompt at a terminal
+//! - password: --password-stdin, --password-file, SAYMON_PASSWORD, a hidden prompt
+//! - token:    SAYMON_TOKEN, the profile's stored token
+//! - store:    --store, the profile's, auto (the keyring, else ask, else fail)
+
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{CredentialArgs, GlobalArgs, StoreChoice};
+use crate::client::{Client, ClientOptions};
+use crate::config::{self, Config, Profile, StoreKind};
+use crate::error::{Error, Exit, fail};
+use crate::output::{self, Output};
+use crate::secret::Secret;
+use crate::server::ServerUrl;
+use crate::store::file::FileStore;
+use crate::store::keyring::KeyringStore;
+use crate::store::{self, SecretStore};
+
+/// How long a keyring call may take: short for scripts, longer at a terminal, where the
+/// keyring may show an unlock prompt.
+const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
+const KEYRING_TIMEOUT_INTERACTIVE: Duration = Duration::from_secs(60);
+
+/// Where the token in use came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    Environment,
+    Keyring,
+    File(PathBuf),
+}
+
+impl TokenSource {
+    pub fn of_store(kind: StoreKind, config_dir: &Path) -> TokenSource {
+        match kind {
+            StoreKind::Keyring => TokenSource::Keyring,
+            StoreKind::File => TokenSource::File(config_dir.join(store::file::CREDENTIALS_FILE)),
+        }
+    }
+
+    /// A short machine-readable name: environment, keyring, file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TokenSource::Environment => "environment",
+            TokenSource::Keyring => "keyring",
+            TokenSource::File(_) => "file",
+        }
+    }
+}
+
+impl fmt::Display for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenSource::Environment => f.write_str("SAYMON_TOKEN (environment)"),
+            TokenSource::Keyring => f.write_str("the keyring"),
+            TokenSource::File(path) => write!(f, "the file {}", path.display()),
+        }
+    }
+}
+
+/// The state every command starts from: options, config, the selected profile.
+pub struct Session<'a> {
+    pub global: &'a GlobalArgs,
+    pub out: &'a Output,
+    pub config_dir: PathBuf,
+    pub config: Config,
+    pub profile_name: String,
+    pub interactive: bool,
+}
+
+impl<'a> Session<'a> {
+    pub fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
+        let config_dir = config::config_dir(global.config_dir.as_deref())?;
+        let config = config::load(&config_dir)?;
+        let profile_name = config.profile_name(global.profile.as_deref());
+        Ok(Session {
+            global,
+            out,
+            config_dir,
+            config,
+            profile_name,
+            interactive: output::interactive(),
+        })
+    }
+
+    pub fn profile(&self) -> Option<&Profile> {
+        self.config.profile(&self.profile_name)
+    }
+
+    /// The server from --server / SAYMON_SERVER, else the profile's.
+    pub fn server(&self) -> Result<Option<ServerUrl>> {
+        let text = self
+            .global
+            .server
+            .as_deref()
+            .or_else(|| self.profile().and_then(|p| p.server.as_deref()));
+        Ok(text.map(ServerUrl::parse).transpose()?)
+    }
+
+    /// The server, or for a person at a terminal a prompt for it.
+    pub fn server_or_prompt(&self) -> Result<ServerUrl> {
+        if let Some(server) = self.server()? {
+            return Ok(server);
+        }
+        if self.interactive {
+            let answer = prompt_line("SAYMON server (host or URL): ")?;
+            return Ok(ServerUrl::parse(&answer)?);
+        }
+        Err(Error::new(
+            Exit::Usage,
+            format!("no server given for profile {}", self.profile_name),
+        )
+        .hint("pass --server URL or set SAYMON_SERVER")
+        .into())
+    }
+
+    /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's.
+    pub fn ca_cert(&self) -> Option<PathBuf> {
+        self.global
+            .ca_cert
+            .clone()
+            .or_else(|| self.profile().and_then(|p| p.ca_cert.clone()))
+    }
+
+    pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
+        let ca_cert = self.ca_cert();
+        Client::new(
+            server.clone(),
+            &ClientOptions {
+                ca_cert: ca_cert.as_deref(),
+                insecure: self.global.insecure,
+                timeout: Duration::from_secs(self.global.timeout),
+            },
+            self.out,
+        )
+    }
+
+    /// Whether the selected profile is this login on this server, so that what the
+    /// profile remembers (the user id, the stored token) belongs to it.
+    pub fn profile_is(&self, server: &ServerUrl, login: &str) -> bool {
+        self.profile().is_some_and(|p| {
+            p.login.as_deref() == Some(login)
+                && p.server
+                    .as_deref()
+                    .and_then(|s| ServerUrl::parse(s).ok())
+                    .as_ref()
+                    == Some(server)
+        })
+    }
+
+    /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
+    pub fn login_name(&self, args: &CredentialArgs, server: &ServerUrl) -> Result<String> {
+        if let Some(login) = args.login.as_deref().filter(|l| !l.trim().is_empty()) {
+            return Ok(login.trim().to_string());
+        }
+        if let Some(login) = self.profile().and_then(|p| p.login.clone()) {
+            return Ok(login);
+        }
+        if self.interactive && !args.password_stdin {
+            let answer = prompt_line(&format!("Login for {server}: "))?;
+            if !answer.is_empty() {
+                return Ok(answer);
+            }
+        }
+        Err(Error::new(
+            Exit::NoCredentials,
+            format!(
+                "no login given for profile {} ({server})",
+                self.profile_name
+            ),
+        )
+        .hint("pass --login NAME or set SAYMON_LOGIN")
+        .into())
+    }
+
+    /// The password: --password-stdin, --password-file, SAYMON_PASSWORD, else a hidden
+    /// prompt at a terminal. Without any of them: exit 3 at once, never a hang.
+    pub fn password(
+        &self,
+        args: &CredentialArgs,
+        login: &str,
+        server: &ServerUrl,
+    ) -> Result<Secret> {
+        let (password, source) = if args.password_stdin {
+            let mut line = String::new();
+            io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the password from stdin")?;
+            (Secret::new(strip_newline(line)), "stdin")
+        } else if let Some(path) = &args.password_file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::new(
+                    Exit::NoCredentials,
+                    format!("cannot read the password file {}: {e}", path.display()),
+                )
+            })?;
+            let first = text.split('\n').next().unwrap_or_default().to_string();
+            (Secret::new(strip_newline(first)), "the password file")
+        } else if let Some(value) = std::env::var_os("SAYMON_PASSWORD") {
+            let value = value.into_string().map_err(|_| {
+                Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8")
+            })?;
+            (Secret::new(value), "SAYMON_PASSWORD")
+        } else if self.interactive {
+            let prompt = format!("Password for {login} on {}: ", server.host_port());
+            let value = rpassword::prompt_password(prompt)
+                .context("cannot read the password from the terminal")?;
+            (Secret::new(value), "the prompt")
+        } else {
+            return Err(Error::new(
+                Exit::NoCredentials,
+                format!("no password for {login} on {server}, and no terminal to ask at"),
+            )
+            .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD")
+            .into());
+        };
+        self.out.verbose(&format!("password from {source}"));
+        if password.is_empty() {
+            return fail(
+                Exit::NoCredentials,
+                format!("the password from {source} is empty"),
+            );
+        }
+        Ok(password)
+    }
+
+    pub fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
+        match kind {
+            StoreKind::Keyring => Box::new(KeyringStore::new(if self.interactive {
+                KEYRING_TIMEOUT_INTERACTIVE
+            } else {
+                KEYRING_TIMEOUT
+            })),
+            StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
+        }
+    }
+
+    /// The store for a new token: --store, else the profile's, else auto. Checked for
+    /// writing before any token is created. Auto never falls back to the file silently.
+    pub fn choose_store(
+        &self,
+        choice: Option<StoreChoice>,
+    ) -> Result<(StoreKind, Box<dyn SecretStore>)> {
+        let choice = choice.unwrap_or(match self.profile().and_then(|p| p.store) {
+            Some(StoreKind::Keyring) => StoreChoice::Keyring,
+            Some(StoreKind::File) => StoreChoice::File,
+            None => StoreChoice::Auto,
+        });
+        let kind = match choice {
+            StoreChoice::Keyring => StoreKind::Keyring,
+            StoreChoice::File => StoreKind::File,
+            StoreChoice::Auto => {
+                let keyring = self.store_of(StoreKind::Keyring);
+                match keyring.check() {
+                    Ok(()) => return Ok((StoreKind::Keyring, keyring)),
+                    Err(e) if crate::error::exit_code(&e) == Exit::StoreUnusable => {
+                        self.ask_file_instead(&e)?;
+                        StoreKind::File
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let store = self.store_of(kind);
+        store.check()?;
+        Ok((kind, store))
+    }
+
+    fn ask_file_instead(&self, keyring_error: &anyhow::Error) -> Result<()> {
+        let path = self.config_dir.join(store::file::CREDENTIALS_FILE);
+        if self.interactive {
+            self.out.note(&format!("{keyring_error}."));
+            let answer = prompt_line(&format!(
+                "Keep the token in the file {} (readable only by you) instead? [y/N] ",
+                path.display()
+            ))?;
+            if matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes") {
+                return Ok(());
+            }
+            return Err(Error::new(
+                Exit::StoreUnusable,
+                "no place to keep the token: the keyring cannot be used and the file was declined",
+            )
+            .hint("start or unlock the keyring and try again, or pass --store file")
+            .into());
+        }
+        Err(Error::new(
+            Exit::StoreUnusable,
+            format!("{keyring_error}; not falling back to a file without asking"),
+        )
+        .hint(format!(
+            "pass --store file to keep the token in {} (mode 0600)",
+            path.display()
+        ))
+        .into())
+    }
+
+    /// The account of the selected profile on `server`, if the profile has a login.
+    pub fn account(&self, server: &ServerUrl) -> Option<String> {
+        let login = self.profile()?.login.as_deref()?;
+        Some(store::account(login, &server.host_port()))
+    }
+
+    /// The server a token is used with: --server / SAYMON_SERVER, else the profile's.
+    pub fn require_server(&self) -> Result<ServerUrl> {
+        self.server()?.ok_or_else(|| {
+            Error::new(
+                Exit::Usage,
+                format!(
+                    "no server given, and profile {} has none",
+                    self.profile_name
+                ),
+            )
+            .hint("pass --server URL or set SAYMON_SERVER")
+            .into()
+        })
+    }
+
+    /// The token in use: SAYMON_TOKEN, else the profile's stored one.
+    pub fn token(&self) -> Result<(Secret, TokenSource)> {
+        if let Some(token) = env_token() {
+            self.out.verbose("token from SAYMON_TOKEN (environment)");
+            return Ok((token, TokenSource::Environment));
+        }
+        let not_logged_in = |detail: String| -> anyhow::Error {
+            Error::new(Exit::NoCredentials, format!("not logged in: {detail}"))
+                .hint(format!(
+                    "run `saymon login{}` or set SAYMON_TOKEN",
+                    self.profile_flag()
+                ))
+                .into()
+        };
+        let profile = self
+            .profile()
+            .ok_or_else(|| not_logged_in(format!("there is no profile {}", self.profile_name)))?;
+        let server = self
+            .server()?
+            .ok_or_else(|| not_logged_in(format!("profile {} has no server", self.profile_name)))?;
+        let (Some(kind), Some(account)) = (profile.store, self.account(&server)) else {
+            return Err(not_logged_in(format!(
+                "profile {} ({server}) has no stored token",
+                self.profile_name
+            )));
+        };
+        let source = TokenSource::of_store(kind, &self.config_dir);
+        let token = self
+            .store_of(kind)
+            .get(&account)
+            .with_context(|| format!("profile {} ({server})", self.profile_name))?
+            .ok_or_else(|| {
+                not_logged_in(format!(
+                    "no token for {account} in {source} (profile {})",
+                    self.profile_name
+                ))
+            })?;
+        self.out
+            .verbose(&format!("token of {account} from {source}"));
+        Ok((token, source))
+    }
+
+    /// ` --profile NAME` when the profile is not the default one, for hints.
+    pub fn profile_flag(&self) -> String {
+        if self.profile_name == config::DEFAULT_PROFILE {
+            String::new()
+        } else {
+            format!(" --profile {}", self.profile_name)
+        }
+    }
+}
+
+fn env_token() -> Option<Secret> {
+    let value = std::env::var("SAYMON_TOKEN").ok()?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| Secret::new(value))
+}
+
+/// One line typed at the terminal, after a prompt on stderr.
+fn prompt_line(prompt: &str) -> Result<String> {
+    eprint!("{prompt}");
+    io::stderr().flush().ok();
+    let mut line = String::new();
+    let n = io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read from the terminal")?;
+    if n == 0 {
+        return fail(Exit::NoCredentials, "no answer (end of input)");
+    }
+    Ok(line.trim().to_string())
+}
+
+/// Strip one trailing newline (`\n` or `\r\n`) and nothing else: spaces are part of a
+/// password.
+fn strip_newline(mut line: String) -> String {
+    if line.ends_with('\n') {
+        line.pop();
+        if line.ends_with('\r') {
+            line.pop();
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_trailing_newline_is_stripped() {
+        assert_eq!(strip_newline("p:w ä \n".into()), "p:w ä ");
+        assert_eq!(strip_newline("pw\r\n".into()), "pw");
+        assert_eq!(strip_newline("pw\n\n".into()), "pw\n");
+        assert_eq!(strip_newline(" pw".into()), " pw");
+    }
+}

@@ -1,0 +1,175 @@
+//! The typed errors that decide an exit code, and `exit_code` that finds them.
+
+use std::fmt;
+
+/// The documented exit codes (README, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 1: unexpected failure: server error, malformed response, local I/O.
+    Failure = 1,
+    /// 2: usage error.
+    Usage = 2,
+    /// 3: no credentials: not logged in, no token, no password source.
+    NoCredentials = 3,
+    /// 4: the server rejected the credentials or the token.
+    Rejected = 4,
+    /// 5: the server could not be reached.
+    Unreachable = 5,
+    /// 6: `api`: the server answered another 4xx.
+    #[allow(dead_code)]
+    ClientError = 6,
+    /// 7: the secret store cannot be used.
+    StoreUnusable = 7,
+}
+
+/// An error that carries its exit code and, optionally, the next step for the user.
+/// Its message must never contain a secret.
+#[derive(Debug)]
+pub struct Error {
+    pub exit: Exit,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Error {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Error {
+            exit,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A non-2xx answer from the server: its status and what SAYMON said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    pub status: reqwest::StatusCode,
+    /// SAYMON's error name, e.g. `InvalidCredentials`.
+    pub code: Option<String>,
+    /// SAYMON's message (the inner one when `message` is itself JSON), or a short
+    /// sanitized excerpt of a body that is not SAYMON's JSON.
+    pub message: Option<String>,
+    /// What the user should do, set by the command that knows the situation.
+    pub hint: Option<String>,
+}
+
+impl ServerError {
+    /// One line: `401 Unauthorized: Invalid API token. (Unauthorized)`.
+    pub fn summary(&self) -> String {
+        let mut s = self.status.to_string();
+        if let Some(m) = &self.message {
+            s.push_str(": ");
+            s.push_str(m);
+        }
+        if let Some(c) = &self.code {
+            s.push_str(&format!(" ({c})"));
+        }
+        s
+    }
+
+    /// 401 or 403: the credentials or token were refused.
+    pub fn is_rejection(&self) -> bool {
+        matches!(self.status.as_u16(), 401 | 403)
+    }
+
+    pub fn exit(&self) -> Exit {
+        if self.is_rejection() {
+            Exit::Rejected
+        } else {
+            Exit::Failure
+        }
+    }
+}
+
+impl fmt::Display for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server answered {}", self.summary())
+    }
+}
+
+impl std::error::Error for ServerError {}
+
+/// Give a server's rejection (401, 403) in `err` the hint that fits the situation; any
+/// other error passes unchanged.
+pub fn on_rejection(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
+    match err.downcast::<ServerError>() {
+        Ok(mut se) => {
+            if se.is_rejection() {
+                se.hint = Some(hint.into());
+            }
+            se.into()
+        }
+        Err(err) => err,
+    }
+}
+
+/// Shorthand for `Err(Error::new(..).into())`.
+pub fn fail<T>(exit: Exit, message: impl Into<String>) -> anyhow::Result<T> {
+    Err(Error::new(exit, message).into())
+}
+
+/// The first typed error in the chain decides; anything else is an unexpected failure.
+pub fn exit_code(err: &anyhow::Error) -> Exit {
+    for e in err.chain() {
+        if let Some(e) = e.downcast_ref::<Error>() {
+            return e.exit;
+        }
+        if let Some(e) = e.downcast_ref::<ServerError>() {
+            return e.exit();
+        }
+    }
+    Exit::Failure
+}
+
+/// The hint of the first typed error in the chain that has one.
+pub fn hint(err: &anyhow::Error) -> Option<&str> {
+    err.chain().find_map(|e| {
+        if let Some(e) = e.downcast_ref::<Error>() {
+            e.hint.as_deref()
+        } else {
+            e.downcast_ref::<ServerError>()
+                .and_then(|e| e.hint.as_deref())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_code_found_under_context() {
+        let err = anyhow::Error::from(Error::new(Exit::Rejected, "no").hint("log in"))
+            .context("creating a token");
+        assert_eq!(exit_code(&err), Exit::Rejected);
+        assert_eq!(hint(&err), Some("log in"));
+        assert_eq!(exit_code(&anyhow::anyhow!("io")), Exit::Failure);
+
+        let server = |code: u16| ServerError {
+            status: reqwest::StatusCode::from_u16(code).unwrap(),
+            code: None,
+            message: None,
+            hint: None,
+        };
+        let err = on_rejection(server(401).into(), "check the password");
+        assert_eq!(exit_code(&err), Exit::Rejected);
+        assert_eq!(hint(&err), Some("check the password"));
+        let err = on_rejection(server(500).into(), "check the password");
+        assert_eq!(exit_code(&err), Exit::Failure);
+        assert_eq!(hint(&err), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! saymon: a command-line client for the REST API of SAYMON monitoring servers.
+//! The binary (`main.rs`) parses, runs `commands::run`, and maps errors to exit codes.
+
+pub mod cli;
+pub mod client;
+pub mod commands;
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod fsutil;
+pub mod output;
+pub mod redact;
+pub mod secret;
+pub mod server;
+pub mod store;

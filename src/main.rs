@@ -1,0 +1,68 @@
+//! `saymon`: parse the command line, run the command, print any error as one line with a
+//! hint, and exit with the documented code.
+
+use std::io::{self, IsTerminal};
+use std::process::ExitCode;
+
+use clap::Parser;
+use saymon::cli::Cli;
+use saymon::error::{self, Exit};
+use saymon::output::Output;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitCode::from(Exit::Usage as u8)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    // rustls with the ring provider: reqwest is built without a provider of its own.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let out = Output::new(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("saymon: error: cannot start: {err}");
+            return ExitCode::from(Exit::Failure as u8);
+        }
+    };
+    match runtime.block_on(saymon::commands::run(&cli, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            report(&err);
+            ExitCode::from(error::exit_code(&err) as u8)
+        }
+    }
+}
+
+/// `saymon: error: what happened: why` and, where there is one, `hint: what to do`.
+fn report(err: &anyhow::Error) {
+    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (red, yellow, reset) = if color {
+        ("\x1b[31m", "\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let message = format!("{err:#}").replace('\n', " ");
+    eprintln!("saymon: {red}error{reset}: {message}");
+    if let Some(hint) = error::hint(err) {
+        eprintln!("{yellow}hint{reset}: {hint}");
+    }
+}
+
+/// Output cut short by a closed pipe (`saymon ... | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,192 @@
+//! A SAYMON server's address: parsing what the user typed, and building API URLs.
+
+use std::fmt;
+
+use reqwest::Url;
+
+use crate::error::{Error, Exit};
+use crate::redact;
+
+/// The root of a SAYMON install, e.g. `https://saymon.example.com` or
+/// `http://10.0.0.5:8080/monitoring`; API paths go below `<root>/node/api/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerUrl {
+    root: Url,
+}
+
+impl ServerUrl {
+    /// A bare host (`saymon.example.com`, `host:8443`) means https. A trailing `/node/api`
+    /// and trailing slashes are dropped. User info, a query or a fragment is refused: a
+    /// password does not belong in a server address.
+    pub fn parse(input: &str) -> Result<ServerUrl, Error> {
+        let input = input.trim();
+        let bad = |why: &str| {
+            Error::new(Exit::Usage, format!("invalid server address: {why}"))
+                .hint("give a host (saymon.example.com) or a URL (https://saymon.example.com)")
+        };
+        if input.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        let with_scheme = if input.contains("://") {
+            input.to_string()
+        } else {
+            format!("https://{input}")
+        };
+        let url = Url::parse(&with_scheme).map_err(|e| bad(&e.to_string()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("only http:// and https:// are supported"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(bad("it has no host"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(bad(
+                "it contains a user name or password; use --login and a password source instead",
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it contains a query or fragment"));
+        }
+        let mut path = url.path().trim_end_matches('/').to_string();
+        for suffix in ["/node/api", "/node"] {
+            if let Some(stripped) = path.strip_suffix(suffix) {
+                path = stripped.to_string();
+                break;
+            }
+        }
+        let mut root = url;
+        root.set_path(&path);
+        Ok(ServerUrl { root })
+    }
+
+    /// `host[:port]`, the port only when it is not the scheme's default.
+    pub fn host_port(&self) -> String {
+        let host = self.root.host_str().unwrap_or_default();
+        match self.root.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.root.scheme() == "https"
+    }
+
+    /// Whether the host is this machine (127.0.0.0/8, ::1, localhost).
+    pub fn is_loopback(&self) -> bool {
+        match self.root.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        }
+    }
+
+    /// `<root>/node/api/<segments...>`, each segment percent-encoded as needed.
+    pub fn api_url(&self, segments: &[&str]) -> Url {
+        let mut url = self.root.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .expect("http(s) URLs always have a path");
+            path.pop_if_empty().extend(["node", "api"]).extend(segments);
+        }
+        url
+    }
+
+    /// Whether `url` is on this server (same scheme, host and port): the only place the
+    /// token and the password may go.
+    pub fn same_origin(&self, url: &Url) -> bool {
+        url.origin() == self.root.origin()
+    }
+}
+
+impl fmt::Display for ServerUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(redact::url(&self.root).trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(input: &str) -> String {
+        ServerUrl::parse(input).unwrap().to_string()
+    }
+
+    #[test]
+    fn bare_host_means_https() {
+        assert_eq!(shown("saymon.example.com"), "https://saymon.example.com");
+        assert_eq!(
+            shown("saymon.example.com:8443"),
+            "https://saymon.example.com:8443"
+        );
+        assert_eq!(shown(" https://S.example.com/ "), "https://s.example.com");
+    }
+
+    #[test]
+    fn paths_and_slashes() {
+        assert_eq!(shown("http://h:8080/node/api/"), "http://h:8080");
+        assert_eq!(shown("https://h/node/api"), "https://h");
+        assert_eq!(shown("https://h/mon//"), "https://h/mon");
+        let s = ServerUrl::parse("https://h/mon/").unwrap();
+        assert_eq!(
+            s.api_url(&["users", "5e21b752308c3c66d64e072c", "auth-token"])
+                .as_str(),
+            "https://h/mon/node/api/users/5e21b752308c3c66d64e072c/auth-token"
+        );
+        let s = ServerUrl::parse("h").unwrap();
+        assert_eq!(
+            s.api_url(&["users", "current"]).as_str(),
+            "https://h/node/api/users/current"
+        );
+        assert_eq!(
+            s.api_url(&["users", "a/b?c"]).path(),
+            "/node/api/users/a%2Fb%3Fc"
+        );
+    }
+
+    #[test]
+    fn host_port_for_the_keyring_account() {
+        assert_eq!(ServerUrl::parse("https://h:443").unwrap().host_port(), "h");
+        assert_eq!(
+            ServerUrl::parse("http://h:8080").unwrap().host_port(),
+            "h:8080"
+        );
+        assert_eq!(
+            ServerUrl::parse("https://127.0.0.1:9").unwrap().host_port(),
+            "127.0.0.1:9"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_server() {
+        for bad in [
+            "",
+            "ftp://h",
+            "https://u:pw@h",
+            "https://h/?api-token=x",
+            "https://",
+        ] {
+            let err = ServerUrl::parse(bad).unwrap_err();
+            assert_eq!(err.exit, Exit::Usage, "{bad}");
+            assert!(!err.message.contains("pw"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn loopback_and_origin() {
+        assert!(
+            ServerUrl::parse("http://127.0.0.1:1")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(ServerUrl::parse("http://localhost").unwrap().is_loopback());
+        assert!(!ServerUrl::parse("http://10.1.1.1").unwrap().is_loopback());
+        let s = ServerUrl::parse("https://h").unwrap();
+        assert!(s.same_origin(&Url::parse("https://h:443/x").unwrap()));
+        assert!(!s.same_origin(&Url::parse("http://h/x").unwrap()));
+        assert!(!s.same_origin(&Url::parse("https://evil/x").unwrap()));
+    }
+}
