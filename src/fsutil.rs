@@ -20,17 +20,25 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
         .with_context(|| format!("cannot create the directory {}", dir.display()))
 }
 
-/// An exclusive lock on `<dir>/.lock`, held until dropped. Every read-modify-write of a
-/// file in the config dir happens under it, so concurrent processes (two cron jobs)
-/// serialize instead of losing each other's writes.
+/// An exclusive lock on a file in the config dir, held until dropped. Every
+/// read-modify-write of a file there happens under `.lock`, so concurrent processes (two
+/// cron jobs) serialize instead of losing each other's writes.
 pub struct DirLock {
     _file: File,
 }
 
+/// Held from creating a token until it is stored (`DirLock::token`): a new token kills
+/// the previous one, so two processes must not create and store in crossed order.
+pub const TOKEN_LOCK: &str = ".token.lock";
+
 impl DirLock {
     pub fn acquire(dir: &Path) -> Result<DirLock> {
+        Self::acquire_named(dir, ".lock")
+    }
+
+    pub fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
         ensure_private_dir(dir)?;
-        let path = dir.join(".lock");
+        let path = dir.join(name);
         let file = open_private(
             &path,
             OpenOptions::new().create(true).truncate(false).write(true),

@@ -8,6 +8,7 @@ use crate::client::{Auth, Client};
 use crate::config::{self, StoreKind};
 use crate::credentials::{Session, TokenSource};
 use crate::error::{Error, Exit, on_rejection};
+use crate::fsutil;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretStore};
@@ -29,6 +30,8 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         login: &login,
         password: &password,
     };
+    // From here until the token is stored, no other saymon may create one.
+    let _token_lock = fsutil::DirLock::acquire_named(&session.config_dir, fsutil::TOKEN_LOCK)?;
     let user_id = user_id(session, &client, &args.credentials, &login, &auth).await?;
     let token = create_token(&client, &user_id, &login, &auth).await?;
     let saved = save(

@@ -7,6 +7,7 @@ use super::login;
 use crate::cli::{TokenCreateArgs, TokenPrintArgs};
 use crate::client::Auth;
 use crate::credentials::Session;
+use crate::fsutil;
 
 /// Create a token and print it bare. SAYMON keeps one token per user, so when the token
 /// is for the profile's own user the stored token is replaced too (it is dead anyway).
@@ -40,6 +41,14 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
     let auth = Auth::Basic {
         login: &login,
         password: &password,
+    };
+    // From here until the token is stored, no other saymon may create one.
+    let _token_lock = match target {
+        Some(_) => Some(fsutil::DirLock::acquire_named(
+            &session.config_dir,
+            fsutil::TOKEN_LOCK,
+        )?),
+        None => None,
     };
     let user_id = login::user_id(session, &client, &args.credentials, &login, &auth).await?;
     let token = login::create_token(&client, &user_id, &login, &auth).await?;

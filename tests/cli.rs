@@ -1,0 +1,733 @@
+//! End-to-end: the real binary against the fake SAYMON server over HTTPS, with the file
+//! store in a temp dir and no D-Bus, no terminal, a cleared environment.
+
+mod support;
+
+use predicates::prelude::*;
+use predicates::str::contains;
+use support::*;
+
+fn stored_tokens(env: &Env) -> toml::Table {
+    let text = std::fs::read_to_string(env.credentials_file()).unwrap();
+    text.parse::<toml::Table>().unwrap()
+}
+
+#[test]
+fn login_stores_the_token_privately_and_whoami_uses_it() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let out = env
+        .at(&server)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--password-stdin",
+            "--store",
+            "file",
+        ])
+        .write_stdin(format!("{PASSWORD}\n"))
+        .assert()
+        .success()
+        .stdout("")
+        .get_output()
+        .clone();
+    let (_, stderr) = outputs(&out);
+    assert_eq!(
+        stderr.trim(),
+        format!(
+            "Logged in to {} as admin (profile default); token stored in the file {}",
+            server.url,
+            env.credentials_file().display()
+        )
+    );
+    assert_eq!(server.token_creations(), 1);
+    let token = server.token_of(LOGIN).unwrap();
+
+    // The secret file is private, the config holds the profile and no secret.
+    assert_eq!(mode(&env.credentials_file()), 0o600);
+    assert_eq!(mode(&env.config_dir()), 0o700);
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    assert_eq!(
+        stored_tokens(&env)["accounts"][&account]["token"].as_str(),
+        Some(token.as_str())
+    );
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(!config.contains(&token));
+    let config: toml::Table = config.parse().unwrap();
+    let profile = &config["profiles"]["default"];
+    assert_eq!(profile["server"].as_str(), Some(server.url.as_str()));
+    assert_eq!(profile["login"].as_str(), Some(LOGIN));
+    assert_eq!(profile["user_id"].as_str(), Some(USER_ID));
+    assert_eq!(profile["store"].as_str(), Some("file"));
+    assert_eq!(config["default_profile"].as_str(), Some("default"));
+
+    // Later commands need no server flag: the profile remembers it (and the CA path).
+    let whoami = env
+        .cmd()
+        .arg("whoami")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let (stdout, _) = outputs(&whoami);
+    assert!(stdout.contains("login:        admin"), "{stdout}");
+    assert!(stdout.contains("display name: Ada Admin"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("id:           {USER_ID}")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("server:       {}", server.url)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "token from:   the file {} (profile default)",
+            env.credentials_file().display()
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&token));
+    env.cmd()
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+}
+
+#[test]
+fn login_by_email_with_password_file_and_env_login() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let file = env.dir.path().join("pw");
+    std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
+    env.at(&server)
+        .env("SAYMON_LOGIN", EMAIL)
+        .args(["login", "--store", "file", "--password-file"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(contains(format!("as {EMAIL} (profile default)")));
+    // The user id came from users/current with the same Basic credentials.
+    let seen = server.seen();
+    assert_eq!(seen[0].path, "/node/api/users/current");
+    assert_eq!(seen[0].basic_login.as_deref(), Some(EMAIL));
+    assert_eq!(
+        seen[1].path,
+        format!("/node/api/users/{USER_ID}/auth-token")
+    );
+    env.cmd().arg("whoami").assert().success();
+}
+
+#[test]
+fn password_from_the_environment_and_a_known_user_id_skip_the_lookup() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--user-id",
+            USER_ID,
+            "--store",
+            "file",
+        ])
+        .assert()
+        .success();
+    let paths: Vec<_> = server.seen().into_iter().map(|s| s.path).collect();
+    assert_eq!(paths, [format!("/node/api/users/{USER_ID}/auth-token")]);
+    // A second login reuses the remembered user id.
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .arg("login")
+        .assert()
+        .success();
+    assert_eq!(server.seen().len(), 2);
+}
+
+#[test]
+fn wrong_password_is_exit_4_and_stores_nothing() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--password-stdin",
+            "--store",
+            "file",
+        ])
+        .write_stdin("wrong-canary\n")
+        .assert()
+        .code(4)
+        .stderr(contains("Invalid login or password. (InvalidCredentials)"))
+        .stderr(contains("hint: check the login"))
+        .stderr(contains("wrong-canary").not());
+    assert_eq!(server.token_creations(), 0);
+    assert!(!env.config_file().exists());
+    assert!(stored_tokens_or_empty(&env).is_empty());
+}
+
+fn stored_tokens_or_empty(env: &Env) -> String {
+    std::fs::read_to_string(env.credentials_file())
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("token"))
+        .collect()
+}
+
+#[test]
+fn no_password_source_and_no_terminal_fails_at_once() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(3)
+        .stderr(contains("no terminal to ask at"))
+        .stderr(contains("--password-stdin"))
+        .stderr(contains("--password-file"))
+        .stderr(contains("SAYMON_PASSWORD"));
+    // No login and no terminal: exit 3 too.
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--store", "file"])
+        .assert()
+        .code(3)
+        .stderr(contains("--login NAME"));
+    assert!(server.seen().is_empty());
+}
+
+#[test]
+fn auto_store_without_a_keyring_fails_before_any_token_is_made() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN])
+        .assert()
+        .code(7)
+        .stderr(contains("the keyring cannot be reached"))
+        .stderr(contains("--store file"));
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .assert()
+        .code(7)
+        .stderr(contains("saymon login --store file"));
+    assert!(
+        server.seen().is_empty(),
+        "nothing sent: the old token still works"
+    );
+    assert!(!env.credentials_file().exists());
+}
+
+#[test]
+fn token_create_prints_the_token_and_replaces_the_stored_one() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let old = server.token_of(LOGIN).unwrap();
+    let out = env
+        .at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "create"])
+        .assert()
+        .success()
+        .stderr(contains("previous token no longer works"))
+        .stderr(contains("The stored token was replaced too"))
+        .get_output()
+        .clone();
+    let new = server.token_of(LOGIN).unwrap();
+    assert_ne!(old, new);
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), format!("{new}\n"));
+    env.cmd()
+        .args(["token", "print"])
+        .assert()
+        .stdout(format!("{new}\n"));
+    env.cmd().arg("whoami").assert().success();
+    // The old token is dead on the server.
+    env.at(&server)
+        .env("SAYMON_TOKEN", &old)
+        .arg("whoami")
+        .assert()
+        .code(4)
+        .stderr(contains("Invalid API token. (Unauthorized)"))
+        .stderr(contains("SAYMON_TOKEN was refused"));
+}
+
+#[test]
+fn token_create_save_makes_a_profile() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "--profile",
+            "ci",
+            "token",
+            "create",
+            "--login",
+            LOGIN,
+            "--save",
+            "--store",
+            "file",
+        ])
+        .assert()
+        .success()
+        .stderr(contains("Stored it: profile ci now uses the new token"));
+    let token = server.token_of(LOGIN).unwrap();
+    env.cmd()
+        .args(["--profile", "ci", "token", "print"])
+        .assert()
+        .stdout(format!("{token}\n"));
+    // Without --save and without a profile for this user, nothing is stored.
+    let env2 = Env::new();
+    env2.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "create", "--login", LOGIN, "--output", "json"])
+        .assert()
+        .success()
+        .stdout(contains("\"token\":"));
+    assert!(!env2.config_file().exists());
+    assert!(!env2.credentials_file().exists());
+}
+
+#[test]
+fn token_for_another_user_is_refused_with_the_reason() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "token",
+            "create",
+            "--login",
+            LOGIN,
+            "--user-id",
+            "5e21b752308c3c66d64e0999",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains("404 Not Found: User not found. (NotFound)"));
+    server.add_user(support::server::User {
+        id: "5e21b752308c3c66d64e0777".into(),
+        login: "bob".into(),
+        email: "bob@example.com".into(),
+        password: "x".into(),
+        display_name: "Bob".into(),
+        token: None,
+    });
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "token",
+            "create",
+            "--login",
+            LOGIN,
+            "--user-id",
+            "5e21b752308c3c66d64e0777",
+        ])
+        .assert()
+        .code(4)
+        .stderr(contains("Permission 'manage-users' required."))
+        .stderr(contains("hint: user admin may not create this token"));
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "create", "--login", LOGIN, "--user-id", "../x"])
+        .assert()
+        .code(2)
+        .stderr(contains("invalid user id"));
+}
+
+#[test]
+fn token_print_sources_and_not_logged_in() {
+    let env = Env::new();
+    env.cmd()
+        .args(["token", "print"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(contains("not logged in"))
+        .stderr(contains("saymon login"));
+    env.cmd()
+        .env("SAYMON_TOKEN", "env-token-canary\n")
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout("env-token-canary\n");
+    env.cmd()
+        .args(["--profile", "prod", "whoami"])
+        .assert()
+        .code(3)
+        .stderr(contains("run `saymon login --profile prod`"));
+
+    let server = FakeSaymon::start();
+    env.login_file(&server);
+    env.cmd()
+        .env("SAYMON_TOKEN", "env-token-canary")
+        .args(["token", "print", "--output", "json"])
+        .assert()
+        .success()
+        .stdout(
+            "{\"profile\":\"default\",\"source\":\"environment\",\"token\":\"env-token-canary\"}\n",
+        );
+}
+
+#[test]
+fn whoami_json_is_the_server_user_with_the_token_masked() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    let out = env
+        .cmd()
+        .args(["whoami", "--output", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let user: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(user["id"], USER_ID);
+    assert_eq!(user["login"], LOGIN);
+    assert_eq!(user["permissions"], serde_json::json!(["manage-objects"]));
+    assert_eq!(user["authenticationToken"], "***");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&token));
+    // The request carried the token as api-token and no Basic credentials.
+    let last = server.seen().pop().unwrap();
+    assert_eq!(last.path, "/node/api/users/current");
+    assert_eq!(last.query, Some(format!("api-token={token}")));
+    assert_eq!(last.basic_login, None);
+}
+
+#[test]
+fn ci_uses_saymon_token_and_server_from_the_environment() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    Env::new().login_file(&server); // another machine made the token
+    let token = server.token_of(LOGIN).unwrap();
+    env.at(&server)
+        .env("SAYMON_TOKEN", &token)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("token from:   SAYMON_TOKEN (environment)"));
+    env.cmd()
+        .env("SAYMON_TOKEN", &token)
+        .arg("whoami")
+        .assert()
+        .code(2)
+        .stderr(contains("no server given"));
+}
+
+#[test]
+fn logout_removes_the_token_and_says_so() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    env.cmd().arg("logout").assert().success().stderr(format!(
+        "Removed the token of {account} from the file {} (profile default).\n",
+        env.credentials_file().display()
+    ));
+    assert!(stored_tokens_or_empty(&env).is_empty());
+    env.cmd()
+        .arg("logout")
+        .assert()
+        .success()
+        .stderr(contains("Nothing to remove"));
+    env.cmd().args(["token", "print"]).assert().code(3);
+    env.cmd()
+        .args(["--profile", "never", "logout"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "Nothing to remove: profile never has no stored token.",
+        ));
+}
+
+#[test]
+fn unreachable_server_is_exit_5() {
+    let env = Env::new();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    env.cmd()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "--server",
+            &format!("https://127.0.0.1:{port}"),
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+        ])
+        .assert()
+        .code(5)
+        .stderr(contains("cannot reach 127.0.0.1"))
+        .stderr(contains("hint: check the server address"));
+}
+
+#[test]
+fn a_proxy_html_page_is_summarized_not_dumped() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    server.set_mode(Mode::Html502);
+    let out = env
+        .at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--user-id",
+            USER_ID,
+            "--store",
+            "file",
+        ])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "502 Bad Gateway: an HTML page \"502 Bad Gateway\"",
+        ))
+        .get_output()
+        .clone();
+    let (_, stderr) = outputs(&out);
+    assert!(!stderr.contains("<center>"), "{stderr}");
+    assert!(stderr.lines().count() <= 2, "{stderr}");
+}
+
+#[test]
+fn malformed_token_answers_are_exit_1() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    server.set_mode(Mode::EmptyToken);
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(1)
+        .stderr(contains("is not a token: an empty string"));
+    server.set_mode(Mode::HtmlToken);
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "create", "--login", LOGIN])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("an HTML page \"Sign in to the network\""));
+    assert!(!env.config_file().exists());
+}
+
+#[test]
+fn untrusted_certificate_is_exit_5_with_the_fix_and_insecure_warns() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(5)
+        .stderr(contains("TLS certificate of 127.0.0.1"))
+        .stderr(contains("--ca-cert"));
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["--insecure", "login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains("warning: --insecure"));
+    // --ca-cert with a file that is not PEM is a usage error.
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .args(["--ca-cert", "/dev/null", "whoami"])
+        .assert()
+        .code(2)
+        .stderr(contains("holds no PEM certificate"));
+}
+
+#[test]
+fn a_stalled_server_times_out_with_exit_5() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    server.set_mode(Mode::Stall);
+    env.at(&server)
+        .env("SAYMON_TOKEN", "t-canary")
+        .args(["--timeout", "1", "whoami"])
+        .assert()
+        .code(5)
+        .stderr(contains("did not answer within 1 s"));
+}
+
+#[test]
+fn token_authentication_off_is_explained() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    server.set_mode(Mode::TokenAuthOff);
+    env.cmd()
+        .arg("whoami")
+        .assert()
+        .code(4)
+        .stderr(contains("Invalid API token."))
+        .stderr(contains("hint: the stored token was refused"));
+}
+
+#[test]
+fn garbage_config_is_named_and_left_alone() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    let garbage = "default_profile = \"x\"\n[profiles.x\nserver = 1\n";
+    std::fs::write(env.config_file(), garbage).unwrap();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(1)
+        .stderr(contains(format!("{} line 2:", env.config_file().display())));
+    assert_eq!(std::fs::read_to_string(env.config_file()).unwrap(), garbage);
+    assert_eq!(server.token_creations(), 0);
+}
+
+#[test]
+fn credentials_readable_by_others_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    std::fs::set_permissions(
+        env.credentials_file(),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    env.cmd()
+        .args(["token", "print"])
+        .assert()
+        .code(7)
+        .stdout("")
+        .stderr(contains("others can read it (mode 640)"))
+        .stderr(contains(format!(
+            "hint: chmod 600 {}",
+            env.credentials_file().display()
+        )));
+}
+
+#[test]
+fn plain_http_on_loopback_works() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    env.cmd()
+        .env("SAYMON_SERVER", format!("{}/node/api/", server.url))
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains(format!("Logged in to {} as admin", server.url)))
+        .stderr(contains("warning").not());
+    env.cmd().arg("whoami").assert().success();
+}
+
+#[test]
+fn verbose_logs_requests_without_secrets() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    env.cmd()
+        .args(["-v", "whoami"])
+        .assert()
+        .success()
+        .stderr(contains(format!(
+            "> GET {}/node/api/users/current?api-token=***",
+            server.url
+        )))
+        .stderr(contains("< 200 OK"))
+        .stderr(contains(token.as_str()).not());
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["-v", "token", "create"])
+        .assert()
+        .success()
+        .stderr(contains("(Basic auth as admin)"))
+        .stderr(contains(PASSWORD).not())
+        .stderr(contains("Authorization").not());
+}
+
+#[test]
+fn parallel_logins_to_different_profiles_lose_nothing() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+                .env_clear()
+                .env("HOME", env.home())
+                .env("SAYMON_CONFIG_DIR", env.config_dir())
+                .env("SAYMON_SERVER", &server.url)
+                .env("SAYMON_CA_CERT", &server.ca_file)
+                .env("SAYMON_PASSWORD", PASSWORD)
+                .args([
+                    "--profile",
+                    &format!("p{i}"),
+                    "login",
+                    "--login",
+                    LOGIN,
+                    "--user-id",
+                    USER_ID,
+                    "--store",
+                    "file",
+                ])
+                .stdin(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let config: toml::Table = std::fs::read_to_string(env.config_file())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(config["profiles"].as_table().unwrap().len(), 8);
+    // One account, one token: the last one created, which the server accepts.
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    assert_eq!(
+        stored_tokens(&env)["accounts"][&account]["token"].as_str(),
+        server.token_of(LOGIN).as_deref()
+    );
+    env.cmd()
+        .args(["--profile", "p3", "whoami"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let env = Env::new();
+    env.cmd()
+        .args(["login", "--password", "x"])
+        .assert()
+        .code(2);
+    env.cmd().args(["frobnicate"]).assert().code(2);
+    env.cmd()
+        .args(["--server", "ftp://h", "whoami"])
+        .env("SAYMON_TOKEN", "t")
+        .assert()
+        .code(2)
+        .stderr(contains("only http:// and https://"));
+    env.cmd()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(contains("saymon "));
+}

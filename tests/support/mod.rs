@@ -1,0 +1,103 @@
+//! Test support: a hermetic command environment and an in-process fake SAYMON server.
+#![allow(dead_code)]
+
+pub mod pty;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub use server::{FakeSaymon, Mode};
+
+/// A canary password: `:` and non-ASCII, as real passwords may have.
+pub const PASSWORD: &str = "s3cr:et-Päss-canary";
+pub const LOGIN: &str = "admin";
+pub const EMAIL: &str = "admin@example.com";
+pub const USER_ID: &str = "5e21b752308c3c66d64e072c";
+
+/// A private home and config dir for one test, and commands that see nothing else:
+/// no D-Bus (so no real keyring), no terminal, no colour, no backtraces.
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        Env { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    pub fn credentials_file(&self) -> PathBuf {
+        self.config_dir().join("credentials.toml")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir().join("config.toml")
+    }
+
+    /// `saymon` with a cleared environment: PATH, HOME, SAYMON_CONFIG_DIR, NO_COLOR and
+    /// RUST_BACKTRACE=0 only. stdin is empty (not a terminal), and it may run 60 s at most.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("SAYMON_CONFIG_DIR", self.config_dir())
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "0")
+            .write_stdin("")
+            .timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// `saymon` against `server`, trusting its test CA.
+    pub fn at(&self, server: &FakeSaymon) -> Command {
+        let mut cmd = self.cmd();
+        cmd.env("SAYMON_SERVER", &server.url)
+            .env("SAYMON_CA_CERT", &server.ca_file);
+        cmd
+    }
+
+    /// `saymon login --store file` with the password on stdin; asserts success.
+    pub fn login_file(&self, server: &FakeSaymon) {
+        self.at(server)
+            .args([
+                "login",
+                "--login",
+                LOGIN,
+                "--password-stdin",
+                "--store",
+                "file",
+            ])
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+            .success();
+    }
+}
+
+/// The mode bits of a file.
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// stdout and stderr of a finished command as text.
+pub fn outputs(output: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}

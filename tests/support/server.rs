@@ -1,0 +1,408 @@
+//! A fake SAYMON server on 127.0.0.1:0, HTTPS with a CA and certificate made in the test
+//! (or plain HTTP), behaving as shared/saymon-api.md says: one token per user (a new one
+//! kills the old), `{code, message}` errors with nested messages, login by e-mail, Basic
+//! passwords with `:` and non-ASCII. It records what it received, and can be told to fail.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+/// How the server misbehaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Every request gets a 502 HTML page, as from a reverse proxy.
+    Html502,
+    /// Token creation answers `""`.
+    EmptyToken,
+    /// Token creation answers an HTML 200 page (a captive portal, a misrouted proxy).
+    HtmlToken,
+    /// Token authentication is switched off: `api-token` always gets 401.
+    TokenAuthOff,
+    /// Every request waits 30 s before answering.
+    Stall,
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub login: String,
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub token: Option<String>,
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    /// The login of a Basic Authorization header, if any.
+    pub basic_login: Option<String>,
+}
+
+pub struct Shared {
+    pub users: Vec<User>,
+    pub mode: Mode,
+    pub token_creations: usize,
+    pub seen: Vec<Seen>,
+}
+
+pub struct FakeSaymon {
+    /// `https://127.0.0.1:PORT` (or `http://` for a plain server).
+    pub url: String,
+    pub addr: SocketAddr,
+    /// The test CA's certificate, PEM, for --ca-cert.
+    pub ca_file: PathBuf,
+    pub state: Arc<Mutex<Shared>>,
+    _dir: TempDir,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(1);
+
+impl FakeSaymon {
+    /// An HTTPS server with one user: admin / admin@example.com / the canary password.
+    pub fn start() -> FakeSaymon {
+        Self::start_with(true)
+    }
+
+    pub fn start_plain() -> FakeSaymon {
+        Self::start_with(false)
+    }
+
+    fn start_with(tls: bool) -> FakeSaymon {
+        let dir = tempfile::tempdir().unwrap();
+        let state = Arc::new(Mutex::new(Shared {
+            users: vec![User {
+                id: super::USER_ID.into(),
+                login: super::LOGIN.into(),
+                email: super::EMAIL.into(),
+                password: super::PASSWORD.into(),
+                display_name: "Ada Admin".into(),
+                token: None,
+            }],
+            mode: Mode::Normal,
+            token_creations: 0,
+            seen: Vec::new(),
+        }));
+        let (ca_pem, acceptor) = tls_setup();
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, ca_pem).unwrap();
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(state.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(serve(listener, app, tls.then_some(acceptor)));
+        });
+        let scheme = if tls { "https" } else { "http" };
+        FakeSaymon {
+            url: format!("{scheme}://127.0.0.1:{}", addr.port()),
+            addr,
+            ca_file,
+            state,
+            _dir: dir,
+        }
+    }
+
+    pub fn set_mode(&self, mode: Mode) {
+        self.state.lock().unwrap().mode = mode;
+    }
+
+    pub fn token_creations(&self) -> usize {
+        self.state.lock().unwrap().token_creations
+    }
+
+    /// The token the server accepts now for `login`.
+    pub fn token_of(&self, login: &str) -> Option<String> {
+        let state = self.state.lock().unwrap();
+        state.users.iter().find(|u| u.login == login)?.token.clone()
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.lock().unwrap().seen.clone()
+    }
+
+    pub fn add_user(&self, user: User) {
+        self.state.lock().unwrap().users.push(user);
+    }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    app: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let app = app.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let http = hyper::server::conn::http1::Builder::new();
+            match tls {
+                Some(acceptor) => {
+                    // A client that refuses our certificate ends the handshake: fine.
+                    if let Ok(stream) = acceptor.accept(stream).await {
+                        let _ = http
+                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                            .await;
+                    }
+                }
+                None => {
+                    let _ = http
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                }
+            }
+        });
+    }
+}
+
+/// A test CA and a certificate for 127.0.0.1 and localhost signed by it.
+fn tls_setup() -> (String, tokio_rustls::TlsAcceptor) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "saymon test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf_params =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    let leaf_cert = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf_cert.der().clone(), ca_cert.der().clone()], key)
+        .unwrap();
+    (
+        ca_cert.pem(),
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+    )
+}
+
+type AppState = Arc<Mutex<Shared>>;
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/node/api/users/{id}/auth-token",
+            post(create_token).delete(delete_token),
+        )
+        .route("/node/api/users/current", get(current_user))
+        .route(
+            "/node/api/version/hash",
+            get(|| async { axum::Json("3f2a9c1") }),
+        )
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "NotFound", "Not found.") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), record))
+        .with_state(state)
+}
+
+/// Record every request, and apply the modes that affect every request.
+async fn record(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mode = {
+        let mut shared = state.lock().unwrap();
+        shared.seen.push(Seen {
+            method: request.method().to_string(),
+            path: request.uri().path().to_string(),
+            query: request.uri().query().map(str::to_string),
+            basic_login: basic(request.headers()).map(|(login, _)| login),
+        });
+        shared.mode
+    };
+    match mode {
+        Mode::Html502 => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+        )
+            .into_response(),
+        Mode::Stall => {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            next.run(request).await
+        }
+        _ => next.run(request).await,
+    }
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"code": code, "message": message})),
+    )
+        .into_response()
+}
+
+/// SAYMON's 401 for a bad token: the message is itself JSON.
+fn token_error(message: &str) -> Response {
+    let inner = json!({"errorCode": 3, "message": message}).to_string();
+    error(StatusCode::UNAUTHORIZED, "Unauthorized", &inner)
+}
+
+/// The login and password of a Basic Authorization header. The password may contain `:`.
+fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (login, password) = text.split_once(':')?;
+    Some((login.to_string(), password.to_string()))
+}
+
+fn api_token(uri: &Uri) -> Option<String> {
+    let query = uri.query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "api-token")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The index of the user the request authenticates as, or the error to answer.
+fn authenticate(shared: &Shared, headers: &HeaderMap, uri: &Uri) -> Result<usize, Response> {
+    if let Some(token) = api_token(uri) {
+        if shared.mode == Mode::TokenAuthOff {
+            return Err(token_error("Invalid API token."));
+        }
+        return shared
+            .users
+            .iter()
+            .position(|u| u.token.as_deref() == Some(token.as_str()))
+            .ok_or_else(|| token_error("Invalid API token."));
+    }
+    if let Some((login, password)) = basic(headers) {
+        return shared
+            .users
+            .iter()
+            .position(|u| (u.login == login || u.email == login) && u.password == password)
+            .ok_or_else(|| {
+                error(
+                    StatusCode::UNAUTHORIZED,
+                    "InvalidCredentials",
+                    "Invalid login or password.",
+                )
+            });
+    }
+    Err(token_error("Not logged in."))
+}
+
+fn user_json(user: &User) -> Value {
+    json!({
+        "id": user.id,
+        "login": user.login,
+        "displayName": user.display_name,
+        "email": user.email,
+        "permissions": ["manage-objects"],
+        "authenticationToken": user.token,
+        "status": 1,
+        "group": "5e21b752308c3c66d64e0000",
+        "language": "en",
+    })
+}
+
+async fn current_user(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let shared = state.lock().unwrap();
+    match authenticate(&shared, &headers, &uri) {
+        Ok(i) => axum::Json(user_json(&shared.users[i])).into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    method: Method,
+    _body: Bytes,
+) -> Response {
+    let mut shared = state.lock().unwrap();
+    let me = match authenticate(&shared, &headers, &uri) {
+        Ok(i) => i,
+        Err(response) => return response,
+    };
+    let Some(target) = shared.users.iter().position(|u| u.id == id) else {
+        return error(StatusCode::NOT_FOUND, "NotFound", "User not found.");
+    };
+    if target != me {
+        return error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Permission 'manage-users' required.",
+        );
+    }
+    assert_eq!(method, Method::POST);
+    match shared.mode {
+        Mode::EmptyToken => return axum::Json("").into_response(),
+        Mode::HtmlToken => {
+            return (
+                [(header::CONTENT_TYPE, "text/html")],
+                "<!DOCTYPE html><html><head><title>Sign in to the network</title></head></html>",
+            )
+                .into_response();
+        }
+        _ => {}
+    }
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let token = format!("tok{n:05}-{:x}-canary", std::process::id());
+    shared.users[target].token = Some(token.clone());
+    shared.token_creations += 1;
+    axum::Json(token).into_response()
+}
+
+async fn delete_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let mut shared = state.lock().unwrap();
+    let me = match authenticate(&shared, &headers, &uri) {
+        Ok(i) => i,
+        Err(response) => return response,
+    };
+    if shared.users[me].id != id {
+        return error(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Permission 'manage-users' required.",
+        );
+    }
+    shared.users[me].token = None;
+    StatusCode::NO_CONTENT.into_response()
+}
