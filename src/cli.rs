@@ -24,6 +24,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// SAYMON server: a URL, or a bare host that means https://HOST
     #[arg(long, global = true, env = "SAYMON_SERVER", value_name = "URL")]
@@ -113,16 +114,18 @@ pub struct LoginArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,
 
-    /// Where to keep the token: the OS keyring, the file credentials.toml (mode 0600), or
-    /// the keyring when it answers (asks before using the file)
+    /// Where to keep the token [default: the profile's, else auto]
     #[arg(long, value_enum, value_name = "STORE")]
     pub store: Option<StoreChoice>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StoreChoice {
+    /// The keyring when it answers; else, at a terminal, ask before using the file
     Auto,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager)
     Keyring,
+    /// credentials.toml in the config dir, readable only by you (mode 0600)
     File,
 }
 

@@ -279,7 +279,13 @@ impl<'a> Session<'a> {
     fn ask_file_instead(&self, keyring_error: &anyhow::Error) -> Result<()> {
         let path = self.config_dir.join(store::file::CREDENTIALS_FILE);
         if self.interactive {
-            self.out.note(&format!("{keyring_error}."));
+            let reason = keyring_error.to_string();
+            let mut chars = reason.chars();
+            let first = chars
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default();
+            self.out.note(&format!("{first}{}.", chars.as_str()));
             let answer = prompt_line(&format!(
                 "Keep the token in the file {} (readable only by you) instead? [y/N] ",
                 path.display()

@@ -731,3 +731,30 @@ fn usage_errors_are_exit_2() {
         .success()
         .stdout(contains("saymon "));
 }
+
+#[test]
+fn a_keyring_that_never_answers_fails_within_its_timeout() {
+    // A D-Bus address whose socket accepts connections and then says nothing.
+    let env = Env::new();
+    let socket = env.dir.path().join("stuck-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let server = FakeSaymon::start();
+    env.at(&server)
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", socket.display()),
+        )
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .assert()
+        .code(7)
+        .stderr(contains("the keyring did not answer within 5 s"))
+        .stderr(contains("--store file"));
+    assert!(server.seen().is_empty());
+}

@@ -10,6 +10,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+#[allow(unused_imports)]
 pub use server::{FakeSaymon, Mode};
 
 /// A canary password: `:` and non-ASCII, as real passwords may have.

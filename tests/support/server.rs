@@ -60,6 +60,8 @@ pub struct Shared {
     pub mode: Mode,
     pub token_creations: usize,
     pub seen: Vec<Seen>,
+    /// Every token ever created, for leak checks.
+    pub issued: Vec<String>,
 }
 
 pub struct FakeSaymon {
@@ -98,6 +100,7 @@ impl FakeSaymon {
             mode: Mode::Normal,
             token_creations: 0,
             seen: Vec::new(),
+            issued: Vec::new(),
         }));
         let (ca_pem, acceptor) = tls_setup();
         let ca_file = dir.path().join("ca.pem");
@@ -137,6 +140,10 @@ impl FakeSaymon {
     pub fn token_of(&self, login: &str) -> Option<String> {
         let state = self.state.lock().unwrap();
         state.users.iter().find(|u| u.login == login)?.token.clone()
+    }
+
+    pub fn issued(&self) -> Vec<String> {
+        self.state.lock().unwrap().issued.clone()
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -294,6 +301,7 @@ fn api_token(uri: &Uri) -> Option<String> {
 }
 
 /// The index of the user the request authenticates as, or the error to answer.
+#[allow(clippy::result_large_err)] // a test server; the Err is the response itself
 fn authenticate(shared: &Shared, headers: &HeaderMap, uri: &Uri) -> Result<usize, Response> {
     if let Some(token) = api_token(uri) {
         if shared.mode == Mode::TokenAuthOff {
@@ -382,6 +390,7 @@ async fn create_token(
     let token = format!("tok{n:05}-{:x}-canary", std::process::id());
     shared.users[target].token = Some(token.clone());
     shared.token_creations += 1;
+    shared.issued.push(token.clone());
     axum::Json(token).into_response()
 }
 

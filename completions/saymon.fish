@@ -1,0 +1,157 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_saymon_global_optspecs
+    string join \n server= profile= ca-cert= insecure timeout= output= config-dir= q/quiet v/verbose h/help V/version
+end
+
+function __fish_saymon_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_saymon_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_saymon_using_subcommand
+    set -l cmd (__fish_saymon_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c saymon -n "__fish_saymon_needs_command" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_needs_command" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_needs_command" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_needs_command" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_needs_command" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_needs_command" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "logout" -d 'Forget the profile\'s stored token'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "token" -d 'Create or print tokens'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l password-file -d 'Read the password from this file (its first line)' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l store -d 'Where to keep the token [default: the profile\'s, else auto]' -r -f -a "auto\t'The keyring when it answers; else, at a terminal, ask before using the file'
+keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l password-file -d 'Read the password from this file (its first line)' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l store -d 'Where to store it with --save [default: the profile\'s, else auto]' -r -f -a "auto\t'The keyring when it answers; else, at a terminal, ask before using the file'
+keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l save -d 'Also store the token, creating the profile if there is none'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "logout" -d 'Forget the profile\'s stored token'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "token" -d 'Create or print tokens'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'

@@ -1,0 +1,116 @@
+//! completions/, man/ and tests/help/ are made from the clap definition and committed.
+//! This test fails when they drift; to remake them after changing the CLI, run
+//!     SAYMON_UPDATE_GENERATED=1 cargo test --test generated
+
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use saymon::cli::Cli;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every generated file: its path under the repo and its contents.
+fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for (shell, name) in [
+        (Shell::Bash, "saymon.bash"),
+        (Shell::Zsh, "_saymon"),
+        (Shell::Fish, "saymon.fish"),
+    ] {
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "saymon", &mut script);
+        files.push((PathBuf::from("completions").join(name), script));
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    man_pages(&cmd, "saymon", &mut files);
+    help_pages(&cmd, &mut Vec::new(), &mut files);
+    files
+}
+
+fn man_pages(cmd: &clap::Command, name: &str, files: &mut Vec<(PathBuf, Vec<u8>)>) {
+    let mut page = Vec::new();
+    // clap without its `string` feature wants a &'static name: leaking a few bytes in a test is fine.
+    let static_name: &'static str = Box::leak(name.to_string().into_boxed_str());
+    clap_mangen::Man::new(cmd.clone().name(static_name))
+        .render(&mut page)
+        .unwrap();
+    files.push((PathBuf::from("man").join(format!("{name}.1")), page));
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        man_pages(sub, &format!("{name}-{}", sub.get_name()), files);
+    }
+}
+
+/// `saymon [sub...] --help` as the binary prints it, so help changes are reviewed.
+fn help_pages(cmd: &clap::Command, path: &mut Vec<String>, files: &mut Vec<(PathBuf, Vec<u8>)>) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .args(path.iter())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let name = if path.is_empty() {
+        "saymon".to_string()
+    } else {
+        format!("saymon-{}", path.join("-"))
+    };
+    files.push((
+        PathBuf::from("tests/help").join(format!("{name}.txt")),
+        out.stdout,
+    ));
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        path.push(sub.get_name().to_string());
+        help_pages(sub, path, files);
+        path.pop();
+    }
+}
+
+#[test]
+fn generated_files_match_the_cli() {
+    let update = std::env::var("SAYMON_UPDATE_GENERATED").as_deref() == Ok("1");
+    let mut stale = Vec::new();
+    for (path, contents) in generated() {
+        let full = root().join(&path);
+        if update {
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(&full, &contents).unwrap();
+        } else if std::fs::read(&full).ok().as_deref() != Some(contents.as_slice()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "out of date: {stale:?}; run `SAYMON_UPDATE_GENERATED=1 cargo test --test generated` and commit"
+    );
+    // Nothing stale lingers in the generated dirs either.
+    if !update {
+        let expected: Vec<PathBuf> = generated().into_iter().map(|(p, _)| p).collect();
+        for dir in ["completions", "man", "tests/help"] {
+            for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+                let rel = Path::new(dir).join(entry.unwrap().file_name());
+                assert!(
+                    expected.contains(&rel),
+                    "{} is not generated any more: remove it",
+                    rel.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_completions_command_prints_the_committed_script() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        out.stdout,
+        std::fs::read(root().join("completions/saymon.bash")).unwrap()
+    );
+}

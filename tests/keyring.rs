@@ -1,0 +1,175 @@
+//! The keyring store against a real Secret Service (gnome-keyring), checked with another
+//! client (secret-tool). Run under `.ci/with-keyring cargo test`, which CI does with
+//! SAYMON_TEST_REQUIRE_KEYRING=1: then a missing keyring fails these tests. Elsewhere they
+//! skip, and say so, rather than touch a developer's own keyring.
+
+mod support;
+
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+use support::*;
+
+/// A command that sees the test session's D-Bus, or None (with a note) to skip.
+fn keyring_cmd(env: &Env, server: &FakeSaymon) -> Option<Command> {
+    let required = std::env::var("SAYMON_TEST_REQUIRE_KEYRING").as_deref() == Ok("1");
+    let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok();
+    let private = std::env::var("SAYMON_KEYRING_SESSION").as_deref() == Ok("1");
+    match bus {
+        Some(bus) if private => {
+            let mut cmd = env.at(server);
+            cmd.env("DBUS_SESSION_BUS_ADDRESS", bus);
+            if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR") {
+                cmd.env("XDG_RUNTIME_DIR", dir);
+            }
+            Some(cmd)
+        }
+        _ if required => panic!(
+            "SAYMON_TEST_REQUIRE_KEYRING=1 but no private Secret Service session: run the tests under .ci/with-keyring"
+        ),
+        _ => {
+            eprintln!(
+                "SKIPPED: keyring test needs a private Secret Service; run `.ci/with-keyring cargo test`"
+            );
+            None
+        }
+    }
+}
+
+/// What another client of the Secret Service sees for `account`.
+fn secret_tool_lookup(account: &str) -> Option<String> {
+    let out = StdCommand::new("secret-tool")
+        .args(["lookup", "service", "saymon", "username", account])
+        .output()
+        .expect("secret-tool (Debian package libsecret-tools) must be installed");
+    out.status
+        .success()
+        .then(|| String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn login_whoami_token_create_logout_in_the_keyring() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let Some(mut login) = keyring_cmd(&env, &server) else {
+        return;
+    };
+    // auto: the keyring answers, so it is used, without a question.
+    login
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN])
+        .assert()
+        .success()
+        .stderr(contains("token stored in the keyring"));
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    let token = server.token_of(LOGIN).unwrap();
+    assert_eq!(
+        secret_tool_lookup(&account).as_deref(),
+        Some(token.as_str())
+    );
+    assert!(
+        !env.credentials_file().exists(),
+        "nothing in the file store"
+    );
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(config.contains("store = \"keyring\""), "{config}");
+    assert!(!config.contains(&token));
+
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("token from:   the keyring (profile default)"));
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+
+    // A new token replaces the keyring item too.
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "create"])
+        .assert()
+        .success()
+        .stderr(contains("The stored token was replaced too"));
+    let new = server.token_of(LOGIN).unwrap();
+    assert_ne!(new, token);
+    assert_eq!(secret_tool_lookup(&account).as_deref(), Some(new.as_str()));
+
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .arg("logout")
+        .assert()
+        .success()
+        .stderr(format!(
+            "Removed the token of {account} from the keyring (profile default).\n"
+        ));
+    assert_eq!(
+        secret_tool_lookup(&account),
+        None,
+        "logout removed the item"
+    );
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .args(["token", "print"])
+        .assert()
+        .code(3);
+}
+
+#[test]
+fn a_keyring_profile_without_dbus_is_exit_7_with_the_fix() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let Some(mut login) = keyring_cmd(&env, &server) else {
+        return;
+    };
+    login
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .assert()
+        .success();
+    // As cron runs it: no D-Bus session.
+    env.cmd()
+        .arg("whoami")
+        .assert()
+        .code(7)
+        .stderr(contains("no D-Bus session"))
+        .stderr(contains("saymon login --store file"));
+    // Cleanup, so the test keyring is left as found.
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .arg("logout")
+        .assert()
+        .success();
+}
+
+#[test]
+fn switching_a_profile_to_the_file_store_removes_the_keyring_copy() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let Some(mut login) = keyring_cmd(&env, &server) else {
+        return;
+    };
+    login
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .assert()
+        .success();
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    assert!(secret_tool_lookup(&account).is_some());
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains("token stored in the file"))
+        .stderr(contains("which profile default used before"));
+    assert_eq!(secret_tool_lookup(&account), None);
+    env.cmd().arg("whoami").assert().success();
+}

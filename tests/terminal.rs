@@ -1,0 +1,119 @@
+//! The interactive paths on a real pseudo-terminal: prompts for server and login, the
+//! hidden password prompt, and the question before falling back to the file store.
+
+mod support;
+
+use std::process::Command;
+
+use support::pty::Pty;
+use support::*;
+
+fn on_terminal(env: &Env, server: &FakeSaymon, args: &[&str]) -> Pty {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("TERM", "dumb")
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_CA_CERT", &server.ca_file)
+        .args(args);
+    Pty::spawn(cmd)
+}
+
+#[test]
+fn login_asks_for_what_is_missing_and_hides_the_password() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut term = on_terminal(&env, &server, &["login"]);
+    term.expect("SAYMON server (host or URL): ");
+    term.send(&format!("{}\n", server.url));
+    term.expect(&format!("Login for {}: ", server.url));
+    term.send("admin\n");
+    // No D-Bus here: the keyring cannot be used, and we are asked before the file is.
+    term.expect("the keyring cannot be reached");
+    let question = format!(
+        "Keep the token in the file {} (readable only by you) instead? [y/N] ",
+        env.credentials_file().display()
+    );
+    term.expect(&question);
+    term.send("y\n");
+    term.expect(&format!(
+        "Password for admin on 127.0.0.1:{}: ",
+        server.addr.port()
+    ));
+    term.send(&format!("{PASSWORD}\n"));
+    term.expect("Logged in to");
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(
+        !term.screen.contains(PASSWORD),
+        "the password was echoed:\n{}",
+        term.screen
+    );
+    assert!(term.screen.contains(&format!(
+        "Logged in to {} as admin (profile default); token stored in the file {}",
+        server.url,
+        env.credentials_file().display()
+    )));
+    let token = server.token_of(LOGIN).unwrap();
+    assert!(!term.screen.contains(&token));
+    env.cmd()
+        .args(["token", "print"])
+        .assert()
+        .stdout(format!("{token}\n"));
+}
+
+#[test]
+fn declining_the_file_store_creates_no_token() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut term = on_terminal(
+        &env,
+        &server,
+        &["--server", &server.url, "login", "--login", LOGIN],
+    );
+    term.expect("[y/N] ");
+    term.send("\n");
+    assert_eq!(term.wait(), 7, "{}", term.screen);
+    assert!(
+        term.screen.contains("the file was declined"),
+        "{}",
+        term.screen
+    );
+    assert!(server.seen().is_empty());
+    assert!(!env.credentials_file().exists());
+}
+
+#[test]
+fn a_mistyped_password_at_the_prompt_is_one_clear_error() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut term = on_terminal(
+        &env,
+        &server,
+        &[
+            "--server",
+            &server.url,
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+        ],
+    );
+    term.expect("Password for admin");
+    term.send("mistyped-canary\n");
+    assert_eq!(term.wait(), 4, "{}", term.screen);
+    assert!(
+        term.screen.contains("Invalid login or password."),
+        "{}",
+        term.screen
+    );
+    assert!(
+        term.screen.contains("hint: check the login"),
+        "{}",
+        term.screen
+    );
+    assert!(!term.screen.contains("mistyped-canary"), "{}", term.screen);
+}
