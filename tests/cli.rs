@@ -758,3 +758,24 @@ fn a_keyring_that_never_answers_fails_within_its_timeout() {
         .stderr(contains("--store file"));
     assert!(server.seen().is_empty());
 }
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    // Where the redirect points: a listener that must never be called.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    server.set_mode(Mode::RedirectAway(elsewhere.local_addr().unwrap().port()));
+    env.cmd()
+        .arg("whoami")
+        .assert()
+        .code(1)
+        .stderr(contains("302 Found redirected to http://127.0.0.2:"))
+        .stderr(contains("not followed"));
+    assert!(
+        elsewhere.accept().is_err(),
+        "nothing went to the other host"
+    );
+}

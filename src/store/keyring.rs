@@ -14,8 +14,11 @@ use crate::error::{Error, Exit};
 use crate::secret::Secret;
 
 pub const SERVICE: &str = "saymon";
-/// The entry written and removed by `check`.
-const CHECK_ACCOUNT: &str = "saymon-store-check";
+/// The entry written and removed by `check`, one per process so that concurrent checks
+/// do not remove each other's.
+fn check_account() -> String {
+    format!("saymon-store-check-{}", std::process::id())
+}
 
 pub struct KeyringStore {
     timeout: Duration,
@@ -146,9 +149,12 @@ impl SecretStore for KeyringStore {
     }
 
     fn check(&self) -> Result<()> {
-        self.call(CHECK_ACCOUNT, |entry| {
+        self.call(&check_account(), |entry| {
             entry.set_password("check")?;
-            entry.delete_credential()
+            match entry.delete_credential() {
+                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(e) => Err(e),
+            }
         })
     }
 

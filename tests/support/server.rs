@@ -33,6 +33,8 @@ pub enum Mode {
     TokenAuthOff,
     /// Every request waits 30 s before answering.
     Stall,
+    /// Every request is redirected (302) to the same path on http://127.0.0.2:PORT.
+    RedirectAway(u16),
 }
 
 #[derive(Debug, Clone)]
@@ -259,6 +261,14 @@ async fn record(
             "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
         )
             .into_response(),
+        Mode::RedirectAway(port) => {
+            let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            (
+                StatusCode::FOUND,
+                [(header::LOCATION, format!("http://127.0.0.2:{port}{path}"))],
+            )
+                .into_response()
+        }
         Mode::Stall => {
             tokio::time::sleep(Duration::from_secs(30)).await;
             next.run(request).await
