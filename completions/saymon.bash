@@ -19,6 +19,9 @@ _saymon() {
             saymon,completions)
                 cmd="saymon__subcmd__completions"
                 ;;
+            saymon,exec)
+                cmd="saymon__subcmd__exec"
+                ;;
             saymon,help)
                 cmd="saymon__subcmd__help"
                 ;;
@@ -27,6 +30,9 @@ _saymon() {
                 ;;
             saymon,logout)
                 cmd="saymon__subcmd__logout"
+                ;;
+            saymon,status)
+                cmd="saymon__subcmd__status"
                 ;;
             saymon,token)
                 cmd="saymon__subcmd__token"
@@ -37,6 +43,9 @@ _saymon() {
             saymon__subcmd__help,completions)
                 cmd="saymon__subcmd__help__subcmd__completions"
                 ;;
+            saymon__subcmd__help,exec)
+                cmd="saymon__subcmd__help__subcmd__exec"
+                ;;
             saymon__subcmd__help,help)
                 cmd="saymon__subcmd__help__subcmd__help"
                 ;;
@@ -45,6 +54,9 @@ _saymon() {
                 ;;
             saymon__subcmd__help,logout)
                 cmd="saymon__subcmd__help__subcmd__logout"
+                ;;
+            saymon__subcmd__help,status)
+                cmd="saymon__subcmd__help__subcmd__status"
                 ;;
             saymon__subcmd__help,token)
                 cmd="saymon__subcmd__help__subcmd__token"
@@ -58,6 +70,12 @@ _saymon() {
             saymon__subcmd__help__subcmd__token,print)
                 cmd="saymon__subcmd__help__subcmd__token__subcmd__print"
                 ;;
+            saymon__subcmd__help__subcmd__token,refresh)
+                cmd="saymon__subcmd__help__subcmd__token__subcmd__refresh"
+                ;;
+            saymon__subcmd__help__subcmd__token,revoke)
+                cmd="saymon__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
             saymon__subcmd__token,create)
                 cmd="saymon__subcmd__token__subcmd__create"
                 ;;
@@ -66,6 +84,12 @@ _saymon() {
                 ;;
             saymon__subcmd__token,print)
                 cmd="saymon__subcmd__token__subcmd__print"
+                ;;
+            saymon__subcmd__token,refresh)
+                cmd="saymon__subcmd__token__subcmd__refresh"
+                ;;
+            saymon__subcmd__token,revoke)
+                cmd="saymon__subcmd__token__subcmd__revoke"
                 ;;
             saymon__subcmd__token__subcmd__help,create)
                 cmd="saymon__subcmd__token__subcmd__help__subcmd__create"
@@ -76,6 +100,12 @@ _saymon() {
             saymon__subcmd__token__subcmd__help,print)
                 cmd="saymon__subcmd__token__subcmd__help__subcmd__print"
                 ;;
+            saymon__subcmd__token__subcmd__help,refresh)
+                cmd="saymon__subcmd__token__subcmd__help__subcmd__refresh"
+                ;;
+            saymon__subcmd__token__subcmd__help,revoke)
+                cmd="saymon__subcmd__token__subcmd__help__subcmd__revoke"
+                ;;
             *)
                 ;;
         esac
@@ -83,7 +113,7 @@ _saymon() {
 
     case "${cmd}" in
         saymon)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version login logout token whoami completions help"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version login logout token whoami status exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -158,8 +188,46 @@ _saymon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        saymon__subcmd__exec)
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         saymon__subcmd__help)
-            opts="login logout token whoami completions help"
+            opts="login logout token whoami status exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +241,20 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -228,8 +310,22 @@ _saymon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        saymon__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         saymon__subcmd__help__subcmd__token)
-            opts="create print"
+            opts="create print refresh revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +366,34 @@ _saymon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        saymon__subcmd__help__subcmd__token__subcmd__refresh)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__help__subcmd__token__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         saymon__subcmd__help__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -285,7 +409,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__login)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +463,45 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__logout)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --revoke --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__status)
+            opts="-q -v -h -V --offline --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +539,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version create print help"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version create print refresh revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,7 +631,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__help)
-            opts="create print help"
+            opts="create print refresh revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +686,34 @@ _saymon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        saymon__subcmd__token__subcmd__help__subcmd__refresh)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__token__subcmd__help__subcmd__revoke)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         saymon__subcmd__token__subcmd__print)
             opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -531,6 +721,106 @@ _saymon() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__token__subcmd__refresh)
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --if-invalid --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --login)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__token__subcmd__revoke)
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --login)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

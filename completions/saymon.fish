@@ -40,6 +40,8 @@ complete -c saymon -n "__fish_saymon_needs_command" -f -a "login" -d 'Create a t
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "logout" -d 'Forget the profile\'s stored token'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "token" -d 'Create or print tokens'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
@@ -56,6 +58,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -l output -d 'Resul
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l remember-password -d 'Also keep the password, in the same store, so that `token refresh` needs no input (for cron). Without it, a password remembered before is forgotten'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
@@ -68,26 +71,29 @@ complete -c saymon -n "__fish_saymon_using_subcommand logout" -l timeout -d 'Sec
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l revoke -d 'Also delete the token on the server (authenticated with the token itself)'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l timeout -d 'Seconds to wait for the server' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l output -d 'Result format on stdout' -r -f -a "text\t''
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s q -l quiet -d 'Print only results and errors'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s h -l help -d 'Print help'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -s V -l version -d 'Print version'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -f -a "refresh" -d 'Create a fresh token and replace the stored one (for cron); prints no token'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -f -a "revoke" -d 'Delete the user\'s token on the server and forget it locally'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l password-file -d 'Read the password from this file (its first line)' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
@@ -120,8 +126,43 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l password-file -d 'Read the password from this file (its first line)' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l if-invalid -d 'First ask the server whether the stored token still works; create one only if not'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l password-file -d 'Read the password from this file (its first line)' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l password-stdin -d 'Read the password from the first line of stdin'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "refresh" -d 'Create a fresh token and replace the stored one (for cron); prints no token'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Delete the user\'s token on the server and forget it locally'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
@@ -135,6 +176,31 @@ complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s q -l quiet -d '
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l offline -d 'Do not ask the servers whether the tokens work'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
@@ -147,11 +213,15 @@ complete -c saymon -n "__fish_saymon_using_subcommand completions" -s q -l quiet
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "logout" -d 'Forget the profile\'s stored token'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "token" -d 'Create or print tokens'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "logout" -d 'Forget the profile\'s stored token'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "token" -d 'Create or print tokens'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "refresh" -d 'Create a fresh token and replace the stored one (for cron); prints no token'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Delete the user\'s token on the server and forget it locally'

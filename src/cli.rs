@@ -81,6 +81,17 @@ pub enum Command {
     Token(TokenCommand),
     /// Show the user the stored token belongs to, as the server sees it
     Whoami(WhoamiArgs),
+    /// Every profile: server, login, where its secrets live, whether its token works
+    Status(StatusArgs),
+    /// Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment
+    ///
+    /// The command inherits stdin, stdout and stderr, and saymon exits with its exit code
+    /// (128+N when a signal N ended it, as a shell reports it). The token is passed in the
+    /// environment only, never on a command line.
+    #[command(
+        after_help = "Example: saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'"
+    )]
+    Exec(ExecArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -117,6 +128,11 @@ pub struct LoginArgs {
     /// Where to keep the token [default: the profile's, else auto]
     #[arg(long, value_enum, value_name = "STORE")]
     pub store: Option<StoreChoice>,
+
+    /// Also keep the password, in the same store, so that `token refresh` needs no input
+    /// (for cron). Without it, a password remembered before is forgotten.
+    #[arg(long)]
+    pub remember_password: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,7 +146,11 @@ pub enum StoreChoice {
 }
 
 #[derive(Debug, Args)]
-pub struct LogoutArgs {}
+pub struct LogoutArgs {
+    /// Also delete the token on the server (authenticated with the token itself)
+    #[arg(long)]
+    pub revoke: bool,
+}
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -141,6 +161,17 @@ pub enum TokenCommand {
     Create(TokenCreateArgs),
     /// Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout
     Print(TokenPrintArgs),
+    /// Create a fresh token and replace the stored one (for cron); prints no token
+    ///
+    /// The password is the one given (--password-stdin, --password-file, SAYMON_PASSWORD),
+    /// else the one remembered by `login --remember-password`, else asked at a terminal.
+    /// The new token kills the old one on the server: anything else holding the old token
+    /// needs the new one (`saymon token print`, `saymon exec`).
+    Refresh(TokenRefreshArgs),
+    /// Delete the user's token on the server and forget it locally
+    ///
+    /// Authenticates with the token in use, or with the password when one is given.
+    Revoke(TokenRevokeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +190,41 @@ pub struct TokenCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct TokenPrintArgs {}
+
+#[derive(Debug, Args)]
+pub struct TokenRefreshArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// First ask the server whether the stored token still works; create one only if not
+    #[arg(long)]
+    pub if_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Do not ask the servers whether the tokens work
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The command and its arguments, after `--`
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<std::ffi::OsString>,
+}
 
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {}

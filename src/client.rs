@@ -93,6 +93,13 @@ impl<'o> Client<'o> {
         parse_token(&body)
     }
 
+    /// DELETE users/{id}/auth-token: the user's token stops working.
+    pub async fn revoke_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<()> {
+        let url = self.server.api_url(&["users", user_id, "auth-token"]);
+        self.send(Method::DELETE, url, auth).await?;
+        Ok(())
+    }
+
     /// GET users/current: the user as a JSON object with at least `id` and `login`.
     pub async fn current_user(&self, auth: &Auth<'_>) -> Result<Value> {
         let url = self.server.api_url(&["users", "current"]);

@@ -24,7 +24,7 @@ use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::file::FileStore;
 use crate::store::keyring::KeyringStore;
-use crate::store::{self, SecretStore};
+use crate::store::{self, SecretKind, SecretStore};
 
 /// How long a keyring call may take: short for scripts, longer at a terminal, where the
 /// keyring may show an unlock prompt.
@@ -234,6 +234,11 @@ impl<'a> Session<'a> {
         Ok(password)
     }
 
+    /// The selected profile's store and account on `server`, if it has stored anything.
+    pub fn profile_store(&self, server: &ServerUrl) -> Option<(StoreKind, String)> {
+        Some((self.profile()?.store?, self.account(server)?))
+    }
+
     pub fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
         match kind {
             StoreKind::Keyring => Box::new(KeyringStore::new(if self.interactive {
@@ -361,7 +366,7 @@ impl<'a> Session<'a> {
         let source = TokenSource::of_store(kind, &self.config_dir);
         let token = self
             .store_of(kind)
-            .get(&account)
+            .get(&account, SecretKind::Token)
             .with_context(|| format!("profile {} ({server})", self.profile_name))?
             .ok_or_else(|| {
                 not_logged_in(format!(
@@ -382,6 +387,14 @@ impl<'a> Session<'a> {
             format!(" --profile {}", self.profile_name)
         }
     }
+}
+
+/// Whether a password was given for this run (a flag or SAYMON_PASSWORD), as opposed to
+/// one remembered in the store or asked for.
+pub fn password_given(args: &CredentialArgs) -> bool {
+    args.password_stdin
+        || args.password_file.is_some()
+        || std::env::var_os("SAYMON_PASSWORD").is_some()
 }
 
 fn env_token() -> Option<Secret> {

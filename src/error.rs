@@ -117,6 +117,19 @@ pub fn on_rejection(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Erro
     }
 }
 
+/// Not a failure of ours: exit with this code and print nothing (`exec` passing on the
+/// exit code of the command it ran).
+#[derive(Debug)]
+pub struct Exited(pub u8);
+
+impl fmt::Display for Exited {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the command exited with code {}", self.0)
+    }
+}
+
+impl std::error::Error for Exited {}
+
 /// Shorthand for `Err(Error::new(..).into())`.
 pub fn fail<T>(exit: Exit, message: impl Into<String>) -> anyhow::Result<T> {
     Err(Error::new(exit, message).into())
@@ -124,6 +137,10 @@ pub fn fail<T>(exit: Exit, message: impl Into<String>) -> anyhow::Result<T> {
 
 /// The first typed error in the chain decides; anything else is an unexpected failure.
 pub fn exit_code(err: &anyhow::Error) -> Exit {
+    // A typed error attached with `.context(..)` is found by anyhow's own downcast only.
+    if let Some(e) = err.downcast_ref::<Error>() {
+        return e.exit;
+    }
     for e in err.chain() {
         if let Some(e) = e.downcast_ref::<Error>() {
             return e.exit;
@@ -137,6 +154,9 @@ pub fn exit_code(err: &anyhow::Error) -> Exit {
 
 /// The hint of the first typed error in the chain that has one.
 pub fn hint(err: &anyhow::Error) -> Option<&str> {
+    if let Some(hint) = err.downcast_ref::<Error>().and_then(|e| e.hint.as_deref()) {
+        return Some(hint);
+    }
     err.chain().find_map(|e| {
         if let Some(e) = e.downcast_ref::<Error>() {
             e.hint.as_deref()
@@ -150,6 +170,14 @@ pub fn hint(err: &anyhow::Error) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_error_as_context_decides() {
+        let inner = anyhow::Error::from(Error::new(Exit::Failure, "inner").hint("inner hint"));
+        let err = inner.context(Error::new(Exit::NoCredentials, "outer").hint("outer hint"));
+        assert_eq!(exit_code(&err), Exit::NoCredentials);
+        assert_eq!(hint(&err), Some("outer hint"));
+    }
 
     #[test]
     fn exit_code_found_under_context() {

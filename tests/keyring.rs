@@ -173,3 +173,51 @@ fn switching_a_profile_to_the_file_store_removes_the_keyring_copy() {
     assert_eq!(secret_tool_lookup(&account), None);
     env.cmd().arg("whoami").assert().success();
 }
+
+#[test]
+fn a_remembered_password_lives_in_the_keyring_beside_the_token() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let Some(mut login) = keyring_cmd(&env, &server) else {
+        return;
+    };
+    login
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "keyring",
+            "--remember-password",
+        ])
+        .assert()
+        .success();
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    let out = StdCommand::new("secret-tool")
+        .args(["lookup", "service", "saymon-password", "username", &account])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), PASSWORD);
+    // Refresh with it, no input.
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .args(["-q", "token", "refresh"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert_eq!(secret_tool_lookup(&account), server.token_of(LOGIN));
+    keyring_cmd(&env, &server)
+        .unwrap()
+        .arg("logout")
+        .assert()
+        .success()
+        .stderr(contains("Removed the token and password"));
+    let out = StdCommand::new("secret-tool")
+        .args(["lookup", "service", "saymon-password", "username", &account])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the password is gone too");
+    assert_eq!(secret_tool_lookup(&account), None);
+}

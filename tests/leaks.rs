@@ -93,6 +93,27 @@ fn no_secret_reaches_any_output() {
         cmd.env("SAYMON_PASSWORD", PASSWORD);
         assert_eq!(rec.run("token create json", cmd, true), 0);
 
+        let mut cmd = plain(&["token", "refresh"]);
+        cmd.env("SAYMON_PASSWORD", PASSWORD);
+        assert_eq!(rec.run("token refresh", cmd, false), 0);
+        assert_eq!(
+            rec.run(
+                "token refresh if invalid",
+                plain(&["token", "refresh", "--if-invalid"]),
+                false
+            ),
+            0
+        );
+        assert_eq!(rec.run("status", plain(&["status"]), false), 0);
+        assert_eq!(
+            rec.run("status json", plain(&["status", "--output", "json"]), false),
+            0
+        );
+        assert_eq!(rec.run("exec", plain(&["exec", "--", "true"]), false), 0);
+        let mut cmd = plain(&["token", "refresh"]);
+        cmd.env("SAYMON_PASSWORD", WRONG_PASSWORD);
+        assert_eq!(rec.run("token refresh, wrong password", cmd, false), 4);
+
         // Failures with a token in play: refused, server trouble, timeout, TLS.
         let mut cmd = plain(&["whoami"]);
         cmd.env("SAYMON_TOKEN", ENV_TOKEN);
@@ -129,6 +150,21 @@ fn no_secret_reaches_any_output() {
         ]);
         assert_eq!(rec.run("whoami, server down", cmd, false), 5);
 
+        assert_eq!(
+            rec.run("token revoke", plain(&["token", "revoke"]), false),
+            0
+        );
+        assert_eq!(
+            rec.run("token revoke, none", plain(&["token", "revoke"]), false),
+            3
+        );
+        assert_eq!(rec.run("status, no token", plain(&["status"]), false), 3);
+        assert_eq!(rec.run("login again", login(&pw_file), false), 0);
+        assert_eq!(
+            rec.run("logout --revoke", plain(&["logout", "--revoke"]), false),
+            0
+        );
+        assert_eq!(rec.run("login again", login(&pw_file), false), 0);
         assert_eq!(rec.run("logout", plain(&["logout"]), false), 0);
         assert_eq!(
             rec.run("token print, logged out", plain(&["token", "print"]), false),

@@ -32,7 +32,7 @@ fn login_asks_for_what_is_missing_and_hides_the_password() {
     term.expect(&format!("Login for {}: ", server.url));
     term.send("admin\n");
     // No D-Bus here: the keyring cannot be used, and we are asked before the file is.
-    term.expect("the keyring cannot be reached");
+    term.expect("The keyring cannot be reached");
     let question = format!(
         "Keep the token in the file {} (readable only by you) instead? [y/N] ",
         env.credentials_file().display()
@@ -43,6 +43,7 @@ fn login_asks_for_what_is_missing_and_hides_the_password() {
         "Password for admin on 127.0.0.1:{}: ",
         server.addr.port()
     ));
+    term.wait_for_hidden_input();
     term.send(&format!("{PASSWORD}\n"));
     term.expect("Logged in to");
     assert_eq!(term.wait(), 0, "{}", term.screen);
@@ -103,6 +104,7 @@ fn a_mistyped_password_at_the_prompt_is_one_clear_error() {
         ],
     );
     term.expect("Password for admin");
+    term.wait_for_hidden_input();
     term.send("mistyped-canary\n");
     assert_eq!(term.wait(), 4, "{}", term.screen);
     assert!(

@@ -11,7 +11,7 @@ use crate::error::{Error, Exit, on_rejection};
 use crate::fsutil;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store::{self, SecretStore};
+use crate::store::{self, SecretKind, SecretStore};
 
 pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     let server = session.server_or_prompt()?;
@@ -34,6 +34,11 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     let _token_lock = fsutil::DirLock::acquire_named(&session.config_dir, fsutil::TOKEN_LOCK)?;
     let user_id = user_id(session, &client, &args.credentials, &login, &auth).await?;
     let token = create_token(&client, &user_id, &login, &auth).await?;
+    let remember = if args.remember_password {
+        Remember::Store(&password)
+    } else {
+        Remember::Forget
+    };
     let saved = save(
         session,
         &server,
@@ -42,6 +47,7 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         kind,
         store.as_ref(),
         &token,
+        remember,
     )?;
 
     if session.out.json() {
@@ -82,7 +88,13 @@ pub async fn user_id(
     let user = client
         .current_user(auth)
         .await
-        .map_err(|e| on_rejection(e, password_hint(login)))
+        .map_err(|e| match auth {
+            Auth::Basic { .. } => on_rejection(e, password_hint(login)),
+            Auth::Token(_) => on_rejection(
+                e,
+                "the token was refused: a newer token replaced it, or it was revoked",
+            ),
+        })
         .with_context(|| format!("cannot sign in as {login} on {}", client.server()))?;
     let id = user["id"].as_str().unwrap_or_default();
     check_user_id(id).context("the server sent a strange user id")
@@ -132,7 +144,19 @@ pub async fn create_token(
         .with_context(|| format!("cannot create a token for {login} on {}", client.server()))
 }
 
-/// Store `token` for `login` on `server` and write the profile. Returns where it went.
+/// What `save` does with the password.
+pub enum Remember<'a> {
+    /// Keep it in the store beside the token (`login --remember-password`).
+    Store(&'a Secret),
+    /// Remove one remembered before (`login` without the flag).
+    Forget,
+    /// Leave the store's password as it is (`token create --save`, `token refresh`).
+    Keep,
+}
+
+/// Store `token` (and per `remember` the password) for `login` on `server` and write the
+/// profile. Returns where it went.
+#[allow(clippy::too_many_arguments)]
 pub fn save(
     session: &Session<'_>,
     server: &ServerUrl,
@@ -141,14 +165,28 @@ pub fn save(
     kind: StoreKind,
     store: &dyn SecretStore,
     token: &Secret,
+    remember: Remember<'_>,
 ) -> Result<TokenSource> {
     let account = store::account(login, &server.host_port());
-    store.set(&account, token).with_context(|| {
+    store.set(&account, SecretKind::Token, token).with_context(|| {
         format!(
             "the new token for {login} on {server} could not be stored in {}, and it has replaced the old one on the server",
             store.describe()
         )
     })?;
+    match remember {
+        Remember::Store(password) => store
+            .set(&account, SecretKind::Password, password)
+            .context("the token is stored, but the password could not be")?,
+        Remember::Forget => {
+            if store.delete(&account, SecretKind::Password)? {
+                session.out.note(&format!(
+                    "Forgot the password remembered for {account} (pass --remember-password to keep one)."
+                ));
+            }
+        }
+        Remember::Keep => {}
+    }
     forget_previous_account(session, &account, kind);
     let ca_cert = session
         .ca_cert()
@@ -196,16 +234,20 @@ fn forget_previous_account(session: &Session<'_>, new_account: &str, new_kind: S
         return;
     }
     let store = session.store_of(kind);
-    match store.delete(&old) {
-        Ok(true) => session.out.note(&format!(
-            "Removed the token of {old}, which profile {} used before, from {}",
-            session.profile_name,
-            store.describe()
-        )),
-        Ok(false) => {}
-        Err(e) => session.out.warn(&format!(
-            "could not remove the old token of {old} from {}: {e:#}",
-            store.describe()
-        )),
+    for secret in [SecretKind::Token, SecretKind::Password] {
+        match store.delete(&old, secret) {
+            Ok(true) => session.out.note(&format!(
+                "Removed the {} of {old}, which profile {} used before, from {}",
+                secret.name(),
+                session.profile_name,
+                store.describe()
+            )),
+            Ok(false) => {}
+            Err(e) => session.out.warn(&format!(
+                "could not remove the old {} of {old} from {}: {e:#}",
+                secret.name(),
+                store.describe()
+            )),
+        }
     }
 }

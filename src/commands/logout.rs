@@ -1,47 +1,66 @@
-//! `saymon logout`: forget the profile's stored token, wherever it is kept.
+//! `saymon logout`: forget the profile's stored secrets, wherever they are kept; with
+//! `--revoke`, first delete the token on the server.
 
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use crate::cli::LogoutArgs;
+use super::token;
+use crate::cli::{CredentialArgs, LogoutArgs};
 use crate::credentials::Session;
+use crate::store::SecretKind;
 
-pub fn run(_args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
+pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
     let name = &session.profile_name;
-    let target = session.profile().and_then(|p| p.store).zip(
-        session
-            .server()?
-            .and_then(|server| session.account(&server)),
-    );
-    let (removed, message) = match target {
-        None => (
-            false,
-            format!("Nothing to remove: profile {name} has no stored token."),
-        ),
+    let mut revoked = false;
+    if args.revoke {
+        let no_credentials = CredentialArgs {
+            login: None,
+            password_stdin: false,
+            password_file: None,
+            user_id: None,
+        };
+        token::revoke_and_forget(session, &no_credentials).await?;
+        revoked = true;
+    }
+    let target = match session.server()? {
+        Some(server) => session.profile_store(&server),
+        None => None,
+    };
+    let mut removed = Vec::new();
+    let message = match target {
+        None => format!("Nothing to remove: profile {name} has no stored token."),
         Some((kind, account)) => {
             let store = session.store_of(kind);
-            let removed = store
-                .delete(&account)
-                .with_context(|| format!("cannot log out of profile {name}"))?;
-            let message = if removed {
-                format!(
-                    "Removed the token of {account} from {} (profile {name}).",
-                    store.describe()
-                )
-            } else {
+            for secret in [SecretKind::Token, SecretKind::Password] {
+                if store
+                    .delete(&account, secret)
+                    .with_context(|| format!("cannot log out of profile {name}"))?
+                {
+                    removed.push(secret.name());
+                }
+            }
+            if removed.is_empty() {
                 format!(
                     "Nothing to remove: no token of {account} in {} (profile {name}).",
                     store.describe()
                 )
-            };
-            (removed, message)
+            } else {
+                format!(
+                    "Removed the {} of {account} from {} (profile {name}).",
+                    removed.join(" and "),
+                    store.describe()
+                )
+            }
         }
     };
     if session.out.json() {
-        session
-            .out
-            .result_json(&json!({"profile": name, "removed": removed}))?;
-    } else {
+        session.out.result_json(&json!({
+            "profile": name,
+            "revoked": revoked,
+            "removed": !removed.is_empty(),
+            "removed_secrets": removed,
+        }))?;
+    } else if !(revoked && removed.is_empty()) {
         session.out.note(&message);
     }
     if std::env::var_os("SAYMON_TOKEN").is_some() {

@@ -1,8 +1,10 @@
 //! One file per command; this one only dispatches.
 
 mod completions;
+mod exec;
 mod login;
 mod logout;
+mod status;
 mod token;
 mod whoami;
 
@@ -19,10 +21,14 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
     let session = Session::load(&cli.global, out)?;
     match &cli.command {
         Command::Login(args) => login::run(args, &session).await,
-        Command::Logout(args) => logout::run(args, &session),
+        Command::Logout(args) => logout::run(args, &session).await,
         Command::Token(TokenCommand::Create(args)) => token::create(args, &session).await,
         Command::Token(TokenCommand::Print(args)) => token::print(args, &session),
+        Command::Token(TokenCommand::Refresh(args)) => token::refresh(args, &session).await,
+        Command::Token(TokenCommand::Revoke(args)) => token::revoke(args, &session).await,
         Command::Whoami(args) => whoami::run(args, &session).await,
+        Command::Status(args) => status::run(args, &session).await,
+        Command::Exec(args) => exec::run(args, &session),
         Command::Completions(_) => unreachable!("handled above"),
     }
 }

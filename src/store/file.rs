@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use super::SecretStore;
+use super::{SecretKind, SecretStore};
 use crate::error::{Error, Exit};
 use crate::fsutil;
 use crate::secret::Secret;
@@ -34,6 +34,21 @@ struct Credentials {
 struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
     token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+}
+
+impl Account {
+    fn slot(&mut self, kind: SecretKind) -> &mut Option<String> {
+        match kind {
+            SecretKind::Token => &mut self.token,
+            SecretKind::Password => &mut self.password,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.token.is_none() && self.password.is_none()
+    }
 }
 
 impl FileStore {
@@ -115,37 +130,36 @@ impl SecretStore for FileStore {
         self.read().map(drop)
     }
 
-    fn get(&self, account: &str) -> Result<Option<Secret>> {
-        Ok(self
-            .read()?
+    fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>> {
+        let mut creds = self.read()?;
+        Ok(creds
             .accounts
-            .get(account)
-            .and_then(|a| a.token.as_deref())
+            .get_mut(account)
+            .and_then(|a| a.slot(kind).take())
             .map(Secret::new))
     }
 
-    fn set(&self, account: &str, secret: &Secret) -> Result<()> {
+    fn set(&self, account: &str, kind: SecretKind, secret: &Secret) -> Result<()> {
         self.modify(|creds| {
-            creds.accounts.entry(account.to_string()).or_default().token =
-                Some(secret.expose().to_string());
+            *creds
+                .accounts
+                .entry(account.to_string())
+                .or_default()
+                .slot(kind) = Some(secret.expose().to_string());
         })
     }
 
-    fn delete(&self, account: &str) -> Result<bool> {
-        if self.get(account)?.is_none() {
+    fn delete(&self, account: &str, kind: SecretKind) -> Result<bool> {
+        if self.get(account, kind)?.is_none() {
             return Ok(false);
         }
         self.modify(|creds| {
             let had = creds
                 .accounts
                 .get_mut(account)
-                .and_then(|a| a.token.take())
+                .and_then(|a| a.slot(kind).take())
                 .is_some();
-            if creds
-                .accounts
-                .get(account)
-                .is_some_and(|a| a.token.is_none())
-            {
+            if creds.accounts.get(account).is_some_and(Account::is_empty) {
                 creds.accounts.remove(account);
             }
             had
@@ -161,13 +175,26 @@ mod tests {
     fn set_get_delete() {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
-        assert!(store.get("a@h").unwrap().is_none());
-        store.set("a@h", &Secret::new("t1")).unwrap();
-        store.set("b@h:8443", &Secret::new("t2")).unwrap();
-        assert_eq!(store.get("a@h").unwrap().unwrap().expose(), "t1");
-        assert!(store.delete("a@h").unwrap());
-        assert!(!store.delete("a@h").unwrap());
-        assert_eq!(store.get("b@h:8443").unwrap().unwrap().expose(), "t2");
+        let (token, password) = (SecretKind::Token, SecretKind::Password);
+        assert!(store.get("a@h", token).unwrap().is_none());
+        store.set("a@h", token, &Secret::new("t1")).unwrap();
+        store.set("a@h", password, &Secret::new("p1")).unwrap();
+        store.set("b@h:8443", token, &Secret::new("t2")).unwrap();
+        assert_eq!(store.get("a@h", token).unwrap().unwrap().expose(), "t1");
+        assert_eq!(store.get("a@h", password).unwrap().unwrap().expose(), "p1");
+        assert!(store.delete("a@h", token).unwrap());
+        assert!(!store.delete("a@h", token).unwrap());
+        assert_eq!(store.get("a@h", password).unwrap().unwrap().expose(), "p1");
+        assert!(store.delete("a@h", password).unwrap());
+        assert_eq!(
+            store.get("b@h:8443", token).unwrap().unwrap().expose(),
+            "t2"
+        );
+        let text = fs::read_to_string(store.path()).unwrap();
+        assert!(
+            !text.contains("a@h"),
+            "an emptied account is removed:\n{text}"
+        );
     }
 
     #[cfg(unix)]
@@ -176,9 +203,11 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
-        store.set("a@h", &Secret::new("t1")).unwrap();
+        store
+            .set("a@h", SecretKind::Token, &Secret::new("t1"))
+            .unwrap();
         fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).unwrap();
-        let err = store.get("a@h").unwrap_err();
+        let err = store.get("a@h", SecretKind::Token).unwrap_err();
         assert_eq!(crate::error::exit_code(&err), Exit::StoreUnusable);
         let hint = crate::error::hint(&err).unwrap();
         assert_eq!(hint, format!("chmod 600 {}", store.path().display()));
@@ -189,7 +218,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
         fsutil::write_atomic(store.path(), b"[accounts]\n\"a@h\" = \"sekrit\"\n").unwrap();
-        let err = store.set("a@h", &Secret::new("new")).unwrap_err();
+        let err = store
+            .set("a@h", SecretKind::Token, &Secret::new("new"))
+            .unwrap_err();
         assert!(!format!("{err:#}").contains("sekrit"));
         assert!(err.to_string().contains("line 2"), "{err}");
         assert_eq!(

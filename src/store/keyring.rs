@@ -9,11 +9,17 @@ use std::time::Duration;
 use anyhow::Result;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
-use super::SecretStore;
+use super::{SecretKind, SecretStore};
 use crate::error::{Error, Exit};
 use crate::secret::Secret;
 
-pub const SERVICE: &str = "saymon";
+/// The keyring service of each kind of secret; the account is `<login>@<host[:port]>`.
+pub fn service(kind: SecretKind) -> &'static str {
+    match kind {
+        SecretKind::Token => "saymon",
+        SecretKind::Password => "saymon-password",
+    }
+}
 /// The entry written and removed by `check`, one per process so that concurrent checks
 /// do not remove each other's.
 fn check_account() -> String {
@@ -44,6 +50,7 @@ impl KeyringStore {
     fn call<T: Send + 'static>(
         &self,
         account: &str,
+        kind: SecretKind,
         op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
     ) -> Result<T> {
         reachable()?;
@@ -63,7 +70,7 @@ impl KeyringStore {
                         }
                     }
                 };
-                let entry = Entry::new_in_store(&store, SERVICE, &account)?;
+                let entry = Entry::new_in_store(&store, service(kind), &account)?;
                 op(&entry)
             })();
             let _ = tx.send(result);
@@ -149,7 +156,7 @@ impl SecretStore for KeyringStore {
     }
 
     fn check(&self) -> Result<()> {
-        self.call(&check_account(), |entry| {
+        self.call(&check_account(), SecretKind::Token, |entry| {
             entry.set_password("check")?;
             match entry.delete_credential() {
                 Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
@@ -158,21 +165,23 @@ impl SecretStore for KeyringStore {
         })
     }
 
-    fn get(&self, account: &str) -> Result<Option<Secret>> {
-        self.call(account, |entry| match entry.get_password() {
+    fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>> {
+        self.call(account, kind, |entry| match entry.get_password() {
             Ok(p) => Ok(Some(Secret::new(p))),
             Err(KeyringError::NoEntry) => Ok(None),
             Err(e) => Err(e),
         })
     }
 
-    fn set(&self, account: &str, secret: &Secret) -> Result<()> {
+    fn set(&self, account: &str, kind: SecretKind, secret: &Secret) -> Result<()> {
         let value = secret.clone();
-        self.call(account, move |entry| entry.set_password(value.expose()))
+        self.call(account, kind, move |entry| {
+            entry.set_password(value.expose())
+        })
     }
 
-    fn delete(&self, account: &str) -> Result<bool> {
-        self.call(account, |entry| match entry.delete_credential() {
+    fn delete(&self, account: &str, kind: SecretKind) -> Result<bool> {
+        self.call(account, kind, |entry| match entry.delete_credential() {
             Ok(()) => Ok(true),
             Err(KeyringError::NoEntry) => Ok(false),
             Err(e) => Err(e),

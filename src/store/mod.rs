@@ -7,7 +7,24 @@ use anyhow::Result;
 
 use crate::secret::Secret;
 
-/// Where a profile's token lives. Accounts are `<login>@<host[:port]>`.
+/// What is kept for an account: its token, and its password only where the user asked
+/// for that (`login --remember-password`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    Token,
+    Password,
+}
+
+impl SecretKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretKind::Token => "token",
+            SecretKind::Password => "password",
+        }
+    }
+}
+
+/// Where a profile's secrets live. Accounts are `<login>@<host[:port]>`.
 /// Errors that mean "this store cannot be used" carry exit code 7 and a hint.
 pub trait SecretStore {
     /// For messages: `the keyring` or `the file /path/credentials.toml`.
@@ -16,10 +33,10 @@ pub trait SecretStore {
     /// token kills the old one on the server and a token that cannot be stored is lost.
     fn check(&self) -> Result<()>;
     /// The stored secret; `None` means nothing is stored ("not logged in").
-    fn get(&self, account: &str) -> Result<Option<Secret>>;
-    fn set(&self, account: &str, secret: &Secret) -> Result<()>;
+    fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>>;
+    fn set(&self, account: &str, kind: SecretKind, secret: &Secret) -> Result<()>;
     /// Remove the secret; `false` when there was none.
-    fn delete(&self, account: &str) -> Result<bool>;
+    fn delete(&self, account: &str, kind: SecretKind) -> Result<bool>;
 }
 
 /// The account name of a login on a server.

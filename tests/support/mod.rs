@@ -63,6 +63,23 @@ impl Env {
         cmd
     }
 
+    /// `saymon` as cron runs it: the environment is HOME and PATH only (the config is in
+    /// HOME/.config/saymon), no terminal, no D-Bus.
+    pub fn cron(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .write_stdin("")
+            .timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// Where a cron run's config lives.
+    pub fn cron_config_dir(&self) -> PathBuf {
+        self.home().join(".config/saymon")
+    }
+
     /// `saymon` against `server`, trusting its test CA.
     pub fn at(&self, server: &FakeSaymon) -> Command {
         let mut cmd = self.cmd();

@@ -90,6 +90,28 @@ impl Pty {
         &self.screen
     }
 
+    /// Wait until the terminal stops echoing (a hidden prompt is ready), at most 30 s.
+    /// Typed before that, the line discipline would echo the text: a person types after
+    /// seeing the prompt, but a test is faster than the program's switch to no-echo.
+    pub fn wait_for_hidden_input(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            // SAFETY: tcgetattr fills the zeroed struct; the master reports the pty's modes.
+            let mut modes: libc::termios = unsafe { std::mem::zeroed() };
+            let rc = unsafe { libc::tcgetattr(self.writer.as_raw_fd(), &mut modes) };
+            assert_eq!(rc, 0, "tcgetattr on the pty failed");
+            if modes.c_lflag & libc::ECHO == 0 {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the terminal still echoes; it shows:\n{}",
+                self.screen
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Type `text` as a person would.
     pub fn send(&mut self, text: &str) {
         self.writer.write_all(text.as_bytes()).unwrap();
