@@ -16,6 +16,9 @@ _saymon() {
             ",$1")
                 cmd="saymon"
                 ;;
+            saymon,api)
+                cmd="saymon__subcmd__api"
+                ;;
             saymon,completions)
                 cmd="saymon__subcmd__completions"
                 ;;
@@ -39,6 +42,9 @@ _saymon() {
                 ;;
             saymon,whoami)
                 cmd="saymon__subcmd__whoami"
+                ;;
+            saymon__subcmd__help,api)
+                cmd="saymon__subcmd__help__subcmd__api"
                 ;;
             saymon__subcmd__help,completions)
                 cmd="saymon__subcmd__help__subcmd__completions"
@@ -113,12 +119,90 @@ _saymon() {
 
     case "${cmd}" in
         saymon)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version login logout token whoami status exec completions help"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__api)
+            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --raw-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -227,8 +311,22 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__help)
-            opts="login logout token whoami status exec completions help"
+            opts="login logout token whoami status api exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__help__subcmd__api)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

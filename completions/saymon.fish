@@ -41,6 +41,7 @@ complete -c saymon -n "__fish_saymon_needs_command" -f -a "logout" -d 'Forget th
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "token" -d 'Create or print tokens'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -189,6 +190,25 @@ complete -c saymon -n "__fish_saymon_using_subcommand status" -s q -l quiet -d '
 complete -c saymon -n "__fish_saymon_using_subcommand status" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s X -l method -d 'HTTP method [default: POST with a body or fields, else GET]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s d -l data -d 'Request body: JSON text, @FILE, or @- for stdin (sent as application/json unless -H sets a Content-Type)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s f -l raw-field -d 'A string field: part of a JSON object body (POST, PUT, PATCH) or a query parameter (GET, DELETE)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s F -l field -d 'A typed field: true, false, null and numbers become JSON values; @FILE reads the value from a file' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s H -l header -d 'An extra request header' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s i -l include -d 'Print the status line and response headers before the body'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l raw -d 'Print the body exactly as received, also at a terminal'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l insecure -d 'Do not verify the server\'s TLS certificate (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
@@ -213,14 +233,15 @@ complete -c saymon -n "__fish_saymon_using_subcommand completions" -s q -l quiet
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "logout" -d 'Forget the profile\'s stored token'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "token" -d 'Create or print tokens'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "logout" -d 'Forget the profile\'s stored token'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "token" -d 'Create or print tokens'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "refresh" -d 'Create a fresh token and replace the stored one (for cron); prints no token'

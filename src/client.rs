@@ -114,11 +114,30 @@ impl<'o> Client<'o> {
     /// Send one request; GET is retried on connect errors and 502/503/504. A non-2xx
     /// answer is returned as a typed error carrying SAYMON's `{code, message}`.
     pub async fn send(&self, method: Method, url: Url, auth: &Auth<'_>) -> Result<Response> {
+        let response = self
+            .execute(
+                &Request {
+                    method,
+                    url,
+                    headers: Vec::new(),
+                    body: None,
+                },
+                auth,
+            )
+            .await?;
+        self.check(response).await
+    }
+
+    /// Send a request as given and return whatever the server answered. Idempotent
+    /// methods (GET, HEAD) are retried on connect errors and 502/503/504, a few times,
+    /// within the timeout.
+    pub async fn execute(&self, request: &Request, auth: &Auth<'_>) -> Result<Response> {
+        let idempotent = matches!(request.method, Method::GET | Method::HEAD);
         let started = Instant::now();
         let mut attempt = 0;
         loop {
-            let result = self.send_once(method.clone(), url.clone(), auth).await;
-            let retry = method == Method::GET
+            let result = self.execute_once(request, auth).await;
+            let retry = idempotent
                 && attempt < RETRY_DELAYS.len()
                 && started.elapsed() + RETRY_DELAYS[attempt] < self.timeout
                 && match &result {
@@ -126,8 +145,7 @@ impl<'o> Client<'o> {
                     Err(e) => e.is_connect(),
                 };
             if !retry {
-                let response = result.map_err(|e| self.transport_error(e))?;
-                return self.check(response).await;
+                return result.map_err(|e| self.transport_error(e));
             }
             self.out.verbose(&format!(
                 "retrying in {} ms",
@@ -138,12 +156,8 @@ impl<'o> Client<'o> {
         }
     }
 
-    async fn send_once(
-        &self,
-        method: Method,
-        mut url: Url,
-        auth: &Auth<'_>,
-    ) -> reqwest::Result<Response> {
+    async fn execute_once(&self, request: &Request, auth: &Auth<'_>) -> reqwest::Result<Response> {
+        let mut url = request.url.clone();
         let how = match auth {
             Auth::Basic { login, .. } => {
                 self.warn_plain_http();
@@ -155,20 +169,33 @@ impl<'o> Client<'o> {
                 String::new()
             }
         };
-        self.out
-            .verbose(&format!("> {method} {}{how}", redact::url(&url)));
-        let mut request = self.http.request(method, url);
-        if let Auth::Basic { login, password } = auth {
-            request = request.basic_auth(login, Some(password.expose()));
+        let mut builder = self.http.request(request.method.clone(), url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
         }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        if let Auth::Basic { login, password } = auth {
+            builder = builder.basic_auth(login, Some(password.expose()));
+        }
+        let built = builder.build()?;
+        self.out.verbose(&format!(
+            "> {} {}{how}",
+            built.method(),
+            redact::url(built.url())
+        ));
+        log_headers(self.out, '>', built.headers());
         let started = Instant::now();
-        let response = request.send().await;
+        let response = self.http.execute(built).await;
         if let Ok(r) = &response {
             self.out.verbose(&format!(
-                "< {} ({} ms)",
+                "< {:?} {} ({} ms)",
+                r.version(),
                 r.status(),
                 started.elapsed().as_millis()
             ));
+            log_headers(self.out, '<', r.headers());
         }
         response
     }
@@ -260,6 +287,34 @@ impl<'o> Client<'o> {
             format!("the request to {host} failed: {detail}"),
         )
         .into()
+    }
+}
+
+/// A request as `api` builds it: the URL without `api-token` (added by `execute`).
+pub struct Request {
+    pub method: Method,
+    pub url: Url,
+    pub headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Headers in the `-v` log. The value of Authorization (and Cookie, Set-Cookie) is never
+/// shown: it holds the password or a session.
+fn log_headers(out: &Output, direction: char, headers: &reqwest::header::HeaderMap) {
+    if !out.is_verbose() {
+        return;
+    }
+    for (name, value) in headers {
+        let shown = match name.as_str() {
+            "authorization" | "proxy-authorization" | "cookie" | "set-cookie" => {
+                "[hidden]".to_string()
+            }
+            _ => redact::token_params(&redact::server_text(
+                &String::from_utf8_lossy(value.as_bytes()),
+                200,
+            )),
+        };
+        out.verbose(&format!("{direction} {name}: {shown}"));
     }
 }
 

@@ -16,7 +16,6 @@ pub enum Exit {
     /// 5: the server could not be reached.
     Unreachable = 5,
     /// 6: `api`: the server answered another 4xx.
-    #[allow(dead_code)]
     ClientError = 6,
     /// 7: the secret store cannot be used.
     StoreUnusable = 7,

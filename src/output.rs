@@ -37,6 +37,10 @@ impl Output {
         eprintln!("warning: {message}");
     }
 
+    pub fn is_verbose(&self) -> bool {
+        self.verbose
+    }
+
     /// A line of the `-v` log, on stderr. Callers pass text with secrets already redacted.
     pub fn verbose(&self, message: &str) {
         if self.verbose {

@@ -25,6 +25,24 @@ pub fn url(url: &Url) -> String {
     shown.as_str().replace("%2A%2A%2A", "***")
 }
 
+/// Any `api-token=VALUE` inside free text (a header, a message) with VALUE masked.
+pub fn token_params(text: &str) -> String {
+    const KEY: &str = "api-token=";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(KEY) {
+        out.push_str(&rest[..i + KEY.len()]);
+        out.push_str("***");
+        rest = &rest[i + KEY.len()..];
+        let end = rest
+            .find(|c: char| c == '&' || c == '#' || c == '"' || c == '\'' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Text from a server, fit for one line on a terminal: control characters escaped,
 /// white space folded, cut to `max` characters.
 pub fn server_text(text: &str, max: usize) -> String {
@@ -54,6 +72,15 @@ mod tests {
         assert_eq!(url(&u), "https://h:8443/node/api/x?fields=id&api-token=***");
         let plain = Url::parse("https://h/node/api/x").unwrap();
         assert_eq!(url(&plain), "https://h/node/api/x");
+    }
+
+    #[test]
+    fn token_params_in_text() {
+        assert_eq!(
+            token_params("/x?api-token=abc&b=1 and api-token=def"),
+            "/x?api-token=***&b=1 and api-token=***"
+        );
+        assert_eq!(token_params("nothing here"), "nothing here");
     }
 
     #[test]

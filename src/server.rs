@@ -94,6 +94,41 @@ impl ServerUrl {
         url
     }
 
+    /// The URL for what a user typed as an API path: `objects`, `/objects` and
+    /// `/node/api/objects` alike, the query kept as given; or a full URL, accepted only on
+    /// this server, so that the token goes nowhere else.
+    pub fn resolve(&self, input: &str) -> Result<Url, Error> {
+        if input.starts_with("http://") || input.starts_with("https://") {
+            let url = Url::parse(input)
+                .map_err(|e| Error::new(Exit::Usage, format!("invalid URL: {e}")))?;
+            if !self.same_origin(&url) {
+                return Err(Error::new(
+                    Exit::Usage,
+                    format!(
+                        "refusing to send the token to {}: it is not the profile's server {self}",
+                        url.origin().ascii_serialization()
+                    ),
+                )
+                .hint("give a path (objects, /node/api/objects), or --server for that server"));
+            }
+            return Ok(url);
+        }
+        let (path, query) = match input.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (input, None),
+        };
+        let path = path.trim_start_matches('/');
+        let path = path
+            .strip_prefix("node/api/")
+            .or_else(|| (path == "node/api").then_some(""))
+            .unwrap_or(path);
+        let root = self.root.as_str().trim_end_matches('/');
+        let mut url = Url::parse(&format!("{root}/node/api/{path}"))
+            .map_err(|e| Error::new(Exit::Usage, format!("invalid API path: {e}")))?;
+        url.set_query(query.filter(|q| !q.is_empty()));
+        Ok(url)
+    }
+
     /// Whether `url` is on this server (same scheme, host and port): the only place the
     /// token and the password may go.
     pub fn same_origin(&self, url: &Url) -> bool {
@@ -173,6 +208,55 @@ mod tests {
             assert_eq!(err.exit, Exit::Usage, "{bad}");
             assert!(!err.message.contains("pw"), "{}", err.message);
         }
+    }
+
+    #[test]
+    fn api_paths_three_spellings_and_queries() {
+        let s = ServerUrl::parse("https://h/mon").unwrap();
+        for input in [
+            "objects",
+            "/objects",
+            "/node/api/objects",
+            "node/api/objects",
+        ] {
+            assert_eq!(
+                s.resolve(input).unwrap().as_str(),
+                "https://h/mon/node/api/objects"
+            );
+        }
+        assert_eq!(
+            s.resolve("objects/5e2/history?metrics=cpu&from=1&to=2")
+                .unwrap()
+                .as_str(),
+            "https://h/mon/node/api/objects/5e2/history?metrics=cpu&from=1&to=2"
+        );
+        assert_eq!(
+            s.resolve("objects?fields=id,name").unwrap().query(),
+            Some("fields=id,name")
+        );
+        assert_eq!(
+            s.resolve("https://h/mon/node/api/users/current?x=1")
+                .unwrap()
+                .as_str(),
+            "https://h/mon/node/api/users/current?x=1"
+        );
+        let err = s
+            .resolve("https://evil.example/node/api/objects")
+            .unwrap_err();
+        assert_eq!(err.exit, Exit::Usage);
+        assert!(
+            err.message.contains("https://evil.example"),
+            "{}",
+            err.message
+        );
+        assert!(
+            s.resolve("http://h/mon/node/api/objects").is_err(),
+            "scheme counts"
+        );
+        assert!(
+            s.resolve("https://h:444/node/api/objects").is_err(),
+            "port counts"
+        );
     }
 
     #[test]

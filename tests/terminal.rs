@@ -119,3 +119,26 @@ fn a_mistyped_password_at_the_prompt_is_one_clear_error() {
     );
     assert!(!term.screen.contains("mistyped-canary"), "{}", term.screen);
 }
+
+#[test]
+fn api_pretty_prints_json_at_a_terminal_unless_raw() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let mut term = on_terminal(&env, &server, &["api", "objects/1"]);
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(
+        term.screen
+            .contains("{\r\n  \"class_id\": \"2\",\r\n  \"id\": \"1\","),
+        "{:?}",
+        term.screen
+    );
+    let mut term = on_terminal(&env, &server, &["api", "--raw", "objects/1"]);
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(
+        term.screen
+            .contains(r#"{"class_id":"2","id":"1","name":"Server room"}"#),
+        "{:?}",
+        term.screen
+    );
+}

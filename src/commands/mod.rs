@@ -1,5 +1,6 @@
 //! One file per command; this one only dispatches.
 
+mod api;
 mod completions;
 mod exec;
 mod login;
@@ -28,6 +29,7 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
         Command::Token(TokenCommand::Revoke(args)) => token::revoke(args, &session).await,
         Command::Whoami(args) => whoami::run(args, &session).await,
         Command::Status(args) => status::run(args, &session).await,
+        Command::Api(args) => api::run(args, &session).await,
         Command::Exec(args) => exec::run(args, &session),
         Command::Completions(_) => unreachable!("handled above"),
     }

@@ -55,6 +55,8 @@ pub struct Seen {
     pub query: Option<String>,
     /// The login of a Basic Authorization header, if any.
     pub basic_login: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
 }
 
 pub struct Shared {
@@ -233,6 +235,10 @@ fn router(state: AppState) -> Router {
             "/node/api/version/hash",
             get(|| async { axum::Json("3f2a9c1") }),
         )
+        .route("/node/api/objects", get(objects).post(objects))
+        .route("/node/api/objects/{id}", get(objects).patch(objects))
+        .route("/node/api/objects/{id}/stat", post(objects))
+        .route("/node/api/big", get(big))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "NotFound", "Not found.") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
@@ -244,16 +250,27 @@ async fn record(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .unwrap_or_default();
     let mode = {
         let mut shared = state.lock().unwrap();
         shared.seen.push(Seen {
-            method: request.method().to_string(),
-            path: request.uri().path().to_string(),
-            query: request.uri().query().map(str::to_string),
-            basic_login: basic(request.headers()).map(|(login, _)| login),
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            basic_login: basic(&parts.headers).map(|(login, _)| login),
+            content_type: parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            body: body.to_vec(),
         });
         shared.mode
     };
+    let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(body));
     match mode {
         Mode::Html502 => (
             StatusCode::BAD_GATEWAY,
@@ -424,4 +441,73 @@ async fn delete_token(
     }
     shared.users[me].token = None;
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// A few SAYMON object endpoints, enough for `api`: list, get (only id 1 exists), create
+/// and patch (echoing the JSON body), and writing metrics (204).
+async fn objects(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    {
+        let shared = state.lock().unwrap();
+        if let Err(response) = authenticate(&shared, &headers, &uri) {
+            return response;
+        }
+    }
+    let path = uri.path();
+    if path.ends_with("/stat") {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let sent: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    match (method.as_str(), path) {
+        ("GET", "/node/api/objects") => axum::Json(json!([
+            {"id": "1", "name": "Server room", "class_id": "2"},
+            {"id": "2", "name": "UPS", "class_id": "3"}
+        ]))
+        .into_response(),
+        ("POST", _) => {
+            let mut object = sent;
+            object["id"] = json!("5e21b752308c3c66d64e0abc");
+            (StatusCode::OK, axum::Json(object)).into_response()
+        }
+        (_, "/node/api/objects/1") => {
+            let mut object = json!({"id": "1", "name": "Server room", "class_id": "2"});
+            if let Value::Object(changes) = sent {
+                for (k, v) in changes {
+                    object[k] = v;
+                }
+            }
+            axum::Json(object).into_response()
+        }
+        _ => error(StatusCode::NOT_FOUND, "NotFound", "Object not found."),
+    }
+}
+
+/// `GET big?size=N`: N bytes of text, made as they are sent (never held whole).
+async fn big(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    {
+        let shared = state.lock().unwrap();
+        if let Err(response) = authenticate(&shared, &headers, &uri) {
+            return response;
+        }
+    }
+    let size: usize = url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "size")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(1 << 20);
+    const CHUNK: usize = 64 << 10;
+    static DATA: [u8; CHUNK] = [b'x'; CHUNK];
+    let chunks = (0..size.div_ceil(CHUNK)).map(move |i| {
+        let len = CHUNK.min(size - i * CHUNK);
+        Ok::<_, std::convert::Infallible>(Bytes::from_static(&DATA[..len]))
+    });
+    (
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
+    )
+        .into_response()
 }

@@ -1,0 +1,294 @@
+//! `saymon api PATH`: any authenticated request, the response body streamed to stdout.
+
+use std::io::{self, IsTerminal, Read, Write};
+
+use anyhow::{Context, Result};
+use reqwest::Method;
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+use crate::cli::ApiArgs;
+use crate::client::{Auth, Request, parse_error_body};
+use crate::credentials::{Session, TokenSource};
+use crate::error::{Error, Exit};
+
+/// JSON bodies up to this size are pretty-printed at a terminal; larger ones stream as
+/// they are.
+const PRETTY_LIMIT: usize = 16 << 20;
+/// How much of an error body is kept to find SAYMON's `{code, message}` in it.
+const ERROR_BODY_LIMIT: usize = 64 << 10;
+
+pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
+    let (token, source) = session.token()?;
+    let server = session.require_server()?;
+    let mut url = server.resolve(&args.path)?;
+    let fields = parse_fields(args)?;
+    let body_given = args.data.is_some();
+    let method = match &args.method {
+        Some(m) => Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+            .map_err(|_| Error::new(Exit::Usage, format!("invalid HTTP method {m:?}")))?,
+        None if body_given || !fields.is_empty() => Method::POST,
+        None => Method::GET,
+    };
+    let mut headers = parse_headers(&args.headers)?;
+    let body = if let Some(data) = &args.data {
+        Some(read_data(data)?)
+    } else if fields.is_empty() {
+        None
+    } else if matches!(method, Method::GET | Method::DELETE | Method::HEAD) {
+        let mut pairs = url.query_pairs_mut();
+        for (key, value) in &fields {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            pairs.append_pair(key, &text);
+        }
+        drop(pairs);
+        None
+    } else {
+        let object: Map<String, Value> = fields.into_iter().collect();
+        Some(serde_json::to_vec(&Value::Object(object))?)
+    };
+    if body.is_some() && !headers.iter().any(|(name, _)| name == CONTENT_TYPE) {
+        headers.push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+    }
+
+    let client = session.client(&server)?;
+    let request = Request {
+        method,
+        url,
+        headers,
+        body,
+    };
+    let mut response = client.execute(&request, &Auth::Token(&token)).await?;
+    let status = response.status();
+
+    let mut stdout = io::stdout().lock();
+    if args.include {
+        writeln!(stdout, "{:?} {}", response.version(), status)?;
+        for (name, value) in response.headers() {
+            stdout.write_all(name.as_str().as_bytes())?;
+            stdout.write_all(b": ")?;
+            stdout.write_all(value.as_bytes())?;
+            stdout.write_all(b"\n")?;
+        }
+        stdout.write_all(b"\n")?;
+    }
+
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    // Pretty JSON for a person at a terminal; byte for byte, as it arrives, otherwise.
+    let mut buffering = status.is_success()
+        && !args.raw
+        && content_type.contains("json")
+        && io::stdout().is_terminal();
+    let mut pending: Vec<u8> = Vec::new();
+    // The head of an error body, to find SAYMON's `{code, message}` in it.
+    let mut head: Vec<u8> = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| client.transport_error(e))?
+    {
+        if !status.is_success() && head.len() < ERROR_BODY_LIMIT {
+            let room = ERROR_BODY_LIMIT - head.len();
+            head.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        if buffering {
+            pending.extend_from_slice(&chunk);
+            if pending.len() > PRETTY_LIMIT {
+                // Too large to pretty-print: stream it as it is.
+                stdout.write_all(&pending)?;
+                pending = Vec::new();
+                buffering = false;
+            }
+        } else {
+            stdout.write_all(&chunk)?;
+        }
+    }
+    if buffering {
+        match serde_json::from_slice::<Value>(&pending) {
+            Ok(value) => {
+                serde_json::to_writer_pretty(&mut stdout, &value)?;
+                stdout.write_all(b"\n")?;
+            }
+            Err(_) => stdout.write_all(&pending)?,
+        }
+    }
+    stdout.flush()?;
+    drop(stdout);
+
+    if status.is_success() {
+        return Ok(());
+    }
+    let err = parse_error_body(status, &content_type, &head);
+    let exit = match status.as_u16() {
+        401 | 403 => Exit::Rejected,
+        400..=499 => Exit::ClientError,
+        _ => Exit::Failure,
+    };
+    let mut error = Error::new(exit, err.to_string());
+    if err.is_rejection() {
+        error = error.hint(match source {
+            TokenSource::Environment => {
+                "SAYMON_TOKEN was refused, or the user lacks the permission the message names"
+                    .to_string()
+            }
+            _ => format!(
+                "the token was refused (replaced or revoked?), or the user lacks the permission the message names; `saymon whoami{}` tells which",
+                session.profile_flag()
+            ),
+        });
+    }
+    Err(error.into())
+}
+
+/// `-f key=value` (strings) and `-F key=value` (typed), in that order.
+fn parse_fields(args: &ApiArgs) -> Result<Vec<(String, Value)>> {
+    let mut fields = Vec::new();
+    for raw in &args.raw_fields {
+        let (key, value) = split_field(raw)?;
+        fields.push((key.to_string(), Value::String(value.to_string())));
+    }
+    for typed in &args.fields {
+        let (key, value) = split_field(typed)?;
+        fields.push((key.to_string(), typed_value(value)?));
+    }
+    Ok(fields)
+}
+
+fn split_field(field: &str) -> Result<(&str, &str)> {
+    match field.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key, value)),
+        _ => Err(Error::new(
+            Exit::Usage,
+            format!("invalid field {field:?}: expected KEY=VALUE"),
+        )
+        .into()),
+    }
+}
+
+/// true, false, null, integers and finite numbers become JSON values; `@FILE` is the
+/// file's text; anything else is a string.
+pub fn typed_value(value: &str) -> Result<Value> {
+    Ok(match value {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        "null" => Value::Null,
+        _ => {
+            if let Some(path) = value.strip_prefix('@') {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Error::new(
+                        Exit::Usage,
+                        format!("cannot read field value from {path}: {e}"),
+                    )
+                })?;
+                Value::String(text)
+            } else if let Ok(n) = value.parse::<i64>() {
+                Value::from(n)
+            } else if let Some(n) = value
+                .parse::<f64>()
+                .ok()
+                .filter(|n| {
+                    n.is_finite()
+                        && value
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+                })
+                .and_then(serde_json::Number::from_f64)
+            {
+                Value::Number(n)
+            } else {
+                Value::String(value.to_string())
+            }
+        }
+    })
+}
+
+fn parse_headers(headers: &[String]) -> Result<Vec<(HeaderName, HeaderValue)>> {
+    headers
+        .iter()
+        .map(|h| {
+            let bad = || {
+                Error::new(
+                    Exit::Usage,
+                    format!(
+                        "invalid header {:?}: expected 'Name: value'",
+                        crate::redact::server_text(h, 60)
+                    ),
+                )
+            };
+            let (name, value) = h.split_once(':').ok_or_else(bad)?;
+            let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| bad())?;
+            let value = HeaderValue::from_str(value.trim()).map_err(|_| bad())?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+/// `-d`: the text itself, `@FILE`, or `@-` for stdin.
+fn read_data(data: &str) -> Result<Vec<u8>> {
+    match data.strip_prefix('@') {
+        Some("-") => {
+            let mut body = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut body)
+                .context("cannot read the body from stdin")?;
+            Ok(body)
+        }
+        Some(path) => std::fs::read(path).map_err(|e| {
+            Error::new(
+                Exit::Usage,
+                format!("cannot read the body from {path}: {e}"),
+            )
+            .into()
+        }),
+        None => Ok(data.as_bytes().to_vec()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_fields() {
+        assert_eq!(typed_value("true").unwrap(), json!(true));
+        assert_eq!(typed_value("false").unwrap(), json!(false));
+        assert_eq!(typed_value("null").unwrap(), json!(null));
+        assert_eq!(typed_value("42").unwrap(), json!(42));
+        assert_eq!(typed_value("-7").unwrap(), json!(-7));
+        assert_eq!(typed_value("42.5").unwrap(), json!(42.5));
+        assert_eq!(typed_value("1e3").unwrap(), json!(1000.0));
+        for s in ["abc", "NaN", "inf", "12abc", "", "0x10"] {
+            assert_eq!(typed_value(s).unwrap(), json!(s), "{s}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("v");
+        std::fs::write(&f, "from file").unwrap();
+        assert_eq!(
+            typed_value(&format!("@{}", f.display())).unwrap(),
+            json!("from file")
+        );
+        assert!(typed_value("@/nonexistent/x").is_err());
+    }
+
+    #[test]
+    fn fields_and_headers_parse() {
+        assert_eq!(split_field("a=b=c").unwrap(), ("a", "b=c"));
+        assert!(split_field("=x").is_err());
+        assert!(split_field("x").is_err());
+        let h = parse_headers(&["X-Trace: 1 2".into()]).unwrap();
+        assert_eq!(h[0].0.as_str(), "x-trace");
+        assert_eq!(h[0].1, "1 2");
+        assert!(parse_headers(&["no colon".into()]).is_err());
+        assert!(parse_headers(&["bad name: x".into()]).is_err());
+    }
+}
