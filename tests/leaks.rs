@@ -110,6 +110,15 @@ fn no_secret_reaches_any_output() {
             0
         );
         assert_eq!(rec.run("exec", plain(&["exec", "--", "true"]), false), 0);
+        assert_eq!(
+            rec.run("api", plain(&["api", "-i", "objects?fields=id"]), false),
+            0
+        );
+        assert_eq!(
+            rec.run("api post", plain(&["api", "objects", "-F", "x=1"]), false),
+            0
+        );
+        assert_eq!(rec.run("api 404", plain(&["api", "objects/404"]), false), 6);
         let mut cmd = plain(&["token", "refresh"]);
         cmd.env("SAYMON_PASSWORD", WRONG_PASSWORD);
         assert_eq!(rec.run("token refresh, wrong password", cmd, false), 4);
@@ -118,6 +127,9 @@ fn no_secret_reaches_any_output() {
         let mut cmd = plain(&["whoami"]);
         cmd.env("SAYMON_TOKEN", ENV_TOKEN);
         assert_eq!(rec.run("whoami, refused env token", cmd, false), 4);
+        let mut cmd = plain(&["api", "objects"]);
+        cmd.env("SAYMON_TOKEN", ENV_TOKEN);
+        assert_eq!(rec.run("api, refused env token", cmd, false), 4);
         let mut cmd = plain(&["token", "create"]);
         cmd.env("SAYMON_PASSWORD", WRONG_PASSWORD);
         assert_eq!(rec.run("token create, wrong password", cmd, false), 4);
