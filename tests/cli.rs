@@ -779,3 +779,26 @@ fn a_redirect_to_another_host_is_not_followed() {
         "nothing went to the other host"
     );
 }
+
+#[test]
+fn reads_are_retried_on_a_bad_gateway_creations_are_not() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    server.set_mode(Mode::Html502);
+    let before = server.seen().len();
+    env.cmd().arg("whoami").assert().code(1);
+    let gets = server.seen().len() - before;
+    assert_eq!(gets, 3, "a GET is tried three times in all");
+    let before = server.seen().len();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "create"])
+        .assert()
+        .code(1);
+    assert_eq!(server.seen().len() - before, 1, "token creation is not idempotent: one try");
+    // Within a short --timeout there is no time for retries.
+    let before = server.seen().len();
+    env.cmd().args(["--timeout", "1", "whoami"]).assert().code(1);
+    assert_eq!(server.seen().len() - before, 2);
+}
