@@ -74,9 +74,10 @@ pub enum OutputFormat {
 pub enum Command {
     /// Create a token with your login and password, store it, and remember the profile
     Login(LoginArgs),
-    /// Forget the profile's stored token
+    /// Forget the profile's stored token and password (--revoke: delete the token on the
+    /// server too)
     Logout(LogoutArgs),
-    /// Create or print tokens
+    /// Create, print, refresh and revoke tokens
     #[command(subcommand)]
     Token(TokenCommand),
     /// Show the user the stored token belongs to, as the server sees it
@@ -92,11 +93,11 @@ pub enum Command {
     /// error status it is printed too, and stderr gets one line: exit 4 for 401/403, 6 for
     /// another 4xx, 1 for 5xx.
     #[command(after_help = "Examples:
-  saymon api objects?fields=id,name | jq -r '.[] | [.id, .name] | @tsv'
-  saymon api 'objects/5e21b752308c3c66d64e072c/history?metrics=cpu&from=1700000000000&to=1700003600000'
-  saymon api incidents -f limit=20 -F skip=0
-  saymon api -X POST objects/5e21b752308c3c66d64e072c/stat -d '{\"cpu\": 42.5}'
-  saymon api -X PATCH objects/5e21b752308c3c66d64e072c -d @object.json")]
+  saymon api 'objects?fields=id,name' | jq -r '.[] | [.id, .name] | @tsv'
+  saymon api \"objects/$ID/history?metrics=cpu&from=$FROM_MS&to=$TO_MS\"
+  saymon api -X GET incidents -F limit=20
+  saymon api objects/$ID/stat -d '{\"cpu\": 42.5}'
+  saymon api -X PATCH objects/$ID -d @object.json")]
     Api(ApiArgs),
     /// Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment
     ///

@@ -649,7 +649,7 @@ fn verbose_logs_requests_without_secrets() {
             "> GET {}/node/api/users/current?api-token=***",
             server.url
         )))
-        .stderr(contains("< 200 OK"))
+        .stderr(contains("< HTTP/1.1 200 OK"))
         .stderr(contains(token.as_str()).not());
     env.at(&server)
         .env("SAYMON_PASSWORD", PASSWORD)
@@ -796,9 +796,16 @@ fn reads_are_retried_on_a_bad_gateway_creations_are_not() {
         .args(["token", "create"])
         .assert()
         .code(1);
-    assert_eq!(server.seen().len() - before, 1, "token creation is not idempotent: one try");
+    assert_eq!(
+        server.seen().len() - before,
+        1,
+        "token creation is not idempotent: one try"
+    );
     // Within a short --timeout there is no time for retries.
     let before = server.seen().len();
-    env.cmd().args(["--timeout", "1", "whoami"]).assert().code(1);
+    env.cmd()
+        .args(["--timeout", "1", "whoami"])
+        .assert()
+        .code(1);
     assert_eq!(server.seen().len() - before, 2);
 }

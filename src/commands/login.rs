@@ -39,16 +39,12 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     } else {
         Remember::Forget
     };
-    let saved = save(
-        session,
-        &server,
-        &login,
-        &user_id,
-        kind,
-        store.as_ref(),
-        &token,
-        remember,
-    )?;
+    let owner = Owner {
+        server: &server,
+        login: &login,
+        user_id: &user_id,
+    };
+    let saved = save(session, &owner, &token, kind, store.as_ref(), remember)?;
 
     if session.out.json() {
         session.out.result_json(&json!({
@@ -154,19 +150,28 @@ pub enum Remember<'a> {
     Keep,
 }
 
-/// Store `token` (and per `remember` the password) for `login` on `server` and write the
+/// Whose a new token is.
+pub struct Owner<'a> {
+    pub server: &'a ServerUrl,
+    pub login: &'a str,
+    pub user_id: &'a str,
+}
+
+/// Store `token` (and per `remember` the password) for its owner in `store` and write the
 /// profile. Returns where it went.
-#[allow(clippy::too_many_arguments)]
 pub fn save(
     session: &Session<'_>,
-    server: &ServerUrl,
-    login: &str,
-    user_id: &str,
+    owner: &Owner<'_>,
+    token: &Secret,
     kind: StoreKind,
     store: &dyn SecretStore,
-    token: &Secret,
     remember: Remember<'_>,
 ) -> Result<TokenSource> {
+    let Owner {
+        server,
+        login,
+        user_id,
+    } = *owner;
     let account = store::account(login, &server.host_port());
     store.set(&account, SecretKind::Token, token).with_context(|| {
         format!(

@@ -77,12 +77,14 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
     if let Some((kind, store)) = target {
         let saved = login::save(
             session,
-            &server,
-            &login,
-            &user_id,
+            &login::Owner {
+                server: &server,
+                login: &login,
+                user_id: &user_id,
+            },
+            &token,
             kind,
             store.as_ref(),
-            &token,
             login::Remember::Keep,
         )?;
         let what = if own_profile && !args.save {
@@ -208,12 +210,14 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
         .map_err(|e| remembered_password_hint(e, session))?;
     let saved = login::save(
         session,
-        &server,
-        &login,
-        &user_id,
+        &login::Owner {
+            server: &server,
+            login: &login,
+            user_id: &user_id,
+        },
+        &token,
         kind,
         store.as_ref(),
-        &token,
         login::Remember::Keep,
     )?;
     session.out.note(&format!(
