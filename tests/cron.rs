@@ -286,6 +286,12 @@ fn a_keyring_profile_under_cron_is_exit_7_with_the_switch() {
             .stderr(contains("the keyring cannot be reached"))
             .stderr(contains("saymon login --store file"));
     }
+    env.cron()
+        .arg("status")
+        .assert()
+        .code(7)
+        .stdout(contains("store unusable: the keyring cannot be reached"))
+        .stderr(contains("its store cannot be used"));
 }
 
 #[test]
