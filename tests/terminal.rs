@@ -142,3 +142,17 @@ fn api_pretty_prints_json_at_a_terminal_unless_raw() {
         term.screen
     );
 }
+
+#[test]
+fn ctrl_c_during_exec_is_the_command_s_to_handle() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    // The command traps Ctrl-C and exits 7; saymon waits and passes that on.
+    let script = "trap 'echo trapped; exit 7' INT; echo ready; while :; do sleep 0.1; done";
+    let mut term = on_terminal(&env, &server, &["exec", "--", "sh", "-c", script]);
+    term.expect("ready");
+    term.send("\x03");
+    assert_eq!(term.wait(), 7, "{}", term.screen);
+    assert!(term.screen.contains("trapped"), "{}", term.screen);
+}

@@ -18,14 +18,17 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         program.to_string_lossy(),
         session.profile_name
     ));
-    let status = Command::new(program)
+    let child = Command::new(program)
         .args(rest)
         .env("SAYMON_SERVER", server.to_string())
         .env("SAYMON_PROFILE", &session.profile_name)
         .env("SAYMON_TOKEN", token.expose())
-        .status();
-    let status = match status {
-        Ok(status) => status,
+        .spawn();
+    let status = match child {
+        Ok(mut child) => {
+            ignore_terminal_interrupts();
+            child.wait()?
+        }
         Err(e) => {
             // As a shell does: 127 for a command not found, 126 for one that cannot run.
             let code = if e.kind() == io::ErrorKind::NotFound {
@@ -51,4 +54,16 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         return Err(Exited(u8::try_from(128 + signal).unwrap_or(255)).into());
     }
     Err(Error::new(Exit::Failure, format!("the command ended with {status}")).into())
+}
+
+/// Ctrl-C and Ctrl-\\ at a terminal go to the whole foreground process group: the
+/// command decides what they mean, and we wait to report how it ended, as a shell does.
+/// (The command was spawned before this, so it keeps the default dispositions.)
+fn ignore_terminal_interrupts() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
 }
