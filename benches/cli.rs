@@ -1,0 +1,174 @@
+//! `cargo bench`: how long saymon's commands take, end to end, against the in-process fake
+//! server on 127.0.0.1, and how fast and lean `api` streams a large body. Run it under
+//! `.ci/with-keyring` to include the keyring store. It measures and reports; it asserts
+//! nothing (performance is judged by reading these numbers, not by a timed test).
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::*;
+
+const RUNS: usize = 30;
+
+fn main() {
+    // `cargo bench -- --bench` passes flags; there are none to honour.
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    println!(
+        "{:<44} {:>9} {:>9} {:>9}",
+        "command", "min ms", "median", "max"
+    );
+
+    time("token print (file store, no network)", || {
+        env.cmd().args(["token", "print"]).output().unwrap()
+    });
+    time("whoami (file store, HTTPS)", || {
+        env.cmd().arg("whoami").output().unwrap()
+    });
+    time("whoami (SAYMON_TOKEN, HTTPS)", || {
+        env.at(&server)
+            .env("SAYMON_TOKEN", &token)
+            .arg("whoami")
+            .output()
+            .unwrap()
+    });
+    time("api objects (file store, HTTPS)", || {
+        env.cmd().args(["api", "objects"]).output().unwrap()
+    });
+    time("curl users/current (for comparison)", || {
+        Command::new("curl")
+            .args(["-fsS", "--cacert"])
+            .arg(&server.ca_file)
+            .arg(format!(
+                "{}/node/api/users/current?api-token={token}",
+                server.url
+            ))
+            .output()
+            .unwrap_or_else(|_| std::process::Output {
+                status: Default::default(),
+                stdout: Vec::new(),
+                stderr: b"curl not installed".to_vec(),
+            })
+    });
+    keyring(&server);
+    stream(512 << 20);
+}
+
+/// Run `f` RUNS times and print min, median and max wall time.
+fn time(what: &str, mut f: impl FnMut() -> std::process::Output) {
+    let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let out = f();
+        times.push(started.elapsed());
+        if !out.status.success() {
+            println!(
+                "{what:<44} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return;
+        }
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{what:<44} {:>9.1} {:>9.1} {:>9.1}",
+        ms(times[0]),
+        ms(times[RUNS / 2]),
+        ms(times[RUNS - 1])
+    );
+}
+
+/// The same with the token in a real Secret Service, when one is there.
+fn keyring(server: &FakeSaymon) {
+    let (Ok(bus), Ok("1")) = (
+        std::env::var("DBUS_SESSION_BUS_ADDRESS"),
+        std::env::var("SAYMON_KEYRING_SESSION").as_deref(),
+    ) else {
+        println!(
+            "{:<44} skipped: run under .ci/with-keyring",
+            "whoami (keyring, HTTPS)"
+        );
+        return;
+    };
+    let env = Env::new();
+    let with_bus = |cmd: &mut assert_cmd::Command| {
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", &bus);
+        if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR") {
+            cmd.env("XDG_RUNTIME_DIR", dir);
+        }
+    };
+    let mut login = env.at(server);
+    with_bus(&mut login);
+    let out = login
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    time("whoami (keyring, HTTPS)", || {
+        let mut cmd = env.cmd();
+        with_bus(&mut cmd);
+        cmd.arg("whoami").output().unwrap()
+    });
+    let mut logout = env.cmd();
+    with_bus(&mut logout);
+    logout.arg("logout").output().unwrap();
+}
+
+/// Stream `size` bytes through `api` over plain HTTP; report throughput and peak memory.
+fn stream(size: usize) {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let started = Instant::now();
+    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
+    let mut child = Command::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("HOME", env.home())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .args(["api", &format!("big?size={size}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut count = 0;
+    while let Ok(n) = stdout.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        count += n;
+    }
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "api, {} MiB body over HTTP: {} MiB in {:.2} s = {:.0} MiB/s, peak RSS {} MiB",
+        size >> 20,
+        count >> 20,
+        seconds,
+        (count >> 20) as f64 / seconds,
+        usage.ru_maxrss / 1024
+    );
+}
