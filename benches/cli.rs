@@ -6,8 +6,7 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::*;
@@ -128,47 +127,20 @@ fn keyring(server: &FakeSaymon) {
 
 /// Stream `size` bytes through `api` over plain HTTP; report throughput and peak memory.
 fn stream(size: usize) {
-    let server = FakeSaymon::start_plain();
-    let env = Env::new();
-    let out = env
-        .cmd()
-        .env("SAYMON_SERVER", &server.url)
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args(["login", "--login", LOGIN, "--store", "file"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
     let started = Instant::now();
-    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
-    let mut child = Command::new(env!("CARGO_BIN_EXE_saymon"))
-        .env_clear()
-        .env("HOME", env.home())
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .args(["api", &format!("big?size={size}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut count = 0;
-    while let Ok(n) = stdout.read(&mut buf) {
-        if n == 0 {
-            break;
-        }
-        count += n;
-    }
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let streamed = stream_big_body(size);
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "api, {} MiB body over HTTP: {} MiB in {:.2} s = {:.0} MiB/s, peak RSS {} MiB",
+        "api, {} MiB body over HTTP: {} MiB {} in {:.2} s (with login) = {:.0} MiB/s, peak RSS {} MiB",
         size >> 20,
-        count >> 20,
+        streamed.bytes >> 20,
+        if streamed.success && streamed.intact {
+            "intact"
+        } else {
+            "DAMAGED"
+        },
         seconds,
-        (count >> 20) as f64 / seconds,
-        usage.ru_maxrss / 1024
+        (streamed.bytes >> 20) as f64 / seconds,
+        streamed.peak_rss_mib
     );
 }

@@ -3,9 +3,6 @@
 
 mod support;
 
-use std::io::Read;
-use std::process::{Command as StdCommand, Stdio};
-
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::{Value, json};
@@ -296,49 +293,14 @@ fn verbose_shows_requests_and_headers_never_the_token() {
 #[test]
 fn a_large_body_streams_in_little_memory() {
     const SIZE: usize = 256 << 20;
-    let server = FakeSaymon::start_plain();
-    let env = Env::new();
-    env.cmd()
-        .env("SAYMON_SERVER", &server.url)
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args(["login", "--login", LOGIN, "--store", "file"])
-        .assert()
-        .success();
-    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_saymon"))
-        .env_clear()
-        .env("HOME", env.home())
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .args(["api", &format!("big?size={SIZE}")])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut count = 0usize;
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = stdout.read(&mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        assert!(buf[..n].iter().all(|&b| b == b'x'));
-        count += n;
-    }
-    // Reap the child ourselves to read its peak resident memory.
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(rc, pid);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
-    assert_eq!(count, SIZE, "every byte arrived");
-    let peak_mib = usage.ru_maxrss as usize / 1024; // ru_maxrss is in KiB on Linux
-    eprintln!("peak RSS {peak_mib} MiB for a {} MiB body", SIZE >> 20);
+    let streamed = stream_big_body(SIZE);
+    assert!(streamed.success);
+    assert_eq!(streamed.bytes, SIZE, "every byte arrived");
+    assert!(streamed.intact, "byte for byte");
+    let peak = streamed.peak_rss_mib;
     assert!(
-        peak_mib < 64,
-        "peak RSS {peak_mib} MiB for a {} MiB body",
+        peak < 64,
+        "peak RSS {peak} MiB for a {} MiB body",
         SIZE >> 20
     );
 }

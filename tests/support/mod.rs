@@ -119,3 +119,63 @@ pub fn outputs(output: &std::process::Output) -> (String, String) {
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
+
+/// What `saymon api big?size=N` did with a large streamed body.
+pub struct Streamed {
+    /// Bytes that reached stdout.
+    pub bytes: usize,
+    /// Whether each of them was the `x` the server sent.
+    pub intact: bool,
+    pub success: bool,
+    /// The process's peak resident memory.
+    pub peak_rss_mib: usize,
+}
+
+/// Log in to a plain-HTTP fake server (fast for large bodies) and stream `size` bytes
+/// through `saymon api`, reading its stdout as it comes and its peak RSS at the end.
+pub fn stream_big_body(size: usize) -> Streamed {
+    use std::io::Read;
+    use std::process::{Command as StdCommand, Stdio};
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success();
+    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("HOME", env.home())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .args(["api", &format!("big?size={size}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (mut bytes, mut intact) = (0, true);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        intact &= buf[..n].iter().all(|&b| b == b'x');
+        bytes += n;
+    }
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(rc, pid, "wait4");
+    Streamed {
+        bytes,
+        intact,
+        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        // ru_maxrss is in KiB on Linux.
+        peak_rss_mib: usage.ru_maxrss as usize / 1024,
+    }
+}
