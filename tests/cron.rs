@@ -593,3 +593,41 @@ fn the_readme_crontab_line_rotates_the_token_silently() {
         .assert()
         .success();
 }
+
+#[test]
+fn exec_passes_sigterm_on_to_the_command() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    cron_login(&env, &server, "default");
+    let ready = env.dir.path().join("ready");
+    let script = format!(
+        // Bounded, so that a failing test leaves nothing running.
+        "trap 'exit 9' TERM; touch '{}'; i=0; while [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done",
+        ready.display()
+    );
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("HOME", env.home())
+        .args(["exec", "--", "sh", "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !ready.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: kill with a pid we spawned.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(9),
+        "the command's trap decided: {status:?}"
+    );
+}

@@ -18,15 +18,19 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         program.to_string_lossy(),
         session.profile_name
     ));
-    let child = Command::new(program)
+    let mut command = Command::new(program);
+    command
         .args(rest)
         .env("SAYMON_SERVER", server.to_string())
         .env("SAYMON_PROFILE", &session.profile_name)
-        .env("SAYMON_TOKEN", token.expose())
-        .spawn();
+        .env("SAYMON_TOKEN", token.expose());
+    // Before the spawn, so that no signal falls between it and our waiting.
+    leave_signals_to_the_command(&mut command);
+    let child = command.spawn();
     let status = match child {
         Ok(mut child) => {
-            ignore_terminal_interrupts();
+            #[cfg(unix)]
+            CHILD.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
             child.wait()?
         }
         Err(e) => {
@@ -56,14 +60,47 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
     Err(Error::new(Exit::Failure, format!("the command ended with {status}")).into())
 }
 
-/// Ctrl-C and Ctrl-\\ at a terminal go to the whole foreground process group: the
-/// command decides what they mean, and we wait to report how it ended, as a shell does.
-/// (The command was spawned before this, so it keeps the default dispositions.)
-fn ignore_terminal_interrupts() {
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to SIG_IGN has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_IGN);
-        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+/// The pid that `forward` passes signals on to.
+#[cfg(unix)]
+static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+#[cfg(unix)]
+extern "C" fn forward(signal: libc::c_int) {
+    let pid = CHILD.load(std::sync::atomic::Ordering::SeqCst);
+    if pid > 0 {
+        // SAFETY: kill is async-signal-safe.
+        unsafe {
+            libc::kill(pid, signal);
+        }
     }
+}
+
+/// While the command runs, the command decides what signals mean, and we wait to report
+/// how it ended, as a shell does. Ctrl-C and Ctrl-\\ at a terminal already reach the
+/// whole foreground group: we ignore them (and the command gets them back at their
+/// default). SIGTERM and SIGHUP sent to us alone (a stopping service manager, a closed
+/// SSH session) are passed on to the command; caught signals reset to default on exec.
+fn leave_signals_to_the_command(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        // SAFETY: SIG_IGN has no preconditions; `forward` only calls kill.
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+            libc::signal(libc::SIGTERM, handler);
+            libc::signal(libc::SIGHUP, handler);
+        }
+        // SAFETY: between fork and exec only signal(), which is async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = command;
 }
