@@ -113,7 +113,7 @@ pub enum Command {
 }
 
 /// Where the login and password come from. The password is never a command-line value.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CredentialArgs {
     /// Login name or e-mail [default: the profile's; else asked at a terminal]
     #[arg(long, env = "SAYMON_LOGIN", value_name = "NAME")]

@@ -132,11 +132,19 @@ impl<'a> Session<'a> {
     }
 
     pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
-        let ca_cert = self.ca_cert();
+        self.client_trusting(server, self.ca_cert().as_deref())
+    }
+
+    /// A client for `server` that also trusts `ca_cert` (another profile's CA, for `status`).
+    pub fn client_trusting(
+        &self,
+        server: &ServerUrl,
+        ca_cert: Option<&Path>,
+    ) -> Result<Client<'a>> {
         Client::new(
             server.clone(),
             &ClientOptions {
-                ca_cert: ca_cert.as_deref(),
+                ca_cert,
                 insecure: self.global.insecure,
                 timeout: Duration::from_secs(self.global.timeout),
             },
@@ -397,7 +405,8 @@ pub fn password_given(args: &CredentialArgs) -> bool {
         || std::env::var_os("SAYMON_PASSWORD").is_some()
 }
 
-fn env_token() -> Option<Secret> {
+/// SAYMON_TOKEN, trimmed, when it is set and not empty.
+pub fn env_token() -> Option<Secret> {
     let value = std::env::var("SAYMON_TOKEN").ok()?;
     let value = value.trim();
     (!value.is_empty()).then(|| Secret::new(value))

@@ -27,16 +27,18 @@ pub struct DirLock {
     _file: File,
 }
 
-/// Held from creating a token until it is stored (`DirLock::token`): a new token kills
-/// the previous one, so two processes must not create and store in crossed order.
-pub const TOKEN_LOCK: &str = ".token.lock";
-
 impl DirLock {
+    /// Held from creating a token until it is stored: a new token kills the previous
+    /// one, so two processes must not create and store in crossed order.
+    pub fn token(dir: &Path) -> Result<DirLock> {
+        Self::acquire_named(dir, ".token.lock")
+    }
+
     pub fn acquire(dir: &Path) -> Result<DirLock> {
         Self::acquire_named(dir, ".lock")
     }
 
-    pub fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
+    fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
         ensure_private_dir(dir)?;
         let path = dir.join(name);
         let file = open_private(

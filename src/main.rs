@@ -37,10 +37,10 @@ fn main() -> ExitCode {
     match runtime.block_on(saymon::commands::run(&cli, &out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) if err.downcast_ref::<error::Exited>().is_some() => {
-            ExitCode::from(err.downcast_ref::<error::Exited>().map_or(1, |e| e.0))
-        }
         Err(err) => {
+            if let Some(error::Exited(code)) = err.downcast_ref::<error::Exited>() {
+                return ExitCode::from(*code);
+            }
             report(&err);
             ExitCode::from(error::exit_code(&err) as u8)
         }

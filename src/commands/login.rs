@@ -31,7 +31,7 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         password: &password,
     };
     // From here until the token is stored, no other saymon may create one.
-    let _token_lock = fsutil::DirLock::acquire_named(&session.config_dir, fsutil::TOKEN_LOCK)?;
+    let _token_lock = fsutil::DirLock::token(&session.config_dir)?;
     let user_id = user_id(session, &client, &args.credentials, &login, &auth).await?;
     let token = create_token(&client, &user_id, &login, &auth).await?;
     let remember = if args.remember_password {

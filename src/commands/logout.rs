@@ -13,13 +13,8 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
     let name = &session.profile_name;
     let mut revoked = false;
     if args.revoke {
-        let no_credentials = CredentialArgs {
-            login: None,
-            password_stdin: false,
-            password_file: None,
-            user_id: None,
-        };
-        token::revoke_and_forget(session, &no_credentials).await?;
+        // With the token in use: logout takes no password.
+        token::revoke_and_forget(session, &CredentialArgs::default()).await?;
         revoked = true;
     }
     let target = match session.server()? {

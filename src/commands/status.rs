@@ -1,15 +1,13 @@
 //! `saymon status`: every profile, where its secrets live, which token source wins, and
 //! (unless --offline) whether the server accepts the token.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
-use crate::client::{Auth, Client, ClientOptions};
+use crate::client::Auth;
 use crate::config::{Profile, StoreKind};
-use crate::credentials::{Session, TokenSource};
+use crate::credentials::{Session, TokenSource, env_token};
 use crate::error::{Error, Exit, exit_code};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
@@ -71,10 +69,7 @@ struct Row {
 }
 
 pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
-    let env_token = std::env::var("SAYMON_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| Secret::new(t.trim()));
+    let env_token = env_token();
     let mut names: Vec<String> = session.config.profiles.keys().cloned().collect();
     let selected_exists = names.contains(&session.profile_name);
     if !selected_exists && (env_token.is_some() || session.global.server.is_some()) {
@@ -210,16 +205,7 @@ async fn check(
     ca_cert: Option<&std::path::Path>,
     token: &Secret,
 ) -> TokenState {
-    let client = Client::new(
-        server.clone(),
-        &ClientOptions {
-            ca_cert,
-            insecure: session.global.insecure,
-            timeout: Duration::from_secs(session.global.timeout),
-        },
-        session.out,
-    );
-    let result = match client {
+    let result = match session.client_trusting(server, ca_cert) {
         Ok(client) => client.current_user(&Auth::Token(token)).await,
         Err(e) => Err(e),
     };

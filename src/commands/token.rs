@@ -51,10 +51,7 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
     };
     // From here until the token is stored, no other saymon may create one.
     let _token_lock = match target {
-        Some(_) => Some(fsutil::DirLock::acquire_named(
-            &session.config_dir,
-            fsutil::TOKEN_LOCK,
-        )?),
+        Some(_) => Some(fsutil::DirLock::token(&session.config_dir)?),
         None => None,
     };
     let user_id = login::user_id(session, &client, &args.credentials, &login, &auth).await?;
@@ -145,7 +142,7 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
     store.check().with_context(context)?;
     let client = session.client(&server)?;
     // Refreshes serialize here: the next one sees this one's token.
-    let _token_lock = fsutil::DirLock::acquire_named(&session.config_dir, fsutil::TOKEN_LOCK)?;
+    let _token_lock = fsutil::DirLock::token(&session.config_dir)?;
 
     if args.if_invalid
         && let Some(token) = store
