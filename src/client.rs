@@ -42,6 +42,26 @@ pub struct Client<'o> {
 
 const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(1200)];
 
+/// The most saymon reads of an answer it parses (a token, a user, an error body): SAYMON's
+/// are a few hundred bytes. `api` streams its bodies and has no such limit.
+pub const MAX_ANSWER: usize = 64 << 10;
+
+/// The longest token accepted. SAYMON sends a UUID (36 characters).
+pub const MAX_TOKEN_LEN: usize = 512;
+
+/// Marks a failure after a request that changes something was sent: its answer was lost
+/// (a timeout, a dropped connection, a body cut short), so the change may have happened.
+#[derive(Debug)]
+pub struct AnswerLost;
+
+impl std::fmt::Display for AnswerLost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request was sent, but its answer was lost")
+    }
+}
+
+impl std::error::Error for AnswerLost {}
+
 impl<'o> Client<'o> {
     pub fn new(server: ServerUrl, options: &ClientOptions, out: &'o Output) -> Result<Self> {
         let origin = server.clone();
@@ -58,6 +78,11 @@ impl<'o> Client<'o> {
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .read_timeout(options.timeout)
             .redirect(policy);
+        // A proxy has no business with this machine's own server: through one, a password
+        // sent to http://127.0.0.1 would travel to the proxy.
+        if server.is_loopback() {
+            builder = builder.no_proxy();
+        }
         if let Some(path) = options.ca_cert {
             builder = builder.tls_certs_merge(read_ca_certs(path)?);
         }
@@ -83,13 +108,25 @@ impl<'o> Client<'o> {
     }
 
     /// POST users/{id}/auth-token with Basic auth: a new token, which replaces the old one.
+    /// A failure after the request was sent carries `AnswerLost`: the token may exist.
     pub async fn create_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<Secret> {
         let url = self.server.api_url(&["users", user_id, "auth-token"]);
-        let response = self.send(Method::POST, url, auth).await?;
-        let body = response
-            .bytes()
+        let request = Request {
+            method: Method::POST,
+            url,
+            headers: Vec::new(),
+            body: None,
+        };
+        let response = match self.execute_once(&request, auth).await {
+            Ok(response) => response,
+            Err(e) if e.is_connect() => return Err(self.transport_error(e)),
+            Err(e) => return Err(self.transport_error(e).context(AnswerLost)),
+        };
+        let response = self.check(response).await?;
+        let body = self
+            .read_capped(response)
             .await
-            .map_err(|e| self.transport_error(e))?;
+            .map_err(|e| e.context(AnswerLost))?;
         parse_token(&body)
     }
 
@@ -104,11 +141,35 @@ impl<'o> Client<'o> {
     pub async fn current_user(&self, auth: &Auth<'_>) -> Result<Value> {
         let url = self.server.api_url(&["users", "current"]);
         let response = self.send(Method::GET, url, auth).await?;
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(e))?;
+        let body = self.read_capped(response).await?;
         parse_user(&body)
+    }
+
+    /// A body saymon parses, read whole up to `MAX_ANSWER`; past it, exit 1 "too large".
+    async fn read_capped(&self, mut response: Response) -> Result<Vec<u8>> {
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e))?
+        {
+            if body.len() + chunk.len() > MAX_ANSWER {
+                return Err(Error::new(
+                    Exit::Failure,
+                    format!(
+                        "the answer of {} is too large (over {} KiB) for what was asked",
+                        self.server.host_port(),
+                        MAX_ANSWER >> 10
+                    ),
+                )
+                .hint(
+                    "is --server the SAYMON server itself, not a proxy or web page in front of it?",
+                )
+                .into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     /// Send one request; GET is retried on connect errors and 502/503/504. A non-2xx
@@ -160,10 +221,11 @@ impl<'o> Client<'o> {
         let mut url = request.url.clone();
         let how = match auth {
             Auth::Basic { login, .. } => {
-                self.warn_plain_http();
+                self.warn_plain_http("password");
                 format!(" (Basic auth as {login})")
             }
             Auth::Token(token) => {
+                self.warn_plain_http("token");
                 url.query_pairs_mut()
                     .append_pair("api-token", token.expose());
                 String::new()
@@ -200,11 +262,12 @@ impl<'o> Client<'o> {
         response
     }
 
-    fn warn_plain_http(&self) {
+    /// Once per run and client: a secret is about to cross the network in clear.
+    fn warn_plain_http(&self, what: &str) {
         if !self.server.is_https() && !self.server.is_loopback() && !self.warned_plain_http.get() {
             self.warned_plain_http.set(true);
             self.out.warn(&format!(
-                "sending the password over plain http:// to {}; anyone on the path can read it",
+                "sending the {what} over plain http:// to {}; anyone on the path can read it",
                 self.server.host_port()
             ));
         }
@@ -239,7 +302,16 @@ impl<'o> Client<'o> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        let body = response.bytes().await.unwrap_or_default();
+        // Only the start of an error body is read: enough to say what it is.
+        let mut response = response;
+        let mut body = Vec::new();
+        while body.len() < MAX_ANSWER {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+        body.truncate(MAX_ANSWER);
         Err(parse_error_body(status, &content_type, &body).into())
     }
 
@@ -347,8 +419,9 @@ fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>> {
     Ok(certs)
 }
 
-/// The body of `POST auth-token`: a JSON string. An empty token, or one with white space or
-/// control characters, is malformed. The error never shows the body: it might be a token.
+/// The body of `POST auth-token`: a JSON string. SAYMON sends a UUID
+/// (`a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d`); anything that could not be a token (see
+/// `check_token`) is malformed. The error never shows the body: it might be a token.
 pub fn parse_token(body: &[u8]) -> Result<Secret> {
     let malformed = |what: String| -> anyhow::Error {
         Error::new(
@@ -361,23 +434,48 @@ pub fn parse_token(body: &[u8]) -> Result<Secret> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::String(token)) => {
             let token = Secret::new(token);
-            if token.is_empty() {
-                Err(malformed("an empty string".into()))
-            } else if token
-                .expose()
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control())
-            {
-                Err(malformed(
-                    "a string with white space or control characters".into(),
-                ))
-            } else {
-                Ok(token)
+            match check_token(token.expose()) {
+                Ok(()) => Ok(token),
+                Err(why) => Err(malformed(why)),
             }
         }
         Ok(other) => Err(malformed(format!("JSON {}", json_kind(&other)))),
         Err(_) => Err(malformed(describe_body(body))),
     }
+}
+
+/// What a token may be: 1 to `MAX_TOKEN_LEN` printable ASCII characters, none of which
+/// would change a URL or a shell word it is put into (`"`, `'`, `\`, `&`, `=`, `#`, `%`,
+/// `+`, `?`, `;`, `` ` ``, `$`, `<`, `>`, `|`, space). SAYMON's own tokens are UUIDs, far inside
+/// this. The error says what was wrong without quoting the token.
+pub fn check_token(token: &str) -> std::result::Result<(), String> {
+    const UNSAFE: &str = "\"'\\&=#%+?;`$<>|";
+    if token.is_empty() {
+        return Err("an empty string".into());
+    }
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(format!(
+            "a string of {} bytes, longer than a token can be ({MAX_TOKEN_LEN})",
+            token.len()
+        ));
+    }
+    for c in token.chars() {
+        let why = if c == ' ' || c.is_whitespace() {
+            "white space"
+        } else if c.is_ascii_control() || c.is_control() {
+            "a control character"
+        } else if !c.is_ascii() {
+            "a non-ASCII character"
+        } else if UNSAFE.contains(c) {
+            return Err(format!(
+                "a string with the character {c:?}, which no token has and which breaks a URL or shell quoting"
+            ));
+        } else {
+            continue;
+        };
+        return Err(format!("a string with {why}, which no token has"));
+    }
+    Ok(())
 }
 
 /// The body of `GET users/current`: an object with string `id` and `login`.
@@ -501,10 +599,24 @@ mod tests {
 
     #[test]
     fn malformed_tokens_are_errors_that_do_not_quote_them() {
+        let long = format!("\"{}\"", "sekrit".repeat(100));
         for body in [
             &br#""""#[..],
             br#""has space""#,
             br#""tab\there""#,
+            br#""sek&rit""#,
+            br#""sek=rit""#,
+            br#""sek#rit""#,
+            br#""sek%rit""#,
+            br#""sek+rit""#,
+            br#""sek\"rit""#,
+            br#""sek'rit""#,
+            br#""sek\\rit""#,
+            "\"sekrit\u{202e}x\"".as_bytes(),
+            "\"sek\u{200b}rit\"".as_bytes(),
+            "\"sekrit\u{e9}\"".as_bytes(),
+            br#""sek\u0085rit""#,
+            long.as_bytes(),
             br#"{"token":"sekrit"}"#,
             b"sekrit",
             b"<html><head><title>502 Bad Gateway</title></head><body>x</body></html>",

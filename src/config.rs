@@ -87,13 +87,44 @@ pub fn config_dir(flag: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// Read `config.toml` in `dir`; a missing file is an empty config. A file that does not
-/// parse is an error naming the file and line, and is left untouched.
+/// parse is an error naming the file and line, and is left untouched. A config dir or file
+/// that others may change (or that another user owns) is refused, as ssh refuses such a
+/// `~/.ssh`: whoever can edit it can point the profile, and so the password and token, at
+/// their own server.
 pub fn load(dir: &Path) -> Result<Config> {
     let path = dir.join(CONFIG_FILE);
-    let text = match fs::read_to_string(&path) {
-        Ok(text) => text,
+    check_private(dir, "chmod 700")?;
+    let text = match fs::read(&path) {
+        Ok(bytes) => {
+            check_private(&path, "chmod 600")?;
+            String::from_utf8(bytes).map_err(|e| {
+                let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                Error::new(
+                    Exit::Failure,
+                    format!("{} line {line}: not UTF-8 text", path.display()),
+                )
+                .hint(format!(
+                    "fix or move away {}; saymon does not overwrite it",
+                    path.display()
+                ))
+            })?
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => {
+            return Err(Error::new(
+                Exit::Failure,
+                format!("cannot read {}: {e}", path.display()),
+            )
+            .hint(format!(
+                "make it readable for you (chmod 600 {}), or pass --config-dir DIR",
+                path.display()
+            ))
+            .into());
+        }
     };
     parse(&text).map_err(|e| {
         Error::new(Exit::Failure, format!("{} {e}", path.display()))
@@ -103,6 +134,50 @@ pub fn load(dir: &Path) -> Result<Config> {
             ))
             .into()
     })
+}
+
+/// Refuse `path` when group or others may write it, or when it belongs to another user
+/// (root excepted, as ssh does). A missing path is fine: we create it private.
+#[cfg(unix)]
+fn check_private(path: &Path, fix: &str) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()),
+    };
+    let shown = path.display();
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(Error::new(
+            Exit::StoreUnusable,
+            format!(
+                "{shown} belongs to another user (uid {}), who could point your profiles at another server",
+                meta.uid()
+            ),
+        )
+        .hint(format!(
+            "use your own config dir (--config-dir DIR), or take it over: chown $(id -u) {shown}"
+        ))
+        .into());
+    }
+    let mode = meta.mode() & 0o777;
+    if mode & 0o022 != 0 {
+        return Err(Error::new(
+            Exit::StoreUnusable,
+            format!(
+                "{shown} may be changed by others (mode {mode:03o}), who could point your profiles at another server"
+            ),
+        )
+        .hint(format!("{fix} {shown}"))
+        .into());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn check_private(_path: &Path, _fix: &str) -> Result<()> {
+    Ok(())
 }
 
 /// Parse config text; the error is one line: "line N: what is wrong".
@@ -123,14 +198,34 @@ pub fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
 }
 
 /// Change the config under the directory lock: re-read it, apply `change`, write it
-/// atomically. Another process's change made in between is kept.
+/// atomically (nothing is written when nothing changed). Another process's change made in
+/// between is kept.
 pub fn update(dir: &Path, change: impl FnOnce(&mut Config)) -> Result<Config> {
+    update_reserved(dir, None, change)
+}
+
+/// `update`, writing into space reserved beforehand (see `issue`) when there is some.
+pub fn update_reserved(
+    dir: &Path,
+    reserved: Option<fsutil::Reserved>,
+    change: impl FnOnce(&mut Config),
+) -> Result<Config> {
     let _lock = fsutil::DirLock::acquire(dir)?;
+    let path = dir.join(CONFIG_FILE);
+    fsutil::sweep_temp_files(&path, false, reserved.as_ref().map(fsutil::Reserved::path));
     let mut config = load(dir)?;
+    let before = config.clone();
     change(&mut config);
+    if config == before && path.exists() {
+        return Ok(config);
+    }
     let text = toml::to_string_pretty(&config).context("cannot serialize the config")?;
     let header = "# saymon configuration: profiles, no secrets. Written by `saymon login`.\n\n";
-    fsutil::write_atomic(&dir.join(CONFIG_FILE), format!("{header}{text}").as_bytes())?;
+    let contents = format!("{header}{text}");
+    match reserved {
+        Some(reserved) if reserved.fits(contents.len()) => reserved.commit(contents.as_bytes())?,
+        _ => fsutil::write_atomic(&path, contents.as_bytes())?,
+    }
     Ok(config)
 }
 

@@ -274,7 +274,7 @@ impl<'a> Session<'a> {
             StoreChoice::File => StoreKind::File,
             StoreChoice::Auto => {
                 let keyring = self.store_of(StoreKind::Keyring);
-                match keyring.check() {
+                match keyring.prepare() {
                     Ok(()) => return Ok((StoreKind::Keyring, keyring)),
                     Err(e) if crate::error::exit_code(&e) == Exit::StoreUnusable => {
                         self.ask_file_instead(&e)?;
@@ -285,7 +285,9 @@ impl<'a> Session<'a> {
             }
         };
         let store = self.store_of(kind);
-        store.check()?;
+        // Checked now, so that nobody types a password for nothing; proven again, under
+        // the token lock, right before a token is made (see `issue`).
+        store.prepare()?;
         Ok((kind, store))
     }
 
@@ -327,7 +329,25 @@ impl<'a> Session<'a> {
     /// The account of the selected profile on `server`, if the profile has a login.
     pub fn account(&self, server: &ServerUrl) -> Option<String> {
         let login = self.profile()?.login.as_deref()?;
-        Some(store::account(login, &server.host_port()))
+        Some(store::account(login, server))
+    }
+
+    /// The name saymon 0.1 gave this profile's account (see `legacy_account_of`).
+    pub fn own_legacy_account(&self, server: &ServerUrl, login: &str) -> Option<String> {
+        legacy_account_of(self.profile()?, server, login)
+    }
+
+    /// A secret of the selected profile on `server` (see `stored_secret`).
+    pub fn stored_secret(
+        &self,
+        store: &dyn SecretStore,
+        server: &ServerUrl,
+        kind: SecretKind,
+    ) -> Result<Option<Secret>> {
+        match self.profile() {
+            Some(profile) => stored_secret(profile, store, server, kind, self.out),
+            None => Ok(None),
+        }
     }
 
     /// The server a token is used with: --server / SAYMON_SERVER, else the profile's.
@@ -373,8 +393,7 @@ impl<'a> Session<'a> {
         };
         let source = TokenSource::of_store(kind, &self.config_dir);
         let token = self
-            .store_of(kind)
-            .get(&account, SecretKind::Token)
+            .stored_secret(self.store_of(kind).as_ref(), &server, SecretKind::Token)
             .with_context(|| format!("profile {} ({server})", self.profile_name))?
             .ok_or_else(|| {
                 not_logged_in(format!(
@@ -395,6 +414,72 @@ impl<'a> Session<'a> {
             format!(" --profile {}", self.profile_name)
         }
     }
+}
+
+/// The name saymon 0.1 gave `profile`'s account on `server`, when the profile was made for
+/// this very http server by this login: only then is an entry under it this server's.
+pub fn legacy_account_of(profile: &Profile, server: &ServerUrl, login: &str) -> Option<String> {
+    let own = profile.login.as_deref() == Some(login)
+        && profile
+            .server
+            .as_deref()
+            .and_then(|s| ServerUrl::parse(s).ok())
+            .is_some_and(|s| s.same_origin_as(server));
+    if own {
+        store::legacy_account(login, server)
+    } else {
+        None
+    }
+}
+
+/// A secret of `profile`'s login on `server` from `store`. An entry that saymon 0.1 stored
+/// under the scheme-less name of an http account is moved to the account's name on the
+/// way (best effort), so that it keeps working for the server it was made for, and only
+/// for that one.
+pub fn stored_secret(
+    profile: &Profile,
+    store: &dyn SecretStore,
+    server: &ServerUrl,
+    kind: SecretKind,
+    out: &Output,
+) -> Result<Option<Secret>> {
+    let Some(login) = profile.login.as_deref() else {
+        return Ok(None);
+    };
+    let account = store::account(login, server);
+    if let Some(secret) = store.get(&account, kind)? {
+        return Ok(Some(secret));
+    }
+    let Some(legacy) = legacy_account_of(profile, server, login) else {
+        return Ok(None);
+    };
+    let Some(secret) = store.get(&legacy, kind)? else {
+        return Ok(None);
+    };
+    let moved = store.write(&[
+        store::Change {
+            account: &account,
+            kind,
+            value: Some(&secret),
+        },
+        store::Change {
+            account: &legacy,
+            kind,
+            value: None,
+        },
+    ]);
+    match moved {
+        Ok(_) => out.verbose(&format!(
+            "moved the {} of {legacy} to {account} in {}",
+            kind.name(),
+            store.describe()
+        )),
+        Err(e) => out.verbose(&format!(
+            "could not move the {} of {legacy} to {account}: {e:#}",
+            kind.name()
+        )),
+    }
+    Ok(Some(secret))
 }
 
 /// Whether a password was given for this run (a flag or SAYMON_PASSWORD), as opposed to

@@ -1,10 +1,23 @@
-//! Files that must not tear or leak: private directories, atomic writes, an exclusive lock.
+//! Files that must not tear, leak or be lost: private directories, atomic writes into
+//! space reserved beforehand, stale temp files swept away, and exclusive locks whose wait
+//! is bounded.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
+
+use crate::error::{Error, Exit};
+
+/// Room reserved beyond a file's current size for the write that will replace it: a
+/// token (at most `client::MAX_TOKEN_LEN`) and a remembered password, with plenty to spare.
+pub const RESERVE_SLACK: u64 = 64 << 10;
+
+/// Temp files of ours older than this are leftovers of a killed process and are removed
+/// by the next write. A live one is at most a few seconds old (see `sweep_temp_files`).
+const STALE_AFTER: Duration = Duration::from_secs(120);
 
 /// Create `dir` (and its parents) if missing; a directory we create is private (0700).
 pub fn ensure_private_dir(dir: &Path) -> Result<()> {
@@ -17,7 +30,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder
         .create(dir)
-        .with_context(|| format!("cannot create the directory {}", dir.display()))
+        .map_err(|e| io_error(e, dir, "cannot create the directory"))
 }
 
 /// An exclusive lock on a file in the config dir, held until dropped. Every
@@ -29,26 +42,62 @@ pub struct DirLock {
 
 impl DirLock {
     /// Held from creating a token until it is stored: a new token kills the previous
-    /// one, so two processes must not create and store in crossed order.
-    pub fn token(dir: &Path) -> Result<DirLock> {
-        Self::acquire_named(dir, ".token.lock")
+    /// one, so two processes must not create and store in crossed order. A holder may be
+    /// stuck on a slow server, so the wait is bounded by `wait`; `waiting` is called once
+    /// when the lock is not free at once.
+    pub fn token(dir: &Path, wait: Duration, waiting: &dyn Fn()) -> Result<DirLock> {
+        Self::acquire_named(dir, ".token.lock", wait, waiting)
     }
 
+    /// The short lock around one read-modify-write of a file in `dir`.
     pub fn acquire(dir: &Path) -> Result<DirLock> {
-        Self::acquire_named(dir, ".lock")
+        Self::acquire_named(dir, ".lock", Duration::from_secs(30), &|| {})
     }
 
-    fn acquire_named(dir: &Path, name: &str) -> Result<DirLock> {
+    fn acquire_named(
+        dir: &Path,
+        name: &str,
+        wait: Duration,
+        waiting: &dyn Fn(),
+    ) -> Result<DirLock> {
         ensure_private_dir(dir)?;
         let path = dir.join(name);
         let file = open_private(
             &path,
             OpenOptions::new().create(true).truncate(false).write(true),
         )
-        .with_context(|| format!("cannot open the lock file {}", path.display()))?;
-        file.lock()
-            .with_context(|| format!("cannot lock {}", path.display()))?;
-        Ok(DirLock { _file: file })
+        .map_err(|e| io_error(e, &path, "cannot open the lock file"))?;
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(DirLock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
+                }
+            }
+            if started.elapsed() >= wait {
+                return Err(Error::new(
+                    Exit::Failure,
+                    format!(
+                        "another saymon has held {} for {} s; gave up waiting",
+                        path.display(),
+                        started.elapsed().as_secs()
+                    ),
+                )
+                .hint(format!(
+                    "another saymon is still running (stuck on a slow server?): find it with `fuser {}` and stop it, or raise --timeout",
+                    path.display()
+                ))
+                .into());
+            }
+            if !told {
+                told = true;
+                waiting();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -58,34 +107,187 @@ fn open_private(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
     options.open(path)
 }
 
-/// Replace `path` with `contents` atomically: a private temp file beside it (mode 0600
-/// from the start, never chmod-ed later), written and synced, then renamed over `path`.
-/// A reader sees the old file or the new one, never a torn one. Call it under a `DirLock`.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    ensure_private_dir(dir)?;
-    let tmp = temp_path(path);
-    let result = (|| -> io::Result<()> {
-        let mut file = open_private(&tmp, OpenOptions::new().write(true).create_new(true))?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        #[cfg(unix)]
-        File::open(dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
+/// The temp files that replace `target` are `.<name>.<random>.tmp` beside it.
+fn temp_prefix(target: &Path) -> String {
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    format!(".{name}.")
+}
+
+fn temp_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix).suffix(".tmp").rand_bytes(12);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o600));
+    }
+    builder
+}
+
+/// A private temp file beside a target, made before the contents are known, with room
+/// for them already written, and already renamed once inside the directory: proof that
+/// `commit` needs nothing the directory or the disk might refuse. Removed when dropped
+/// uncommitted.
+pub struct Reserved {
+    file: File,
+    path: PathBuf,
+    target: PathBuf,
+    room: u64,
+}
+
+impl Reserved {
+    /// Reserve the replacement of `target`: room for its current size plus `slack`.
+    pub fn new(target: &Path, slack: u64) -> Result<Reserved> {
+        let dir = parent(target);
+        ensure_private_dir(dir)?;
+        let room = fs::metadata(target).map_or(0, |m| m.len()) + slack;
+        let prefix = temp_prefix(target);
+        let reserved = (|| -> io::Result<Reserved> {
+            let temp = temp_builder(&prefix).tempfile_in(dir)?;
+            let (mut file, first) = temp.keep().map_err(|e| e.error)?;
+            // From here on our Drop removes the file, wherever it is.
+            let mut reserved = Reserved {
+                file: file.try_clone()?,
+                path: first,
+                target: target.to_path_buf(),
+                room,
+            };
+            // Real bytes, not `set_len`: a sparse file would prove no space at all.
+            let chunk = [b' '; 8192];
+            let mut left = room;
+            while left > 0 {
+                let n = left.min(chunk.len() as u64) as usize;
+                file.write_all(&chunk[..n])?;
+                left -= n as u64;
+            }
+            file.sync_all()?;
+            // The rename that `commit` does, tried once within the same directory.
+            let moved = temp_builder(&prefix)
+                .make_in(dir, |candidate| {
+                    fs::rename(&reserved.path, candidate).map(|()| candidate.to_path_buf())
+                })?
+                .keep()
+                .map_err(|e| e.error)?
+                .1;
+            reserved.path = moved;
+            Ok(reserved)
+        })();
+        reserved.map_err(|e| io_error(e, dir, "cannot prepare a write in"))
+    }
+
+    /// Replace the target with `contents`: written into the reserved space, synced, and
+    /// renamed over the target. Contents larger than the reservation are still tried.
+    pub fn commit(mut self, contents: &[u8]) -> Result<()> {
+        let result = (|| -> io::Result<()> {
+            self.file.rewind()?;
+            self.file.write_all(contents)?;
+            self.file.set_len(contents.len() as u64)?;
+            self.file.sync_all()?;
+            fs::rename(&self.path, &self.target)?;
+            sync_dir(parent(&self.target));
+            Ok(())
+        })();
+        let target = self.target.clone();
+        if result.is_ok() {
+            // Renamed: nothing of ours is left at `path`.
+            self.path = PathBuf::new();
+        }
+        result.map_err(|e| io_error(e, &target, "cannot write"))
+    }
+
+    /// Whether `contents` fit in what was reserved.
+    pub fn fits(&self, len: usize) -> bool {
+        len as u64 <= self.room
+    }
+
+    /// The reservation's own file, which `sweep_temp_files` must spare.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        if !self.path.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Replace `path` with `contents` atomically: a private temp file beside it (mode 0600
+/// from the start, never chmod-ed later, with an unpredictable name), written and synced,
+/// then renamed over `path`. A reader sees the old file or the new one, never a torn one.
+/// Call it under a `DirLock`.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    Reserved::new(path, contents.len() as u64)?.commit(contents)
+}
+
+/// Remove temp files of `target` left by killed writers: those older than a couple of
+/// minutes, or, with `all`, every one but `keep` (only under both the token lock and the
+/// directory lock, when no other write of ours can be in flight). Best effort.
+pub fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>) {
+    let prefix = temp_prefix(target);
+    let Ok(entries) = fs::read_dir(parent(target)) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(&prefix) && name.ends_with(".tmp")) {
+            continue;
+        }
+        let path = entry.path();
+        if Some(path.as_path()) == keep {
+            continue;
+        }
+        // DirEntry::metadata does not follow links: a planted link is judged and removed
+        // as a link.
+        let stale = all
+            || entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > STALE_AFTER);
+        if stale {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// An I/O failure on the config dir as an exit-7 error whose hint fixes the cause: a
+/// read-only directory, a full disk.
+fn io_error(e: io::Error, path: &Path, what: &str) -> anyhow::Error {
+    let shown = path.display();
+    let hint = match e.kind() {
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            format!("make it writable for you: chmod u+rwx {shown} (or pass --config-dir DIR)")
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            format!("free some space on the disk that holds {shown}, then try again")
+        }
+        _ => format!("check {shown} (or pass --config-dir DIR)"),
+    };
+    Error::new(Exit::StoreUnusable, format!("{what} {shown}: {e}"))
+        .hint(hint)
+        .into()
 }
 
 /// The permission bits of `path`, or None where the platform has none.
@@ -104,6 +306,15 @@ pub fn mode(_meta: &fs::Metadata) -> Option<u32> {
 mod tests {
     use super::*;
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn atomic_write_is_private_and_replaces() {
         let dir = tempfile::tempdir().unwrap();
@@ -119,7 +330,95 @@ mod tests {
                 Some(0o700)
             );
         }
-        let names: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temp file left behind");
+        assert_eq!(names(path.parent().unwrap()), ["credentials.toml"]);
+    }
+
+    #[test]
+    fn a_reservation_holds_room_and_vanishes_unless_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("credentials.toml");
+        fs::write(&target, "old").unwrap();
+        let reserved = Reserved::new(&target, 100).unwrap();
+        let temp = reserved.path().to_path_buf();
+        let name = temp.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".credentials.toml.") && name.ends_with(".tmp"),
+            "{name}"
+        );
+        assert_eq!(
+            fs::metadata(&temp).unwrap().len(),
+            103,
+            "room actually written"
+        );
+        assert!(reserved.fits(103) && !reserved.fits(104));
+        drop(reserved);
+        assert_eq!(names(dir.path()), ["credentials.toml"]);
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
+
+        let reserved = Reserved::new(&target, 100).unwrap();
+        reserved.commit(b"new contents").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new contents");
+        assert_eq!(names(dir.path()), ["credentials.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn planted_and_stale_temp_files_neither_block_nor_survive() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("credentials.toml");
+        // What the old fixed name `.credentials.toml.<pid>.tmp` made predictable.
+        let planted = dir
+            .path()
+            .join(format!(".credentials.toml.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink("/nonexistent/elsewhere", &planted).unwrap();
+        let stale = dir.path().join(".credentials.toml.abc.tmp");
+        fs::write(&stale, "token = \"old secret\"").unwrap();
+        let other = dir.path().join(".config.toml.abc.tmp");
+        fs::write(&other, "x").unwrap();
+        write_atomic(&target, b"ok").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "ok");
+
+        // Young ones stay unless `all`; the reservation named by `keep` always stays.
+        sweep_temp_files(&target, false, None);
+        assert!(stale.exists());
+        let reserved = Reserved::new(&target, 10).unwrap();
+        sweep_temp_files(&target, true, Some(reserved.path()));
+        assert!(!stale.exists() && planted.symlink_metadata().is_err());
+        assert!(reserved.path().exists(), "the live reservation is spared");
+        assert!(
+            other.exists(),
+            "another file's temp files are not ours to sweep"
+        );
+
+        // Old ones go without `all`.
+        fs::write(&stale, "x").unwrap();
+        let old = SystemTime::now() - Duration::from_secs(600);
+        File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        sweep_temp_files(&target, false, None);
+        assert!(!stale.exists());
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_with_one_notice_then_given_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = DirLock::token(dir.path(), Duration::ZERO, &|| {}).unwrap();
+        let told = std::cell::Cell::new(0);
+        let started = Instant::now();
+        let err = DirLock::token(dir.path(), Duration::from_millis(300), &|| {
+            told.set(told.get() + 1)
+        })
+        .err()
+        .expect("the lock is held");
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        assert_eq!(told.get(), 1);
+        assert_eq!(crate::error::exit_code(&err), Exit::Failure);
+        assert!(err.to_string().contains("gave up waiting"), "{err}");
+        drop(held);
+        DirLock::token(dir.path(), Duration::ZERO, &|| {}).unwrap();
     }
 }

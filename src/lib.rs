@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod fsutil;
+pub mod issue;
 pub mod output;
 pub mod redact;
 pub mod secret;

@@ -129,6 +129,11 @@ impl ServerUrl {
         Ok(url)
     }
 
+    /// Whether both are the same origin (scheme, host and port).
+    pub fn same_origin_as(&self, other: &ServerUrl) -> bool {
+        self.same_origin(&other.root)
+    }
+
     /// Whether `url` is on this server (same scheme, host and port): the only place the
     /// token and the password may go.
     pub fn same_origin(&self, url: &Url) -> bool {

@@ -17,36 +17,29 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
         token::revoke_and_forget(session, &CredentialArgs::default()).await?;
         revoked = true;
     }
-    let target = match session.server()? {
-        Some(server) => session.profile_store(&server),
+    let forgotten = match session.server()? {
+        Some(server) => {
+            crate::issue::forget(session, &server, &[SecretKind::Token, SecretKind::Password])
+                .with_context(|| format!("cannot log out of profile {name}"))?
+        }
         None => None,
     };
-    let mut removed = Vec::new();
-    let message = match target {
+    let removed = forgotten
+        .as_ref()
+        .map(|f| f.removed.clone())
+        .unwrap_or_default();
+    let message = match &forgotten {
         None => format!("Nothing to remove: profile {name} has no stored token."),
-        Some((kind, account)) => {
-            let store = session.store_of(kind);
-            for secret in [SecretKind::Token, SecretKind::Password] {
-                if store
-                    .delete(&account, secret)
-                    .with_context(|| format!("cannot log out of profile {name}"))?
-                {
-                    removed.push(secret.name());
-                }
-            }
-            if removed.is_empty() {
-                format!(
-                    "Nothing to remove: no token of {account} in {} (profile {name}).",
-                    store.describe()
-                )
-            } else {
-                format!(
-                    "Removed the {} of {account} from {} (profile {name}).",
-                    removed.join(" and "),
-                    store.describe()
-                )
-            }
-        }
+        Some(f) if f.removed.is_empty() => format!(
+            "Nothing to remove: no token of {} in {} (profile {name}).",
+            f.account, f.store
+        ),
+        Some(f) => format!(
+            "Removed the {} of {} from {} (profile {name}).",
+            f.removed.join(" and "),
+            f.account,
+            f.store
+        ),
     };
     if session.out.json() {
         session.out.result_json(&json!({

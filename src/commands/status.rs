@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::cli::StatusArgs;
 use crate::client::Auth;
 use crate::config::{Profile, StoreKind};
-use crate::credentials::{Session, TokenSource, env_token};
+use crate::credentials::{Session, TokenSource, env_token, stored_secret};
 use crate::error::{Error, Exit, exit_code};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
@@ -190,12 +190,17 @@ fn stored_token(
     profile: &Profile,
     server: Option<&ServerUrl>,
 ) -> Result<Option<(Secret, TokenSource)>> {
-    let (Some(kind), Some(login), Some(server)) = (profile.store, profile.login.as_deref(), server)
-    else {
+    let (Some(kind), Some(server)) = (profile.store, server) else {
         return Ok(None);
     };
-    let account = store::account(login, &server.host_port());
-    let token = session.store_of(kind).get(&account, SecretKind::Token)?;
+    let store = session.store_of(kind);
+    let token = stored_secret(
+        profile,
+        store.as_ref(),
+        server,
+        SecretKind::Token,
+        session.out,
+    )?;
     Ok(token.map(|t| (t, TokenSource::of_store(kind, &session.config_dir))))
 }
 

@@ -3,7 +3,6 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use super::login;
 use crate::cli::{
     CredentialArgs, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs,
 };
@@ -12,27 +11,26 @@ use crate::config::StoreKind;
 use crate::credentials::Session;
 use crate::credentials::password_given;
 use crate::error::{Error, Exit};
-use crate::fsutil;
+use crate::issue::{Issuer, Remember, Target, TokenLock};
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind};
 
 /// Create a token and print it bare. SAYMON keeps one token per user, so when the token
 /// is for the profile's own user the stored token is replaced too (it is dead anyway).
+/// The token is stored before it is printed: if stdout cannot take it, it is not lost.
 pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
     let server = session.server_or_prompt()?;
     let login = session.login_name(&args.credentials, &server)?;
-    let own_profile =
-        session.profile_is(&server, &login) && session.profile().and_then(|p| p.store).is_some();
-    // Where the new token must be stored is checked before it exists (see `login`).
+    let own_kind = session
+        .profile()
+        .and_then(|p| p.store)
+        .filter(|_| session.profile_is(&server, &login));
+    // Where the new token must be stored is checked before the password is asked for.
     let target = if args.save {
         Some(session.choose_store(args.store)?)
-    } else if own_profile {
-        let kind = session
-            .profile()
-            .and_then(|p| p.store)
-            .expect("checked above");
+    } else if let Some(kind) = own_kind {
         let store = session.store_of(kind);
-        store.check().with_context(|| {
+        store.prepare().with_context(|| {
             format!(
                 "profile {} keeps the token of {login} in {}, which must be replaced with the new one",
                 session.profile_name,
@@ -49,42 +47,62 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
         login: &login,
         password: &password,
     };
-    // From here until the token is stored, no other saymon may create one.
-    let _token_lock = match target {
-        Some(_) => Some(fsutil::DirLock::token(&session.config_dir)?),
+    let issuer = Issuer {
+        session,
+        client: &client,
+        login: &login,
+        auth: &auth,
+    };
+    let user_id = issuer.user_id(&args.credentials).await?;
+    let lock = match target {
+        Some(_) => Some(TokenLock::acquire(session)?),
         None => None,
     };
-    let user_id = login::user_id(session, &client, &args.credentials, &login, &auth).await?;
-    let token = login::create_token(&client, &user_id, &login, &auth).await?;
+    let target = lock
+        .as_ref()
+        .zip(target.map(|(kind, store)| Target { kind, store }));
+    let issued = issuer
+        .prepare(user_id, target)?
+        .create()
+        .await?
+        .keep(Remember::Keep)?;
 
-    // Print first: whatever happens to the store, the caller has the token.
-    if session.out.json() {
+    let delivered = if session.out.json() {
         session.out.result_json(&json!({
-            "token": token.expose(),
+            "token": issued.token.expose(),
             "server": server.to_string(),
             "login": login,
-            "user_id": user_id,
-        }))?;
+            "user_id": issued.user_id,
+        }))
     } else {
-        session.out.result(token.expose())?;
+        session.out.result(issued.token.expose())
+    };
+    if let Err(e) = delivered {
+        let (message, hint) = match &issued.saved {
+            Some(saved) => (
+                format!(
+                    "the new token could not be written to stdout ({e}); it is stored in {saved}"
+                ),
+                format!(
+                    "print it with `saymon{} token print`",
+                    session.profile_flag()
+                ),
+            ),
+            None => (
+                format!(
+                    "a new token was created for {login} on {server}, but could not be written to stdout ({e}); the user's previous token no longer works"
+                ),
+                "run `saymon token create` again with stdout open, or add --save to keep the token"
+                    .to_string(),
+            ),
+        };
+        return Err(Error::new(Exit::Failure, message).hint(hint).into());
     }
     session.out.note(&format!(
         "Created a new token for {login} on {server}; the user's previous token no longer works."
     ));
-    if let Some((kind, store)) = target {
-        let saved = login::save(
-            session,
-            &login::Owner {
-                server: &server,
-                login: &login,
-                user_id: &user_id,
-            },
-            &token,
-            kind,
-            store.as_ref(),
-            login::Remember::Keep,
-        )?;
-        let what = if own_profile && !args.save {
+    if let Some(saved) = &issued.saved {
+        let what = if own_kind.is_some() && !args.save {
             "The stored token was replaced too"
         } else {
             "Stored it"
@@ -131,7 +149,6 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
         ))
         .into());
     };
-    let account = store::account(&login, &server.host_port());
     let store = session.store_of(kind);
     let context = || {
         format!(
@@ -139,14 +156,13 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
             session.profile_name
         )
     };
-    store.check().with_context(context)?;
     let client = session.client(&server)?;
     // Refreshes serialize here: the next one sees this one's token.
-    let _token_lock = fsutil::DirLock::token(&session.config_dir)?;
+    let lock = TokenLock::acquire(session)?;
 
     if args.if_invalid
-        && let Some(token) = store
-            .get(&account, SecretKind::Token)
+        && let Some(token) = session
+            .stored_secret(store.as_ref(), &server, SecretKind::Token)
             .with_context(context)?
     {
         match client.current_user(&Auth::Token(&token)).await {
@@ -169,8 +185,8 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
     let remembered = if password_given(&args.credentials) {
         None
     } else {
-        store
-            .get(&account, SecretKind::Password)
+        session
+            .stored_secret(store.as_ref(), &server, SecretKind::Password)
             .with_context(context)?
     };
     let password = match remembered {
@@ -184,6 +200,7 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
                 if crate::error::exit_code(&e) != Exit::NoCredentials {
                     return e;
                 }
+                let account = store::account(&login, &server);
                 Error::new(
                     Exit::NoCredentials,
                     format!("no password remembered for {account}, none given, and no terminal to ask at"),
@@ -199,24 +216,24 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
         login: &login,
         password: &password,
     };
-    let user_id = login::user_id(session, &client, &args.credentials, &login, &auth)
-        .await
-        .map_err(|e| remembered_password_hint(e, session))?;
-    let token = login::create_token(&client, &user_id, &login, &auth)
-        .await
-        .map_err(|e| remembered_password_hint(e, session))?;
-    let saved = login::save(
+    let issuer = Issuer {
         session,
-        &login::Owner {
-            server: &server,
-            login: &login,
-            user_id: &user_id,
-        },
-        &token,
-        kind,
-        store.as_ref(),
-        login::Remember::Keep,
-    )?;
+        client: &client,
+        login: &login,
+        auth: &auth,
+    };
+    let user_id = issuer
+        .user_id(&args.credentials)
+        .await
+        .map_err(|e| remembered_password_hint(e, session))?;
+    let issued = issuer
+        .prepare(user_id, Some((&lock, Target { kind, store })))
+        .with_context(context)?
+        .create()
+        .await
+        .map_err(|e| remembered_password_hint(e, session))?
+        .keep(Remember::Keep)?;
+    let saved = issued.saved.expect("a refresh always stores");
     session.out.note(&format!(
         "Refreshed the token of {login} on {server} (profile {}), stored in {saved}. The old token no longer works: anything else that used it needs the new one (saymon token print).",
         session.profile_name
@@ -299,9 +316,15 @@ pub async fn revoke_and_forget(
             .unwrap_or_default();
         Auth::Token(&token)
     };
-    let user_id = login::user_id(session, &client, credentials, &login, &auth)
-        .await
-        .with_context(context)?;
+    let user_id = Issuer {
+        session,
+        client: &client,
+        login: &login,
+        auth: &auth,
+    }
+    .user_id(credentials)
+    .await
+    .with_context(context)?;
     client
         .revoke_token(&user_id, &auth)
         .await
@@ -312,25 +335,26 @@ pub async fn revoke_and_forget(
             )
         })
         .with_context(context)?;
-    let mut removed = false;
-    if let Some((kind, account)) = session.profile_store(&server) {
-        let store = session.store_of(kind);
-        removed = store.delete(&account, SecretKind::Token).with_context(|| {
+    let forgotten =
+        crate::issue::forget(session, &server, &[SecretKind::Token]).with_context(|| {
             format!("the token was revoked on {server}, but could not be removed locally")
         })?;
-        let local = if removed {
-            format!(" and removed it from {}", store.describe())
-        } else {
-            String::new()
-        };
-        session.out.note(&format!(
-            "Revoked the token of {account} on the server{local} (profile {}).",
-            session.profile_name
-        ));
-    } else {
-        session
+    let removed = forgotten.as_ref().is_some_and(|f| !f.removed.is_empty());
+    match forgotten {
+        Some(f) => {
+            let local = if removed {
+                format!(" and removed it from {}", f.store)
+            } else {
+                String::new()
+            };
+            session.out.note(&format!(
+                "Revoked the token of {} on the server{local} (profile {}).",
+                f.account, session.profile_name
+            ));
+        }
+        None => session
             .out
-            .note(&format!("Revoked the token of user {user_id} on {server}."));
+            .note(&format!("Revoked the token of user {user_id} on {server}.")),
     }
     Ok((server, removed))
 }

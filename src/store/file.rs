@@ -1,6 +1,7 @@
 //! The file store: `credentials.toml` in the config dir, 0600 from the start, replaced
 //! atomically under the config dir's lock, refused when others can read it.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
-use super::{SecretKind, SecretStore};
+use super::{Change, SecretKind, SecretStore};
 use crate::error::{Error, Exit};
 use crate::fsutil;
 use crate::secret::Secret;
@@ -19,12 +20,14 @@ pub const CREDENTIALS_FILE: &str = "credentials.toml";
 pub struct FileStore {
     dir: PathBuf,
     path: PathBuf,
+    /// The replacement of the file, reserved by `prepare` for the next write.
+    reserved: RefCell<Option<fsutil::Reserved>>,
 }
 
 /// The file's contents. No Debug: it holds secrets.
 #[derive(Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Credentials {
+pub struct Credentials {
     #[serde(default)]
     accounts: BTreeMap<String, Account>,
 }
@@ -46,6 +49,13 @@ impl Account {
         }
     }
 
+    fn get(&self, kind: SecretKind) -> Option<&String> {
+        match kind {
+            SecretKind::Token => self.token.as_ref(),
+            SecretKind::Password => self.password.as_ref(),
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.token.is_none() && self.password.is_none()
     }
@@ -56,6 +66,7 @@ impl FileStore {
         FileStore {
             dir: config_dir.to_path_buf(),
             path: config_dir.join(CREDENTIALS_FILE),
+            reserved: RefCell::new(None),
         }
     }
 
@@ -87,15 +98,10 @@ impl FileStore {
         }
         let text = fs::read_to_string(&self.path)
             .map_err(|e| self.unusable(format!("cannot read {shown}: {e}")))?;
-        // Never show the parser's message: it may quote a secret.
-        toml::from_str(&text).map_err(|e: toml::de::Error| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-                .map(|n| format!(" at line {n}"))
-                .unwrap_or_default();
+        parse(&text).map_err(|line| {
             self.unusable(format!(
-                "{shown} is not a valid credentials file (error{line})"
+                "{shown} is not a valid credentials file (error{})",
+                line.map(|n| format!(" at line {n}")).unwrap_or_default()
             ))
             .hint(format!(
                 "fix it, or move it away and log in again; saymon does not overwrite {shown}"
@@ -105,18 +111,53 @@ impl FileStore {
     }
 
     /// Read, change and write back under the lock, so that concurrent writers serialize.
-    fn modify<T>(&self, change: impl FnOnce(&mut Credentials) -> T) -> Result<T> {
-        let _lock =
-            fsutil::DirLock::acquire(&self.dir).map_err(|e| self.unusable(format!("{e:#}")))?;
+    /// The write goes into the space `prepare` reserved, when it did; temp files that
+    /// killed writers left behind are removed (all of them when this write was prepared
+    /// under the token lock, else the old ones).
+    fn modify<T>(&self, change: impl FnOnce(&mut Credentials) -> (T, bool)) -> Result<T> {
+        let _lock = fsutil::DirLock::acquire(&self.dir)?;
+        let reserved = self.reserved.borrow_mut().take();
+        fsutil::sweep_temp_files(
+            &self.path,
+            reserved.is_some(),
+            reserved.as_ref().map(fsutil::Reserved::path),
+        );
         let mut creds = self.read()?;
-        let result = change(&mut creds);
+        let (result, changed) = change(&mut creds);
+        if !changed {
+            return Ok(result);
+        }
         let mut text =
             String::from("# saymon credentials: secrets. Keep this file private (mode 0600).\n\n");
         text.push_str(&toml::to_string_pretty(&creds)?);
-        fsutil::write_atomic(&self.path, text.as_bytes())
-            .map_err(|e| self.unusable(format!("{e:#}")))?;
+        match reserved {
+            Some(reserved) if reserved.fits(text.len()) => reserved.commit(text.as_bytes())?,
+            _ => fsutil::write_atomic(&self.path, text.as_bytes())?,
+        }
         Ok(result)
     }
+}
+
+impl FileStore {
+    /// Remove every temp file of ours, which a killed writer may have left holding
+    /// secrets. Only under the token lock, when no reservation of another run is live.
+    pub fn sweep(&self) -> Result<()> {
+        if !self.dir.is_dir() {
+            return Ok(());
+        }
+        let _lock = fsutil::DirLock::acquire(&self.dir)?;
+        fsutil::sweep_temp_files(&self.path, true, None);
+        Ok(())
+    }
+}
+
+/// Parse the file's text; the error is only the line number, since the parser's message
+/// may quote a secret.
+pub fn parse(text: &str) -> std::result::Result<Credentials, Option<usize>> {
+    toml::from_str(text).map_err(|e: toml::de::Error| {
+        e.span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+    })
 }
 
 impl SecretStore for FileStore {
@@ -124,10 +165,12 @@ impl SecretStore for FileStore {
         format!("the file {}", self.path.display())
     }
 
-    fn check(&self) -> Result<()> {
-        fsutil::ensure_private_dir(&self.dir).map_err(|e| self.unusable(format!("{e:#}")))?;
-        drop(fsutil::DirLock::acquire(&self.dir).map_err(|e| self.unusable(format!("{e:#}")))?);
-        self.read().map(drop)
+    fn prepare(&self) -> Result<()> {
+        // The file must be readable and sound before a write could replace it.
+        self.read()?;
+        let reserved = fsutil::Reserved::new(&self.path, fsutil::RESERVE_SLACK)?;
+        *self.reserved.borrow_mut() = Some(reserved);
+        Ok(())
     }
 
     fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>> {
@@ -139,30 +182,35 @@ impl SecretStore for FileStore {
             .map(Secret::new))
     }
 
-    fn set(&self, account: &str, kind: SecretKind, secret: &Secret) -> Result<()> {
-        self.modify(|creds| {
-            *creds
-                .accounts
-                .entry(account.to_string())
-                .or_default()
-                .slot(kind) = Some(secret.expose().to_string());
-        })
-    }
-
-    fn delete(&self, account: &str, kind: SecretKind) -> Result<bool> {
-        if self.get(account, kind)?.is_none() {
-            return Ok(false);
+    fn write(&self, changes: &[Change<'_>]) -> Result<Vec<bool>> {
+        // Nothing to remove is no reason to write (or to need a writable directory).
+        let creds = self.read()?;
+        let noop = changes.iter().all(|c| {
+            c.value.is_none()
+                && creds
+                    .accounts
+                    .get(c.account)
+                    .is_none_or(|a| a.get(c.kind).is_none())
+        });
+        if noop && self.reserved.borrow().is_none() {
+            return Ok(vec![false; changes.len()]);
         }
         self.modify(|creds| {
-            let had = creds
-                .accounts
-                .get_mut(account)
-                .and_then(|a| a.slot(kind).take())
-                .is_some();
-            if creds.accounts.get(account).is_some_and(Account::is_empty) {
-                creds.accounts.remove(account);
+            let mut had = Vec::with_capacity(changes.len());
+            for c in changes {
+                let account = creds.accounts.entry(c.account.to_string()).or_default();
+                let slot = account.slot(c.kind);
+                had.push(slot.is_some());
+                *slot = c.value.map(|v| v.expose().to_string());
+                if account.is_empty() {
+                    creds.accounts.remove(c.account);
+                }
             }
-            had
+            let changed = changes
+                .iter()
+                .zip(&had)
+                .any(|(c, had)| *had || c.value.is_some());
+            (had, changed)
         })
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
-use super::{SecretKind, SecretStore};
+use super::{Change, SecretKind, SecretStore};
 use crate::error::{Error, Exit};
 use crate::secret::Secret;
 
@@ -155,7 +155,7 @@ impl SecretStore for KeyringStore {
         "the keyring".into()
     }
 
-    fn check(&self) -> Result<()> {
+    fn prepare(&self) -> Result<()> {
         self.call(&check_account(), SecretKind::Token, |entry| {
             entry.set_password("check")?;
             match entry.delete_credential() {
@@ -173,18 +173,22 @@ impl SecretStore for KeyringStore {
         })
     }
 
-    fn set(&self, account: &str, kind: SecretKind, secret: &Secret) -> Result<()> {
-        let value = secret.clone();
-        self.call(account, kind, move |entry| {
-            entry.set_password(value.expose())
-        })
-    }
-
-    fn delete(&self, account: &str, kind: SecretKind) -> Result<bool> {
-        self.call(account, kind, |entry| match entry.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(KeyringError::NoEntry) => Ok(false),
-            Err(e) => Err(e),
-        })
+    fn write(&self, changes: &[Change<'_>]) -> Result<Vec<bool>> {
+        changes
+            .iter()
+            .map(|c| match c.value {
+                Some(secret) => {
+                    let value = secret.clone();
+                    self.call(c.account, c.kind, move |entry| {
+                        entry.set_password(value.expose()).map(|()| true)
+                    })
+                }
+                None => self.call(c.account, c.kind, |entry| match entry.delete_credential() {
+                    Ok(()) => Ok(true),
+                    Err(KeyringError::NoEntry) => Ok(false),
+                    Err(e) => Err(e),
+                }),
+            })
+            .collect()
     }
 }

@@ -1,0 +1,454 @@
+//! The life of a new token, written once: every command that makes a token goes through
+//! here (`login`, `token create`, `token refresh`).
+//!
+//! SAYMON keeps one token per user, and creating a token kills the previous one. So a token
+//! that is created and then cannot be stored is a token lost (the stored one is dead too),
+//! and two runs that create and store in crossed order leave a dead token stored. The rules,
+//! each enforced by the types below rather than by each command's care:
+//!
+//! 1. **Lock throughout.** `TokenLock` (`.token.lock` in the config dir) is taken before the
+//!    store is prepared and held until the token is stored: `Ready` borrows it. Its wait is
+//!    bounded by `--timeout`, so a hung holder cannot hang the next cron run.
+//! 2. **Store proven before the POST.** `Issuer::prepare` calls `SecretStore::prepare`,
+//!    which proves the real write will work (the file store reserves the temp file that
+//!    will replace `credentials.toml`, room included, and renames it once; the keyring
+//!    writes and removes a probe entry), and reserves the profile's `config.toml` write
+//!    too. Only `Ready` can create a token.
+//! 3. **Store before delivery.** A created token is a `Fresh`, which has no accessor: the
+//!    only way to its value is `Fresh::keep`, which stores it first (where there is a
+//!    store) and returns the `Issued` token a command may print.
+//! 4. **An answer lost after the POST** (a timeout, a dropped connection) may still have
+//!    replaced the token; the error says so and names `token refresh --if-invalid`.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::cli::CredentialArgs;
+use crate::client::{AnswerLost, Auth, Client};
+use crate::config::{self, StoreKind};
+use crate::credentials::{Session, TokenSource};
+use crate::error::{Error, Exit, on_rejection};
+use crate::fsutil::{self, DirLock};
+use crate::secret::Secret;
+use crate::store::{self, Change, SecretKind, SecretStore};
+
+/// The token lock, held from before the store is prepared until the token is stored.
+pub struct TokenLock {
+    _held: DirLock,
+}
+
+impl TokenLock {
+    /// Wait for other saymon runs that are making a token, at most `--timeout` seconds,
+    /// saying once that we wait.
+    pub fn acquire(session: &Session<'_>) -> Result<TokenLock> {
+        let waiting = || {
+            session.out.note(&format!(
+                "Waiting for another saymon that is making a token (up to {} s)…",
+                session.global.timeout
+            ))
+        };
+        let wait = Duration::from_secs(session.global.timeout);
+        DirLock::token(&session.config_dir, wait, &waiting).map(|held| TokenLock { _held: held })
+    }
+}
+
+/// Where a new token goes: a store, already chosen (and for `auto`, already agreed to).
+pub struct Target {
+    pub kind: StoreKind,
+    pub store: Box<dyn SecretStore>,
+}
+
+/// What happens to a remembered password when the token is stored.
+pub enum Remember<'a> {
+    /// Keep it in the store beside the token (`login --remember-password`).
+    Store(&'a Secret),
+    /// Remove one remembered before (`login` without the flag).
+    Forget,
+    /// Leave the store's password as it is (`token create`, `token refresh`).
+    Keep,
+}
+
+/// Who is making a token, where, and how they authenticate.
+pub struct Issuer<'s, 'a> {
+    pub session: &'s Session<'a>,
+    pub client: &'s Client<'a>,
+    pub login: &'s str,
+    pub auth: &'s Auth<'s>,
+}
+
+impl<'s, 'a> Issuer<'s, 'a> {
+    /// The user id: --user-id, else the profile's (same login and server), else asked
+    /// from the server with the same credentials.
+    pub async fn user_id(&self, args: &CredentialArgs) -> Result<String> {
+        let (session, client, login) = (self.session, self.client, self.login);
+        if let Some(id) = &args.user_id {
+            return check_user_id(id);
+        }
+        if session.profile_is(client.server(), login)
+            && let Some(id) = session.profile().and_then(|p| p.user_id.clone())
+        {
+            return Ok(id);
+        }
+        let user = client
+            .current_user(self.auth)
+            .await
+            .map_err(|e| match self.auth {
+                Auth::Basic { .. } => on_rejection(e, password_hint(login)),
+                Auth::Token(_) => on_rejection(
+                    e,
+                    "the token was refused: a newer token replaced it, or it was revoked",
+                ),
+            })
+            .with_context(|| format!("cannot sign in as {login} on {}", client.server()))?;
+        let id = user["id"].as_str().unwrap_or_default();
+        check_user_id(id).context("the server sent a strange user id")
+    }
+
+    /// Prove that the token can be stored (and the profile written) before it exists,
+    /// for the user `user_id`. A target needs the token lock; without one (`token create`
+    /// for another user) nothing is stored.
+    pub fn prepare<'l>(
+        self,
+        user_id: String,
+        target: Option<(&'l TokenLock, Target)>,
+    ) -> Result<Ready<'s, 'a, 'l>> {
+        let mut profile = None;
+        let target = match target {
+            None => None,
+            Some((_lock, target)) => {
+                target.store.prepare().with_context(|| {
+                    format!(
+                        "no token was created: it could not be stored in {}",
+                        target.store.describe()
+                    )
+                })?;
+                let wanted = self.profile_after(&user_id, target.kind);
+                if self.session.profile() != Some(&wanted) {
+                    let path = self.session.config_dir.join(config::CONFIG_FILE);
+                    profile =
+                        Some(fsutil::Reserved::new(&path, fsutil::RESERVE_SLACK).context(
+                            "no token was created: the profile could not be saved with it",
+                        )?);
+                }
+                Some(target)
+            }
+        };
+        Ok(Ready {
+            issuer: self,
+            user_id,
+            target,
+            profile,
+            _lock: std::marker::PhantomData,
+        })
+    }
+
+    /// The selected profile as it will be once this token is stored.
+    fn profile_after(&self, user_id: &str, kind: StoreKind) -> config::Profile {
+        let session = self.session;
+        let mut profile = session.profile().cloned().unwrap_or_default();
+        profile.server = Some(self.client.server().to_string());
+        profile.login = Some(self.login.to_string());
+        profile.user_id = Some(user_id.to_string());
+        profile.store = Some(kind);
+        profile.ca_cert = session
+            .ca_cert()
+            .map(|p| std::path::absolute(&p).unwrap_or(p));
+        profile
+    }
+}
+
+/// The store is proven and the lock is held: a token may be created.
+pub struct Ready<'s, 'a, 'l> {
+    issuer: Issuer<'s, 'a>,
+    user_id: String,
+    target: Option<Target>,
+    /// The reserved replacement of `config.toml`, when the profile is to be written.
+    profile: Option<fsutil::Reserved>,
+    /// The token lock a target was prepared under, borrowed until the token is stored.
+    _lock: std::marker::PhantomData<&'l TokenLock>,
+}
+
+impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
+    /// POST auth-token. On 403 the likely causes are named; an answer lost after the
+    /// request was sent says that the token may have been replaced.
+    pub async fn create(self) -> Result<Fresh<'s, 'a, 'l>> {
+        let Issuer {
+            session,
+            client,
+            login,
+            auth,
+        } = &self.issuer;
+        let token = client
+            .create_token(&self.user_id, auth)
+            .await
+            .map_err(|e| {
+                if e.downcast_ref::<AnswerLost>().is_some() {
+                    let exit = crate::error::exit_code(&e);
+                    return Error::new(
+                        exit,
+                        format!(
+                            "{e:#}; the server may have replaced the token of {login} all the same"
+                        ),
+                    )
+                    .hint(format!(
+                        "run `saymon{} token refresh --if-invalid`: it makes a new token only if the stored one no longer works",
+                        session.profile_flag()
+                    ))
+                    .into();
+                }
+                match e.downcast_ref::<crate::error::ServerError>() {
+                    Some(se) if se.status.as_u16() == 403 => on_rejection(
+                        e,
+                        format!("user {login} may not create this token: a token for another user needs the manage-users permission; check --user-id"),
+                    ),
+                    _ => on_rejection(e, password_hint(login)),
+                }
+            })
+            .with_context(|| format!("cannot create a token for {login} on {}", client.server()))?;
+        Ok(Fresh { ready: self, token })
+    }
+}
+
+/// A token that exists on the server and nowhere else yet. Its value cannot be read
+/// until `keep` has stored it.
+pub struct Fresh<'s, 'a, 'l> {
+    ready: Ready<'s, 'a, 'l>,
+    token: Secret,
+}
+
+/// A token stored where it belongs (or, without a target, created for the caller alone).
+pub struct Issued {
+    pub token: Secret,
+    pub user_id: String,
+    /// Where it is stored; `None` when nothing stores it.
+    pub saved: Option<TokenSource>,
+}
+
+impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
+    /// Store the token (and per `remember` the password) for its owner, write the
+    /// profile, and only then hand the token out.
+    pub fn keep(self, remember: Remember<'_>) -> Result<Issued> {
+        let Fresh { ready, token } = self;
+        let user_id = ready.user_id;
+        let Some(target) = ready.target else {
+            return Ok(Issued {
+                token,
+                user_id,
+                saved: None,
+            });
+        };
+        let Issuer {
+            session,
+            client,
+            login,
+            ..
+        } = &ready.issuer;
+        let (session, login) = (*session, *login);
+        let server = client.server();
+        let store = target.store.as_ref();
+        let account = store::account(login, server);
+        let legacy = session.own_legacy_account(server, login);
+        let mut changes = vec![Change {
+            account: &account,
+            kind: SecretKind::Token,
+            value: Some(&token),
+        }];
+        let forget_password = matches!(remember, Remember::Forget)
+            && store
+                .get(&account, SecretKind::Password)
+                .ok()
+                .flatten()
+                .is_some();
+        match remember {
+            Remember::Store(password) => changes.push(Change {
+                account: &account,
+                kind: SecretKind::Password,
+                value: Some(password),
+            }),
+            Remember::Forget => changes.push(Change {
+                account: &account,
+                kind: SecretKind::Password,
+                value: None,
+            }),
+            Remember::Keep => {}
+        }
+        // An entry under the name saymon 0.1 used for this http server is superseded.
+        let legacy_password = legacy.as_deref().and_then(|legacy| {
+            store
+                .get(legacy, SecretKind::Password)
+                .ok()
+                .flatten()
+                .filter(|_| matches!(remember, Remember::Keep))
+        });
+        if let Some(legacy) = legacy.as_deref() {
+            changes.push(Change {
+                account: legacy,
+                kind: SecretKind::Token,
+                value: None,
+            });
+            changes.push(Change {
+                account: legacy,
+                kind: SecretKind::Password,
+                value: None,
+            });
+            if let Some(password) = &legacy_password {
+                changes.push(Change {
+                    account: &account,
+                    kind: SecretKind::Password,
+                    value: Some(password),
+                });
+            }
+        }
+        store.write(&changes).with_context(|| {
+            format!(
+                "the new token for {login} on {server} could not be stored in {}, and it has replaced the old one on the server",
+                store.describe()
+            )
+        })?;
+        if forget_password {
+            session.out.note(&format!(
+                "Forgot the password remembered for {account} (pass --remember-password to keep one)."
+            ));
+        }
+        forget_previous_account(session, &account, target.kind);
+        let wanted = ready.issuer.profile_after(&user_id, target.kind);
+        let name = session.profile_name.clone();
+        config::update_reserved(&session.config_dir, ready.profile, |config| {
+            config.profiles.insert(name.clone(), wanted);
+            if config.default_profile.is_none() {
+                config.default_profile = Some(name);
+            }
+        })
+        .with_context(|| {
+            format!(
+                "the token is stored in {}, but profile {} could not be saved",
+                store.describe(),
+                session.profile_name
+            )
+        })?;
+        Ok(Issued {
+            token,
+            user_id,
+            saved: Some(TokenSource::of_store(target.kind, &session.config_dir)),
+        })
+    }
+}
+
+/// What `forget` removed, and from where.
+pub struct Forgotten {
+    pub account: String,
+    pub store: String,
+    /// `token`, `password`: what was there and is gone.
+    pub removed: Vec<&'static str>,
+}
+
+/// The end of a stored token: remove the selected profile's `kinds` of secrets on
+/// `server` (also any under saymon 0.1's name for it) in one write, under the token lock
+/// so that no run in flight stores a token again behind our back, and sweep the file
+/// store's temp files, which a killed writer may have left holding secrets.
+pub fn forget(
+    session: &Session<'_>,
+    server: &crate::server::ServerUrl,
+    kinds: &[SecretKind],
+) -> Result<Option<Forgotten>> {
+    let Some((kind, account)) = session.profile_store(server) else {
+        return Ok(None);
+    };
+    let _lock = TokenLock::acquire(session)?;
+    let store = session.store_of(kind);
+    let login = session
+        .profile()
+        .and_then(|p| p.login.clone())
+        .unwrap_or_default();
+    let legacy = session.own_legacy_account(server, &login);
+    let mut changes = Vec::new();
+    for name in std::iter::once(&account).chain(legacy.as_ref()) {
+        for &kind in kinds {
+            changes.push(Change {
+                account: name,
+                kind,
+                value: None,
+            });
+        }
+    }
+    let had = store.write(&changes)?;
+    if kind == StoreKind::File {
+        crate::store::file::FileStore::new(&session.config_dir).sweep()?;
+    }
+    let removed = kinds
+        .iter()
+        .filter(|&&k| changes.iter().zip(&had).any(|(c, had)| *had && c.kind == k))
+        .map(|k| k.name())
+        .collect();
+    Ok(Some(Forgotten {
+        account,
+        store: store.describe(),
+        removed,
+    }))
+}
+
+/// When a profile switches to another login, server or store, the token it kept before
+/// would be left behind where nothing reads it: remove it (best effort).
+fn forget_previous_account(session: &Session<'_>, new_account: &str, new_kind: StoreKind) {
+    let Some(profile) = session.profile() else {
+        return;
+    };
+    let (Some(kind), Some(login), Some(server)) = (
+        profile.store,
+        profile.login.as_deref(),
+        profile
+            .server
+            .as_deref()
+            .and_then(|s| crate::server::ServerUrl::parse(s).ok()),
+    ) else {
+        return;
+    };
+    let old = store::account(login, &server);
+    if old == new_account && kind == new_kind {
+        return;
+    }
+    let store = session.store_of(kind);
+    for secret in [SecretKind::Token, SecretKind::Password] {
+        match store.delete(&old, secret) {
+            Ok(true) => session.out.note(&format!(
+                "Removed the {} of {old}, which profile {} used before, from {}",
+                secret.name(),
+                session.profile_name,
+                store.describe()
+            )),
+            Ok(false) => {}
+            Err(e) => session.out.warn(&format!(
+                "could not remove the old {} of {old} from {}: {e:#}",
+                secret.name(),
+                store.describe()
+            )),
+        }
+    }
+}
+
+/// A SAYMON user id is a 24-hex MongoDB ObjectId; anything that could not be one (or
+/// could change the URL it is put in) is refused.
+pub fn check_user_id(id: &str) -> Result<String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(Error::new(
+            Exit::Usage,
+            format!("invalid user id {:?}", crate::redact::server_text(id, 64)),
+        )
+        .hint("a SAYMON user id is 24 hex digits, like 5e21b752308c3c66d64e072c")
+        .into())
+    }
+}
+
+pub fn password_hint(login: &str) -> String {
+    format!(
+        "check the login ({login}; an e-mail address works too) and the password, and that the account is active"
+    )
+}
