@@ -212,8 +212,10 @@ impl<'a> Session<'a> {
                     format!("cannot read the password file {}: {e}", path.display()),
                 )
             })?;
-            let first = text.split('\n').next().unwrap_or_default().to_string();
-            (Secret::new(strip_newline(first)), "the password file")
+            // Its first line; a line saved on Windows ends in \r\n, and the \r goes too.
+            let first = text.split('\n').next().unwrap_or_default();
+            let first = first.strip_suffix('\r').unwrap_or(first);
+            (Secret::new(first), "the password file")
         } else if let Some(value) = std::env::var_os("SAYMON_PASSWORD") {
             let value = value.into_string().map_err(|_| {
                 Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8")
@@ -499,8 +501,10 @@ pub fn env_token() -> Option<Secret> {
 
 /// One line typed at the terminal, after a prompt on stderr.
 fn prompt_line(prompt: &str) -> Result<String> {
-    eprint!("{prompt}");
-    io::stderr().flush().ok();
+    let mut stderr = io::stderr().lock();
+    let _ = write!(stderr, "{prompt}");
+    let _ = stderr.flush();
+    drop(stderr);
     let mut line = String::new();
     let n = io::stdin()
         .lock()

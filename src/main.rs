@@ -1,15 +1,24 @@
 //! `saymon`: parse the command line, run the command, print any error as one line with a
 //! hint, and exit with the documented code.
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use saymon::cli::Cli;
 use saymon::error::{self, Exit};
 use saymon::output::Output;
+use saymon::redact;
+
+/// Runs before Rust's runtime replaces closed standard descriptors with /dev/null.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_CLOSED_FDS: extern "C" fn() = saymon::output::record_closed_standard_fds;
 
 fn main() -> ExitCode {
+    // Before any secret is read: no core dump or debugger may copy it out of memory.
+    saymon::secret::harden_process();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -30,7 +39,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("saymon: error: cannot start: {err}");
+            saymon::output::to_stderr(&format!("saymon: error: cannot start: {err}"));
             return ExitCode::from(Exit::Failure as u8);
         }
     };
@@ -55,10 +64,12 @@ fn report(err: &anyhow::Error) {
     } else {
         ("", "", "")
     };
-    let message = format!("{err:#}").replace('\n', " ");
-    eprintln!("saymon: {red}error{reset}: {message}");
+    // Made safe before the colours are added: the text may quote a server or a certificate.
+    let message = redact::terminal(&format!("{err:#}").replace('\n', " "));
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "saymon: {red}error{reset}: {message}");
     if let Some(hint) = error::hint(err) {
-        eprintln!("{yellow}hint{reset}: {hint}");
+        let _ = writeln!(stderr, "{yellow}hint{reset}: {}", redact::terminal(hint));
     }
 }
 

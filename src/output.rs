@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Write};
 use serde_json::Value;
 
 use crate::cli::{GlobalArgs, OutputFormat};
+use crate::redact;
 
 pub struct Output {
     pub format: OutputFormat,
@@ -28,13 +29,13 @@ impl Output {
     /// A friendly line for a person, on stderr; silenced by `-q`.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{message}");
+            to_stderr(message);
         }
     }
 
     /// A warning, on stderr; `-q` does not silence it.
     pub fn warn(&self, message: &str) {
-        eprintln!("warning: {message}");
+        to_stderr(&format!("warning: {message}"));
     }
 
     pub fn is_verbose(&self) -> bool {
@@ -44,12 +45,14 @@ impl Output {
     /// A line of the `-v` log, on stderr. Callers pass text with secrets already redacted.
     pub fn verbose(&self, message: &str) {
         if self.verbose {
-            eprintln!("saymon: {message}");
+            to_stderr(&format!("saymon: {message}"));
         }
     }
 
-    /// The result, on stdout.
+    /// The result, on stdout, with anything that could drive a terminal escaped.
     pub fn result(&self, text: &str) -> io::Result<()> {
+        stdout_open()?;
+        let text = redact::terminal(text);
         let mut stdout = io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -66,8 +69,41 @@ impl Output {
             serde_json::to_string(value)
         }
         .map_err(io::Error::other)?;
-        self.result(&text)
+        self.result(&redact::json(&text))
     }
+}
+
+/// Which of stdin, stdout and stderr were closed when saymon started (bits 0, 1, 2).
+static CLOSED_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Note which of descriptors 0, 1 and 2 are closed. Rust's runtime opens /dev/null on a
+/// closed one before `main` (so that no file we open takes its number and receives what
+/// we print), which makes a closed stdout look like `>/dev/null`; so this runs earlier,
+/// from `.init_array` (see `main.rs`), to tell a result with nowhere to go from one the
+/// user chose to discard. Only `fcntl`: nothing is set up yet.
+pub extern "C" fn record_closed_standard_fds() {
+    #[cfg(unix)]
+    for fd in 0..=2 {
+        // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+            CLOSED_AT_START.fetch_or(1 << fd, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// An error when stdout was closed when saymon started: a result has nowhere to go.
+pub fn stdout_open() -> io::Result<()> {
+    if CLOSED_AT_START.load(std::sync::atomic::Ordering::SeqCst) & 0b010 != 0 {
+        return Err(io::Error::other("stdout is closed"));
+    }
+    Ok(())
+}
+
+/// A line for a person on stderr, made safe for a terminal. A closed or broken stderr is
+/// no reason to fail (or to panic, as `eprintln!` would): the exit code still tells.
+pub fn to_stderr(line: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{}", redact::terminal(line));
 }
 
 /// Whether a person can answer a prompt: stdin and stderr are both terminals.

@@ -43,7 +43,52 @@ pub fn token_params(text: &str) -> String {
     out
 }
 
-/// Text from a server, fit for one line on a terminal: control characters escaped,
+/// Characters that must not reach a terminal as they are: control characters (C0, DEL,
+/// C1: escape sequences start with ESC or CSI) and the invisible format characters that
+/// reorder or hide text (bidi controls, zero-width characters, the soft hyphen, BOM).
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Text for a terminal, the one filter every line saymon writes for a person passes
+/// through (`Output` and the error report): each unsafe character but newline and tab
+/// shown as `\u{..}`, so text from a server or a certificate cannot move the cursor,
+/// change colours or the window title, or hide what it says.
+pub fn terminal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) && c != '\n' && c != '\t' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// JSON text with every unsafe character escaped as `\uXXXX`. serde_json escapes only
+/// C0 controls; DEL, C1 controls and bidi characters pass through it raw. Outside strings
+/// JSON text has none of them, so escaping them everywhere keeps the JSON valid and equal.
+pub fn json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) && !c.is_ascii_whitespace() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text from a server, fit for one line on a terminal: unsafe characters escaped,
 /// white space folded, cut to `max` characters.
 pub fn server_text(text: &str, max: usize) -> String {
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -53,8 +98,8 @@ pub fn server_text(text: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
         } else {
             out.push(c);
         }
@@ -87,5 +132,36 @@ mod tests {
     fn server_text_is_one_safe_line() {
         assert_eq!(server_text("a\n  b\x1b[31m", 100), "a b\\u{1b}[31m");
         assert_eq!(server_text("abcdef", 3), "abc…");
+        assert_eq!(
+            server_text("x\u{9b}2Jy\u{202e}z", 100),
+            "x\\u{9b}2Jy\\u{202e}z"
+        );
+    }
+
+    #[test]
+    fn terminal_text_keeps_lines_and_escapes_the_rest() {
+        let hostile = "ok\n\tcol\x1b]0;owned\x07\u{9b}31m\u{7f}\u{200b}\u{2066}é";
+        let shown = terminal(hostile);
+        assert_eq!(
+            shown,
+            "ok\n\tcol\\u{1b}]0;owned\\u{7}\\u{9b}31m\\u{7f}\\u{200b}\\u{2066}é"
+        );
+        assert!(
+            !shown
+                .chars()
+                .any(|c| is_unsafe(c) && c != '\n' && c != '\t')
+        );
+    }
+
+    #[test]
+    fn json_escapes_what_serde_leaves_raw() {
+        let value = serde_json::json!({"login": "a\u{9b}b\u{7f}c\u{202e}d\u{1F600}", "n": 1});
+        let text = json(&serde_json::to_string(&value).unwrap());
+        assert_eq!(
+            text,
+            "{\"login\":\"a\\u009bb\\u007fc\\u202ed\u{1F600}\",\"n\":1}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "the same JSON value");
     }
 }

@@ -40,6 +40,42 @@ impl Drop for Secret {
     }
 }
 
+/// The soft core-size limit saymon started with, restored for the command `exec` runs.
+#[cfg(unix)]
+static CORE_LIMIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Keep secrets in this process's memory out of core dumps and away from other processes
+/// of the same user: no core file (soft `RLIMIT_CORE` 0) and, on Linux, not dumpable (no
+/// ptrace attach, no /proc/PID/mem for the same user). Call it first thing in `main`.
+pub fn harden_process() {
+    #[cfg(unix)]
+    // SAFETY: getrlimit/setrlimit/prctl with valid arguments; a failure changes nothing.
+    unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) == 0 {
+            CORE_LIMIT.store(limit.rlim_cur as u64, std::sync::atomic::Ordering::SeqCst);
+            limit.rlim_cur = 0;
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+        }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// For `exec`'s child, between fork and exec: the core limit it would have had without
+/// saymon (dumpability comes back by itself on exec). Only async-signal-safe calls.
+#[cfg(unix)]
+pub fn restore_core_limit() {
+    // SAFETY: getrlimit/setrlimit are plain system calls.
+    unsafe {
+        let mut limit: libc::rlimit = std::mem::zeroed();
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) == 0 {
+            limit.rlim_cur = CORE_LIMIT.load(std::sync::atomic::Ordering::SeqCst) as libc::rlim_t;
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

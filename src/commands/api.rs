@@ -64,6 +64,7 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     let mut response = client.execute(&request, &Auth::Token(&token)).await?;
     let status = response.status();
 
+    crate::output::stdout_open()?;
     let mut stdout = io::stdout().lock();
     if args.include {
         writeln!(stdout, "{:?} {}", response.version(), status)?;
@@ -114,7 +115,9 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     if buffering {
         match serde_json::from_slice::<Value>(&pending) {
             Ok(value) => {
-                serde_json::to_writer_pretty(&mut stdout, &value)?;
+                // At a terminal: no escape sequence from the server reaches it.
+                let pretty = serde_json::to_string_pretty(&value).map_err(io::Error::other)?;
+                stdout.write_all(crate::redact::json(&pretty).as_bytes())?;
                 stdout.write_all(b"\n")?;
             }
             Err(_) => stdout.write_all(&pending)?,

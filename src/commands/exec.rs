@@ -23,7 +23,9 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         .args(rest)
         .env("SAYMON_SERVER", server.to_string())
         .env("SAYMON_PROFILE", &session.profile_name)
-        .env("SAYMON_TOKEN", token.expose());
+        .env("SAYMON_TOKEN", token.expose())
+        // The command gets the token, never the password.
+        .env_remove("SAYMON_PASSWORD");
     // Before the spawn, so that no signal falls between it and our waiting.
     leave_signals_to_the_command(&mut command);
     let child = command.spawn();
@@ -40,10 +42,10 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
             } else {
                 126
             };
-            eprintln!(
+            crate::output::to_stderr(&format!(
                 "saymon: error: cannot run {}: {e}",
                 program.to_string_lossy()
-            );
+            ));
             return Err(Exited(code).into());
         }
     };
@@ -97,6 +99,7 @@ fn leave_signals_to_the_command(command: &mut Command) {
             command.pre_exec(|| {
                 libc::signal(libc::SIGINT, libc::SIG_DFL);
                 libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                crate::secret::restore_core_limit();
                 Ok(())
             });
         }

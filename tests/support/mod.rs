@@ -52,6 +52,38 @@ impl Env {
     /// RUST_BACKTRACE=0 only. stdin is empty (not a terminal), and it may run 60 s at most.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+        self.hermetic(&mut cmd);
+        cmd
+    }
+
+    /// `saymon` as `cmd` makes it, but run as an ordinary user (uid and gid 65534) when
+    /// the tests run as root, for tests about file permissions, which root ignores. The
+    /// test's whole directory is handed to that user, and the binary is linked (or
+    /// copied) into it, since the build dir may be private to root.
+    pub fn user_cmd(&self) -> Command {
+        if !is_root() {
+            return self.cmd();
+        }
+        let bin = self.dir.path().join("bin/saymon");
+        if !bin.exists() {
+            std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
+            let built = env!("CARGO_BIN_EXE_saymon");
+            if std::fs::hard_link(built, &bin).is_err() {
+                std::fs::copy(built, &bin).unwrap();
+            }
+        }
+        // The binary itself stays root's (it may be the build's own file, linked).
+        chown_tree(self.dir.path(), NOBODY, Some(&bin));
+        let mut std_cmd = std::process::Command::new(&bin);
+        std::os::unix::process::CommandExt::uid(&mut std_cmd, NOBODY);
+        std::os::unix::process::CommandExt::gid(&mut std_cmd, NOBODY);
+        let mut cmd = Command::from_std(std_cmd);
+        self.hermetic(&mut cmd);
+        cmd
+    }
+
+    /// The hermetic environment of `cmd`, for commands that run saymon another way.
+    pub fn hermetic(&self, cmd: &mut Command) {
         cmd.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home())
@@ -60,7 +92,6 @@ impl Env {
             .env("RUST_BACKTRACE", "0")
             .write_stdin("")
             .timeout(Duration::from_secs(60));
-        cmd
     }
 
     /// `saymon` as cron runs it: the environment is HOME and PATH only (the config is in
@@ -103,6 +134,49 @@ impl Env {
             .assert()
             .success();
     }
+}
+
+/// The uid and gid of `nobody`, an ordinary user for permission tests.
+pub const NOBODY: u32 = 65534;
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Give `path` and everything below it but `skip` to `uid` (and the same gid), links as
+/// links.
+pub fn chown_tree(path: &Path, uid: u32, skip: Option<&Path>) {
+    if Some(path) == skip {
+        return;
+    }
+    std::os::unix::fs::lchown(path, Some(uid), Some(uid)).unwrap();
+    if path.symlink_metadata().unwrap().is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chown_tree(&entry.unwrap().path(), uid, skip);
+        }
+    }
+}
+
+/// The uid that owns `path`.
+pub fn owner(path: &Path) -> u32 {
+    std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(path).unwrap())
+}
+
+/// Set `path`'s permission bits.
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Every file in the config dir (names), sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// The mode bits of a file.

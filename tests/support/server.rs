@@ -35,6 +35,11 @@ pub enum Mode {
     Stall,
     /// Every request is redirected (302) to the same path on http://127.0.0.2:PORT.
     RedirectAway(u16),
+    /// Token creation replaces the token, then waits 30 s before answering: the answer
+    /// is lost to a client with a shorter timeout, but the token was replaced.
+    SlowAfterCreating,
+    /// Every request gets a 500 with a body of this many bytes, made as it is sent.
+    HugeError(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +71,9 @@ pub struct Shared {
     pub seen: Vec<Seen>,
     /// Every token ever created, for leak checks.
     pub issued: Vec<String>,
+    /// When set, token creation stores this token and answers it as a JSON string, as
+    /// a hostile or broken server might.
+    pub next_token: Option<String>,
 }
 
 pub struct FakeSaymon {
@@ -105,6 +113,7 @@ impl FakeSaymon {
             token_creations: 0,
             seen: Vec::new(),
             issued: Vec::new(),
+            next_token: None,
         }));
         let (ca_pem, acceptor) = tls_setup();
         let ca_file = dir.path().join("ca.pem");
@@ -290,6 +299,12 @@ async fn record(
             tokio::time::sleep(Duration::from_secs(30)).await;
             next.run(request).await
         }
+        Mode::HugeError(size) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "text/plain")],
+            x_stream(size),
+        )
+            .into_response(),
         _ => next.run(request).await,
     }
 }
@@ -386,39 +401,66 @@ async fn create_token(
     method: Method,
     _body: Bytes,
 ) -> Response {
+    let (response, slow) = create_token_now(&state, &id, &headers, &uri, &method);
+    if slow {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+    response
+}
+
+/// Token creation, under the lock; whether to stall before answering.
+fn create_token_now(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    uri: &Uri,
+    method: &Method,
+) -> (Response, bool) {
     let mut shared = state.lock().unwrap();
-    let me = match authenticate(&shared, &headers, &uri) {
+    let me = match authenticate(&shared, headers, uri) {
         Ok(i) => i,
-        Err(response) => return response,
+        Err(response) => return (response, false),
     };
     let Some(target) = shared.users.iter().position(|u| u.id == id) else {
-        return error(StatusCode::NOT_FOUND, "NotFound", "User not found.");
+        return (
+            error(StatusCode::NOT_FOUND, "NotFound", "User not found."),
+            false,
+        );
     };
     if target != me {
-        return error(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "Permission 'manage-users' required.",
+        return (
+            error(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "Permission 'manage-users' required.",
+            ),
+            false,
         );
     }
     assert_eq!(method, Method::POST);
     match shared.mode {
-        Mode::EmptyToken => return axum::Json("").into_response(),
+        Mode::EmptyToken => return (axum::Json("").into_response(), false),
         Mode::HtmlToken => {
-            return (
+            let page = (
                 [(header::CONTENT_TYPE, "text/html")],
                 "<!DOCTYPE html><html><head><title>Sign in to the network</title></head></html>",
-            )
-                .into_response();
+            );
+            return (page.into_response(), false);
         }
         _ => {}
     }
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let token = format!("tok{n:05}-{:x}-canary", std::process::id());
+    let token = shared
+        .next_token
+        .take()
+        .unwrap_or_else(|| format!("tok{n:05}-{:x}-canary", std::process::id()));
     shared.users[target].token = Some(token.clone());
     shared.token_creations += 1;
     shared.issued.push(token.clone());
-    axum::Json(token).into_response()
+    (
+        axum::Json(token).into_response(),
+        shared.mode == Mode::SlowAfterCreating,
+    )
 }
 
 async fn delete_token(
@@ -499,15 +541,20 @@ async fn big(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Res
         .find(|(k, _)| k == "size")
         .and_then(|(_, v)| v.parse().ok())
         .unwrap_or(1 << 20);
+    (
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        x_stream(size),
+    )
+        .into_response()
+}
+
+/// A body of `size` bytes of `x`, made as it is sent (never held whole).
+fn x_stream(size: usize) -> axum::body::Body {
     const CHUNK: usize = 64 << 10;
     static DATA: [u8; CHUNK] = [b'x'; CHUNK];
     let chunks = (0..size.div_ceil(CHUNK)).map(move |i| {
         let len = CHUNK.min(size - i * CHUNK);
         Ok::<_, std::convert::Infallible>(Bytes::from_static(&DATA[..len]))
     });
-    (
-        [(header::CONTENT_TYPE, "application/octet-stream")],
-        axum::body::Body::from_stream(futures_util::stream::iter(chunks)),
-    )
-        .into_response()
+    axum::body::Body::from_stream(futures_util::stream::iter(chunks))
 }
