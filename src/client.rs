@@ -460,10 +460,12 @@ pub fn check_token(token: &str) -> std::result::Result<(), String> {
         ));
     }
     for c in token.chars() {
-        let why = if c == ' ' || c.is_whitespace() {
+        let why = if c.is_whitespace() {
             "white space"
-        } else if c.is_ascii_control() || c.is_control() {
+        } else if c.is_control() {
             "a control character"
+        } else if redact::is_unsafe(c) {
+            "an invisible formatting character (bidi or zero-width)"
         } else if !c.is_ascii() {
             "a non-ASCII character"
         } else if UNSAFE.contains(c) {

@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 #[allow(unused_imports)]
-pub use server::{FakeSaymon, Mode};
+pub use server::{FakeSaymon, HOSTILE_TEXT, Mode};
 
 /// A canary password: `:` and non-ASCII, as real passwords may have.
 pub const PASSWORD: &str = "s3cr:et-Päss-canary";
@@ -64,6 +64,16 @@ impl Env {
         if !is_root() {
             return self.cmd();
         }
+        let mut cmd = Command::from_std(self.user_std_cmd());
+        self.hermetic(&mut cmd);
+        cmd
+    }
+
+    /// The bare `std` command behind `user_cmd` (no environment set), e.g. for a pty.
+    pub fn user_std_cmd(&self) -> std::process::Command {
+        if !is_root() {
+            return std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+        }
         let bin = self.dir.path().join("bin/saymon");
         if !bin.exists() {
             std::fs::create_dir_all(bin.parent().unwrap()).unwrap();
@@ -77,9 +87,7 @@ impl Env {
         let mut std_cmd = std::process::Command::new(&bin);
         std::os::unix::process::CommandExt::uid(&mut std_cmd, NOBODY);
         std::os::unix::process::CommandExt::gid(&mut std_cmd, NOBODY);
-        let mut cmd = Command::from_std(std_cmd);
-        self.hermetic(&mut cmd);
-        cmd
+        std_cmd
     }
 
     /// The hermetic environment of `cmd`, for commands that run saymon another way.
@@ -192,6 +200,35 @@ pub fn outputs(output: &std::process::Output) -> (String, String) {
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// Run `cmd` (stdout and stderr piped) to its end and measure its peak resident memory.
+pub fn run_measured(mut cmd: std::process::Command) -> (Option<i32>, usize, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(rc, pid, "wait4");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    // ru_maxrss is in KiB on Linux.
+    (code, usage.ru_maxrss as usize / 1024, stderr)
 }
 
 /// What `saymon api big?size=N` did with a large streamed body.

@@ -40,7 +40,14 @@ pub enum Mode {
     SlowAfterCreating,
     /// Every request gets a 500 with a body of this many bytes, made as it is sent.
     HugeError(usize),
+    /// Every request gets a 403 whose code and message hold terminal escape sequences,
+    /// C1 controls and bidi overrides.
+    HostileError,
 }
+
+/// What `Mode::HostileError` says: an OSC title change, CSI colour and clear-screen
+/// sequences (ESC and C1 forms), a bidi override.
+pub const HOSTILE_TEXT: &str = "\u{1b}]0;pwned\u{7}evil\u{1b}[31m red \u{9b}2J \u{202e}txet";
 
 #[derive(Debug, Clone)]
 pub struct User {
@@ -91,14 +98,19 @@ static COUNTER: AtomicU64 = AtomicU64::new(1);
 impl FakeSaymon {
     /// An HTTPS server with one user: admin / admin@example.com / the canary password.
     pub fn start() -> FakeSaymon {
-        Self::start_with(true)
+        Self::start_with(true, [127, 0, 0, 1].into())
     }
 
     pub fn start_plain() -> FakeSaymon {
-        Self::start_with(false)
+        Self::start_with(false, [127, 0, 0, 1].into())
     }
 
-    fn start_with(tls: bool) -> FakeSaymon {
+    /// A plain-HTTP server on another address of this machine (not loopback).
+    pub fn start_plain_on(ip: std::net::IpAddr) -> FakeSaymon {
+        Self::start_with(false, ip)
+    }
+
+    fn start_with(tls: bool, ip: std::net::IpAddr) -> FakeSaymon {
         let dir = tempfile::tempdir().unwrap();
         let state = Arc::new(Mutex::new(Shared {
             users: vec![User {
@@ -119,7 +131,7 @@ impl FakeSaymon {
         let ca_file = dir.path().join("ca.pem");
         std::fs::write(&ca_file, ca_pem).unwrap();
 
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
         let app = router(state.clone());
@@ -133,7 +145,7 @@ impl FakeSaymon {
         });
         let scheme = if tls { "https" } else { "http" };
         FakeSaymon {
-            url: format!("{scheme}://127.0.0.1:{}", addr.port()),
+            url: format!("{scheme}://{addr}"),
             addr,
             ca_file,
             state,
@@ -299,6 +311,11 @@ async fn record(
             tokio::time::sleep(Duration::from_secs(30)).await;
             next.run(request).await
         }
+        Mode::HostileError => (
+            StatusCode::FORBIDDEN,
+            axum::Json(json!({"code": format!("Forbidden{HOSTILE_TEXT}"), "message": HOSTILE_TEXT})),
+        )
+            .into_response(),
         Mode::HugeError(size) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             [(header::CONTENT_TYPE, "text/plain")],

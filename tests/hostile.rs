@@ -1,0 +1,187 @@
+//! Hostile or broken servers: answers too large to hold, tokens that would break a URL or
+//! a shell, and text meant to drive the terminal. Also a password file saved on Windows.
+
+mod support;
+
+use predicates::prelude::*;
+use predicates::str::contains;
+use support::*;
+
+fn on(env: &Env, server: &FakeSaymon) -> assert_cmd::Command {
+    let mut cmd = env.cmd();
+    cmd.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD);
+    cmd
+}
+
+fn login(env: &Env, server: &FakeSaymon) {
+    on(env, server)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_token_too_large_to_be_one_is_refused_and_not_stored() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    login(&env, &server);
+    server.state.lock().unwrap().next_token = Some("t".repeat(1 << 20));
+    on(&env, &server)
+        .args(["token", "refresh"])
+        .assert()
+        .code(1)
+        .stderr(contains("too large (over 64 KiB)"));
+    let stored = std::fs::read_to_string(env.credentials_file()).unwrap();
+    assert!(stored.len() < 1000, "nothing large was stored");
+}
+
+#[test]
+fn a_huge_error_body_is_read_only_in_part() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    login(&env, &server);
+    server.set_mode(Mode::HugeError(600 << 20));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+    cmd.env_clear()
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_SERVER", &server.url)
+        .arg("whoami");
+    let (code, peak_mib, stderr) = run_measured(cmd);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("500 Internal Server Error"), "{stderr}");
+    assert!(
+        stderr.lines().all(|l| l.len() < 600),
+        "a short excerpt: {stderr}"
+    );
+    assert!(
+        peak_mib < 64,
+        "peak memory {peak_mib} MiB for a 600 MiB body"
+    );
+}
+
+#[test]
+fn tokens_that_would_break_a_url_or_a_shell_are_refused_unprinted() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    for (bad, why) in [
+        ("a&b", "'&'"),
+        ("a=b", "'='"),
+        ("a#b", "'#'"),
+        ("a%41", "'%'"),
+        ("a+b", "'+'"),
+        ("a\"b", "'\"'"),
+        ("a'b", "'\\''"),
+        ("a\\b", "'\\\\'"),
+        ("a b", "white space"),
+        ("a\u{202e}b", "invisible formatting character"),
+        ("a\u{200b}b", "invisible formatting character"),
+        ("a\u{7f}b", "a control character"),
+        ("a\u{e9}b", "a non-ASCII character"),
+        ("a\u{85}b", "white space"),
+    ] {
+        let token = format!("canary{bad}");
+        server.state.lock().unwrap().next_token = Some(token.clone());
+        on(&env, &server)
+            .args(["token", "create", "--login", LOGIN])
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains("the server's answer is not a token"))
+            .stderr(contains(why))
+            .stderr(contains("canary").not());
+    }
+}
+
+/// No byte of text that could move the cursor, recolour, retitle or reorder.
+fn assert_inert(text: &str) {
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(!text.contains(c), "{c:?} reached the terminal: {text:?}");
+    }
+}
+
+#[test]
+fn server_text_cannot_drive_the_terminal() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    login(&env, &server);
+    server.add_user(support::server::User {
+        id: "5e21b752308c3c66d64e0bad".into(),
+        login: format!("mallory{HOSTILE_TEXT}"),
+        email: "m@example.com".into(),
+        password: "x".into(),
+        display_name: HOSTILE_TEXT.into(),
+        token: Some("tok-mallory".into()),
+    });
+    let as_mallory = |args: &[&str]| {
+        let out = on(&env, &server)
+            .env("SAYMON_TOKEN", "tok-mallory")
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let (stdout, stderr) = outputs(&out);
+        assert_inert(&stdout);
+        assert_inert(&stderr);
+        stdout
+    };
+    assert!(as_mallory(&["status"]).contains("works (as mallory\\u{1b}]0;pwned"));
+    as_mallory(&["whoami"]);
+    let json = as_mallory(&["whoami", "--output", "json"]);
+    let user: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(user["displayName"], HOSTILE_TEXT, "escaped, not changed");
+    let status = as_mallory(&["status", "--output", "json"]);
+    let status: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(
+        status["profiles"][0]["token_login"],
+        format!("mallory{HOSTILE_TEXT}")
+    );
+
+    // Errors quoting the server.
+    server.set_mode(Mode::HostileError);
+    for args in [
+        &["whoami"][..],
+        &["login", "--login", LOGIN, "--store", "file"],
+        &["token", "refresh", "-v"],
+        &["api", "objects"],
+        &["status"],
+    ] {
+        let out = on(&env, &server)
+            .args(args)
+            .assert()
+            .code(4)
+            .get_output()
+            .clone();
+        let (stdout, stderr) = outputs(&out);
+        assert!(
+            stderr.contains("403 Forbidden") || stdout.contains("403 Forbidden"),
+            "{stdout}{stderr}"
+        );
+        assert_inert(&stderr);
+        if args[0] == "status" {
+            assert_inert(&stdout);
+        }
+    }
+}
+
+#[test]
+fn a_password_file_saved_on_windows_works() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    let file = env.dir.path().join("password.txt");
+    std::fs::write(&file, format!("{PASSWORD}\r\n")).unwrap();
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+            "--password-file",
+        ])
+        .arg(&file)
+        .assert()
+        .success();
+}
