@@ -27,11 +27,15 @@ use anyhow::{Context, Result};
 use crate::cli::CredentialArgs;
 use crate::client::{AnswerLost, Auth, Client};
 use crate::config::{self, StoreKind};
-use crate::credentials::{Session, TokenSource};
+use crate::credentials::Session;
 use crate::error::{Error, Exit, on_rejection};
 use crate::fsutil::{self, DirLock};
 use crate::secret::Secret;
+use crate::store::TokenSource;
 use crate::store::{self, Change, SecretKind, SecretStore};
+
+mod forget;
+pub use forget::{Forgotten, forget};
 
 /// The token lock, held from before the store is prepared until the token is stored.
 pub struct TokenLock {
@@ -333,59 +337,6 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
             saved: Some(TokenSource::of_store(target.kind, &session.config_dir)),
         })
     }
-}
-
-/// What `forget` removed, and from where.
-pub struct Forgotten {
-    pub account: String,
-    pub store: String,
-    /// `token`, `password`: what was there and is gone.
-    pub removed: Vec<&'static str>,
-}
-
-/// The end of a stored token: remove the selected profile's `kinds` of secrets on
-/// `server` (also any under saymon 0.1's name for it) in one write, under the token lock
-/// so that no run in flight stores a token again behind our back, and sweep the file
-/// store's temp files, which a killed writer may have left holding secrets.
-pub fn forget(
-    session: &Session<'_>,
-    server: &crate::server::ServerUrl,
-    kinds: &[SecretKind],
-) -> Result<Option<Forgotten>> {
-    let Some((kind, account)) = session.profile_store(server) else {
-        return Ok(None);
-    };
-    let _lock = TokenLock::acquire(session)?;
-    let store = session.store_of(kind);
-    let login = session
-        .profile()
-        .and_then(|p| p.login.clone())
-        .unwrap_or_default();
-    let legacy = session.own_legacy_account(server, &login);
-    let mut changes = Vec::new();
-    for name in std::iter::once(&account).chain(legacy.as_ref()) {
-        for &kind in kinds {
-            changes.push(Change {
-                account: name,
-                kind,
-                value: None,
-            });
-        }
-    }
-    let had = store.write(&changes)?;
-    if kind == StoreKind::File {
-        crate::store::file::FileStore::new(&session.config_dir).sweep()?;
-    }
-    let removed = kinds
-        .iter()
-        .filter(|&&k| changes.iter().zip(&had).any(|(c, had)| *had && c.kind == k))
-        .map(|k| k.name())
-        .collect();
-    Ok(Some(Forgotten {
-        account,
-        store: store.describe(),
-        removed,
-    }))
 }
 
 /// When a profile switches to another login, server or store, the token it kept before

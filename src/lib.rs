@@ -1,6 +1,7 @@
 //! saymon: a command-line client for the REST API of SAYMON monitoring servers.
 //! The binary (`main.rs`) parses, runs `commands::run`, and maps errors to exit codes.
 
+pub mod answer;
 pub mod cli;
 pub mod client;
 pub mod commands;

@@ -7,10 +7,12 @@ use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
+use crate::answer::parse_error_body;
 use crate::cli::ApiArgs;
-use crate::client::{Auth, Request, parse_error_body};
-use crate::credentials::{Session, TokenSource};
+use crate::client::{Auth, Request};
+use crate::credentials::Session;
 use crate::error::{Error, Exit};
+use crate::store::TokenSource;
 
 /// JSON bodies up to this size are pretty-printed at a terminal; larger ones stream as
 /// they are.

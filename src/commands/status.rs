@@ -7,11 +7,12 @@ use serde_json::{Value, json};
 use crate::cli::StatusArgs;
 use crate::client::Auth;
 use crate::config::{Profile, StoreKind};
-use crate::credentials::{Session, TokenSource, env_token, stored_secret};
+use crate::credentials::{Session, env_token};
 use crate::error::{Error, Exit, exit_code};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind};
+use crate::store::{TokenSource, stored_secret};
 
 /// What we learned of one profile's token.
 enum TokenState {

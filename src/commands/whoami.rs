@@ -5,9 +5,10 @@ use serde_json::Value;
 
 use crate::cli::WhoamiArgs;
 use crate::client::Auth;
-use crate::credentials::{Session, TokenSource};
+use crate::credentials::Session;
 use crate::error::on_rejection;
 use crate::redact;
+use crate::store::TokenSource;
 
 pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;

@@ -3,8 +3,13 @@
 pub mod file;
 pub mod keyring;
 
+use std::fmt;
+use std::path::{Path, PathBuf};
+
 use anyhow::Result;
 
+use crate::config::{Profile, StoreKind};
+use crate::output::Output;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 
@@ -83,6 +88,108 @@ pub fn account(login: &str, server: &ServerUrl) -> String {
 /// profile that made it names that very server; it is then moved to `account`.
 pub fn legacy_account(login: &str, server: &ServerUrl) -> Option<String> {
     (!server.is_https()).then(|| format!("{login}@{}", server.host_port()))
+}
+
+/// Where the token in use came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    Environment,
+    Keyring,
+    File(PathBuf),
+}
+
+impl TokenSource {
+    pub fn of_store(kind: StoreKind, config_dir: &Path) -> TokenSource {
+        match kind {
+            StoreKind::Keyring => TokenSource::Keyring,
+            StoreKind::File => TokenSource::File(config_dir.join(file::CREDENTIALS_FILE)),
+        }
+    }
+
+    /// A short machine-readable name: environment, keyring, file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TokenSource::Environment => "environment",
+            TokenSource::Keyring => "keyring",
+            TokenSource::File(_) => "file",
+        }
+    }
+}
+
+impl fmt::Display for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenSource::Environment => f.write_str("SAYMON_TOKEN (environment)"),
+            TokenSource::Keyring => f.write_str("the keyring"),
+            TokenSource::File(path) => write!(f, "the file {}", path.display()),
+        }
+    }
+}
+
+/// The name saymon 0.1 gave `profile`'s account on `server`, when the profile was made for
+/// this very http server by this login: only then is an entry under it this server's.
+pub fn legacy_account_of(profile: &Profile, server: &ServerUrl, login: &str) -> Option<String> {
+    let own = profile.login.as_deref() == Some(login)
+        && profile
+            .server
+            .as_deref()
+            .and_then(|s| ServerUrl::parse(s).ok())
+            .is_some_and(|s| s.same_origin_as(server));
+    if own {
+        legacy_account(login, server)
+    } else {
+        None
+    }
+}
+
+/// A secret of `profile`'s login on `server` from `store`. An entry that saymon 0.1 stored
+/// under the scheme-less name of an http account is moved to the account's name on the
+/// way (best effort), so that it keeps working for the server it was made for, and only
+/// for that one.
+pub fn stored_secret(
+    profile: &Profile,
+    store: &dyn SecretStore,
+    server: &ServerUrl,
+    kind: SecretKind,
+    out: &Output,
+) -> Result<Option<Secret>> {
+    let Some(login) = profile.login.as_deref() else {
+        return Ok(None);
+    };
+    let account = account(login, server);
+    if let Some(secret) = store.get(&account, kind)? {
+        return Ok(Some(secret));
+    }
+    let Some(legacy) = legacy_account_of(profile, server, login) else {
+        return Ok(None);
+    };
+    let Some(secret) = store.get(&legacy, kind)? else {
+        return Ok(None);
+    };
+    let moved = store.write(&[
+        Change {
+            account: &account,
+            kind,
+            value: Some(&secret),
+        },
+        Change {
+            account: &legacy,
+            kind,
+            value: None,
+        },
+    ]);
+    match moved {
+        Ok(_) => out.verbose(&format!(
+            "moved the {} of {legacy} to {account} in {}",
+            kind.name(),
+            store.describe()
+        )),
+        Err(e) => out.verbose(&format!(
+            "could not move the {} of {legacy} to {account}: {e:#}",
+            kind.name()
+        )),
+    }
+    Ok(Some(secret))
 }
 
 #[cfg(test)]

@@ -1,0 +1,282 @@
+//! What a SAYMON server answers, parsed and checked: a token, a user, an error body. Each
+//! parser takes the bytes as they came (capped at `MAX_ANSWER` by the client), never
+//! trusts them, and never quotes a secret or a page of HTML in its errors.
+
+use anyhow::Result;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::error::{Error, Exit, ServerError};
+use crate::redact;
+use crate::secret::Secret;
+
+/// The most saymon reads of an answer it parses (a token, a user, an error body): SAYMON's
+/// are a few hundred bytes. `api` streams its bodies and has no such limit.
+pub const MAX_ANSWER: usize = 64 << 10;
+
+/// The longest token accepted. SAYMON sends a UUID (36 characters).
+pub const MAX_TOKEN_LEN: usize = 512;
+
+/// The body of `POST auth-token`: a JSON string. SAYMON sends a UUID
+/// (`a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d`); anything that could not be a token (see
+/// `check_token`) is malformed. The error never shows the body: it might be a token.
+pub fn parse_token(body: &[u8]) -> Result<Secret> {
+    let malformed = |what: String| -> anyhow::Error {
+        Error::new(
+            Exit::Failure,
+            format!("the server's answer is not a token: {what}"),
+        )
+        .hint("is --server the SAYMON server itself, not a proxy or web page in front of it?")
+        .into()
+    };
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::String(token)) => {
+            let token = Secret::new(token);
+            match check_token(token.expose()) {
+                Ok(()) => Ok(token),
+                Err(why) => Err(malformed(why)),
+            }
+        }
+        Ok(other) => Err(malformed(format!("JSON {}", json_kind(&other)))),
+        Err(_) => Err(malformed(describe_body(body))),
+    }
+}
+
+/// What a token may be: 1 to `MAX_TOKEN_LEN` printable ASCII characters, none of which
+/// would change a URL or a shell word it is put into (`"`, `'`, `\`, `&`, `=`, `#`, `%`,
+/// `+`, `?`, `;`, `` ` ``, `$`, `<`, `>`, `|`, space). SAYMON's own tokens are UUIDs, far inside
+/// this. The error says what was wrong without quoting the token.
+pub fn check_token(token: &str) -> std::result::Result<(), String> {
+    const UNSAFE: &str = "\"'\\&=#%+?;`$<>|";
+    if token.is_empty() {
+        return Err("an empty string".into());
+    }
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(format!(
+            "a string of {} bytes, longer than a token can be ({MAX_TOKEN_LEN})",
+            token.len()
+        ));
+    }
+    for c in token.chars() {
+        let why = if c.is_whitespace() {
+            "white space"
+        } else if c.is_control() {
+            "a control character"
+        } else if redact::is_unsafe(c) {
+            "an invisible formatting character (bidi or zero-width)"
+        } else if !c.is_ascii() {
+            "a non-ASCII character"
+        } else if UNSAFE.contains(c) {
+            return Err(format!(
+                "a string with the character {c:?}, which no token has and which breaks a URL or shell quoting"
+            ));
+        } else {
+            continue;
+        };
+        return Err(format!("a string with {why}, which no token has"));
+    }
+    Ok(())
+}
+
+/// The body of `GET users/current`: an object with string `id` and `login`.
+pub fn parse_user(body: &[u8]) -> Result<Value> {
+    let user: Value = serde_json::from_slice(body).map_err(|_| {
+        Error::new(
+            Exit::Failure,
+            format!("the server's answer is not a user: {}", describe_body(body)),
+        )
+    })?;
+    for field in ["id", "login"] {
+        if !user.get(field).is_some_and(Value::is_string) {
+            return Err(Error::new(
+                Exit::Failure,
+                format!("the server's answer is not a user: it has no string \"{field}\""),
+            )
+            .into());
+        }
+    }
+    Ok(user)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A body that is not the JSON we expected, described without quoting it whole: an HTML
+/// page by its title, anything else by its size.
+fn describe_body(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return "an empty body".into();
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<body")
+    {
+        return match html_title(&text) {
+            Some(title) => format!("an HTML page \"{}\"", redact::server_text(&title, 80)),
+            None => "an HTML page".into(),
+        };
+    }
+    format!("{} bytes of non-JSON text", body.len())
+}
+
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let end = open_end + lower[open_end..].find("</title")?;
+    Some(html[open_end..end].trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// SAYMON's `{code, message}` (with the inner message when `message` is itself JSON
+/// `{errorCode, message}`), or for any other body a short, sanitized excerpt.
+pub fn parse_error_body(status: StatusCode, content_type: &str, body: &[u8]) -> ServerError {
+    let mut err = ServerError {
+        status,
+        code: None,
+        message: None,
+        hint: None,
+    };
+    if let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(body) {
+        err.code = obj
+            .get("code")
+            .and_then(Value::as_str)
+            .map(|c| redact::server_text(c, 60));
+        err.message = obj.get("message").map(|m| {
+            let text = match m {
+                Value::String(s) => match serde_json::from_str::<Value>(s) {
+                    Ok(Value::Object(inner)) => inner
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or(s)
+                        .to_string(),
+                    _ => s.clone(),
+                },
+                Value::Object(inner) => inner
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| m.to_string()),
+                other => other.to_string(),
+            };
+            redact::server_text(&text, 200)
+        });
+        return err;
+    }
+    let is_html = content_type.contains("html") || describe_body(body).starts_with("an HTML");
+    let text = String::from_utf8_lossy(body);
+    err.message = if body.is_empty() {
+        None
+    } else if is_html {
+        Some(describe_body(body))
+    } else {
+        Some(redact::server_text(&text, 120))
+    };
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_is_a_json_string() {
+        let t = parse_token(br#""a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d""#).unwrap();
+        assert_eq!(t.expose(), "a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d");
+        let t = parse_token(b" \"abc\"\n").unwrap();
+        assert_eq!(t.expose(), "abc");
+        // JSON escapes are decoded, not kept.
+        assert_eq!(parse_token(br#""a\u0062c""#).unwrap().expose(), "abc");
+    }
+
+    #[test]
+    fn malformed_tokens_are_errors_that_do_not_quote_them() {
+        let long = format!("\"{}\"", "sekrit".repeat(100));
+        for body in [
+            &br#""""#[..],
+            br#""has space""#,
+            br#""tab\there""#,
+            br#""sek&rit""#,
+            br#""sek=rit""#,
+            br#""sek#rit""#,
+            br#""sek%rit""#,
+            br#""sek+rit""#,
+            br#""sek\"rit""#,
+            br#""sek'rit""#,
+            br#""sek\\rit""#,
+            "\"sekrit\u{202e}x\"".as_bytes(),
+            "\"sek\u{200b}rit\"".as_bytes(),
+            "\"sekrit\u{e9}\"".as_bytes(),
+            br#""sek\u0085rit""#,
+            long.as_bytes(),
+            br#"{"token":"sekrit"}"#,
+            b"sekrit",
+            b"<html><head><title>502 Bad Gateway</title></head><body>x</body></html>",
+            b"",
+        ] {
+            let err = parse_token(body).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(!text.contains("sekrit"), "{text}");
+            assert_eq!(crate::error::exit_code(&err), Exit::Failure);
+        }
+        let err = parse_token(b"<html><title>502 Bad Gateway</title></html>").unwrap_err();
+        assert!(
+            err.to_string().contains("HTML page \"502 Bad Gateway\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn user_needs_id_and_login() {
+        assert!(parse_user(br#"{"id":"1","login":"a","x":[1]}"#).is_ok());
+        assert!(parse_user(br#"{"id":"1"}"#).is_err());
+        assert!(parse_user(b"[]").is_err());
+    }
+
+    #[test]
+    fn saymon_error_bodies() {
+        let e = parse_error_body(
+            StatusCode::UNAUTHORIZED,
+            "application/json",
+            br#"{"code":"Unauthorized","message":"{\"errorCode\":3,\"message\":\"Invalid API token.\"}"}"#,
+        );
+        assert_eq!(e.code.as_deref(), Some("Unauthorized"));
+        assert_eq!(e.message.as_deref(), Some("Invalid API token."));
+        assert_eq!(
+            e.summary(),
+            "401 Unauthorized: Invalid API token. (Unauthorized)"
+        );
+
+        let e = parse_error_body(
+            StatusCode::UNAUTHORIZED,
+            "application/json",
+            br#"{"code":"InvalidCredentials","message":"Invalid login or password."}"#,
+        );
+        assert_eq!(e.message.as_deref(), Some("Invalid login or password."));
+
+        let e = parse_error_body(
+            StatusCode::BAD_GATEWAY,
+            "text/html",
+            b"<html><title>502 Bad Gateway</title><body>nginx</body></html>",
+        );
+        assert_eq!(
+            e.summary(),
+            "502 Bad Gateway: an HTML page \"502 Bad Gateway\""
+        );
+
+        let e = parse_error_body(StatusCode::FORBIDDEN, "text/plain", b"no\x1b[2J way\n");
+        assert_eq!(e.message.as_deref(), Some("no\\u{1b}[2J way"));
+        assert_eq!(
+            parse_error_body(StatusCode::NOT_FOUND, "", b"").summary(),
+            "404 Not Found"
+        );
+    }
+}
