@@ -167,7 +167,8 @@ fn parse_fields(args: &ApiArgs) -> Result<Vec<(String, Value)>> {
     Ok(fields)
 }
 
-fn split_field(field: &str) -> Result<(&str, &str)> {
+/// `KEY=VALUE`, the key not empty.
+pub fn split_field(field: &str) -> Result<(&str, &str)> {
     match field.split_once('=') {
         Some((key, value)) if !key.is_empty() => Ok((key, value)),
         _ => Err(Error::new(
@@ -215,7 +216,8 @@ pub fn typed_value(value: &str) -> Result<Value> {
     })
 }
 
-fn parse_headers(headers: &[String]) -> Result<Vec<(HeaderName, HeaderValue)>> {
+/// `-H "Name: value"` headers; a malformed one is a usage error that quotes it safely.
+pub fn parse_headers(headers: &[String]) -> Result<Vec<(HeaderName, HeaderValue)>> {
     headers
         .iter()
         .map(|h| {

@@ -1,0 +1,7 @@
+//! Fuzz target `token`: see `oracles::token` for what must hold.
+#![no_main]
+
+#[path = "../oracles.rs"]
+mod oracles;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| oracles::token(data));

@@ -1,0 +1,206 @@
+//! What must hold for any input to saymon's parsers of what a server or a file sends, and
+//! of what its redaction shows. The fuzz targets (`fuzz_targets/`, nightly) call these on
+//! generated inputs; `tests/fuzz_seeds.rs` (stable, in `cargo test`) calls them on every
+//! committed seed in `fuzz/regressions/<target>/`, so a crash once found stays fixed.
+//! Oracles, not just "no panic": no unsafe character survives redaction, no token value
+//! survives `redact::url`, `resolve` never leaves the server's origin.
+
+#![allow(dead_code)]
+
+use saymon::answer::{MAX_TOKEN_LEN, check_token, parse_error_body, parse_token, parse_user};
+use saymon::redact;
+use saymon::server::ServerUrl;
+use serde_json::Value;
+
+/// The fuzz targets, by name, for the seed replay.
+pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+    ("token", token),
+    ("user", user),
+    ("error_body", error_body),
+    ("redact", redact_text),
+    ("server_url", server_url),
+    ("config_files", config_files),
+    ("cli_values", cli_values),
+];
+
+/// No character that could drive a terminal (but newline and tab where `lines`).
+fn assert_inert(text: &str, lines: bool) {
+    for c in text.chars() {
+        let allowed = lines && (c == '\n' || c == '\t');
+        assert!(
+            allowed || !redact::is_unsafe(c),
+            "unsafe {c:?} in {text:?}"
+        );
+    }
+}
+
+/// `parse_token`: a token accepted is one `check_token` accepts (printable ASCII, no
+/// character that breaks a URL or a shell word, not too long); an error is inert and never
+/// quotes the string the server sent.
+pub fn token(data: &[u8]) {
+    match parse_token(data) {
+        Ok(token) => {
+            let t = token.expose();
+            assert!(check_token(t).is_ok());
+            assert!(!t.is_empty() && t.len() <= MAX_TOKEN_LEN);
+            assert!(t.bytes().all(|b| b.is_ascii_graphic()), "{t:?}");
+            for bad in ['"', '\'', '\\', '&', '=', '#', '%', '+', '?', ';'] {
+                assert!(!t.contains(bad), "{t:?}");
+            }
+        }
+        Err(err) => {
+            let message = format!("{err:#}");
+            assert_inert(&message, false);
+            if let Ok(Value::String(sent)) = serde_json::from_slice::<Value>(data)
+                && sent.len() >= 12
+            {
+                assert!(!message.contains(&sent), "the error quotes the token");
+            }
+        }
+    }
+}
+
+/// `parse_user`: accepted only with string `id` and `login`; errors are inert.
+pub fn user(data: &[u8]) {
+    match parse_user(data) {
+        Ok(user) => {
+            assert!(user["id"].is_string() && user["login"].is_string());
+        }
+        Err(err) => assert_inert(&format!("{err:#}"), false),
+    }
+}
+
+/// `parse_error_body` (with `describe_body` and `html_title` behind it): whatever the
+/// status, content type and body, the one-line summary is inert and short.
+pub fn error_body(data: &[u8]) {
+    let (head, body) = data.split_at(data.len().min(2));
+    let status = 400 + u16::from(*head.first().unwrap_or(&0)) % 200;
+    let content_type = match head.get(1).copied().unwrap_or(0) % 4 {
+        0 => "application/json",
+        1 => "text/html; charset=utf-8",
+        2 => "text/plain",
+        _ => "",
+    };
+    let status = reqwest::StatusCode::from_u16(status).unwrap();
+    let err = parse_error_body(status, content_type, body);
+    let summary = err.summary();
+    assert_inert(&summary, false);
+    assert!(!summary.contains('\n'));
+    assert!(
+        summary.chars().count() < 400,
+        "{} characters",
+        summary.chars().count()
+    );
+}
+
+/// The redaction functions: `terminal`, `server_text`, `json`, `token_params`, `url`.
+pub fn redact_text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    assert_inert(&redact::terminal(&text), true);
+    let line = redact::server_text(&text, 80);
+    assert_inert(&line, false);
+    assert!(!line.contains('\n') && line.chars().count() <= 81);
+
+    // JSON stays the same value, with nothing unsafe left raw.
+    let value = Value::String(text.to_string());
+    let shown = redact::json(&serde_json::to_string(&value).unwrap());
+    assert_inert(&shown, false);
+    assert_eq!(serde_json::from_str::<Value>(&shown).unwrap(), value);
+
+    // Every api-token= in free text is followed by *** and nothing of the value.
+    let masked = redact::token_params(&text);
+    for (i, _) in masked.match_indices("api-token=") {
+        assert!(masked[i + "api-token=".len()..].starts_with("***"), "{masked:?}");
+    }
+    let value: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    if value.len() >= 6 {
+        let free = format!("see /x?api-token={value}&b=1 and 'api-token={value}'");
+        assert!(!redact::token_params(&free).contains(&value));
+        // In a URL, whatever else the query holds.
+        let query: String = text.chars().filter(|c| !c.is_control()).take(60).collect();
+        let raw = format!("https://u:p@h/node/api/x?{query}&api-token={value}");
+        if let Ok(url) = reqwest::Url::parse(&raw) {
+            let shown = redact::url(&url);
+            let leaked = url
+                .query_pairs()
+                .filter(|(k, _)| k == "api-token")
+                .any(|(_, v)| v.len() >= 6 && shown.contains(v.as_ref()));
+            assert!(!leaked, "{shown}");
+            let reparsed = reqwest::Url::parse(&shown).unwrap();
+            assert!(
+                reparsed
+                    .query_pairs()
+                    .filter(|(k, _)| k == "api-token")
+                    .all(|(_, v)| v == "***"),
+                "{shown}"
+            );
+            assert!(!shown.contains("u:p@"));
+        }
+    }
+}
+
+/// `ServerUrl::parse`, `api_url`, `resolve`: every URL built for a server is on its origin,
+/// under its root; whatever `resolve` accepts is on the origin too.
+pub fn server_url(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (server, path) = text.split_once('\n').unwrap_or((&text, "objects"));
+    let Ok(server) = ServerUrl::parse(server) else {
+        return;
+    };
+    let shown = server.to_string();
+    assert_inert(&shown, false);
+    let root = reqwest::Url::parse(&shown).expect("a server shows as a URL");
+    assert!(server.same_origin(&root));
+    let segments: Vec<&str> = path.split('/').collect();
+    let api = server.api_url(&segments);
+    assert!(server.same_origin(&api), "{api}");
+    assert!(api.path().contains("/node/api/"), "{api}");
+    assert_eq!(api.query(), None, "segments are encoded, not a query: {api}");
+    if let Ok(url) = server.resolve(path) {
+        assert!(server.same_origin(&url), "{path:?} left {shown} for {url}");
+    }
+}
+
+/// `config::parse` and the credentials file's parser: no panic; a config that parses
+/// survives a write and a read unchanged.
+pub fn config_files(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(config) = saymon::config::parse(&text) {
+        let written = toml::to_string_pretty(&config).unwrap();
+        assert_eq!(saymon::config::parse(&written).unwrap(), config);
+    }
+    let _ = saymon::store::file::parse(&text);
+}
+
+/// What the command line feeds `api` and `token create`: `typed_value` (not `@FILE`),
+/// `split_field`, `parse_headers`, `check_user_id` (only what fits in a URL segment).
+pub fn cli_values(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if !text.starts_with('@') {
+        let value = saymon::commands::api::typed_value(&text).unwrap();
+        if let Value::String(s) = &value {
+            assert_eq!(s, &text, "a string stays the text given");
+        }
+    }
+    if let Ok((key, _)) = saymon::commands::api::split_field(&text) {
+        assert!(!key.is_empty());
+    }
+    match saymon::commands::api::parse_headers(&[text.to_string()]) {
+        Ok(headers) => assert_eq!(headers.len(), 1),
+        Err(err) => assert_inert(&format!("{err:#}"), false),
+    }
+    match saymon::issue::check_user_id(&text) {
+        Ok(id) => {
+            assert!(!id.is_empty() && id.len() <= 64);
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            );
+        }
+        Err(err) => assert_inert(&format!("{err:#}"), false),
+    }
+}
