@@ -27,10 +27,7 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
 fn assert_inert(text: &str, lines: bool) {
     for c in text.chars() {
         let allowed = lines && (c == '\n' || c == '\t');
-        assert!(
-            allowed || !redact::is_unsafe(c),
-            "unsafe {c:?} in {text:?}"
-        );
+        assert!(allowed || !redact::is_unsafe(c), "unsafe {c:?} in {text:?}");
     }
 }
 
@@ -110,7 +107,10 @@ pub fn redact_text(data: &[u8]) {
     // Every api-token= in free text is followed by *** and nothing of the value.
     let masked = redact::token_params(&text);
     for (i, _) in masked.match_indices("api-token=") {
-        assert!(masked[i + "api-token=".len()..].starts_with("***"), "{masked:?}");
+        assert!(
+            masked[i + "api-token=".len()..].starts_with("***"),
+            "{masked:?}"
+        );
     }
     let value: String = text
         .chars()
@@ -159,7 +159,11 @@ pub fn server_url(data: &[u8]) {
     let api = server.api_url(&segments);
     assert!(server.same_origin(&api), "{api}");
     assert!(api.path().contains("/node/api/"), "{api}");
-    assert_eq!(api.query(), None, "segments are encoded, not a query: {api}");
+    assert_eq!(
+        api.query(),
+        None,
+        "segments are encoded, not a query: {api}"
+    );
     if let Ok(url) = server.resolve(path) {
         assert!(server.same_origin(&url), "{path:?} left {shown} for {url}");
     }

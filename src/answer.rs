@@ -235,6 +235,74 @@ mod tests {
     }
 
     #[test]
+    fn what_came_back_is_named() {
+        for (body, kind) in [
+            ("null", "JSON null"),
+            ("true", "JSON true/false"),
+            ("42", "JSON a number"),
+            ("[\"t\"]", "JSON an array"),
+            ("{\"token\":\"t\"}", "JSON an object"),
+        ] {
+            let err = parse_token(body.as_bytes()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("the server's answer is not a token: {kind}")
+            );
+        }
+        assert!(
+            parse_token(b"  ")
+                .unwrap_err()
+                .to_string()
+                .ends_with("an empty body")
+        );
+        assert!(
+            parse_token(b"plain words")
+                .unwrap_err()
+                .to_string()
+                .ends_with("11 bytes of non-JSON text")
+        );
+    }
+
+    #[test]
+    fn limits_are_the_documented_ones() {
+        assert_eq!(MAX_ANSWER, 65536, "the README promises 64 KiB");
+        let longest = "a".repeat(MAX_TOKEN_LEN);
+        assert!(check_token(&longest).is_ok());
+        let err = check_token(&format!("{longest}a")).unwrap_err();
+        assert_eq!(
+            err,
+            format!("a string of 513 bytes, longer than a token can be ({MAX_TOKEN_LEN})")
+        );
+        assert!(check_token("a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d").is_ok());
+        assert_eq!(check_token(""), Err("an empty string".into()));
+    }
+
+    #[test]
+    fn html_is_known_by_its_type_or_its_look() {
+        let page = b"<!DOCTYPE html><html><head><title>Bad Gateway</title></head></html>";
+        let e = parse_error_body(StatusCode::BAD_GATEWAY, "text/plain", page);
+        assert_eq!(e.message.as_deref(), Some("an HTML page \"Bad Gateway\""));
+        let e = parse_error_body(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/html",
+            b"Service down",
+        );
+        assert_eq!(e.message.as_deref(), Some("12 bytes of non-JSON text"));
+        let e = parse_error_body(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain",
+            b"Service down",
+        );
+        assert_eq!(e.message.as_deref(), Some("Service down"));
+        let e = parse_error_body(
+            StatusCode::BAD_GATEWAY,
+            "",
+            b"<html><body>no title</body></html>",
+        );
+        assert_eq!(e.message.as_deref(), Some("an HTML page"));
+    }
+
+    #[test]
     fn user_needs_id_and_login() {
         assert!(parse_user(br#"{"id":"1","login":"a","x":[1]}"#).is_ok());
         assert!(parse_user(br#"{"id":"1"}"#).is_err());

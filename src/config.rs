@@ -141,43 +141,62 @@ pub fn load(dir: &Path) -> Result<Config> {
 #[cfg(unix)]
 fn check_private(path: &Path, fix: &str) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
-    let meta = match fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(_) => return Ok(()),
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(());
     };
-    let shown = path.display();
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
-    if meta.uid() != me && meta.uid() != 0 {
-        return Err(Error::new(
-            Exit::StoreUnusable,
-            format!(
-                "{shown} belongs to another user (uid {}), who could point your profiles at another server",
-                meta.uid()
-            ),
-        )
-        .hint(format!(
-            "use your own config dir (--config-dir DIR), or take it over: chown $(id -u) {shown}"
-        ))
-        .into());
+    match unsafe_owner_or_mode(meta.uid(), meta.mode(), me) {
+        None => Ok(()),
+        Some(problem) => Err(problem.error(path, fix).into()),
     }
-    let mode = meta.mode() & 0o777;
-    if mode & 0o022 != 0 {
-        return Err(Error::new(
-            Exit::StoreUnusable,
-            format!(
-                "{shown} may be changed by others (mode {mode:03o}), who could point your profiles at another server"
-            ),
-        )
-        .hint(format!("{fix} {shown}"))
-        .into());
-    }
-    Ok(())
 }
 
 #[cfg(not(unix))]
 fn check_private(_path: &Path, _fix: &str) -> Result<()> {
     Ok(())
+}
+
+/// Why a config path others could change is refused.
+#[derive(Debug, PartialEq, Eq)]
+enum Unsafe {
+    /// Another user (not us, not root) owns it.
+    Owner(u32),
+    /// Group or others may write it.
+    Mode(u32),
+}
+
+/// The decision of `check_private`, for a path owned by `owner` with `mode`, read by `me`.
+fn unsafe_owner_or_mode(owner: u32, mode: u32, me: u32) -> Option<Unsafe> {
+    if owner != me && owner != 0 {
+        return Some(Unsafe::Owner(owner));
+    }
+    let mode = mode & 0o777;
+    (mode & 0o022 != 0).then_some(Unsafe::Mode(mode))
+}
+
+impl Unsafe {
+    fn error(&self, path: &Path, fix: &str) -> Error {
+        let shown = path.display();
+        match self {
+            Unsafe::Owner(uid) => Error::new(
+                Exit::StoreUnusable,
+                format!(
+                    "{shown} belongs to another user (uid {uid}), who could point your profiles at another server"
+                ),
+            )
+            .hint(format!(
+                "use your own config dir (--config-dir DIR), or take it over: chown $(id -u) {shown}"
+            )),
+            Unsafe::Mode(mode) => Error::new(
+                Exit::StoreUnusable,
+                format!(
+                    "{shown} may be changed by others (mode {mode:03o}), who could point your profiles at another server"
+                ),
+            )
+            .hint(format!("{fix} {shown}")),
+        }
+    }
 }
 
 /// Parse config text; the error is one line: "line N: what is wrong".
@@ -252,6 +271,164 @@ mod tests {
         assert_eq!(config.profile_name(None), "prod");
         assert_eq!(config.profile_name(Some("x")), "x");
         assert_eq!(Config::default().profile_name(None), "default");
+    }
+
+    #[test]
+    fn who_may_change_a_config() {
+        // Ours, private.
+        assert_eq!(unsafe_owner_or_mode(1000, 0o40700, 1000), None);
+        assert_eq!(unsafe_owner_or_mode(1000, 0o100600, 1000), None);
+        assert_eq!(
+            unsafe_owner_or_mode(1000, 0o755, 1000),
+            None,
+            "read is fine"
+        );
+        // Root's is trusted, as ssh trusts it; another user's is not.
+        assert_eq!(unsafe_owner_or_mode(0, 0o700, 1000), None);
+        assert_eq!(unsafe_owner_or_mode(0, 0o700, 0), None);
+        assert_eq!(
+            unsafe_owner_or_mode(1001, 0o700, 1000),
+            Some(Unsafe::Owner(1001))
+        );
+        assert_eq!(
+            unsafe_owner_or_mode(1001, 0o700, 0),
+            Some(Unsafe::Owner(1001))
+        );
+        // Group or others may write.
+        assert_eq!(
+            unsafe_owner_or_mode(1000, 0o40770, 1000),
+            Some(Unsafe::Mode(0o770))
+        );
+        assert_eq!(
+            unsafe_owner_or_mode(1000, 0o602, 1000),
+            Some(Unsafe::Mode(0o602))
+        );
+        let err = Unsafe::Mode(0o770).error(Path::new("/c"), "chmod 700");
+        assert_eq!(err.exit, Exit::StoreUnusable);
+        assert_eq!(
+            err.message,
+            "/c may be changed by others (mode 770), who could point your profiles at another server"
+        );
+        assert_eq!(err.hint.as_deref(), Some("chmod 700 /c"));
+        let err = Unsafe::Owner(7).error(Path::new("/c"), "chmod 700");
+        assert!(
+            err.message
+                .starts_with("/c belongs to another user (uid 7)")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn load_reads_refuses_and_names_lines() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        assert_eq!(load(dir.path()).unwrap(), Config::default(), "none yet");
+
+        fs::write(&path, "default_profile = \"p\"\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(
+            load(dir.path()).unwrap().default_profile.as_deref(),
+            Some("p")
+        );
+
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let err = load(dir.path()).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), Exit::StoreUnusable);
+        assert!(crate::error::hint(&err).unwrap().starts_with("chmod 700 "));
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o620)).unwrap();
+        let err = load(dir.path()).unwrap_err();
+        assert!(crate::error::hint(&err).unwrap().starts_with("chmod 600 "));
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+
+        fs::write(&path, b"# one\n# two\nserver = \"\xff\"\n").unwrap();
+        let err = load(dir.path()).unwrap_err();
+        assert!(err.to_string().ends_with("line 3: not UTF-8 text"), "{err}");
+        assert_eq!(crate::error::exit_code(&err), Exit::Failure);
+
+        // Unreadable (here: not a file) is an error, never an empty config.
+        fs::remove_file(&path).unwrap();
+        fs::create_dir(&path).unwrap();
+        let err = load(dir.path()).unwrap_err();
+        assert!(err.to_string().starts_with("cannot read "), "{err}");
+        assert!(crate::error::hint(&err).unwrap().contains("chmod 600"));
+    }
+
+    #[test]
+    fn update_writes_only_a_change_and_keeps_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        let written = update(dir.path(), |c| c.default_profile = Some("a".into())).unwrap();
+        assert_eq!(
+            written.default_profile.as_deref(),
+            Some("a"),
+            "returns the new config"
+        );
+        let first = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        update(dir.path(), |c| c.default_profile = Some("a".into())).unwrap();
+        assert_eq!(
+            fs::metadata(&path).unwrap().modified().unwrap(),
+            first,
+            "unchanged: not written"
+        );
+        update(dir.path(), |c| {
+            c.profiles.insert("b".into(), Profile::default());
+        })
+        .unwrap();
+        let config = load(dir.path()).unwrap();
+        assert_eq!(config.default_profile.as_deref(), Some("a"));
+        assert!(config.profile("b").is_some() && config.profile("c").is_none());
+        assert_eq!(StoreKind::Keyring.name(), "keyring");
+        assert_eq!(StoreKind::File.name(), "file");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn update_writes_into_the_reservation_when_it_fits() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+
+        let reserved = fsutil::Reserved::new(&path, 4096).unwrap();
+        let reserved_inode = inode(reserved.path());
+        update_reserved(dir.path(), Some(reserved), |c| {
+            c.default_profile = Some("a".into())
+        })
+        .unwrap();
+        assert_eq!(
+            inode(&path),
+            reserved_inode,
+            "the reserved file became the config"
+        );
+
+        // Too small for the new text: written the ordinary way, the reservation dropped.
+        let reserved = fsutil::Reserved::new(&path, 0).unwrap();
+        let (reserved_inode, reserved_path) =
+            (inode(reserved.path()), reserved.path().to_path_buf());
+        update_reserved(dir.path(), Some(reserved), |c| {
+            c.default_profile = Some("a much longer profile name than before".into())
+        })
+        .unwrap();
+        assert_ne!(inode(&path), reserved_inode);
+        assert!(!reserved_path.exists());
+        assert_eq!(
+            load(dir.path()).unwrap().default_profile.as_deref(),
+            Some("a much longer profile name than before")
+        );
+    }
+
+    #[test]
+    fn the_config_dir_is_the_flag_or_the_platform_s() {
+        assert_eq!(
+            config_dir(Some(Path::new("/x/y"))).unwrap(),
+            Path::new("/x/y")
+        );
+        if let Some(platform) = dirs::config_dir() {
+            assert_eq!(config_dir(None).unwrap(), platform.join("saymon"));
+        }
     }
 
     #[test]

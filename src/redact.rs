@@ -117,6 +117,8 @@ mod tests {
         assert_eq!(url(&u), "https://h:8443/node/api/x?fields=id&api-token=***");
         let plain = Url::parse("https://h/node/api/x").unwrap();
         assert_eq!(url(&plain), "https://h/node/api/x");
+        let only_user = Url::parse("https://bob@h/x?api-token=t&b=%2A").unwrap();
+        assert_eq!(url(&only_user), "https://h/x?api-token=***&b=*");
     }
 
     #[test]
@@ -126,6 +128,12 @@ mod tests {
             "/x?api-token=***&b=1 and api-token=***"
         );
         assert_eq!(token_params("nothing here"), "nothing here");
+        // What ends a value: &, #, quotes, white space; the rest is kept as it was.
+        assert_eq!(
+            token_params("?api-token=a#frag 'api-token=b' \"api-token=c\"\tapi-token=d\nx"),
+            "?api-token=***#frag 'api-token=***' \"api-token=***\"\tapi-token=***\nx"
+        );
+        assert_eq!(token_params("api-token="), "api-token=***");
     }
 
     #[test]

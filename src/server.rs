@@ -206,13 +206,35 @@ mod tests {
             "",
             "ftp://h",
             "https://u:pw@h",
+            "https://u@h",
+            "https://:pw@h",
             "https://h/?api-token=x",
+            "https://h/#x",
             "https://",
         ] {
             let err = ServerUrl::parse(bad).unwrap_err();
             assert_eq!(err.exit, Exit::Usage, "{bad}");
             assert!(!err.message.contains("pw"), "{}", err.message);
         }
+        let err = ServerUrl::parse("https://u@h").unwrap_err();
+        assert!(
+            err.message.contains("user name or password"),
+            "{}",
+            err.message
+        );
+        let err = ServerUrl::parse("https://h/#x").unwrap_err();
+        assert!(err.message.contains("query or fragment"), "{}", err.message);
+    }
+
+    #[test]
+    fn the_scheme_is_kept() {
+        assert!(ServerUrl::parse("h").unwrap().is_https());
+        assert!(ServerUrl::parse("https://h").unwrap().is_https());
+        assert!(!ServerUrl::parse("http://h").unwrap().is_https());
+        let http = ServerUrl::parse("http://h:8080").unwrap();
+        let https = ServerUrl::parse("https://h:8080").unwrap();
+        assert!(!http.same_origin_as(&https));
+        assert!(http.same_origin_as(&ServerUrl::parse("http://h:8080/mon").unwrap()));
     }
 
     #[test]
