@@ -12,8 +12,11 @@ use saymon::redact;
 use saymon::server::ServerUrl;
 use serde_json::Value;
 
+/// A check that must hold for any input.
+pub type Oracle = fn(&[u8]);
+
 /// The fuzz targets, by name, for the seed replay.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Oracle)] = &[
     ("token", token),
     ("user", user),
     ("error_body", error_body),
