@@ -27,7 +27,7 @@ end
 complete -c saymon -n "__fish_saymon_needs_command" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_needs_command" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_needs_command" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -54,7 +54,7 @@ file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand login" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -68,7 +68,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -s V -l version -d 
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand logout" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -81,7 +81,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand logout" -s V -l version -d
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -104,7 +104,7 @@ file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -118,7 +118,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -133,7 +133,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -150,7 +150,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -168,7 +168,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -180,7 +180,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s V -l version -d
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand status" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -198,7 +198,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s H -l header -d 'An
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand api" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -212,7 +212,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s V -l version -d 'P
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand exec" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -224,7 +224,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d '
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
-complete -c saymon -n "__fish_saymon_using_subcommand completions" -l timeout -d 'Seconds to wait for the server' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F

@@ -42,7 +42,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub insecure: bool,
 
-    /// Seconds to wait for the server
+    /// Seconds the network work with a server may take, all of it: connecting, TLS, the
+    /// answer (api streams its body: there each read gets this long)
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,

@@ -38,6 +38,8 @@ pub struct Client<'o> {
     http: reqwest::Client,
     server: ServerUrl,
     timeout: Duration,
+    /// When this client's network work must end: `--timeout` after its first request.
+    deadline: std::cell::Cell<Option<Instant>>,
     out: &'o Output,
     warned_plain_http: std::cell::Cell<bool>,
 }
@@ -93,6 +95,7 @@ impl<'o> Client<'o> {
             http,
             server,
             timeout: options.timeout,
+            deadline: std::cell::Cell::new(None),
             out,
             warned_plain_http: std::cell::Cell::new(false),
         })
@@ -100,6 +103,46 @@ impl<'o> Client<'o> {
 
     pub fn server(&self) -> &ServerUrl {
         &self.server
+    }
+
+    /// The deadline of this client's network work, started by its first request.
+    fn deadline(&self) -> Instant {
+        match self.deadline.get() {
+            Some(deadline) => deadline,
+            None => {
+                let deadline = Instant::now() + self.timeout;
+                self.deadline.set(Some(deadline));
+                deadline
+            }
+        }
+    }
+
+    /// `future` (some network work), unless the deadline passes first: connecting, TLS,
+    /// sending, the headers and reading a body all count against one `--timeout`.
+    pub async fn within_deadline<T>(
+        &self,
+        future: impl std::future::Future<Output = reqwest::Result<T>>,
+    ) -> Result<T> {
+        let deadline = self.deadline();
+        match tokio::time::timeout_at(deadline.into(), future).await {
+            Ok(result) => result.map_err(|e| self.transport_error(e)),
+            Err(_) => Err(self.deadline_passed()),
+        }
+    }
+
+    fn deadline_passed(&self) -> anyhow::Error {
+        let started = self.deadline() - self.timeout;
+        Error::new(
+            Exit::Unreachable,
+            format!(
+                "{} did not answer in time: gave up after {:.1} s (--timeout {})",
+                self.server.host_port(),
+                started.elapsed().as_secs_f64(),
+                self.timeout.as_secs()
+            ),
+        )
+        .hint("check the server address and your network, or raise --timeout")
+        .into()
     }
 
     /// POST users/{id}/auth-token with Basic auth: a new token, which replaces the old one.
@@ -112,10 +155,17 @@ impl<'o> Client<'o> {
             headers: Vec::new(),
             body: None,
         };
-        let response = match self.execute_once(&request, auth).await {
-            Ok(response) => response,
-            Err(e) if e.is_connect() => return Err(self.transport_error(e)),
-            Err(e) => return Err(self.transport_error(e).context(AnswerLost)),
+        // A request that may have been sent may have made the token.
+        let response = match tokio::time::timeout_at(
+            self.deadline().into(),
+            self.execute_once(&request, auth),
+        )
+        .await
+        {
+            Ok(Ok(response)) => response,
+            Ok(Err(e)) if e.is_connect() => return Err(self.transport_error(e)),
+            Ok(Err(e)) => return Err(self.transport_error(e).context(AnswerLost)),
+            Err(_) => return Err(self.deadline_passed().context(AnswerLost)),
         };
         let response = self.check(response).await?;
         let body = self
@@ -143,11 +193,7 @@ impl<'o> Client<'o> {
     /// A body saymon parses, read whole up to `MAX_ANSWER`; past it, exit 1 "too large".
     async fn read_capped(&self, mut response: Response) -> Result<Vec<u8>> {
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.transport_error(e))?
-        {
+        while let Some(chunk) = self.within_deadline(response.chunk()).await? {
             if body.len() + chunk.len() > MAX_ANSWER {
                 return Err(Error::new(
                     Exit::Failure,
@@ -184,18 +230,25 @@ impl<'o> Client<'o> {
         self.check(response).await
     }
 
-    /// Send a request as given and return whatever the server answered. Idempotent
-    /// methods (GET, HEAD) are retried on connect errors and 502/503/504, a few times,
-    /// within the timeout.
+    /// Send a request as given and return whatever the server answered (its headers: a
+    /// body is read after, by the caller, still within the deadline unless it streams).
+    /// Idempotent methods (GET, HEAD) are retried on connect errors and 502/503/504, a few
+    /// times, while the deadline leaves room.
     pub async fn execute(&self, request: &Request, auth: &Auth<'_>) -> Result<Response> {
         let idempotent = matches!(request.method, Method::GET | Method::HEAD);
-        let started = Instant::now();
+        let deadline = self.deadline();
         let mut attempt = 0;
         loop {
-            let result = self.execute_once(request, auth).await;
+            let result =
+                match tokio::time::timeout_at(deadline.into(), self.execute_once(request, auth))
+                    .await
+                {
+                    Ok(result) => result,
+                    Err(_) => return Err(self.deadline_passed()),
+                };
             let retry = idempotent
                 && attempt < RETRY_DELAYS.len()
-                && started.elapsed() + RETRY_DELAYS[attempt] < self.timeout
+                && Instant::now() + RETRY_DELAYS[attempt] < deadline
                 && match &result {
                     Ok(r) => matches!(r.status().as_u16(), 502..=504),
                     Err(e) => e.is_connect(),
@@ -301,7 +354,7 @@ impl<'o> Client<'o> {
         let mut response = response;
         let mut body = Vec::new();
         while body.len() < MAX_ANSWER {
-            match response.chunk().await {
+            match self.within_deadline(response.chunk()).await {
                 Ok(Some(chunk)) => body.extend_from_slice(&chunk),
                 _ => break,
             }
@@ -319,14 +372,8 @@ impl<'o> Client<'o> {
             err.is_decode() || err.is_body(),
         );
         let detail = error_chain(&err.without_url());
-        let seconds = self.timeout.as_secs();
         if timeout {
-            return Error::new(
-                Exit::Unreachable,
-                format!("{host} did not answer within {seconds} s"),
-            )
-            .hint("check the server address and your network, or raise --timeout")
-            .into();
+            return self.deadline_passed();
         }
         let lower = detail.to_ascii_lowercase();
         if lower.contains("certificate") || lower.contains("unknownissuer") {

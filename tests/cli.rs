@@ -563,7 +563,8 @@ fn a_stalled_server_times_out_with_exit_5() {
         .args(["--timeout", "1", "whoami"])
         .assert()
         .code(5)
-        .stderr(contains("did not answer within 1 s"));
+        .stderr(contains("did not answer in time: gave up after 1."))
+        .stderr(contains("(--timeout 1)"));
 }
 
 #[test]

@@ -165,6 +165,106 @@ fn server_text_cannot_drive_the_terminal() {
     }
 }
 
+/// A server that accepts connections and then says nothing at all: no TLS handshake, no
+/// HTTP. Returns its address.
+fn silent_server() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    addr
+}
+
+/// A plain-HTTP server that answers any request with its headers at once, then trickles
+/// the body, one byte every 300 ms, as a hostile or broken server might.
+fn trickling_server() -> std::net::SocketAddr {
+    use std::io::{BufRead, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n\"",
+                );
+                for _ in 0..200 {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                    if stream.write_all(b"x").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_at_the_deadline() {
+    let env = Env::new();
+    for url in [
+        format!("https://{}", silent_server()),
+        format!("http://{}", trickling_server()),
+    ] {
+        let started = std::time::Instant::now();
+        env.cmd()
+            .env("SAYMON_SERVER", &url)
+            .env("SAYMON_TOKEN", "tok-canary")
+            .args(["--timeout", "2", "whoami"])
+            .assert()
+            .code(5)
+            .stderr(contains("did not answer in time: gave up after 2."))
+            .stderr(contains("(--timeout 2)"));
+        let took = started.elapsed();
+        assert!(took.as_secs_f64() < 3.5, "{url}: {took:?} for --timeout 2");
+    }
+}
+
+#[test]
+fn a_trickled_token_answer_ends_the_refresh_and_frees_the_lock() {
+    let addr = trickling_server();
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    chmod(&env.config_dir(), 0o700);
+    std::fs::write(
+        env.config_file(),
+        format!(
+            "[profiles.default]\nserver = \"http://{addr}\"\nlogin = \"{LOGIN}\"\nuser_id = \"{USER_ID}\"\nstore = \"file\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        env.credentials_file(),
+        format!(
+            "[accounts.\"{LOGIN}@http://{addr}\"]\ntoken = \"tok-old\"\npassword = \"{PASSWORD}\"\n"
+        ),
+    )
+    .unwrap();
+    chmod(&env.credentials_file(), 0o600);
+    let refresh = || {
+        env.cmd()
+            .args(["--timeout", "2", "token", "refresh"])
+            .assert()
+            .code(5)
+            .stderr(contains("gave up after 2."))
+            .stderr(contains("the server may have replaced the token"))
+            .stderr(contains("Waiting for another saymon").not());
+    };
+    // The first ends at its deadline, and the next cron run finds the lock free.
+    refresh();
+    refresh();
+}
+
 #[test]
 fn a_password_file_saved_on_windows_works() {
     let server = FakeSaymon::start_plain();
