@@ -21,8 +21,9 @@ pub fn url(url: &Url) -> String {
             .collect();
         shown.query_pairs_mut().clear().extend_pairs(pairs);
     }
-    // `***` is percent-encoded by the serializer; show it plainly.
-    shown.as_str().replace("%2A%2A%2A", "***")
+    // `***` is percent-encoded by the serializer; show it plainly. A token in the fragment
+    // (never sent, but shown) is masked as in free text.
+    token_params(&shown.as_str().replace("%2A%2A%2A", "***"))
 }
 
 /// Any `api-token=VALUE` inside free text (a header, a message) with VALUE masked.
@@ -89,20 +90,25 @@ pub fn json(text: &str) -> String {
 }
 
 /// Text from a server, fit for one line on a terminal: unsafe characters escaped,
-/// white space folded, cut to `max` characters.
+/// white space folded, cut to `max` characters as shown (an escape counts for its length,
+/// so text made of escapes cannot grow the line), with `…` where it was cut.
 pub fn server_text(text: &str, max: usize) -> String {
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::new();
-    for (n, c) in folded.chars().enumerate() {
-        if n == max {
+    let mut shown = 0;
+    for c in folded.chars() {
+        let piece: String = if is_unsafe(c) {
+            c.escape_unicode().collect()
+        } else {
+            c.to_string()
+        };
+        let len = piece.chars().count();
+        if shown + len > max {
             out.push('…');
             break;
         }
-        if is_unsafe(c) {
-            out.extend(c.escape_unicode());
-        } else {
-            out.push(c);
-        }
+        out.push_str(&piece);
+        shown += len;
     }
     out
 }
@@ -117,6 +123,8 @@ mod tests {
         assert_eq!(url(&u), "https://h:8443/node/api/x?fields=id&api-token=***");
         let plain = Url::parse("https://h/node/api/x").unwrap();
         assert_eq!(url(&plain), "https://h/node/api/x");
+        let in_fragment = Url::parse("https://h/x?a=1#api-token=sekrit&b").unwrap();
+        assert_eq!(url(&in_fragment), "https://h/x?a=1#api-token=***&b");
         let only_user = Url::parse("https://bob@h/x?api-token=t&b=%2A").unwrap();
         assert_eq!(url(&only_user), "https://h/x?api-token=***&b=*");
     }
