@@ -16,6 +16,8 @@ use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 
+mod failure;
+
 /// How a request authenticates.
 pub enum Auth<'a> {
     /// HTTP Basic with a login (or e-mail) and password.
@@ -362,46 +364,6 @@ impl<'o> Client<'o> {
         body.truncate(MAX_ANSWER);
         Err(parse_error_body(status, &content_type, &body).into())
     }
-
-    /// A failed request as a typed error, without the URL (it may hold `api-token`).
-    pub fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
-        let host = self.server.host_port();
-        let (timeout, connect, body) = (
-            err.is_timeout(),
-            err.is_connect(),
-            err.is_decode() || err.is_body(),
-        );
-        let detail = error_chain(&err.without_url());
-        if timeout {
-            return self.deadline_passed();
-        }
-        let lower = detail.to_ascii_lowercase();
-        if lower.contains("certificate") || lower.contains("unknownissuer") {
-            return Error::new(
-                Exit::Unreachable,
-                format!("the TLS certificate of {host} is not trusted: {detail}"),
-            )
-            .hint("for a company or self-signed CA pass --ca-cert FILE.pem; in a lab only, --insecure")
-            .into();
-        }
-        if connect || lower.contains("dns") || lower.contains("resolve") {
-            return Error::new(Exit::Unreachable, format!("cannot reach {host}: {detail}"))
-                .hint("check the server address (--server) and that the server is up")
-                .into();
-        }
-        if body {
-            return Error::new(
-                Exit::Failure,
-                format!("reading the answer of {host} failed: {detail}"),
-            )
-            .into();
-        }
-        Error::new(
-            Exit::Unreachable,
-            format!("the request to {host} failed: {detail}"),
-        )
-        .into()
-    }
 }
 
 /// A request as `api` builds it: the URL without `api-token` (added by `execute`).
@@ -430,16 +392,6 @@ fn log_headers(out: &Output, direction: char, headers: &reqwest::header::HeaderM
         };
         out.verbose(&format!("{direction} {name}: {shown}"));
     }
-}
-
-/// The innermost cause of an error ("Connection refused (os error 111)", "invalid peer
-/// certificate: UnknownIssuer"): the outer layers only say that a request failed.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut last = err;
-    while let Some(source) = last.source() {
-        last = source;
-    }
-    last.to_string()
 }
 
 fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>> {

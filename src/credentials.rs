@@ -8,7 +8,7 @@
 //! - token:    SAYMON_TOKEN, the profile's stored token
 //! - store:    --store, the profile's, auto (the keyring, else ask, else fail)
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use crate::client::{Client, ClientOptions};
 use crate::config::{self, Config, Profile, StoreKind};
 use crate::error::{Error, Exit, fail};
 use crate::output::{self, Output};
+use crate::prompt::{prompt_line, strip_newline};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::file::FileStore;
@@ -394,46 +395,4 @@ pub fn env_token() -> Option<Secret> {
     let value = std::env::var("SAYMON_TOKEN").ok()?;
     let value = value.trim();
     (!value.is_empty()).then(|| Secret::new(value))
-}
-
-/// One line typed at the terminal, after a prompt on stderr.
-fn prompt_line(prompt: &str) -> Result<String> {
-    let mut stderr = io::stderr().lock();
-    let _ = write!(stderr, "{prompt}");
-    let _ = stderr.flush();
-    drop(stderr);
-    let mut line = String::new();
-    let n = io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read from the terminal")?;
-    if n == 0 {
-        return fail(Exit::NoCredentials, "no answer (end of input)");
-    }
-    Ok(line.trim().to_string())
-}
-
-/// Strip one trailing newline (`\n` or `\r\n`) and nothing else: spaces are part of a
-/// password.
-fn strip_newline(mut line: String) -> String {
-    if line.ends_with('\n') {
-        line.pop();
-        if line.ends_with('\r') {
-            line.pop();
-        }
-    }
-    line
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_the_trailing_newline_is_stripped() {
-        assert_eq!(strip_newline("p:w ä \n".into()), "p:w ä ");
-        assert_eq!(strip_newline("pw\r\n".into()), "pw");
-        assert_eq!(strip_newline("pw\n\n".into()), "pw\n");
-        assert_eq!(strip_newline(" pw".into()), " pw");
-    }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fsutil;
 pub mod issue;
 pub mod output;
+pub mod prompt;
 pub mod redact;
 pub mod secret;
 pub mod server;
