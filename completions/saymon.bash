@@ -119,7 +119,7 @@ _saymon() {
 
     case "${cmd}" in
         saymon)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec completions help"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -141,6 +141,10 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -157,7 +161,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__api)
-            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,6 +223,10 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -235,7 +243,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__completions)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,6 +262,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -273,7 +285,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__exec)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +304,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -507,7 +523,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__login)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,6 +561,10 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -561,7 +581,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__logout)
-            opts="-q -v -h -V --revoke --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --revoke --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +600,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -599,7 +623,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__status)
-            opts="-q -v -h -V --offline --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --offline --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,6 +642,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -637,7 +665,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version create print refresh revoke help"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version create print refresh revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,6 +687,10 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -675,7 +707,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__create)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --save --store --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --save --store --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,6 +742,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -813,7 +849,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__print)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -832,6 +868,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -851,7 +891,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__refresh)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --if-invalid --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --if-invalid --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -882,6 +922,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -901,7 +945,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__revoke)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -935,6 +979,10 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -951,7 +999,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__whoami)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -970,6 +1018,10 @@ _saymon() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

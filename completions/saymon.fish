@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_saymon_global_optspecs
-    string join \n server= profile= ca-cert= insecure timeout= output= config-dir= q/quiet v/verbose h/help V/version
+    string join \n server= profile= ca-cert= insecure timeout= retries= output= config-dir= q/quiet v/verbose h/help V/version
 end
 
 function __fish_saymon_needs_command
@@ -28,6 +28,7 @@ complete -c saymon -n "__fish_saymon_needs_command" -l server -d 'SAYMON server:
 complete -c saymon -n "__fish_saymon_needs_command" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_needs_command" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_needs_command" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -55,6 +56,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -l server -d 'SAYMO
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -69,6 +71,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand logout" -l server -d 'SAYM
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -82,6 +85,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -105,6 +109,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -119,6 +124,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -134,6 +140,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -151,6 +158,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -169,6 +177,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l server -d 'SAYM
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -181,6 +190,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand status" -l server -d 'SAYM
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -199,6 +209,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON 
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -213,6 +224,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -l server -d 'SAYMON
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
@@ -225,6 +237,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F

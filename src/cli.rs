@@ -48,6 +48,12 @@ pub struct GlobalArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
+    /// How often a read (GET, HEAD) is tried again after a connection error, 429 or
+    /// 502/503/504, within --timeout; 0 never (other requests are never retried)
+    #[arg(long, global = true, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+
     /// Result format on stdout
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,

@@ -34,19 +34,23 @@ pub struct ClientOptions<'a> {
     pub ca_cert: Option<&'a Path>,
     pub insecure: bool,
     pub timeout: Duration,
+    /// How often an idempotent request is tried again (`--retries`).
+    pub retries: u32,
 }
 
 pub struct Client<'o> {
     http: reqwest::Client,
     server: ServerUrl,
     timeout: Duration,
+    retries: u32,
     /// When this client's network work must end: `--timeout` after its first request.
     deadline: std::cell::Cell<Option<Instant>>,
     out: &'o Output,
     warned_plain_http: std::cell::Cell<bool>,
 }
 
-const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(1200)];
+/// The first retry's delay; each next one is four times longer, with ±25 % jitter.
+const RETRY_BASE: Duration = Duration::from_millis(300);
 
 /// Marks a failure after a request that changes something was sent: its answer was lost
 /// (a timeout, a dropped connection, a body cut short), so the change may have happened.
@@ -97,6 +101,7 @@ impl<'o> Client<'o> {
             http,
             server,
             timeout: options.timeout,
+            retries: options.retries,
             deadline: std::cell::Cell::new(None),
             out,
             warned_plain_http: std::cell::Cell::new(false),
@@ -234,8 +239,10 @@ impl<'o> Client<'o> {
 
     /// Send a request as given and return whatever the server answered (its headers: a
     /// body is read after, by the caller, still within the deadline unless it streams).
-    /// Idempotent methods (GET, HEAD) are retried on connect errors and 502/503/504, a few
-    /// times, while the deadline leaves room.
+    /// Idempotent methods (GET, HEAD) are tried again (`--retries` times at most) on
+    /// connection errors, 502/503/504 and 429, after a growing, jittered delay or the
+    /// server's `Retry-After`, and only while the deadline leaves room for the wait.
+    /// Nothing else is ever retried: a POST may have done its work.
     pub async fn execute(&self, request: &Request, auth: &Auth<'_>) -> Result<Response> {
         let idempotent = matches!(request.method, Method::GET | Method::HEAD);
         let deadline = self.deadline();
@@ -248,22 +255,38 @@ impl<'o> Client<'o> {
                     Ok(result) => result,
                     Err(_) => return Err(self.deadline_passed()),
                 };
-            let retry = idempotent
-                && attempt < RETRY_DELAYS.len()
-                && Instant::now() + RETRY_DELAYS[attempt] < deadline
-                && match &result {
-                    Ok(r) => matches!(r.status().as_u16(), 502..=504),
-                    Err(e) => e.is_connect(),
-                };
-            if !retry {
+            let why = match &result {
+                Ok(r) if matches!(r.status().as_u16(), 429 | 502..=504) => {
+                    Some(r.status().to_string())
+                }
+                Err(e) if e.is_connect() => Some("cannot connect".to_string()),
+                _ => None,
+            };
+            let Some(why) = why.filter(|_| idempotent && attempt < self.retries) else {
+                return result.map_err(|e| self.transport_error(e));
+            };
+            let asked = result.as_ref().ok().and_then(retry_after);
+            let delay = asked.unwrap_or_else(|| backoff(attempt));
+            if Instant::now() + delay >= deadline {
+                self.out.verbose(&format!(
+                    "not retrying ({why}): waiting {} ms would pass the deadline (--timeout {})",
+                    delay.as_millis(),
+                    self.timeout.as_secs()
+                ));
                 return result.map_err(|e| self.transport_error(e));
             }
-            self.out.verbose(&format!(
-                "retrying in {} ms",
-                RETRY_DELAYS[attempt].as_millis()
-            ));
-            tokio::time::sleep(RETRY_DELAYS[attempt]).await;
             attempt += 1;
+            self.out.verbose(&format!(
+                "{why}: retry {attempt} of {} in {} ms{}",
+                self.retries,
+                delay.as_millis(),
+                if asked.is_some() {
+                    " (Retry-After)"
+                } else {
+                    ""
+                }
+            ));
+            tokio::time::sleep(delay).await;
         }
     }
 
@@ -364,6 +387,28 @@ impl<'o> Client<'o> {
         body.truncate(MAX_ANSWER);
         Err(parse_error_body(status, &content_type, &body).into())
     }
+}
+
+/// The delay before retry `attempt` (0-based): 0.3 s, 1.2 s, 4.8 s, … each ±25 %, so
+/// that clients failed together do not come back together.
+fn backoff(attempt: u32) -> Duration {
+    let base = RETRY_BASE.saturating_mul(4u32.saturating_pow(attempt.min(8)));
+    // Jitter from the clock's nanoseconds: no need for a random number generator.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let factor = 0.75 + f64::from(nanos % 1000) / 2000.0;
+    base.mul_f64(factor)
+}
+
+/// A `Retry-After` in seconds on a 429 or 503 (an HTTP date is not honoured: backoff).
+fn retry_after(response: &Response) -> Option<Duration> {
+    if !matches!(response.status().as_u16(), 429 | 503) {
+        return None;
+    }
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
+    let seconds: u64 = value.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds))
 }
 
 /// A request as `api` builds it: the URL without `api-token` (added by `execute`).

@@ -111,6 +111,7 @@ impl<'a> Session<'a> {
                 ca_cert,
                 insecure: self.global.insecure,
                 timeout: Duration::from_secs(self.global.timeout),
+                retries: self.global.retries,
             },
             self.out,
         )

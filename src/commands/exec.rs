@@ -26,6 +26,11 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         .env("SAYMON_TOKEN", token.expose())
         // The command gets the token, never the password.
         .env_remove("SAYMON_PASSWORD");
+    // The CA in force, so that `curl --cacert "$SAYMON_CA_CERT"` trusts what saymon does.
+    match session.ca_cert() {
+        Some(path) => command.env("SAYMON_CA_CERT", std::path::absolute(&path).unwrap_or(path)),
+        None => command.env_remove("SAYMON_CA_CERT"),
+    };
     // Before the spawn, so that no signal falls between it and our waiting.
     leave_signals_to_the_command(&mut command);
     let child = command.spawn();

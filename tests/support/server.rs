@@ -78,6 +78,10 @@ pub struct Shared {
     pub seen: Vec<Seen>,
     /// Every token ever created, for leak checks.
     pub issued: Vec<String>,
+    /// While above 0, each request gets a 429 with `Retry-After: retry_after` instead of
+    /// an answer, and counts this down.
+    pub throttle: usize,
+    pub retry_after: u64,
     /// When set, token creation stores this token and answers it as a JSON string, as
     /// a hostile or broken server might.
     pub next_token: Option<String>,
@@ -126,6 +130,8 @@ impl FakeSaymon {
             seen: Vec::new(),
             issued: Vec::new(),
             next_token: None,
+            throttle: 0,
+            retry_after: 1,
         }));
         let (ca_pem, acceptor) = tls_setup();
         let ca_file = dir.path().join("ca.pem");
@@ -289,6 +295,15 @@ async fn record(
                 .map(str::to_string),
             body: body.to_vec(),
         });
+        if shared.throttle > 0 {
+            shared.throttle -= 1;
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, shared.retry_after.to_string())],
+                axum::Json(json!({"code": "TooManyRequests", "message": "Slow down."})),
+            )
+                .into_response();
+        }
         shared.mode
     };
     let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(body));
