@@ -17,6 +17,7 @@ use crate::secret::Secret;
 use crate::server::ServerUrl;
 
 mod failure;
+mod tls;
 
 /// How a request authenticates.
 pub enum Auth<'a> {
@@ -86,8 +87,12 @@ impl<'o> Client<'o> {
         if server.is_loopback() {
             builder = builder.no_proxy();
         }
-        if let Some(path) = options.ca_cert {
-            builder = builder.tls_certs_merge(read_ca_certs(path)?);
+        if let Some(path) = options.ca_cert
+            && !options.insecure
+        {
+            let config = tls::pinning_config(read_ca_certs(path)?)
+                .context("cannot set up TLS with the CA certificate")?;
+            builder = builder.tls_backend_preconfigured(config);
         }
         if options.insecure {
             out.warn(&format!(
@@ -439,14 +444,14 @@ fn log_headers(out: &Output, direction: char, headers: &reqwest::header::HeaderM
     }
 }
 
-fn read_ca_certs(path: &Path) -> Result<Vec<reqwest::Certificate>> {
+fn read_ca_certs(path: &Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
     let pem = std::fs::read(path).map_err(|e| {
         Error::new(
             Exit::Usage,
             format!("cannot read the CA certificate {}: {e}", path.display()),
         )
     })?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default();
+    let certs = tls::pem_certs(&pem);
     if certs.is_empty() {
         return Err(Error::new(
             Exit::Usage,

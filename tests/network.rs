@@ -114,3 +114,45 @@ fn exec_passes_the_ca_certificate_in_force() {
         .success()
         .stdout("unset\n");
 }
+
+#[test]
+fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
+    // Self-signed and CA:TRUE, as `openssl req -x509` makes it: curl --cacert takes it.
+    let server = FakeSaymon::start_tls(Cert::SelfSignedCa);
+    let env = Env::new();
+    env.login_file(&server);
+    env.at(&server).arg("whoami").assert().success();
+    // Without it: not trusted, and nothing was sent.
+    let seen = server.seen().len();
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_TOKEN", "tok-canary")
+        .args(["--profile", "bare", "whoami"])
+        .assert()
+        .code(5)
+        .stderr(contains("not trusted"));
+    assert_eq!(server.seen().len(), seen, "no request without trust");
+
+    // Pinning is no weaker than a CA: another certificate in the file does not help, and
+    // the pinned one must still name the host and be in date.
+    let other = FakeSaymon::start_tls(Cert::SelfSignedCa);
+    env.at(&server)
+        .env("SAYMON_CA_CERT", &other.ca_file)
+        .arg("whoami")
+        .assert()
+        .code(5);
+    for (cert, why) in [
+        (Cert::SelfSignedExpired, "Expired"),
+        (Cert::SelfSignedWrongName, "NotValidForName"),
+    ] {
+        let bad = FakeSaymon::start_tls(cert);
+        Env::new()
+            .at(&bad)
+            .env("SAYMON_TOKEN", "tok-canary")
+            .arg("whoami")
+            .assert()
+            .code(5)
+            .stderr(contains(why));
+        assert!(bad.seen().is_empty(), "{why}: nothing sent");
+    }
+}

@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 #[allow(unused_imports)]
-pub use server::{FakeSaymon, HOSTILE_TEXT, Mode};
+pub use server::{Cert, FakeSaymon, HOSTILE_TEXT, Mode};
 
 /// A canary password: `:` and non-ASCII, as real passwords may have.
 pub const PASSWORD: &str = "s3cr:et-Päss-canary";

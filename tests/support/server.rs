@@ -102,19 +102,26 @@ static COUNTER: AtomicU64 = AtomicU64::new(1);
 impl FakeSaymon {
     /// An HTTPS server with one user: admin / admin@example.com / the canary password.
     pub fn start() -> FakeSaymon {
-        Self::start_with(true, [127, 0, 0, 1].into())
+        Self::start_with(Some(Cert::SignedByCa), [127, 0, 0, 1].into())
     }
 
     pub fn start_plain() -> FakeSaymon {
-        Self::start_with(false, [127, 0, 0, 1].into())
+        Self::start_with(None, [127, 0, 0, 1].into())
     }
 
     /// A plain-HTTP server on another address of this machine (not loopback).
     pub fn start_plain_on(ip: std::net::IpAddr) -> FakeSaymon {
-        Self::start_with(false, ip)
+        Self::start_with(None, ip)
     }
 
-    fn start_with(tls: bool, ip: std::net::IpAddr) -> FakeSaymon {
+    /// An HTTPS server presenting a certificate of this kind; `ca_file` holds what a
+    /// user would pass as --ca-cert (the CA, or the self-signed certificate itself).
+    pub fn start_tls(cert: Cert) -> FakeSaymon {
+        Self::start_with(Some(cert), [127, 0, 0, 1].into())
+    }
+
+    fn start_with(cert: Option<Cert>, ip: std::net::IpAddr) -> FakeSaymon {
+        let tls = cert.is_some();
         let dir = tempfile::tempdir().unwrap();
         let state = Arc::new(Mutex::new(Shared {
             users: vec![User {
@@ -133,7 +140,7 @@ impl FakeSaymon {
             throttle: 0,
             retry_after: 1,
         }));
-        let (ca_pem, acceptor) = tls_setup();
+        let (ca_pem, acceptor) = tls_setup(cert.unwrap_or(Cert::SignedByCa));
         let ca_file = dir.path().join("ca.pem");
         std::fs::write(&ca_file, ca_pem).unwrap();
 
@@ -220,33 +227,66 @@ async fn serve(
     }
 }
 
-/// A test CA and a certificate for 127.0.0.1 and localhost signed by it.
-fn tls_setup() -> (String, tokio_rustls::TlsAcceptor) {
+/// What certificate an HTTPS fake presents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cert {
+    /// For 127.0.0.1 and localhost, signed by a test CA (`ca_file` is the CA).
+    SignedByCa,
+    /// Self-signed and marked CA:TRUE, as `openssl req -x509` makes it (`ca_file` is
+    /// the certificate itself).
+    SelfSignedCa,
+    /// Like `SelfSignedCa`, but valid in 2000 only.
+    SelfSignedExpired,
+    /// Like `SelfSignedCa`, but for other.example only.
+    SelfSignedWrongName,
+}
+
+/// The PEM for --ca-cert and a TLS acceptor presenting a certificate of kind `cert`.
+fn tls_setup(cert: Cert) -> (String, tokio_rustls::TlsAcceptor) {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "saymon test CA");
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf_params =
-        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
-    let leaf_cert = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
-
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let key = rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
+    let local = vec!["127.0.0.1".to_string(), "localhost".to_string()];
+    let (chain, key, ca_pem) = if cert == Cert::SignedByCa {
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "saymon test CA");
+        let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+        let issuer = Issuer::new(ca_params, ca_key);
+        let leaf_key = KeyPair::generate().unwrap();
+        let leaf_cert = CertificateParams::new(local)
+            .unwrap()
+            .signed_by(&leaf_key, &issuer)
+            .unwrap();
+        let chain = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
+        (chain, leaf_key, ca_cert.pem())
+    } else {
+        let names = if cert == Cert::SelfSignedWrongName {
+            vec!["other.example".to_string()]
+        } else {
+            local
+        };
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(names).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "saymon lab server");
+        if cert == Cert::SelfSignedExpired {
+            params.not_before = rcgen::date_time_ymd(2000, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2000, 12, 31);
+        }
+        let made = params.self_signed(&key).unwrap();
+        (vec![made.der().clone()], key, made.pem())
+    };
+    let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
     let config = rustls::ServerConfig::builder()
         .with_no_client_auth()
-        .with_single_cert(vec![leaf_cert.der().clone(), ca_cert.der().clone()], key)
+        .with_single_cert(chain, key)
         .unwrap();
-    (
-        ca_cert.pem(),
-        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
-    )
+    (ca_pem, tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 type AppState = Arc<Mutex<Shared>>;
