@@ -82,14 +82,22 @@ impl ServerUrl {
         }
     }
 
-    /// `<root>/node/api/<segments...>`, each segment percent-encoded as needed.
+    /// `<root>/node/api/<segments...>`, each segment percent-encoded as needed. A `.` or
+    /// `..` segment would climb out of `/node/api` (the URL rules resolve them): it is kept
+    /// as a literal name instead, so that no segment can leave the API.
     pub fn api_url(&self, segments: &[&str]) -> Url {
         let mut url = self.root.clone();
         {
             let mut path = url
                 .path_segments_mut()
                 .expect("http(s) URLs always have a path");
-            path.pop_if_empty().extend(["node", "api"]).extend(segments);
+            path.pop_if_empty().extend(["node", "api"]);
+            for segment in segments {
+                match *segment {
+                    "." | ".." => path.push(&segment.replace('.', "%2E")),
+                    other => path.push(other),
+                };
+            }
         }
         url
     }
@@ -184,6 +192,11 @@ mod tests {
         assert_eq!(
             s.api_url(&["users", "a/b?c"]).path(),
             "/node/api/users/a%2Fb%3Fc"
+        );
+        // Dot segments stay inside the API (found by the server_url fuzzer).
+        assert_eq!(
+            s.api_url(&["..", "..", ".", "x"]).path(),
+            "/node/api/%252E%252E/%252E%252E/%252E/x"
         );
     }
 
