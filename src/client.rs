@@ -96,7 +96,7 @@ impl<'o> Client<'o> {
         }
         if options.insecure {
             out.warn(&format!(
-                "--insecure: the TLS certificate of {} is not verified; anyone on the path can read the password and token",
+                "--insecure: the TLS certificate of {} is not verified; anyone on the path can read the password and token (a profile keeps this from `login --insecure` until a login without it)",
                 server.host_port()
             ));
             builder = builder.tls_danger_accept_invalid_certs(true);

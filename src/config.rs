@@ -44,6 +44,9 @@ pub struct Profile {
     pub store: Option<StoreKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<PathBuf>,
+    /// `login --insecure`: the server's certificate is not verified (warned every run).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -263,6 +266,7 @@ mod tests {
                 user_id: Some("5e21b752308c3c66d64e072c".into()),
                 store: Some(StoreKind::File),
                 ca_cert: None,
+                insecure: true,
             },
         );
         config.default_profile = Some("prod".into());

@@ -96,20 +96,35 @@ impl<'a> Session<'a> {
     }
 
     pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
-        self.client_trusting(server, self.ca_cert().as_deref())
+        self.client_trusting(server, self.ca_cert().as_deref(), self.insecure(server))
     }
 
-    /// A client for `server` that also trusts `ca_cert` (another profile's CA, for `status`).
+    /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
+    /// `login --insecure` when `server` is the profile's own.
+    pub fn insecure(&self, server: &ServerUrl) -> bool {
+        self.global.insecure
+            || self.profile().is_some_and(|p| {
+                p.insecure
+                    && p.server
+                        .as_deref()
+                        .and_then(|s| ServerUrl::parse(s).ok())
+                        .is_some_and(|s| s.same_origin_as(server))
+            })
+    }
+
+    /// A client for `server` that also trusts `ca_cert`, or (`insecure`) anything: another
+    /// profile's settings, for `status`.
     pub fn client_trusting(
         &self,
         server: &ServerUrl,
         ca_cert: Option<&Path>,
+        insecure: bool,
     ) -> Result<Client<'a>> {
         Client::new(
             server.clone(),
             &ClientOptions {
                 ca_cert,
-                insecure: self.global.insecure,
+                insecure,
                 timeout: Duration::from_secs(self.global.timeout),
                 retries: self.global.retries,
             },

@@ -79,6 +79,9 @@ pub struct Issuer<'s, 'a> {
     pub client: &'s Client<'a>,
     pub login: &'s str,
     pub auth: &'s Auth<'s>,
+    /// `login`: the profile takes this run's `--insecure` (set, or cleared without it);
+    /// other commands keep the profile's.
+    pub sets_tls: bool,
 }
 
 impl<'s, 'a> Issuer<'s, 'a> {
@@ -158,6 +161,9 @@ impl<'s, 'a> Issuer<'s, 'a> {
         profile.ca_cert = session
             .ca_cert()
             .map(|p| std::path::absolute(&p).unwrap_or(p));
+        if self.sets_tls {
+            profile.insecure = session.global.insecure;
+        }
         profile
     }
 }
@@ -182,6 +188,7 @@ impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
             client,
             login,
             auth,
+            ..
         } = &self.issuer;
         let token = client
             .create_token(&self.user_id, auth)

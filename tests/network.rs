@@ -156,3 +156,51 @@ fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
         assert!(bad.seen().is_empty(), "{why}: nothing sent");
     }
 }
+
+#[test]
+fn insecure_given_at_login_is_remembered_and_warned_until_a_login_without_it() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let login = |extra: &[&str]| {
+        env.cmd()
+            .env("SAYMON_SERVER", &server.url)
+            .env("SAYMON_PASSWORD", PASSWORD)
+            .args(["login", "--login", LOGIN, "--store", "file"])
+            .args(extra)
+            .assert()
+    };
+    // The test CA is not given: only --insecure lets it through.
+    login(&[]).code(5);
+    login(&["--insecure"])
+        .success()
+        .stderr(contains("is not verified"));
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(config.contains("insecure = true"), "{config}");
+    for _ in 0..2 {
+        env.cmd()
+            .arg("whoami")
+            .assert()
+            .success()
+            .stderr(contains("warning: --insecure: the TLS certificate of"));
+    }
+    // Not for another server given with --server.
+    let other = FakeSaymon::start();
+    env.cmd()
+        .env("SAYMON_SERVER", &other.url)
+        .env("SAYMON_TOKEN", "tok-canary")
+        .arg("whoami")
+        .assert()
+        .code(5);
+
+    login(&["--ca-cert", server.ca_file.to_str().unwrap()]).success();
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(!config.contains("insecure"), "{config}");
+    let out = env
+        .cmd()
+        .arg("whoami")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("not verified"));
+}

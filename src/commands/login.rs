@@ -30,6 +30,7 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         client: &client,
         login: &login,
         auth: &auth,
+        sets_tls: true,
     };
     let user_id = issuer.user_id(&args.credentials).await?;
     let lock = TokenLock::acquire(session)?;

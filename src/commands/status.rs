@@ -142,7 +142,15 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             row.state = if args.offline {
                 TokenState::Present
             } else {
-                check(session, &server, ca_cert.as_deref(), &token).await
+                {
+                    // The selected profile's own settings, or the other profile's.
+                    let insecure = if selected {
+                        session.insecure(&server)
+                    } else {
+                        row.profile.insecure
+                    };
+                    check(session, &server, (ca_cert.as_deref(), insecure), &token).await
+                }
             };
         }
         rows.push(row);
@@ -208,10 +216,10 @@ fn stored_token(
 async fn check(
     session: &Session<'_>,
     server: &ServerUrl,
-    ca_cert: Option<&std::path::Path>,
+    (ca_cert, insecure): (Option<&std::path::Path>, bool),
     token: &Secret,
 ) -> TokenState {
-    let result = match session.client_trusting(server, ca_cert) {
+    let result = match session.client_trusting(server, ca_cert, insecure) {
         Ok(client) => client.current_user(&Auth::Token(token)).await,
         Err(e) => Err(e),
     };

@@ -52,6 +52,7 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
         client: &client,
         login: &login,
         auth: &auth,
+        sets_tls: false,
     };
     let user_id = issuer.user_id(&args.credentials).await?;
     let lock = match target {
@@ -221,6 +222,7 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
         client: &client,
         login: &login,
         auth: &auth,
+        sets_tls: false,
     };
     let user_id = issuer
         .user_id(&args.credentials)
@@ -321,6 +323,7 @@ pub async fn revoke_and_forget(
         client: &client,
         login: &login,
         auth: &auth,
+        sets_tls: false,
     }
     .user_id(credentials)
     .await
