@@ -87,12 +87,14 @@ impl<'o> Client<'o> {
         if server.is_loopback() {
             builder = builder.no_proxy();
         }
-        if let Some(path) = options.ca_cert
-            && !options.insecure
-        {
-            let config = tls::pinning_config(read_ca_certs(path)?)
-                .context("cannot set up TLS with the CA certificate")?;
-            builder = builder.tls_backend_preconfigured(config);
+        if let Some(path) = options.ca_cert {
+            // Read (and so checked) even under --insecure: a broken file is a mistake.
+            let certs = read_ca_certs(path)?;
+            if !options.insecure {
+                let config = tls::pinning_config(certs)
+                    .context("cannot set up TLS with the CA certificate")?;
+                builder = builder.tls_backend_preconfigured(config);
+            }
         }
         if options.insecure {
             out.warn(&format!(
