@@ -14,27 +14,12 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use support::*;
 
-/// saymon (as `user_cmd` runs it, or as root) against a plain-HTTP fake on loopback (its
-/// CA file would be root's), with the password in the environment.
 fn on(env: &Env, server: &FakeSaymon, as_user: bool) -> Command {
-    let mut cmd = if as_user { env.user_cmd() } else { env.cmd() };
-    cmd.env("SAYMON_SERVER", &server.url)
-        .env("SAYMON_PASSWORD", PASSWORD);
-    cmd
+    env.with_password(server, as_user)
 }
 
 fn login_remembering(env: &Env, server: &FakeSaymon, as_user: bool) {
-    on(env, server, as_user)
-        .args([
-            "login",
-            "--login",
-            LOGIN,
-            "--store",
-            "file",
-            "--remember-password",
-        ])
-        .assert()
-        .success();
+    env.login_plain(server, as_user, &["--remember-password"]);
 }
 
 /// The token stored in the file store for the fake's plain-HTTP account.

@@ -8,17 +8,11 @@ use predicates::str::contains;
 use support::*;
 
 fn on(env: &Env, server: &FakeSaymon) -> assert_cmd::Command {
-    let mut cmd = env.cmd();
-    cmd.env("SAYMON_SERVER", &server.url)
-        .env("SAYMON_PASSWORD", PASSWORD);
-    cmd
+    env.with_password(server, false)
 }
 
 fn login(env: &Env, server: &FakeSaymon) {
-    on(env, server)
-        .args(["login", "--login", LOGIN, "--store", "file"])
-        .assert()
-        .success();
+    env.login_plain(server, false, &[]);
 }
 
 #[test]
@@ -234,23 +228,12 @@ fn a_server_that_never_answers_is_given_up_on_at_the_deadline() {
 fn a_trickled_token_answer_ends_the_refresh_and_frees_the_lock() {
     let addr = trickling_server();
     let env = Env::new();
-    std::fs::create_dir_all(env.config_dir()).unwrap();
-    chmod(&env.config_dir(), 0o700);
-    std::fs::write(
-        env.config_file(),
-        format!(
-            "[profiles.default]\nserver = \"http://{addr}\"\nlogin = \"{LOGIN}\"\nuser_id = \"{USER_ID}\"\nstore = \"file\"\n"
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        env.credentials_file(),
-        format!(
-            "[accounts.\"{LOGIN}@http://{addr}\"]\ntoken = \"tok-old\"\npassword = \"{PASSWORD}\"\n"
-        ),
-    )
-    .unwrap();
-    chmod(&env.credentials_file(), 0o600);
+    env.write_profile(
+        &format!("http://{addr}"),
+        &format!("{LOGIN}@http://{addr}"),
+        "tok-old",
+        Some(PASSWORD),
+    );
     let refresh = || {
         env.cmd()
             .args(["--timeout", "2", "token", "refresh"])

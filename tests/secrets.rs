@@ -14,29 +14,6 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use support::*;
 
-/// Write a profile (and its file store) as saymon 0.1 left them: `server` is the
-/// profile's server, `account` the name its token is stored under.
-fn profile_as_0_1(env: &Env, server: &str, account: &str, token: &str, password: Option<&str>) {
-    std::fs::create_dir_all(env.config_dir()).unwrap();
-    chmod(&env.config_dir(), 0o700);
-    std::fs::write(
-        env.config_file(),
-        format!(
-            "default_profile = \"default\"\n\n[profiles.default]\nserver = \"{server}\"\nlogin = \"{LOGIN}\"\nuser_id = \"{USER_ID}\"\nstore = \"file\"\n"
-        ),
-    )
-    .unwrap();
-    let password = password
-        .map(|p| format!("password = \"{p}\"\n"))
-        .unwrap_or_default();
-    std::fs::write(
-        env.credentials_file(),
-        format!("[accounts.\"{account}\"]\ntoken = \"{token}\"\n{password}"),
-    )
-    .unwrap();
-    chmod(&env.credentials_file(), 0o600);
-}
-
 fn accounts(env: &Env) -> toml::Table {
     let text = std::fs::read_to_string(env.credentials_file()).unwrap();
     text.parse::<toml::Table>().unwrap()["accounts"]
@@ -53,8 +30,7 @@ fn a_token_stored_for_https_is_never_sent_to_http() {
     let port = server.addr.port();
     server.state.lock().unwrap().users[0].token = Some("tok-https-canary".into());
     let env = Env::new();
-    profile_as_0_1(
-        &env,
+    env.write_profile(
         &format!("https://127.0.0.1:{port}"),
         &format!("{LOGIN}@127.0.0.1:{port}"),
         "tok-https-canary",
@@ -94,13 +70,7 @@ fn a_token_that_0_1_stored_for_an_http_server_keeps_working_there_and_moves() {
     let env = Env::new();
     let legacy = format!("{LOGIN}@127.0.0.1:{port}");
     let account = format!("{LOGIN}@http://127.0.0.1:{port}");
-    profile_as_0_1(
-        &env,
-        &server.url,
-        &legacy,
-        "tok-legacy-canary",
-        Some(PASSWORD),
-    );
+    env.write_profile(&server.url, &legacy, "tok-legacy-canary", Some(PASSWORD));
 
     env.cmd().arg("whoami").assert().success();
     let moved = accounts(&env);

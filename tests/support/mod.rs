@@ -127,6 +127,49 @@ impl Env {
         cmd
     }
 
+    /// `saymon` against `server` with the password in the environment (for a plain-HTTP
+    /// fake: no CA file needed, which suits `user_cmd`, for whom the CA file is root's).
+    pub fn with_password(&self, server: &FakeSaymon, as_user: bool) -> Command {
+        let mut cmd = if as_user { self.user_cmd() } else { self.cmd() };
+        cmd.env("SAYMON_SERVER", &server.url)
+            .env("SAYMON_PASSWORD", PASSWORD);
+        cmd
+    }
+
+    /// `login --store file` with the password from the environment (and `extra` flags,
+    /// e.g. `--remember-password`); asserts success.
+    pub fn login_plain(&self, server: &FakeSaymon, as_user: bool, extra: &[&str]) {
+        self.with_password(server, as_user)
+            .args(["login", "--login", LOGIN, "--store", "file"])
+            .args(extra)
+            .assert()
+            .success();
+    }
+
+    /// Write the default profile (file store) by hand, as an older saymon or a test's
+    /// odd server needs it: `server` is the profile's server, `account` the name its token
+    /// (and `password`) are stored under.
+    pub fn write_profile(&self, server: &str, account: &str, token: &str, password: Option<&str>) {
+        std::fs::create_dir_all(self.config_dir()).unwrap();
+        chmod(&self.config_dir(), 0o700);
+        std::fs::write(
+            self.config_file(),
+            format!(
+                "default_profile = \"default\"\n\n[profiles.default]\nserver = \"{server}\"\nlogin = \"{LOGIN}\"\nuser_id = \"{USER_ID}\"\nstore = \"file\"\n"
+            ),
+        )
+        .unwrap();
+        let password = password
+            .map(|p| format!("password = \"{p}\"\n"))
+            .unwrap_or_default();
+        std::fs::write(
+            self.credentials_file(),
+            format!("[accounts.\"{account}\"]\ntoken = \"{token}\"\n{password}"),
+        )
+        .unwrap();
+        chmod(&self.credentials_file(), 0o600);
+    }
+
     /// `saymon login --store file` with the password on stdin; asserts success.
     pub fn login_file(&self, server: &FakeSaymon) {
         self.at(server)
