@@ -161,6 +161,7 @@ fn check_private(_path: &Path, _fix: &str) -> Result<()> {
 }
 
 /// Why a config path others could change is refused.
+#[cfg(unix)]
 #[derive(Debug, PartialEq, Eq)]
 enum Unsafe {
     /// Another user (not us, not root) owns it.
@@ -170,6 +171,7 @@ enum Unsafe {
 }
 
 /// The decision of `check_private`, for a path owned by `owner` with `mode`, read by `me`.
+#[cfg(unix)]
 fn unsafe_owner_or_mode(owner: u32, mode: u32, me: u32) -> Option<Unsafe> {
     if owner != me && owner != 0 {
         return Some(Unsafe::Owner(owner));
@@ -178,6 +180,7 @@ fn unsafe_owner_or_mode(owner: u32, mode: u32, me: u32) -> Option<Unsafe> {
     (mode & 0o022 != 0).then_some(Unsafe::Mode(mode))
 }
 
+#[cfg(unix)]
 impl Unsafe {
     fn error(&self, path: &Path, fix: &str) -> Error {
         let shown = path.display();
@@ -277,6 +280,7 @@ mod tests {
         assert_eq!(Config::default().profile_name(None), "default");
     }
 
+    #[cfg(unix)]
     #[test]
     fn who_may_change_a_config() {
         // Ours, private.
