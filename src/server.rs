@@ -93,7 +93,9 @@ impl ServerUrl {
                 .expect("http(s) URLs always have a path");
             path.pop_if_empty().extend(["node", "api"]);
             for segment in segments {
-                match *segment {
+                // The URL parser drops tabs and line breaks, so "\t.." is a ".." too.
+                let segment = segment.replace(['\t', '\n', '\r'], "");
+                match segment.as_str() {
                     "." | ".." => path.push(&segment.replace('.', "%2E")),
                     other => path.push(other),
                 };
@@ -197,6 +199,10 @@ mod tests {
         assert_eq!(
             s.api_url(&["..", "..", ".", "x"]).path(),
             "/node/api/%252E%252E/%252E%252E/%252E/x"
+        );
+        assert_eq!(
+            s.api_url(&["\t..", ".\n.", "\r."]).path(),
+            "/node/api/%252E%252E/%252E%252E/%252E"
         );
     }
 
