@@ -41,6 +41,8 @@ pub struct ClientOptions<'a> {
 
 pub struct Client<'o> {
     http: reqwest::Client,
+    /// The --ca-cert file in force, for the hint when the server is still not trusted.
+    ca_cert: Option<std::path::PathBuf>,
     server: ServerUrl,
     timeout: Duration,
     retries: u32,
@@ -107,6 +109,7 @@ impl<'o> Client<'o> {
         Ok(Client {
             http,
             server,
+            ca_cert: options.ca_cert.map(Path::to_path_buf),
             timeout: options.timeout,
             retries: options.retries,
             deadline: std::cell::Cell::new(None),

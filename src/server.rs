@@ -68,6 +68,11 @@ impl ServerUrl {
         }
     }
 
+    /// The host alone, as a certificate names it.
+    pub fn host(&self) -> &str {
+        self.root.host_str().unwrap_or_default()
+    }
+
     pub fn is_https(&self) -> bool {
         self.root.scheme() == "https"
     }
@@ -209,6 +214,7 @@ mod tests {
     #[test]
     fn host_port_for_the_keyring_account() {
         assert_eq!(ServerUrl::parse("https://h:443").unwrap().host_port(), "h");
+        assert_eq!(ServerUrl::parse("https://h:8443/x").unwrap().host(), "h");
         assert_eq!(
             ServerUrl::parse("http://h:8080").unwrap().host_port(),
             "h:8080"

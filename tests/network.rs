@@ -130,7 +130,10 @@ fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
         .args(["--profile", "bare", "whoami"])
         .assert()
         .code(5)
-        .stderr(contains("not trusted"));
+        .stderr(contains("not trusted"))
+        .stderr(contains(
+            "hint: for a company or self-signed CA pass --ca-cert",
+        ));
     assert_eq!(server.seen().len(), seen, "no request without trust");
 
     // Pinning is no weaker than a CA: another certificate in the file does not help, and
@@ -140,10 +143,18 @@ fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
         .env("SAYMON_CA_CERT", &other.ca_file)
         .arg("whoami")
         .assert()
-        .code(5);
-    for (cert, why) in [
-        (Cert::SelfSignedExpired, "Expired"),
-        (Cert::SelfSignedWrongName, "NotValidForName"),
+        .code(5)
+        .stderr(contains(format!(
+            "hint: {} neither signed the server's certificate nor is it",
+            other.ca_file.display()
+        )));
+    for (cert, why, hint) in [
+        (Cert::SelfSignedExpired, "Expired", "outside its dates"),
+        (
+            Cert::SelfSignedWrongName,
+            "NotValidForName",
+            "for other names than 127.0.0.1",
+        ),
     ] {
         let bad = FakeSaymon::start_tls(cert);
         Env::new()
@@ -152,7 +163,9 @@ fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
             .arg("whoami")
             .assert()
             .code(5)
-            .stderr(contains(why));
+            .stderr(contains(why))
+            .stderr(contains(hint))
+            .stderr(contains("--ca-cert cannot help"));
         assert!(bad.seen().is_empty(), "{why}: nothing sent");
     }
 }

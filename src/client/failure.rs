@@ -23,7 +23,7 @@ impl Client<'_> {
                 Exit::Unreachable,
                 format!("the TLS certificate of {host} is not trusted: {detail}"),
             )
-            .hint("for a company or self-signed CA pass --ca-cert FILE.pem; in a lab only, --insecure")
+            .hint(self.certificate_hint(&lower))
             .into();
         }
         if connect || lower.contains("dns") || lower.contains("resolve") {
@@ -43,6 +43,30 @@ impl Client<'_> {
             format!("the request to {host} failed: {detail}"),
         )
         .into()
+    }
+}
+
+impl Client<'_> {
+    /// The fix for a certificate refused for this reason (rustls's words, lowercased):
+    /// only a certificate nobody vouches for is mended by --ca-cert.
+    fn certificate_hint(&self, why: &str) -> String {
+        let host = self.server.host_port();
+        if why.contains("notvalidforname") || why.contains("not valid for name") {
+            return format!(
+                "the certificate is for other names than {}: use a name it holds in --server, or have the certificate remade for this one (--ca-cert cannot help)",
+                self.server.host()
+            );
+        }
+        if why.contains("expired") || why.contains("notvalidyet") {
+            return "the certificate is outside its dates: renew it on the server, or check this machine's clock (--ca-cert cannot help)".to_string();
+        }
+        match &self.ca_cert {
+            Some(path) => format!(
+                "{} neither signed the server's certificate nor is it: get the right one, e.g. with `openssl s_client -showcerts -connect {host}`; in a lab only, --insecure",
+                path.display()
+            ),
+            None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate); in a lab only, --insecure".to_string(),
+        }
     }
 }
 
