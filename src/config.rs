@@ -247,10 +247,7 @@ pub fn update_reserved(
     let text = toml::to_string_pretty(&config).context("cannot serialize the config")?;
     let header = "# saymon configuration: profiles, no secrets. Written by `saymon login`.\n\n";
     let contents = format!("{header}{text}");
-    match reserved {
-        Some(reserved) if reserved.fits(contents.len()) => reserved.commit(contents.as_bytes())?,
-        _ => fsutil::write_atomic(&path, contents.as_bytes())?,
-    }
+    fsutil::replace(&path, reserved, contents.as_bytes())?;
     Ok(config)
 }
 

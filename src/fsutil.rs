@@ -222,7 +222,29 @@ impl Drop for Reserved {
 /// then renamed over `path`. A reader sees the old file or the new one, never a torn one.
 /// Call it under a `DirLock`.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    Reserved::new(path, contents.len() as u64)?.commit(contents)
+    let dir = parent(path);
+    ensure_private_dir(dir)?;
+    let prefix = temp_prefix(path);
+    let written = (|| -> io::Result<()> {
+        let mut temp = temp_builder(&prefix).tempfile_in(dir)?;
+        temp.write_all(contents)?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|e| e.error)?;
+        sync_dir(dir);
+        Ok(())
+    })();
+    written.map_err(|e| io_error(e, path, "cannot write"))
+}
+
+/// Replace `path` with `contents`, into the space `reserved` holds when it fits and is
+/// still there (a sweep may have taken an old one), else as `write_atomic` does.
+pub fn replace(path: &Path, reserved: Option<Reserved>, contents: &[u8]) -> Result<()> {
+    match reserved {
+        Some(reserved) if reserved.fits(contents.len()) => reserved
+            .commit(contents)
+            .or_else(|_| write_atomic(path, contents)),
+        _ => write_atomic(path, contents),
+    }
 }
 
 /// Remove temp files of `target` left by killed writers: those older than a couple of
@@ -358,6 +380,17 @@ mod tests {
         let reserved = Reserved::new(&target, 100).unwrap();
         reserved.commit(b"new contents").unwrap();
         assert_eq!(fs::read_to_string(&target).unwrap(), "new contents");
+        assert_eq!(names(dir.path()), ["credentials.toml"]);
+    }
+
+    #[test]
+    fn a_reservation_swept_away_still_gets_the_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("credentials.toml");
+        let reserved = Reserved::new(&target, 100).unwrap();
+        fs::remove_file(reserved.path()).unwrap();
+        replace(&target, Some(reserved), b"kept").unwrap();
+        assert_eq!(fs::read_to_string(&target).unwrap(), "kept");
         assert_eq!(names(dir.path()), ["credentials.toml"]);
     }
 

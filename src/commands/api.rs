@@ -18,7 +18,7 @@ use crate::store::TokenSource;
 /// they are.
 const PRETTY_LIMIT: usize = 16 << 20;
 /// How much of an error body is kept to find SAYMON's `{code, message}` in it.
-const ERROR_BODY_LIMIT: usize = 64 << 10;
+const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
 
 pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;

@@ -130,10 +130,7 @@ impl FileStore {
         let mut text =
             String::from("# saymon credentials: secrets. Keep this file private (mode 0600).\n\n");
         text.push_str(&toml::to_string_pretty(&creds)?);
-        match reserved {
-            Some(reserved) if reserved.fits(text.len()) => reserved.commit(text.as_bytes())?,
-            _ => fsutil::write_atomic(&self.path, text.as_bytes())?,
-        }
+        fsutil::replace(&self.path, reserved, text.as_bytes())?;
         Ok(result)
     }
 }
