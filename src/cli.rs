@@ -34,11 +34,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "SAYMON_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Also trust the CA certificates in this PEM file
+    /// Also trust the CA certificates in this PEM file, and a server that presents one of
+    /// them as its own (a self-signed lab certificate); remembered by login
     #[arg(long, global = true, env = "SAYMON_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
 
-    /// Do not verify the server's TLS certificate (warns on every use)
+    /// Do not verify the server's TLS certificate; given at login, remembered for the
+    /// profile's server until a login without it (warns on every use)
     #[arg(long, global = true)]
     pub insecure: bool,
 
