@@ -119,7 +119,7 @@ _saymon() {
 
     case "${cmd}" in
         saymon)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec completions help"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +134,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -161,7 +169,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__api)
-            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -219,6 +227,14 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -243,7 +259,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__completions)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version bash elvish fish powershell zsh"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -258,6 +274,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -285,7 +309,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__exec)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -300,6 +324,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -523,7 +555,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__login)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -557,6 +589,14 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -581,7 +621,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__logout)
-            opts="-q -v -h -V --revoke --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --revoke --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -596,6 +636,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -623,7 +671,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__status)
-            opts="-q -v -h -V --offline --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --offline --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -638,6 +686,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -665,7 +721,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version create print refresh revoke help"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version create print refresh revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +736,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -707,7 +771,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__create)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --save --store --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --save --store --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -738,6 +802,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -849,7 +921,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__print)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -864,6 +936,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -891,7 +971,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__refresh)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --if-invalid --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --if-invalid --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -918,6 +998,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -945,7 +1033,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__revoke)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,6 +1063,14 @@ _saymon() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -999,7 +1095,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__whoami)
-            opts="-q -v -h -V --server --profile --ca-cert --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1014,6 +1110,14 @@ _saymon() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_saymon_global_optspecs
-    string join \n server= profile= ca-cert= insecure timeout= retries= output= config-dir= q/quiet v/verbose h/help V/version
+    string join \n server= profile= ca-cert= client-cert= client-key= insecure timeout= retries= output= config-dir= q/quiet v/verbose h/help V/version
 end
 
 function __fish_saymon_needs_command
@@ -27,6 +27,8 @@ end
 complete -c saymon -n "__fish_saymon_needs_command" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_needs_command" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_needs_command" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_needs_command" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -55,6 +57,8 @@ file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -70,6 +74,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -s V -l version -d 
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -84,6 +90,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand logout" -s V -l version -d
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -108,6 +116,8 @@ file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -123,6 +133,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -139,6 +151,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -157,6 +171,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -176,6 +192,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -189,6 +207,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s V -l version -d
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -208,6 +228,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s H -l header -d 'An
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -223,6 +245,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s V -l version -d 'P
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l output -d 'Result format on stdout' -r -f -a "text\t''
@@ -236,6 +260,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d '
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l output -d 'Result format on stdout' -r -f -a "text\t''

@@ -39,6 +39,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "SAYMON_CA_CERT", value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
 
+    /// Client certificate (PEM) for a server that asks for mutual TLS; remembered by login
+    #[arg(long, global = true, env = "SAYMON_CLIENT_CERT", value_name = "PEM")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Private key of --client-cert (PEM; mode 600), unless the certificate's file holds it;
+    /// remembered by login
+    #[arg(long, global = true, env = "SAYMON_CLIENT_KEY", value_name = "PEM")]
+    pub client_key: Option<PathBuf>,
+
     /// Do not verify the server's TLS certificate; given at login, remembered for the
     /// profile's server until a login without it (warns on every use)
     #[arg(long, global = true)]

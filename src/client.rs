@@ -2,7 +2,6 @@
 //! itself calls, and the one place where a failed request or a non-2xx answer becomes a
 //! typed error that says what came back (its body parsed by `answer`).
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -16,6 +15,7 @@ use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 
+pub mod certificate;
 mod failure;
 mod tls;
 
@@ -30,10 +30,11 @@ pub enum Auth<'a> {
     Token(&'a Secret),
 }
 
+pub use tls::{Presented, Tls, VouchedBy};
+
 /// TLS and timeout settings, from the global options and the profile.
 pub struct ClientOptions<'a> {
-    pub ca_cert: Option<&'a Path>,
-    pub insecure: bool,
+    pub tls: &'a Tls,
     pub timeout: Duration,
     /// How often an idempotent request is tried again (`--retries`).
     pub retries: u32,
@@ -41,8 +42,12 @@ pub struct ClientOptions<'a> {
 
 pub struct Client<'o> {
     http: reqwest::Client,
-    /// The --ca-cert file in force, for the hint when the server is still not trusted.
-    ca_cert: Option<std::path::PathBuf>,
+    /// The TLS settings in force, for the hints when the server is still not trusted.
+    tls: Tls,
+    /// Notes the certificate the server presented, and who vouched for it.
+    verifier: std::sync::Arc<tls::Verifier>,
+    /// The proxy requests to the server go through (HTTPS_PROXY and the like), if any.
+    proxy: Option<String>,
     server: ServerUrl,
     timeout: Duration,
     retries: u32,
@@ -86,30 +91,27 @@ impl<'o> Client<'o> {
             .redirect(policy);
         // A proxy has no business with this machine's own server: through one, a password
         // sent to http://127.0.0.1 would travel to the proxy.
-        if server.is_loopback() {
+        let proxy = if server.is_loopback() {
             builder = builder.no_proxy();
-        }
-        if let Some(path) = options.ca_cert {
-            // Read (and so checked) even under --insecure: a broken file is a mistake.
-            let certs = read_ca_certs(path)?;
-            if !options.insecure {
-                let config = tls::pinning_config(certs)
-                    .context("cannot set up TLS with the CA certificate")?;
-                builder = builder.tls_backend_preconfigured(config);
-            }
-        }
-        if options.insecure {
+            None
+        } else {
+            proxy_for(&server)
+        };
+        let (config, verifier) = tls::config(options.tls)?;
+        builder = builder.tls_backend_preconfigured(config);
+        if options.tls.insecure {
             out.warn(&format!(
                 "--insecure: the TLS certificate of {} is not verified; anyone on the path can read the password and token (a profile keeps this from `login --insecure` until a login without it)",
                 server.host_port()
             ));
-            builder = builder.tls_danger_accept_invalid_certs(true);
         }
         let http = builder.build().context("cannot set up the HTTP client")?;
         Ok(Client {
             http,
             server,
-            ca_cert: options.ca_cert.map(Path::to_path_buf),
+            tls: options.tls.clone(),
+            verifier,
+            proxy,
             timeout: options.timeout,
             retries: options.retries,
             deadline: std::cell::Cell::new(None),
@@ -120,6 +122,16 @@ impl<'o> Client<'o> {
 
     pub fn server(&self) -> &ServerUrl {
         &self.server
+    }
+
+    /// The certificate the server presented in the last handshake, and who vouched for it.
+    pub fn presented(&self) -> Option<Presented> {
+        self.verifier.presented()
+    }
+
+    /// The proxy requests to this server go through, shown without credentials.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
     }
 
     /// The deadline of this client's network work, started by its first request.
@@ -180,8 +192,8 @@ impl<'o> Client<'o> {
         .await
         {
             Ok(Ok(response)) => response,
-            Ok(Err(e)) if e.is_connect() => return Err(self.transport_error(e)),
-            Ok(Err(e)) => return Err(self.transport_error(e).context(AnswerLost)),
+            Ok(Err(e)) if e.is_connect() => return Err(self.request_error(e).await),
+            Ok(Err(e)) => return Err(self.request_error(e).await.context(AnswerLost)),
             Err(_) => return Err(self.deadline_passed().context(AnswerLost)),
         };
         let response = self.check(response).await?;
@@ -273,7 +285,10 @@ impl<'o> Client<'o> {
                 _ => None,
             };
             let Some(why) = why.filter(|_| idempotent && attempt < self.retries) else {
-                return result.map_err(|e| self.transport_error(e));
+                return match result {
+                    Ok(response) => Ok(response),
+                    Err(e) => Err(self.request_error(e).await),
+                };
             };
             let asked = result.as_ref().ok().and_then(retry_after);
             let delay = asked.unwrap_or_else(|| backoff(attempt));
@@ -283,7 +298,10 @@ impl<'o> Client<'o> {
                     delay.as_millis(),
                     self.timeout.as_secs()
                 ));
-                return result.map_err(|e| self.transport_error(e));
+                return match result {
+                    Ok(response) => Ok(response),
+                    Err(e) => Err(self.request_error(e).await),
+                };
             }
             attempt += 1;
             self.out.verbose(&format!(
@@ -449,21 +467,18 @@ fn log_headers(out: &Output, direction: char, headers: &reqwest::header::HeaderM
     }
 }
 
-fn read_ca_certs(path: &Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
-    let pem = std::fs::read(path).map_err(|e| {
-        Error::new(
-            Exit::Usage,
-            format!("cannot read the CA certificate {}: {e}", path.display()),
-        )
-    })?;
-    let certs = tls::pem_certs(&pem);
-    if certs.is_empty() {
-        return Err(Error::new(
-            Exit::Usage,
-            format!("{} holds no PEM certificate", path.display()),
-        )
-        .hint("--ca-cert takes a file with -----BEGIN CERTIFICATE----- blocks")
-        .into());
-    }
-    Ok(certs)
+/// The proxy a request to `server` takes under reqwest's own rules (ALL_PROXY, HTTPS_PROXY,
+/// HTTP_PROXY, NO_PROXY and their lowercase forms), as `scheme://host:port`: its user and
+/// password are not shown.
+fn proxy_for(server: &ServerUrl) -> Option<String> {
+    let target: http::Uri = server.api_url(&[]).as_str().parse().ok()?;
+    let intercept =
+        hyper_util::client::proxy::matcher::Matcher::from_system().intercept(&target)?;
+    let uri = intercept.uri();
+    let host = uri.host()?;
+    Some(match (uri.scheme_str(), uri.port_u16()) {
+        (Some(scheme), Some(port)) => format!("{scheme}://{host}:{port}"),
+        (Some(scheme), None) => format!("{scheme}://{host}"),
+        (None, _) => host.to_string(),
+    })
 }

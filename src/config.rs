@@ -44,6 +44,11 @@ pub struct Profile {
     pub store: Option<StoreKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<PathBuf>,
+    /// `login --client-cert`/`--client-key`: the identity for mutual TLS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<PathBuf>,
     /// `login --insecure`: the server's certificate is not verified (warned every run).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
@@ -266,6 +271,8 @@ mod tests {
                 user_id: Some("5e21b752308c3c66d64e072c".into()),
                 store: Some(StoreKind::File),
                 ca_cert: None,
+                client_cert: Some("/etc/saymon/client.pem".into()),
+                client_key: Some("/etc/saymon/client.key".into()),
                 insecure: true,
             },
         );

@@ -9,13 +9,13 @@
 //! - store:    --store, the profile's, auto (the keyring, else ask, else fail)
 
 use std::io::{self, BufRead};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 
 use crate::cli::{CredentialArgs, GlobalArgs, StoreChoice};
-use crate::client::{Client, ClientOptions};
+use crate::client::{Client, ClientOptions, Tls};
 use crate::config::{self, Config, Profile, StoreKind};
 use crate::error::{Error, Exit, fail};
 use crate::output::{self, Output};
@@ -95,8 +95,33 @@ impl<'a> Session<'a> {
             .or_else(|| self.profile().and_then(|p| p.ca_cert.clone()))
     }
 
+    /// The TLS settings for `server`: each from its flag or variable, else the profile's;
+    /// the profile's `login --insecure` only for the profile's own server.
+    pub fn tls(&self, server: &ServerUrl) -> Tls {
+        let profile = self.profile();
+        // The certificate and its key come as a pair: a flag for one replaces both.
+        let (client_cert, client_key) =
+            if self.global.client_cert.is_some() || self.global.client_key.is_some() {
+                (
+                    self.global.client_cert.clone(),
+                    self.global.client_key.clone(),
+                )
+            } else {
+                (
+                    profile.and_then(|p| p.client_cert.clone()),
+                    profile.and_then(|p| p.client_key.clone()),
+                )
+            };
+        Tls {
+            ca_cert: self.ca_cert(),
+            client_cert,
+            client_key,
+            insecure: self.insecure(server),
+        }
+    }
+
     pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
-        self.client_trusting(server, self.ca_cert().as_deref(), self.insecure(server))
+        self.client_with(server, &self.tls(server))
     }
 
     /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
@@ -112,19 +137,12 @@ impl<'a> Session<'a> {
             })
     }
 
-    /// A client for `server` that also trusts `ca_cert`, or (`insecure`) anything: another
-    /// profile's settings, for `status`.
-    pub fn client_trusting(
-        &self,
-        server: &ServerUrl,
-        ca_cert: Option<&Path>,
-        insecure: bool,
-    ) -> Result<Client<'a>> {
+    /// A client for `server` with these TLS settings (another profile's, for `status`).
+    pub fn client_with(&self, server: &ServerUrl, tls: &Tls) -> Result<Client<'a>> {
         Client::new(
             server.clone(),
             &ClientOptions {
-                ca_cert,
-                insecure,
+                tls,
                 timeout: Duration::from_secs(self.global.timeout),
                 retries: self.global.retries,
             },

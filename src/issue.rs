@@ -158,9 +158,11 @@ impl<'s, 'a> Issuer<'s, 'a> {
         profile.login = Some(self.login.to_string());
         profile.user_id = Some(user_id.to_string());
         profile.store = Some(kind);
-        profile.ca_cert = session
-            .ca_cert()
-            .map(|p| std::path::absolute(&p).unwrap_or(p));
+        let tls = session.tls(self.client.server());
+        let absolute = |p: std::path::PathBuf| std::path::absolute(&p).unwrap_or(p);
+        profile.ca_cert = tls.ca_cert.map(absolute);
+        profile.client_cert = tls.client_cert.map(absolute);
+        profile.client_key = tls.client_key.map(absolute);
         if self.sets_tls {
             profile.insecure = session.global.insecure;
         }

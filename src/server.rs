@@ -77,6 +77,16 @@ impl ServerUrl {
         self.root.scheme() == "https"
     }
 
+    /// The same server under another scheme (`http` or `https`), with the same port.
+    pub fn with_scheme(&self, scheme: &str) -> ServerUrl {
+        let mut root = self.root.clone();
+        let port = root.port_or_known_default();
+        // Both schemes are "special" in the URL rules, so the change cannot fail.
+        let _ = root.set_scheme(scheme);
+        let _ = root.set_port(port);
+        ServerUrl { root }
+    }
+
     /// Whether the host is this machine (127.0.0.0/8, ::1, localhost).
     pub fn is_loopback(&self) -> bool {
         match self.root.host() {

@@ -3,6 +3,7 @@
 
 mod support;
 
+use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use support::*;
 
@@ -130,7 +131,7 @@ fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
         .args(["--profile", "bare", "whoami"])
         .assert()
         .code(5)
-        .stderr(contains("not trusted"))
+        .stderr(contains("is not trusted (self-signed, for CN="))
         .stderr(contains(
             "hint: for a company or self-signed CA pass --ca-cert",
         ));
@@ -148,12 +149,17 @@ fn a_lab_certificate_given_as_ca_cert_is_trusted_as_pinned() {
             "hint: {} neither signed the server's certificate nor is it",
             other.ca_file.display()
         )));
+    // Said in our words: the certificate's dates, its names.
     for (cert, why, hint) in [
-        (Cert::SelfSignedExpired, "Expired", "outside its dates"),
+        (
+            Cert::SelfSignedExpired,
+            "the TLS certificate of 127.0.0.1:",
+            "expired on 2000-12-31 00:00 UTC (",
+        ),
         (
             Cert::SelfSignedWrongName,
-            "NotValidForName",
-            "for other names than 127.0.0.1",
+            "is for other.example, not for 127.0.0.1",
+            "use a name the certificate holds in --server",
         ),
     ] {
         let bad = FakeSaymon::start_tls(cert);
@@ -216,4 +222,212 @@ fn insecure_given_at_login_is_remembered_and_warned_until_a_login_without_it() {
         .get_output()
         .clone();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("not verified"));
+}
+
+#[test]
+fn mutual_tls_given_at_login_is_remembered_and_missing_it_says_so() {
+    let server = FakeSaymon::start_mutual_tls();
+    let (cert, key) = server.client_files.clone().unwrap();
+    let env = Env::new();
+    let login = |extra: &[&str]| {
+        env.at(&server)
+            .env("SAYMON_PASSWORD", PASSWORD)
+            .args(["login", "--login", LOGIN, "--store", "file"])
+            .args(extra)
+            .assert()
+    };
+    // Missing: the server ends the handshake, and the message says what it wants.
+    login(&[])
+        .code(5)
+        .stderr(contains(
+            "asks for a client certificate (mutual TLS), and none was given",
+        ))
+        .stderr(contains(
+            "hint: pass --client-cert FILE.pem and --client-key",
+        ));
+    assert!(server.seen().is_empty(), "no request got through");
+
+    // Given: login works and remembers both, absolute.
+    login(&[
+        "--client-cert",
+        cert.to_str().unwrap(),
+        "--client-key",
+        key.to_str().unwrap(),
+    ])
+    .success();
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(
+        config.contains(&format!("client_cert = \"{}\"", cert.display())),
+        "{config}"
+    );
+    assert!(
+        config.contains(&format!("client_key = \"{}\"", key.display())),
+        "{config}"
+    );
+    env.cmd()
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains(LOGIN));
+    env.cmd()
+        .args(["status"])
+        .assert()
+        .success()
+        .stdout(contains("works"));
+
+    // A key others can read is refused, as the credentials file is.
+    chmod(&key, 0o644);
+    env.cmd()
+        .arg("whoami")
+        .assert()
+        .code(7)
+        .stderr(contains(
+            "holds a private key but others can read it (mode 644)",
+        ))
+        .stderr(contains(format!("hint: chmod 600 {}", key.display())));
+    chmod(&key, 0o600);
+
+    // The environment's pair replaces the profile's; a certificate from another client CA
+    // is refused by the server, and said so.
+    let other = FakeSaymon::start_mutual_tls();
+    let (other_cert, other_key) = other.client_files.clone().unwrap();
+    env.cmd()
+        .env("SAYMON_CLIENT_CERT", &other_cert)
+        .env("SAYMON_CLIENT_KEY", &other_key)
+        .arg("whoami")
+        .assert()
+        .code(5)
+        .stderr(contains(format!(
+            "did not accept the client certificate {}",
+            other_cert.display()
+        )))
+        .stderr(contains("hint: ask the server's admin which CA"));
+    // A key that is not the certificate's: a usage error before any connection.
+    env.cmd()
+        .env("SAYMON_CLIENT_CERT", &cert)
+        .env("SAYMON_CLIENT_KEY", &other_key)
+        .arg("whoami")
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "cannot use the client key {} with its certificate",
+            other_key.display()
+        )));
+    // A certificate and key in one file, as curl's --cert takes them.
+    let both = env.home().join("both.pem");
+    let pem = std::fs::read_to_string(&cert).unwrap() + &std::fs::read_to_string(&key).unwrap();
+    std::fs::write(&both, pem).unwrap();
+    chmod(&both, 0o600);
+    env.at(&server)
+        .env("SAYMON_TOKEN", server.token_of(LOGIN).unwrap())
+        .args(["--client-cert", both.to_str().unwrap(), "whoami"])
+        .assert()
+        .success();
+}
+
+/// A TCP server that answers every connection with an SSH banner: not HTTP, not TLS.
+fn not_a_web_server() -> std::net::SocketAddr {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.write_all(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n");
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_port_that_speaks_another_protocol_is_named_with_the_fix() {
+    let env = Env::new();
+    let whoami = |server: &str| {
+        env.cmd()
+            .env("SAYMON_SERVER", server)
+            .env("SAYMON_TOKEN", "tok-canary")
+            .arg("whoami")
+            .assert()
+    };
+    // A plain-HTTP server given as https:// (or as a bare address, which means https).
+    let plain = FakeSaymon::start_plain();
+    for given in [format!("https://{}", plain.addr), plain.addr.to_string()] {
+        whoami(&given)
+            .code(5)
+            .stderr(contains(format!(
+                "{} speaks plain HTTP, not HTTPS",
+                plain.addr
+            )))
+            .stderr(contains(format!("hint: write http://{}", plain.addr)));
+    }
+    // An HTTPS server given as http://: nothing is answered, and the fix is named.
+    let secure = FakeSaymon::start();
+    whoami(&format!("http://{}", secure.addr))
+        .code(5)
+        .stderr(contains(format!(
+            "{} speaks HTTPS, not plain HTTP",
+            secure.addr
+        )))
+        .stderr(contains(format!("hint: write https://{}", secure.addr)));
+    // What reached it is the probe that found out: a bare GET, no token, no password.
+    for seen in secure.seen() {
+        assert_eq!(
+            (seen.method.as_str(), seen.path.as_str()),
+            ("GET", "/node/api/version/hash")
+        );
+        assert_eq!((seen.query, seen.basic_login), (None, None));
+    }
+    // Neither: exit 1, not 5 (something answered).
+    let ssh = not_a_web_server();
+    for scheme in ["https", "http"] {
+        whoami(&format!("{scheme}://{ssh}"))
+            .code(1)
+            .stderr(contains("answered, but not with HTTP or TLS"))
+            .stderr(contains("hint: check the port in --server"));
+    }
+}
+
+/// A proxy that answers every request (CONNECT too) with 502, as a proxy that cannot
+/// reach its upstream does.
+fn failing_proxy() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    addr
+}
+
+#[test]
+fn a_failing_proxy_is_named_as_the_proxy_not_the_server() {
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let refusing = failing_proxy();
+    let env = Env::new();
+    for proxy in [closed, refusing] {
+        for variable in ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+            env.cmd()
+                .env("SAYMON_SERVER", "https://saymon.example.com")
+                .env("SAYMON_TOKEN", "tok-canary")
+                .env(variable, format!("http://squid:pr0xy-secret@{proxy}"))
+                .arg("whoami")
+                .assert()
+                .code(5)
+                .stderr(contains(format!(
+                    "cannot reach saymon.example.com through the proxy http://{proxy}"
+                )))
+                .stderr(contains("add saymon.example.com to NO_PROXY"))
+                .stderr(contains("pr0xy-secret").not());
+        }
+    }
 }

@@ -1,72 +1,286 @@
-//! How a failed request is told: the one place a reqwest error becomes a typed error
-//! with an exit code and a hint, without the URL (it may hold `api-token`).
+//! How a failed request is told: the one place a reqwest error becomes a typed error with
+//! an exit code and a hint that names the real cause (a certificate's names or dates, the
+//! proxy, a port that speaks another protocol), without the URL (it may hold `api-token`).
+
+use std::time::Duration;
 
 use super::Client;
+use super::certificate::{self, Described};
 use crate::error::{Error, Exit};
 
-impl Client<'_> {
-    /// A failed request as a typed error, without the URL (it may hold `api-token`).
-    pub fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
-        let host = self.server.host_port();
-        let (timeout, connect, body) = (
-            err.is_timeout(),
-            err.is_connect(),
-            err.is_decode() || err.is_body(),
-        );
-        let detail = error_chain(&err.without_url());
-        if timeout {
-            return self.deadline_passed();
-        }
-        let lower = detail.to_ascii_lowercase();
-        if lower.contains("certificate") || lower.contains("unknownissuer") {
-            return Error::new(
-                Exit::Unreachable,
-                format!("the TLS certificate of {host} is not trusted: {detail}"),
-            )
-            .hint(self.certificate_hint(&lower))
-            .into();
-        }
-        if connect || lower.contains("dns") || lower.contains("resolve") {
-            return Error::new(Exit::Unreachable, format!("cannot reach {host}: {detail}"))
-                .hint("check the server address (--server) and that the server is up")
-                .into();
-        }
-        if body {
-            return Error::new(
-                Exit::Failure,
-                format!("reading the answer of {host} failed: {detail}"),
-            )
-            .into();
-        }
-        Error::new(
-            Exit::Unreachable,
-            format!("the request to {host} failed: {detail}"),
-        )
-        .into()
+/// What a failure's innermost cause says, lowercased, sorted into what saymon can explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    /// TLS was asked for, and what came back was not TLS.
+    NotTls,
+    /// Plain HTTP was asked for, and what came back was not HTTP (or nothing, a reset).
+    NotHttp,
+    /// The server wants a client certificate (mutual TLS) and got none.
+    ClientCertRequired,
+    /// The server refused the client certificate it got.
+    ClientCertRefused,
+    /// The server's certificate was refused.
+    Certificate,
+    /// No TCP connection, no DNS answer.
+    Unreachable,
+    Other,
+}
+
+fn cause(chain: &str, https: bool) -> Cause {
+    let has = |s: &str| chain.contains(s);
+    if https && (has("invalidcontenttype") || has("corrupt message")) {
+        Cause::NotTls
+    } else if has("certificaterequired") {
+        Cause::ClientCertRequired
+    } else if has("received fatal alert")
+        && (has("badcertificate")
+            || has("unknownca")
+            || has("certificateunknown")
+            || has("accessdenied")
+            || has("unsupportedcertificate")
+            || has("certificaterevoked")
+            || has("certificateexpired")
+            || has("decrypterror"))
+    {
+        Cause::ClientCertRefused
+    } else if has("invalid peer certificate") || has("certificate") || has("unknownissuer") {
+        Cause::Certificate
+    } else if !https
+        && (has("invalid http")
+            || has("parse")
+            || has("unexpected message")
+            || has("connection closed before message completed")
+            || has("connection reset"))
+    {
+        Cause::NotHttp
+    } else if has("dns") || has("resolve") || has("connection refused") || has("os error") {
+        Cause::Unreachable
+    } else {
+        Cause::Other
     }
 }
 
 impl Client<'_> {
-    /// The fix for a certificate refused for this reason (rustls's words, lowercased):
-    /// only a certificate nobody vouches for is mended by --ca-cert.
-    fn certificate_hint(&self, why: &str) -> String {
+    /// A failed request as a typed error, first asking the port what it speaks when the
+    /// answer was not the protocol asked for (without credentials: only a bare GET).
+    pub async fn request_error(&self, err: reqwest::Error) -> anyhow::Error {
+        if err.is_timeout() {
+            return self.deadline_passed();
+        }
+        let (connect, body) = (err.is_connect(), err.is_decode() || err.is_body());
+        let chain = error_chain(&err.without_url());
+        let lower = chain.to_ascii_lowercase();
+        match cause(&lower, self.server.is_https()) {
+            Cause::NotTls if self.proxy.is_none() => self.not_tls(&chain).await,
+            Cause::NotHttp if self.proxy.is_none() => self.not_http(&chain).await,
+            _ => self.explain(&chain, connect, body),
+        }
+    }
+
+    /// A failed request or body read as a typed error, without asking the server more.
+    pub fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
+        if err.is_timeout() {
+            return self.deadline_passed();
+        }
+        let (connect, body) = (err.is_connect(), err.is_decode() || err.is_body());
+        let chain = error_chain(&err.without_url());
+        self.explain(&chain, connect, body)
+    }
+
+    fn explain(&self, chain: &str, connect: bool, body: bool) -> anyhow::Error {
         let host = self.server.host_port();
-        if why.contains("notvalidforname") || why.contains("not valid for name") {
-            return format!(
-                "the certificate is for other names than {}: use a name it holds in --server, or have the certificate remade for this one (--ca-cert cannot help)",
+        let lower = chain.to_ascii_lowercase();
+        let cause = cause(&lower, self.server.is_https());
+        if let Some(proxy) = &self.proxy
+            && (connect || lower.contains("tunnel") || lower.contains("proxy"))
+            && !matches!(
+                cause,
+                Cause::Certificate | Cause::ClientCertRequired | Cause::ClientCertRefused
+            )
+        {
+            return Error::new(
+                Exit::Unreachable,
+                format!("cannot reach {host} through the proxy {proxy}: {chain}"),
+            )
+            .hint(format!(
+                "the proxy comes from HTTPS_PROXY, HTTP_PROXY or ALL_PROXY: check it, or add {} to NO_PROXY to go direct",
                 self.server.host()
+            ))
+            .into();
+        }
+        match cause {
+            Cause::ClientCertRequired => {
+                let (message, hint) = match &self.tls.client_cert {
+                    None => (
+                        format!("{host} asks for a client certificate (mutual TLS), and none was given"),
+                        "pass --client-cert FILE.pem and --client-key FILE.key (or SAYMON_CLIENT_CERT and SAYMON_CLIENT_KEY); login remembers them".to_string(),
+                    ),
+                    Some(path) => (
+                        format!("{host} did not accept the client certificate {}: {chain}", path.display()),
+                        "ask the server's admin which CA it trusts for client certificates".to_string(),
+                    ),
+                };
+                Error::new(Exit::Unreachable, message).hint(hint).into()
+            }
+            Cause::ClientCertRefused => {
+                let given = match &self.tls.client_cert {
+                    Some(path) => format!("did not accept the client certificate {}", path.display()),
+                    None => "ended the handshake (no client certificate was given)".to_string(),
+                };
+                Error::new(Exit::Unreachable, format!("{host} {given}: {chain}"))
+                    .hint("ask the server's admin which CA it trusts for client certificates, or check the certificate's dates")
+                    .into()
+            }
+            Cause::Certificate => self.certificate_error(&lower, chain),
+            Cause::Unreachable => {
+                Error::new(Exit::Unreachable, format!("cannot reach {host}: {chain}"))
+                    .hint("check the server address (--server) and that the server is up; `saymon doctor` checks each step")
+                    .into()
+            }
+            _ if connect => Error::new(Exit::Unreachable, format!("cannot reach {host}: {chain}"))
+                .hint("check the server address (--server) and that the server is up; `saymon doctor` checks each step")
+                .into(),
+            _ if body => Error::new(
+                Exit::Failure,
+                format!("reading the answer of {host} failed: {chain}"),
+            )
+            .hint("try again; if it keeps failing, `saymon -v` shows how far the answer got")
+            .into(),
+            _ => Error::new(
+                Exit::Unreachable,
+                format!("the request to {host} failed: {chain}"),
+            )
+            .hint("check the server address (--server); `saymon doctor` checks each step")
+            .into(),
+        }
+    }
+
+    /// https:// got something that is not TLS: plain HTTP (say so), or not even that.
+    async fn not_tls(&self, chain: &str) -> anyhow::Error {
+        let host = self.server.host_port();
+        let plain = self.server.with_scheme("http");
+        if self.speaks(&plain).await {
+            return Error::new(
+                Exit::Unreachable,
+                format!("{host} speaks plain HTTP, not HTTPS ({chain})"),
+            )
+            .hint(format!(
+                "write {plain} (the password and token then travel unencrypted), or use the server's HTTPS port"
+            ))
+            .into();
+        }
+        self.not_a_server(chain)
+    }
+
+    /// http:// got an answer that is not HTTP: a TLS port (say so), or something else.
+    async fn not_http(&self, chain: &str) -> anyhow::Error {
+        let host = self.server.host_port();
+        let secure = self.server.with_scheme("https");
+        if self.speaks(&secure).await {
+            return Error::new(
+                Exit::Unreachable,
+                format!("{host} speaks HTTPS, not plain HTTP ({chain})"),
+            )
+            .hint(format!("write {secure}"))
+            .into();
+        }
+        self.not_a_server(chain)
+    }
+
+    fn not_a_server(&self, chain: &str) -> anyhow::Error {
+        Error::new(
+            Exit::Failure,
+            format!(
+                "{} answered, but not with HTTP or TLS: it is not a web server ({chain})",
+                self.server.host_port()
+            ),
+        )
+        .hint("check the port in --server: SAYMON's web server listens on 443 (https) or 80/8080 (http)")
+        .into()
+    }
+
+    /// Whether `server` answers a bare GET of /node/api/version/hash with any HTTP status,
+    /// its certificate unchecked: only the protocol is asked, and nothing secret is sent.
+    async fn speaks(&self, server: &crate::server::ServerUrl) -> bool {
+        let left = self
+            .deadline()
+            .saturating_duration_since(std::time::Instant::now());
+        let Ok(probe) = reqwest::Client::builder()
+            .no_proxy()
+            .tls_backend_preconfigured(super::tls::accept_any())
+            .timeout(left.min(Duration::from_secs(5)))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+        else {
+            return false;
+        };
+        let url = server.api_url(&["version", "hash"]);
+        probe.get(url).send().await.is_ok()
+    }
+
+    /// A refused server certificate, in our words: its names or dates, and the real fix.
+    fn certificate_error(&self, why: &str, chain: &str) -> anyhow::Error {
+        let host = self.server.host_port();
+        let presented = self
+            .verifier
+            .presented()
+            .and_then(|p| certificate::describe(p.certificate.as_ref()));
+        let error = |message: String, hint: String| -> anyhow::Error {
+            Error::new(Exit::Unreachable, message).hint(hint).into()
+        };
+        if why.contains("notvalidforname") || why.contains("not valid for name") {
+            let names = presented
+                .as_ref()
+                .map(Described::names_listed)
+                .unwrap_or_else(|| "other names".to_string());
+            return error(
+                format!(
+                    "the TLS certificate of {host} is for {names}, not for {}",
+                    self.server.host()
+                ),
+                "use a name the certificate holds in --server, or have the certificate remade for this one (--ca-cert cannot help)".to_string(),
             );
         }
-        if why.contains("expired") || why.contains("notvalidyet") {
-            return "the certificate is outside its dates: renew it on the server, or check this machine's clock (--ca-cert cannot help)".to_string();
+        if why.contains("expired") || why.contains("notvalidyet") || why.contains("not valid yet") {
+            let now = certificate::now();
+            let message = match &presented {
+                Some(c) if c.not_after < now => format!(
+                    "the TLS certificate of {host} expired on {} ({} days ago)",
+                    certificate::date(c.not_after),
+                    -c.days_left(now)
+                ),
+                Some(c) => format!(
+                    "the TLS certificate of {host} is valid only from {}",
+                    certificate::date(c.not_before)
+                ),
+                None => format!("the TLS certificate of {host} is outside its dates: {chain}"),
+            };
+            return error(
+                message,
+                format!(
+                    "renew the certificate on the server, or check this machine's clock (it says {}); --ca-cert cannot help",
+                    certificate::date(certificate::now())
+                ),
+            );
         }
-        match &self.ca_cert {
+        let what = match &presented {
+            Some(c) if c.self_signed => format!("self-signed, for {}", c.subject),
+            Some(c) => format!("issued to {} by {}", c.subject, c.issuer),
+            None => chain.to_string(),
+        };
+        let hint = match &self.tls.ca_cert {
             Some(path) => format!(
-                "{} neither signed the server's certificate nor is it: get the right one, e.g. with `openssl s_client -showcerts -connect {host}`; in a lab only, --insecure",
+                "{} neither signed the server's certificate nor is it: get the right one, e.g. with `openssl s_client -showcerts -connect {host}`; `saymon doctor` shows what the server presents",
                 path.display()
             ),
-            None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate); in a lab only, --insecure".to_string(),
-        }
+            None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate); `saymon doctor` shows what the server presents; in a lab only, --insecure".to_string(),
+        };
+        error(
+            format!(
+                "the TLS certificate of {host} is not trusted ({what}): no CA this machine trusts signed it"
+            ),
+            hint,
+        )
     }
 }
 
@@ -77,5 +291,50 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     while let Some(source) = last.source() {
         last = source;
     }
-    last.to_string()
+    crate::redact::terminal(&last.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes() {
+        let https = |s: &str| cause(&s.to_ascii_lowercase(), true);
+        let http = |s: &str| cause(&s.to_ascii_lowercase(), false);
+        assert_eq!(
+            https("received corrupt message of type InvalidContentType"),
+            Cause::NotTls
+        );
+        assert_eq!(
+            https("received fatal alert: CertificateRequired"),
+            Cause::ClientCertRequired
+        );
+        assert_eq!(
+            https("received fatal alert: UnknownCA"),
+            Cause::ClientCertRefused
+        );
+        assert_eq!(
+            https("invalid peer certificate: UnknownIssuer"),
+            Cause::Certificate
+        );
+        assert_eq!(http("invalid HTTP version parsed"), Cause::NotHttp);
+        assert_eq!(
+            http("received unexpected message from connection"),
+            Cause::NotHttp
+        );
+        assert_eq!(
+            http("connection closed before message completed"),
+            Cause::NotHttp
+        );
+        assert_eq!(
+            https("connection closed before message completed"),
+            Cause::Other
+        );
+        assert_eq!(
+            https("Connection refused (os error 111)"),
+            Cause::Unreachable
+        );
+        assert_eq!(https("dns error: failed to lookup"), Cause::Unreachable);
+    }
 }

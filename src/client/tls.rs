@@ -1,47 +1,357 @@
-//! Whom the client trusts. Without `--ca-cert`, reqwest's own setup: the platform's roots.
-//! With it, the same platform verifier with the file's certificates added as roots, and one
-//! more way in, as curl's `--cacert` has: a server that presents exactly a certificate of
-//! that file is trusted as pinned, even when the certificate is a self-signed one marked
-//! CA:TRUE (what `openssl req -x509` makes, and what rustls refuses as an end entity). A
-//! pinned certificate must still name the host and be within its dates: pinning the very
-//! certificate is at least as strict as trusting a CA.
+//! Whom the client trusts, and who it says it is. saymon builds its own rustls setup:
+//!
+//! - `--ca-cert FILE`: its certificates are roots, tried first, and, as curl's `--cacert`
+//!   allows, a server that presents exactly one of them is trusted as pinned, even a
+//!   self-signed certificate marked CA:TRUE (what `openssl req -x509` makes, and what rustls
+//!   refuses as an end entity). A pinned certificate must still name the host and be within
+//!   its dates: pinning the very certificate is at least as strict as trusting a CA.
+//! - The system's roots only when the file did not vouch for the server (or there is no
+//!   file), loaded at most once per run, and on Linux from the bundle file alone rather than
+//!   the bundle and then every file of the certificate directory (the same roots twice).
+//!   macOS and Windows ask the platform, through rustls-platform-verifier.
+//! - `--insecure`: any certificate (the handshake's signatures are still checked).
+//! - `--client-cert`/`--client-key`: the identity for servers that want mutual TLS.
+//!
+//! The verifier notes the certificate the server presented and who vouched for it, for
+//! errors that name the certificate's names and dates, and for `doctor`.
 
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
 
+use anyhow::Result;
+use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-/// A rustls configuration trusting the platform's roots, `ca_certs` as roots, and
-/// `ca_certs` as pinned server certificates.
-pub fn pinning_config(
-    ca_certs: Vec<CertificateDer<'static>>,
-) -> Result<rustls::ClientConfig, rustls::Error> {
+use crate::error::{Error, Exit};
+use crate::fsutil;
+
+/// The TLS settings in force for one server: from the flags and environment, else the
+/// profile (see `Session::tls`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tls {
+    pub ca_cert: Option<std::path::PathBuf>,
+    pub client_cert: Option<std::path::PathBuf>,
+    pub client_key: Option<std::path::PathBuf>,
+    pub insecure: bool,
+}
+
+impl Tls {
+    /// A profile's own settings.
+    pub fn of(profile: &crate::config::Profile) -> Tls {
+        Tls {
+            ca_cert: profile.ca_cert.clone(),
+            client_cert: profile.client_cert.clone(),
+            client_key: profile.client_key.clone(),
+            insecure: profile.insecure,
+        }
+    }
+}
+
+/// Who vouched for the server's certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VouchedBy {
+    /// The certificate is one of the `--ca-cert` file's.
+    Pinned,
+    /// A CA of the `--ca-cert` file signed it.
+    CaFile,
+    /// The system's roots.
+    System,
+    /// Nobody: `--insecure`.
+    Nobody,
+}
+
+impl VouchedBy {
+    pub fn describe(self) -> &'static str {
+        match self {
+            VouchedBy::Pinned => "pinned: it is a certificate of the --ca-cert file",
+            VouchedBy::CaFile => "signed by a CA of the --ca-cert file",
+            VouchedBy::System => "signed by a CA of the system's trust store",
+            VouchedBy::Nobody => "NOT verified (--insecure)",
+        }
+    }
+}
+
+/// The certificate a server presented, and who vouched for it (none when refused).
+#[derive(Debug, Clone)]
+pub struct Presented {
+    pub certificate: CertificateDer<'static>,
+    pub vouched_by: Option<VouchedBy>,
+}
+
+/// A rustls configuration for `tls`, and the verifier that notes what the server presented.
+pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let platform = rustls_platform_verifier::Verifier::new_with_extra_roots(
-        ca_certs.clone(),
-        provider.clone(),
-    )?;
-    let verifier = Pinning {
-        platform,
-        pinned: ca_certs,
+    let pinned = match &tls.ca_cert {
+        Some(path) => read_ca_certs(path)?,
+        None => Vec::new(),
     };
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(pinned.iter().cloned());
+    let own = if roots.is_empty() {
+        None
+    } else {
+        Some(
+            WebPkiServerVerifier::builder_with_provider(roots.into(), provider.clone())
+                .build()
+                .map_err(|e| anyhow::anyhow!("cannot use the CA certificates: {e}"))?,
+        )
+    };
+    let verifier = Arc::new(Verifier {
+        provider: provider.clone(),
+        own,
+        pinned,
+        insecure: tls.insecure,
+        system: OnceLock::new(),
+        presented: Mutex::new(None),
+    });
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| anyhow::anyhow!("cannot set up TLS: {e}"))?
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .with_custom_certificate_verifier(verifier.clone());
+    let mut config = match identity(tls)? {
+        Some((chain, key, key_path)) => builder.with_client_auth_cert(chain, key).map_err(|e| {
+            Error::new(
+                Exit::Usage,
+                format!(
+                    "cannot use the client key {} with its certificate: {e}",
+                    key_path.display()
+                ),
+            )
+            .hint("--client-key must be the private key of the --client-cert certificate")
+        })?,
+        None => builder.with_no_client_auth(),
+    };
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
+    Ok((config, verifier))
+}
+
+/// A configuration that takes any certificate: only for asking a port whether it speaks
+/// TLS at all, with nothing secret sent.
+pub fn accept_any() -> rustls::ClientConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Arc::new(Verifier {
+        provider: provider.clone(),
+        own: None,
+        pinned: Vec::new(),
+        insecure: true,
+        system: OnceLock::new(),
+        presented: Mutex::new(None),
+    });
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth()
+}
+
+type Identity<'p> = (
+    Vec<CertificateDer<'static>>,
+    PrivateKeyDer<'static>,
+    &'p Path,
+);
+
+/// The client certificate chain and its key: `--client-key`, else a key in the
+/// certificate's own file (as curl's `--cert` allows). A file holding the key must be
+/// private, like the credentials file.
+fn identity(tls: &Tls) -> Result<Option<Identity<'_>>> {
+    use rustls::pki_types::pem::PemObject;
+    let cert_path = match (&tls.client_cert, &tls.client_key) {
+        (None, None) => return Ok(None),
+        (None, Some(_)) => {
+            return Err(Error::new(Exit::Usage, "--client-key was given without --client-cert")
+                .hint("pass both --client-cert FILE.pem and --client-key FILE.key (or SAYMON_CLIENT_CERT and SAYMON_CLIENT_KEY)")
+                .into());
+        }
+        (Some(cert), _) => cert,
+    };
+    let cert_pem = read_pem(cert_path, "client certificate")?;
+    let chain = pem_certs(&cert_pem);
+    if chain.is_empty() {
+        return Err(Error::new(
+            Exit::Usage,
+            format!("{} holds no PEM certificate", cert_path.display()),
+        )
+        .hint("--client-cert takes a file with a -----BEGIN CERTIFICATE----- block")
+        .into());
+    }
+    let key_path = tls.client_key.as_deref().unwrap_or(cert_path);
+    let key_pem = if key_path == cert_path {
+        cert_pem
+    } else {
+        read_pem(key_path, "client key")?
+    };
+    let key = match PrivateKeyDer::from_pem_slice(&key_pem) {
+        Ok(key) => key,
+        Err(_) if tls.client_key.is_none() => {
+            return Err(Error::new(
+                Exit::Usage,
+                format!("{} holds no private key", cert_path.display()),
+            )
+            .hint("pass the certificate's key with --client-key FILE.key (or SAYMON_CLIENT_KEY)")
+            .into());
+        }
+        Err(_) => {
+            return Err(Error::new(
+                Exit::Usage,
+                format!("{} holds no PEM private key", key_path.display()),
+            )
+            .hint("--client-key takes a file with a -----BEGIN PRIVATE KEY----- block (PKCS#8, PKCS#1 or SEC1)")
+            .into());
+        }
+    };
+    check_key_private(key_path)?;
+    Ok(Some((chain, key, key_path)))
+}
+
+/// A file with a private key that group or others may read is refused, as ssh does.
+fn check_key_private(path: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if let Some(mode) = fsutil::mode(&meta)
+        && mode & 0o077 != 0
+    {
+        let shown = path.display();
+        return Err(Error::new(
+            Exit::StoreUnusable,
+            format!("{shown} holds a private key but others can read it (mode {mode:03o})"),
+        )
+        .hint(format!("chmod 600 {shown}"))
+        .into());
+    }
+    Ok(())
+}
+
+fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::new(
+            Exit::Usage,
+            format!("cannot read the {what} {}: {e}", path.display()),
+        )
+        .hint("check the path; a relative path is taken from the current directory")
+        .into()
+    })
+}
+
+fn read_ca_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let certs = pem_certs(&read_pem(path, "CA certificate")?);
+    if certs.is_empty() {
+        return Err(Error::new(
+            Exit::Usage,
+            format!("{} holds no PEM certificate", path.display()),
+        )
+        .hint("--ca-cert takes a file with -----BEGIN CERTIFICATE----- blocks")
+        .into());
+    }
+    Ok(certs)
+}
+
+/// The certificates of a PEM file, as DER.
+pub fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::pem_slice_iter(pem)
+        .filter_map(Result::ok)
+        .collect()
 }
 
 #[derive(Debug)]
-struct Pinning {
-    platform: rustls_platform_verifier::Verifier,
+pub struct Verifier {
+    provider: Arc<CryptoProvider>,
+    /// The `--ca-cert` file's certificates as the only roots.
+    own: Option<Arc<WebPkiServerVerifier>>,
+    /// The `--ca-cert` file's certificates, each trusted as the server's own.
     pinned: Vec<CertificateDer<'static>>,
+    insecure: bool,
+    /// The system's verifier, made on first need.
+    system: OnceLock<Result<Arc<dyn ServerCertVerifier>, rustls::Error>>,
+    presented: Mutex<Option<Presented>>,
 }
 
-impl ServerCertVerifier for Pinning {
+impl Verifier {
+    /// What the server presented in the last handshake, if one got that far.
+    pub fn presented(&self) -> Option<Presented> {
+        self.presented.lock().ok()?.clone()
+    }
+
+    fn note(&self, certificate: &CertificateDer<'_>, vouched_by: Option<VouchedBy>) {
+        if let Ok(mut presented) = self.presented.lock() {
+            *presented = Some(Presented {
+                certificate: certificate.clone().into_owned(),
+                vouched_by,
+            });
+        }
+    }
+
+    fn system(&self) -> Result<&Arc<dyn ServerCertVerifier>, rustls::Error> {
+        self.system
+            .get_or_init(|| system_verifier(self.provider.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn verdict(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<VouchedBy, rustls::Error> {
+        if self.insecure {
+            return Ok(VouchedBy::Nobody);
+        }
+        // The file's CAs first: they are why it was given, and they spare reading the system's.
+        let mut own_error = None;
+        if let Some(own) = &self.own {
+            match own.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            {
+                Ok(_) => return Ok(VouchedBy::CaFile),
+                // A CA of the file signed it, but it is wrong otherwise (name, dates): the
+                // system's roots cannot make it right, and this is the error that says why.
+                Err(rustls::Error::InvalidCertificate(e)) if is_final(&e) => {
+                    own_error = Some(rustls::Error::InvalidCertificate(e));
+                }
+                Err(_) => {}
+            }
+        }
+        if self
+            .pinned
+            .iter()
+            .any(|c| c.as_ref() == end_entity.as_ref())
+        {
+            check_pinned(end_entity, server_name, now)?;
+            return Ok(VouchedBy::Pinned);
+        }
+        if let Some(error) = own_error {
+            return Err(error);
+        }
+        self.system()?
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map(|_| VouchedBy::System)
+    }
+}
+
+/// Whether a refusal by the file's CAs is final: they vouch for the certificate, but it
+/// names other hosts or is outside its dates.
+fn is_final(e: &CertificateError) -> bool {
+    matches!(
+        e,
+        CertificateError::NotValidForName
+            | CertificateError::NotValidForNameContext { .. }
+            | CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. }
+            | CertificateError::Revoked
+    )
+}
+
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -50,25 +360,9 @@ impl ServerCertVerifier for Pinning {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let verdict = self.platform.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        );
-        match verdict {
-            Err(rustls::Error::InvalidCertificate(_))
-                if self
-                    .pinned
-                    .iter()
-                    .any(|c| c.as_ref() == end_entity.as_ref()) =>
-            {
-                check_pinned(end_entity, server_name, now)?;
-                Ok(ServerCertVerified::assertion())
-            }
-            other => other,
-        }
+        let verdict = self.verdict(end_entity, intermediates, server_name, ocsp_response, now);
+        self.note(end_entity, verdict.as_ref().ok().copied());
+        verdict.map(|_| ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
@@ -77,7 +371,12 @@ impl ServerCertVerifier for Pinning {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.platform.verify_tls12_signature(message, cert, dss)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -86,12 +385,67 @@ impl ServerCertVerifier for Pinning {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.platform.verify_tls13_signature(message, cert, dss)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.platform.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
+}
+
+/// The platform's verifier: macOS and Windows ask the operating system.
+#[cfg(any(target_vendor = "apple", windows, target_os = "android"))]
+fn system_verifier(
+    provider: Arc<CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
+    Ok(Arc::new(rustls_platform_verifier::Verifier::new(provider)?))
+}
+
+/// Elsewhere, webpki with the system's roots, read once.
+#[cfg(not(any(target_vendor = "apple", windows, target_os = "android")))]
+fn system_verifier(
+    provider: Arc<CryptoProvider>,
+) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(system_roots());
+    if roots.is_empty() {
+        return Err(rustls::Error::General(
+            "no CA certificates found on this system (install ca-certificates, or set SSL_CERT_FILE)".into(),
+        ));
+    }
+    WebPkiServerVerifier::builder_with_provider(roots.into(), provider)
+        .build()
+        .map(|v| v as Arc<dyn ServerCertVerifier>)
+        .map_err(|e| rustls::Error::General(e.to_string()))
+}
+
+/// The system's roots: what SSL_CERT_FILE / SSL_CERT_DIR name when set (OpenSSL's rules),
+/// else the bundle file (update-ca-certificates writes every root of the certificate
+/// directory into it), else the directory.
+#[cfg(not(any(target_vendor = "apple", windows, target_os = "android")))]
+fn system_roots() -> Vec<CertificateDer<'static>> {
+    if std::env::var_os("SSL_CERT_FILE").is_some() || std::env::var_os("SSL_CERT_DIR").is_some() {
+        return rustls_native_certs::load_native_certs().certs;
+    }
+    let probe = openssl_probe::probe();
+    if let Some(file) = &probe.cert_file {
+        let certs = rustls_native_certs::load_certs_from_paths(Some(file), None).certs;
+        if !certs.is_empty() {
+            return certs;
+        }
+    }
+    probe
+        .cert_dir
+        .iter()
+        .flat_map(|dir| rustls_native_certs::load_certs_from_paths(None, Some(dir)).certs)
+        .collect()
 }
 
 /// What a pinned certificate must still be: for this host, and within its dates.
@@ -117,12 +471,4 @@ fn check_pinned(
         return Err(bad(CertificateError::Expired));
     }
     Ok(())
-}
-
-/// The certificates of a PEM file, as DER.
-pub fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
-    use rustls::pki_types::pem::PemObject;
-    CertificateDer::pem_slice_iter(pem)
-        .filter_map(Result::ok)
-        .collect()
 }

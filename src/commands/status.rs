@@ -5,7 +5,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
-use crate::client::Auth;
+use crate::client::{Auth, Tls};
 use crate::config::{Profile, StoreKind};
 use crate::credentials::{Session, env_token};
 use crate::error::{Error, Exit, exit_code};
@@ -89,19 +89,16 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     for name in names {
         let selected = name == session.profile_name;
         let profile = session.config.profile(&name).cloned().unwrap_or_default();
-        // The global --server and --ca-cert, like SAYMON_TOKEN, apply to the selected profile.
-        let (server, ca_cert) = if selected {
-            (session.server(), session.ca_cert())
+        // The global --server and TLS flags, like SAYMON_TOKEN, apply to the selected profile.
+        let server = if selected {
+            session.server()
         } else {
-            (
-                profile
-                    .server
-                    .as_deref()
-                    .map(ServerUrl::parse)
-                    .transpose()
-                    .map_err(Into::into),
-                profile.ca_cert.clone(),
-            )
+            profile
+                .server
+                .as_deref()
+                .map(ServerUrl::parse)
+                .transpose()
+                .map_err(Into::into)
         };
         let mut row = Row {
             is_default: session.config.default_profile.as_deref() == Some(name.as_str()),
@@ -142,15 +139,13 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             row.state = if args.offline {
                 TokenState::Present
             } else {
-                {
-                    // The selected profile's own settings, or the other profile's.
-                    let insecure = if selected {
-                        session.insecure(&server)
-                    } else {
-                        row.profile.insecure
-                    };
-                    check(session, &server, (ca_cert.as_deref(), insecure), &token).await
-                }
+                // The selected profile's settings, or the other profile's own.
+                let tls = if selected {
+                    session.tls(&server)
+                } else {
+                    Tls::of(&row.profile)
+                };
+                check(session, &server, &tls, &token).await
             };
         }
         rows.push(row);
@@ -213,13 +208,8 @@ fn stored_token(
     Ok(token.map(|t| (t, TokenSource::of_store(kind, &session.config_dir))))
 }
 
-async fn check(
-    session: &Session<'_>,
-    server: &ServerUrl,
-    (ca_cert, insecure): (Option<&std::path::Path>, bool),
-    token: &Secret,
-) -> TokenState {
-    let result = match session.client_trusting(server, ca_cert, insecure) {
+async fn check(session: &Session<'_>, server: &ServerUrl, tls: &Tls, token: &Secret) -> TokenState {
+    let result = match session.client_with(server, tls) {
         Ok(client) => client.current_user(&Auth::Token(token)).await,
         Err(e) => Err(e),
     };

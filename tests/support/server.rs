@@ -93,6 +93,9 @@ pub struct FakeSaymon {
     pub addr: SocketAddr,
     /// The test CA's certificate, PEM, for --ca-cert.
     pub ca_file: PathBuf,
+    /// For a server that wants mutual TLS: a client certificate it accepts and its key
+    /// (mode 600), for --client-cert and --client-key.
+    pub client_files: Option<(PathBuf, PathBuf)>,
     pub state: Arc<Mutex<Shared>>,
     _dir: TempDir,
 }
@@ -120,7 +123,17 @@ impl FakeSaymon {
         Self::start_with(Some(cert), [127, 0, 0, 1].into())
     }
 
+    /// An HTTPS server (certificate signed by the test CA) that completes a handshake only
+    /// with a client certificate signed by its client CA: `client_files` holds one.
+    pub fn start_mutual_tls() -> FakeSaymon {
+        Self::start_full(Some(Cert::SignedByCa), [127, 0, 0, 1].into(), true)
+    }
+
     fn start_with(cert: Option<Cert>, ip: std::net::IpAddr) -> FakeSaymon {
+        Self::start_full(cert, ip, false)
+    }
+
+    fn start_full(cert: Option<Cert>, ip: std::net::IpAddr, client_auth: bool) -> FakeSaymon {
         let tls = cert.is_some();
         let dir = tempfile::tempdir().unwrap();
         let state = Arc::new(Mutex::new(Shared {
@@ -140,9 +153,17 @@ impl FakeSaymon {
             throttle: 0,
             retry_after: 1,
         }));
-        let (ca_pem, acceptor) = tls_setup(cert.unwrap_or(Cert::SignedByCa));
+        let (ca_pem, acceptor, client) = tls_setup(cert.unwrap_or(Cert::SignedByCa), client_auth);
         let ca_file = dir.path().join("ca.pem");
         std::fs::write(&ca_file, ca_pem).unwrap();
+        let client_files = client.map(|(cert_pem, key_pem)| {
+            let cert = dir.path().join("client.pem");
+            let key = dir.path().join("client.key");
+            std::fs::write(&cert, cert_pem).unwrap();
+            std::fs::write(&key, key_pem).unwrap();
+            super::chmod(&key, 0o600);
+            (cert, key)
+        });
 
         let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
         listener.set_nonblocking(true).unwrap();
@@ -161,6 +182,7 @@ impl FakeSaymon {
             url: format!("{scheme}://{addr}"),
             addr,
             ca_file,
+            client_files,
             state,
             _dir: dir,
         }
@@ -241,8 +263,13 @@ pub enum Cert {
     SelfSignedWrongName,
 }
 
-/// The PEM for --ca-cert and a TLS acceptor presenting a certificate of kind `cert`.
-fn tls_setup(cert: Cert) -> (String, tokio_rustls::TlsAcceptor) {
+/// The PEM for --ca-cert and a TLS acceptor presenting a certificate of kind `cert`; with
+/// `client_auth`, one that requires a client certificate, and a client certificate and key
+/// (PEM) it accepts.
+fn tls_setup(
+    cert: Cert,
+    client_auth: bool,
+) -> (String, tokio_rustls::TlsAcceptor, Option<(String, String)>) {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
     let _ = rustls::crypto::ring::default_provider().install_default();
     let local = vec!["127.0.0.1".to_string(), "localhost".to_string()];
@@ -282,11 +309,48 @@ fn tls_setup(cert: Cert) -> (String, tokio_rustls::TlsAcceptor) {
         (vec![made.der().clone()], key, made.pem())
     };
     let key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
-    let config = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .unwrap();
-    (ca_pem, tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+    let builder = rustls::ServerConfig::builder();
+    let (config, client) = if client_auth {
+        let client_ca_key = KeyPair::generate().unwrap();
+        let mut client_ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        client_ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        client_ca
+            .distinguished_name
+            .push(DnType::CommonName, "saymon test client CA");
+        let client_ca_cert = client_ca.self_signed(&client_ca_key).unwrap();
+        let issuer = Issuer::new(client_ca, client_ca_key);
+        let client_key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "saymon test client");
+        let client_cert = params.signed_by(&client_key, &issuer).unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(client_ca_cert.der().clone()).unwrap();
+        let verifier = rustls::server::WebPkiClientVerifier::builder(roots.into())
+            .build()
+            .unwrap();
+        (
+            builder
+                .with_client_cert_verifier(verifier)
+                .with_single_cert(chain, key)
+                .unwrap(),
+            Some((client_cert.pem(), client_key.serialize_pem())),
+        )
+    } else {
+        (
+            builder
+                .with_no_client_auth()
+                .with_single_cert(chain, key)
+                .unwrap(),
+            None,
+        )
+    };
+    (
+        ca_pem,
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        client,
+    )
 }
 
 type AppState = Arc<Mutex<Shared>>;

@@ -1,0 +1,160 @@
+//! A server's certificate in our own words: whom it is for, who issued it, its names and
+//! dates. It comes from the server, so every text in it is filtered and cut short.
+
+use crate::redact;
+
+/// What a person needs to know of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Described {
+    pub subject: String,
+    pub issuer: String,
+    /// The DNS names and IP addresses it is valid for (its subject alternative names).
+    pub names: Vec<String>,
+    /// Its validity, in seconds since the epoch.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// Whether it signed itself (subject and issuer are the same).
+    pub self_signed: bool,
+}
+
+/// At most this many names are kept: a certificate may hold thousands.
+const MAX_NAMES: usize = 20;
+
+/// The certificate `der`, or `None` when it cannot be parsed.
+pub fn describe(der: &[u8]) -> Option<Described> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let shown = |text: &str| redact::server_text(text, 120);
+    let mut names = Vec::new();
+    if let Ok(Some(san)) = cert.subject_alternative_name() {
+        for name in &san.value.general_names {
+            let text = match name {
+                x509_parser::extensions::GeneralName::DNSName(dns) => shown(dns),
+                x509_parser::extensions::GeneralName::IPAddress(bytes) => ip(bytes)?,
+                _ => continue,
+            };
+            if names.len() == MAX_NAMES {
+                names.push("…".to_string());
+                break;
+            }
+            names.push(text);
+        }
+    }
+    let validity = cert.validity();
+    Some(Described {
+        subject: shown(&cert.subject().to_string()),
+        issuer: shown(&cert.issuer().to_string()),
+        names,
+        not_before: validity.not_before.timestamp(),
+        not_after: validity.not_after.timestamp(),
+        self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
+    })
+}
+
+fn ip(bytes: &[u8]) -> Option<String> {
+    match bytes.len() {
+        4 => Some(std::net::Ipv4Addr::from(<[u8; 4]>::try_from(bytes).ok()?).to_string()),
+        16 => Some(std::net::Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?).to_string()),
+        _ => None,
+    }
+}
+
+impl Described {
+    /// "a, b and c", or "no names" when it holds none (only a subject).
+    pub fn names_listed(&self) -> String {
+        match self.names.as_slice() {
+            [] => format!("no names (only the subject {})", self.subject),
+            [one] => one.clone(),
+            [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        }
+    }
+
+    /// Whole days from `now` until it expires (negative: since it expired).
+    pub fn days_left(&self, now: i64) -> i64 {
+        (self.not_after - now).div_euclid(86_400)
+    }
+}
+
+/// Seconds since the epoch, now.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A moment as `YYYY-MM-DD HH:MM UTC`.
+pub fn date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let minutes = seconds.rem_euclid(86_400) / 60;
+    let (year, month, day) = civil(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// The calendar date of a day number (days since 1970-01-01), by Howard Hinnant's method.
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date(0), "1970-01-01 00:00 UTC");
+        assert_eq!(date(951_782_400), "2000-02-29 00:00 UTC");
+        assert_eq!(date(1_795_825_800), "2026-11-28 00:30 UTC");
+        assert_eq!(date(-86_400), "1969-12-31 00:00 UTC");
+        assert_eq!(date(253_402_300_799), "9999-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn days_left_rounds_down() {
+        let d = Described {
+            subject: String::new(),
+            issuer: String::new(),
+            names: vec![],
+            not_before: 0,
+            not_after: 10 * 86_400,
+            self_signed: false,
+        };
+        assert_eq!(d.days_left(0), 10);
+        assert_eq!(d.days_left(86_400 + 1), 8);
+        assert_eq!(d.days_left(11 * 86_400), -1);
+    }
+
+    #[test]
+    fn names() {
+        let mut d = Described {
+            subject: "CN=x".into(),
+            issuer: String::new(),
+            names: vec![],
+            not_before: 0,
+            not_after: 0,
+            self_signed: true,
+        };
+        assert_eq!(d.names_listed(), "no names (only the subject CN=x)");
+        d.names = vec!["a".into()];
+        assert_eq!(d.names_listed(), "a");
+        d.names = vec!["a".into(), "b".into(), "127.0.0.1".into()];
+        assert_eq!(d.names_listed(), "a, b and 127.0.0.1");
+    }
+
+    #[test]
+    fn garbage_is_none() {
+        assert_eq!(describe(b""), None);
+        assert_eq!(describe(b"\x30\x03\x02\x01\x00"), None);
+    }
+}
