@@ -22,6 +22,9 @@ _saymon() {
             saymon,completions)
                 cmd="saymon__subcmd__completions"
                 ;;
+            saymon,doctor)
+                cmd="saymon__subcmd__doctor"
+                ;;
             saymon,exec)
                 cmd="saymon__subcmd__exec"
                 ;;
@@ -48,6 +51,9 @@ _saymon() {
                 ;;
             saymon__subcmd__help,completions)
                 cmd="saymon__subcmd__help__subcmd__completions"
+                ;;
+            saymon__subcmd__help,doctor)
+                cmd="saymon__subcmd__help__subcmd__doctor"
                 ;;
             saymon__subcmd__help,exec)
                 cmd="saymon__subcmd__help__subcmd__exec"
@@ -119,7 +125,7 @@ _saymon() {
 
     case "${cmd}" in
         saymon)
-            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec completions help"
+            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version login logout token whoami status api exec doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,6 +314,56 @@ _saymon() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        saymon__subcmd__doctor)
+            opts="-q -v -h -V --all --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         saymon__subcmd__exec)
             opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -359,7 +415,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__help)
-            opts="login logout token whoami status api exec completions help"
+            opts="login logout token whoami status api exec doctor completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +443,20 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        saymon__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -46,6 +46,7 @@ complete -c saymon -n "__fish_saymon_needs_command" -f -a "whoami" -d 'Show the 
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "doctor" -d 'Check every step to a working token, one line each with the fix'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
@@ -257,6 +258,22 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -s q -l quiet -d 'Pr
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l all -d 'Check every profile (at once), not only the selected one'
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
@@ -272,15 +289,16 @@ complete -c saymon -n "__fish_saymon_using_subcommand completions" -s q -l quiet
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "logout" -d 'Forget the profile\'s stored token and password (--revoke: delete the token on the server too)'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "token" -d 'Create, print, refresh and revoke tokens'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "logout" -d 'Forget the profile\'s stored token and password (--revoke: delete the token on the server too)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "token" -d 'Create, print, refresh and revoke tokens'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "doctor" -d 'Check every step to a working token, one line each with the fix'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token whoami status api exec doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "refresh" -d 'Create a fresh token and replace the stored one (for cron); prints no token'

@@ -126,8 +126,27 @@ pub enum Command {
         after_help = "Example: saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'"
     )]
     Exec(ExecArgs),
+    /// Check every step to a working token, one line each with the fix
+    ///
+    /// In order: the config and its permissions, the credentials file's, the keyring (for
+    /// profiles that use it), DNS, TCP, the TLS handshake (the certificate's subject,
+    /// issuer, names and expiry, and what verified it), SAYMON's answer to GET
+    /// /node/api/version/hash, the token (users/current), and, when the token is refused
+    /// but the password at hand works, that token authentication may be off on the
+    /// server. Exit 0 when nothing failed, else the exit code of the first failure.
+    #[command(after_help = "Examples:
+  saymon doctor
+  saymon doctor --all --output json | jq '.profiles[] | select(.checks[].state == \"fail\") | .profile'")]
+    Doctor(DoctorArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Check every profile (at once), not only the selected one
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Where the login and password come from. The password is never a command-line value.

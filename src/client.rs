@@ -28,6 +28,14 @@ pub enum Auth<'a> {
     },
     /// The query parameter `api-token`.
     Token(&'a Secret),
+    /// None: for what SAYMON answers anyone (`version/hash`).
+    Anonymous,
+}
+
+/// A request that got no HTTP answer; `in_tls` when the TLS handshake is what failed.
+pub struct Unreached {
+    pub error: anyhow::Error,
+    pub in_tls: bool,
 }
 
 pub use tls::{Presented, Tls, VouchedBy};
@@ -204,6 +212,52 @@ impl<'o> Client<'o> {
         parse_token(&body)
     }
 
+    /// GET version/hash without credentials, once: whatever HTTP answer comes back, or why
+    /// none did (for `doctor`, which tells a failed handshake from a failed request).
+    pub async fn reach(&self) -> std::result::Result<Response, Unreached> {
+        let request = Request {
+            method: Method::GET,
+            url: self.server.api_url(&["version", "hash"]),
+            headers: Vec::new(),
+            body: None,
+        };
+        let attempt = self.execute_once(&request, &Auth::Anonymous);
+        match tokio::time::timeout_at(self.deadline().into(), attempt).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(e)) => {
+                let in_tls = self.is_tls_failure(&e);
+                Err(Unreached {
+                    error: self.request_error(e).await,
+                    in_tls,
+                })
+            }
+            Err(_) => Err(Unreached {
+                error: self.deadline_passed(),
+                in_tls: false,
+            }),
+        }
+    }
+
+    /// The version hash out of `reach`'s answer: a non-2xx status is the typed error that
+    /// says what came back, and so is a 2xx that is not a JSON string (a proxy's page).
+    pub async fn version_hash(&self, response: Response) -> Result<String> {
+        let response = self.check(response).await?;
+        let body = self.read_capped(response).await?;
+        match serde_json::from_slice::<String>(&body) {
+            Ok(hash) => Ok(redact::server_text(&hash, 80)),
+            Err(_) => Err(Error::new(
+                Exit::Failure,
+                format!(
+                    "{} answered version/hash with {}, not the version hash SAYMON sends",
+                    self.server.host_port(),
+                    crate::answer::describe_body(&body)
+                ),
+            )
+            .hint("is --server the SAYMON server itself, not a proxy or web page in front of it?")
+            .into()),
+        }
+    }
+
     /// DELETE users/{id}/auth-token: the user's token stops working.
     pub async fn revoke_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<()> {
         let url = self.server.api_url(&["users", user_id, "auth-token"]);
@@ -331,6 +385,7 @@ impl<'o> Client<'o> {
                     .append_pair("api-token", token.expose());
                 String::new()
             }
+            Auth::Anonymous => " (no credentials)".to_string(),
         };
         let mut builder = self.http.request(request.method.clone(), url);
         for (name, value) in &request.headers {

@@ -56,6 +56,21 @@ impl<'a> Session<'a> {
         })
     }
 
+    /// A session without the config, for `doctor` when the config cannot be read.
+    pub fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
+        let config_dir = config::config_dir(global.config_dir.as_deref())?;
+        let config = Config::default();
+        let profile_name = config.profile_name(global.profile.as_deref());
+        Ok(Session {
+            global,
+            out,
+            config_dir,
+            config,
+            profile_name,
+            interactive: output::interactive(),
+        })
+    }
+
     pub fn profile(&self) -> Option<&Profile> {
         self.config.profile(&self.profile_name)
     }

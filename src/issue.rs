@@ -106,6 +106,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
                     e,
                     "the token was refused: a newer token replaced it, or it was revoked",
                 ),
+                Auth::Anonymous => e,
             })
             .with_context(|| format!("cannot sign in as {login} on {}", client.server()))?;
         let id = user["id"].as_str().unwrap_or_default();

@@ -68,6 +68,11 @@ impl ServerUrl {
         }
     }
 
+    /// The port, the scheme's default when none is written.
+    pub fn port(&self) -> u16 {
+        self.root.port_or_known_default().unwrap_or(443)
+    }
+
     /// The host alone, as a certificate names it.
     pub fn host(&self) -> &str {
         self.root.host_str().unwrap_or_default()

@@ -77,6 +77,20 @@ impl Client<'_> {
         }
     }
 
+    /// Whether this failure happened in the TLS handshake (a refused certificate, a server
+    /// that wants a client certificate, a port that does not speak TLS).
+    pub fn is_tls_failure(&self, err: &reqwest::Error) -> bool {
+        let chain = error_chain(err).to_ascii_lowercase();
+        self.server.is_https()
+            && matches!(
+                cause(&chain, true),
+                Cause::NotTls
+                    | Cause::ClientCertRequired
+                    | Cause::ClientCertRefused
+                    | Cause::Certificate
+            )
+    }
+
     /// A failed request or body read as a typed error, without asking the server more.
     pub fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
         if err.is_timeout() {

@@ -2,6 +2,7 @@
 
 pub mod api;
 mod completions;
+mod doctor;
 mod exec;
 mod login;
 mod logout;
@@ -19,6 +20,10 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
         return completions::run(args);
     }
+    // doctor loads the config itself: a broken one is its first finding, not a stop.
+    if let Command::Doctor(args) = &cli.command {
+        return doctor::run(args, &cli.global, out).await;
+    }
     let session = Session::load(&cli.global, out)?;
     match &cli.command {
         Command::Login(args) => login::run(args, &session).await,
@@ -31,6 +36,6 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
         Command::Status(args) => status::run(args, &session).await,
         Command::Api(args) => api::run(args, &session).await,
         Command::Exec(args) => exec::run(args, &session),
-        Command::Completions(_) => unreachable!("handled above"),
+        Command::Completions(_) | Command::Doctor(_) => unreachable!("handled above"),
     }
 }

@@ -261,6 +261,8 @@ pub enum Cert {
     SelfSignedExpired,
     /// Like `SelfSignedCa`, but for other.example only.
     SelfSignedWrongName,
+    /// Like `SelfSignedCa`, but it ends in 5 days.
+    SelfSignedEndingSoon,
 }
 
 /// The PEM for --ca-cert and a TLS acceptor presenting a certificate of kind `cert`; with
@@ -304,6 +306,11 @@ fn tls_setup(
         if cert == Cert::SelfSignedExpired {
             params.not_before = rcgen::date_time_ymd(2000, 1, 1);
             params.not_after = rcgen::date_time_ymd(2000, 12, 31);
+        }
+        if cert == Cert::SelfSignedEndingSoon {
+            let in_five_days =
+                std::time::SystemTime::now() + Duration::from_secs(5 * 86_400 + 3_600);
+            params.not_after = in_five_days.into();
         }
         let made = params.self_signed(&key).unwrap();
         (vec![made.der().clone()], key, made.pem())
