@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("server_url", server_url),
     ("config_files", config_files),
     ("cli_values", cli_values),
+    ("certificate", certificate),
 ];
 
 /// No character that could drive a terminal (but newline and tab where `lines`).
@@ -215,4 +216,26 @@ pub fn cli_values(data: &[u8]) {
         }
         Err(err) => assert_inert(&format!("{err:#}"), false),
     }
+}
+
+/// A server's certificate as `doctor` and the TLS errors tell it: any DER parses or is
+/// `None`, never panics, and every text shown is inert and short.
+pub fn certificate(data: &[u8]) {
+    use saymon::client::certificate::{date, describe};
+    let Some(c) = describe(data) else { return };
+    for text in [&c.subject, &c.issuer, &c.names_listed()] {
+        assert_inert(text, false);
+    }
+    assert!(c.subject.chars().count() <= 130 && c.issuer.chars().count() <= 130);
+    assert!(c.names.len() <= 21);
+    for name in &c.names {
+        assert_inert(name, false);
+    }
+    // Any date a certificate can hold is shown without overflow.
+    let _ = (
+        date(c.not_before),
+        date(c.not_after),
+        c.days_left(i64::MAX),
+        c.days_left(i64::MIN),
+    );
 }

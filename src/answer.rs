@@ -173,6 +173,7 @@ pub fn parse_error_body(status: StatusCode, content_type: &str, body: &[u8]) -> 
     }
     let is_html = content_type.contains("html") || describe_body(body).starts_with("an HTML");
     let text = String::from_utf8_lossy(body);
+    err.hint = web_server_hint(&text.to_ascii_lowercase()).map(str::to_string);
     err.message = if body.is_empty() {
         None
     } else if is_html {
@@ -183,9 +184,56 @@ pub fn parse_error_body(status: StatusCode, content_type: &str, body: &[u8]) -> 
     err
 }
 
+/// What nginx's own error pages (the usual front of SAYMON) mean for saymon's flags.
+fn web_server_hint(lower: &str) -> Option<&'static str> {
+    if lower.contains("plain http request was sent to https port") {
+        Some("the port speaks HTTPS: write https:// in --server")
+    } else if lower.contains("no required ssl certificate was sent") {
+        Some(
+            "the server wants a client certificate (mutual TLS): pass --client-cert FILE.pem and --client-key FILE.key",
+        )
+    } else if lower.contains("ssl certificate error") {
+        Some(
+            "the server refused the client certificate: ask its admin which CA it trusts for clients",
+        )
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nginx_pages_about_tls_get_the_fix() {
+        let page = |title: &str| {
+            format!(
+                "<html><head><title>400 {title}</title></head><body><center><h1>400 Bad Request</h1></center><center>{title}</center></body></html>"
+            )
+        };
+        for (title, fix) in [
+            (
+                "The plain HTTP request was sent to HTTPS port",
+                "write https://",
+            ),
+            ("No required SSL certificate was sent", "--client-cert"),
+            (
+                "The SSL certificate error",
+                "refused the client certificate",
+            ),
+        ] {
+            let err =
+                parse_error_body(StatusCode::BAD_REQUEST, "text/html", page(title).as_bytes());
+            assert!(err.hint.as_deref().unwrap().contains(fix), "{title}");
+        }
+        let err = parse_error_body(
+            StatusCode::BAD_REQUEST,
+            "text/html",
+            page("Bad Request").as_bytes(),
+        );
+        assert_eq!(err.hint, None);
+    }
 
     #[test]
     fn token_is_a_json_string() {

@@ -70,7 +70,7 @@ impl Described {
 
     /// Whole days from `now` until it expires (negative: since it expired).
     pub fn days_left(&self, now: i64) -> i64 {
-        (self.not_after - now).div_euclid(86_400)
+        self.not_after.saturating_sub(now).div_euclid(86_400)
     }
 }
 
