@@ -129,6 +129,32 @@ fn each_broken_step_fails_with_its_fix_and_exit_code() {
     assert!(line(&report, "server").contains("- server       not tried: TLS failed"));
     assert!(server.seen().is_empty(), "nothing reached the server");
 
+    // The same CA as the system's (SSL_CERT_FILE, as OpenSSL reads it): verified by it.
+    let report = doctor(
+        env.cmd()
+            .env("SAYMON_SERVER", &server.url)
+            .env("SSL_CERT_FILE", &server.ca_file)
+            .arg("doctor"),
+        3,
+    );
+    assert!(
+        line(&report, "TLS").contains("verified: signed by a CA of the system's trust store"),
+        "{report}"
+    );
+
+    // A name that does not resolve: exit 5 at DNS.
+    let report = doctor(
+        env.cmd()
+            .env("SAYMON_SERVER", "https://saymon.invalid")
+            .arg("doctor"),
+        5,
+    );
+    assert!(
+        line(&report, "DNS").contains("✘ DNS          cannot look up saymon.invalid"),
+        "{report}"
+    );
+    assert!(line(&report, "TCP").contains("not tried: DNS failed"));
+
     // A server down: exit 5 at TCP.
     let down = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
