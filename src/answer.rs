@@ -98,7 +98,7 @@ pub fn parse_user(body: &[u8]) -> Result<Value> {
     Ok(user)
 }
 
-fn json_kind(v: &Value) -> &'static str {
+pub fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "true/false",

@@ -69,6 +69,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
 
+    /// Filter the JSON result with this jq expression (built in): strings print raw, one a
+    /// line, other values as compact JSON (with --output json, every result as JSON)
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
+
     /// Directory for config.toml and credentials.toml [default: ~/.config/saymon]
     #[arg(long, global = true, env = "SAYMON_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
@@ -115,7 +120,8 @@ pub enum Command {
   saymon api \"objects/$ID/history?metrics=cpu&from=$FROM_MS&to=$TO_MS\"
   saymon api -X GET incidents -F limit=20
   saymon api objects/$ID/stat -d '{\"cpu\": 42.5}'
-  saymon api -X PATCH objects/$ID -d @object.json")]
+  saymon api -X PATCH objects/$ID -d @object.json
+  saymon api incidents --paginate --jq 'map(select(.state == 1)) | length'")]
     Api(ApiArgs),
     /// Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment
     ///
@@ -304,6 +310,19 @@ pub struct ApiArgs {
     /// Print the body exactly as received, also at a terminal
     #[arg(long)]
     pub raw: bool,
+
+    /// GET every page (`limit` and `skip`, advancing skip by the items received, until a
+    /// page is shorter than the page size) and print one JSON array of all items, written
+    /// as pages arrive. If a page fails, the array so far is closed (stdout stays valid
+    /// JSON) and the exit code is that page's: scripts must check it. A page size above
+    /// the server's own cap ends early: keep it at or below that cap
+    #[arg(long, conflicts_with_all = ["data", "include", "raw"])]
+    pub paginate: bool,
+
+    /// Items per page for --paginate [default: a `limit` in PATH or -F, else 100]
+    #[arg(long, value_name = "N", requires = "paginate",
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub page_size: Option<u32>,
 }
 
 #[derive(Debug, Args)]

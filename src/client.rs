@@ -274,16 +274,27 @@ impl<'o> Client<'o> {
     }
 
     /// A body saymon parses, read whole up to `MAX_ANSWER`; past it, exit 1 "too large".
-    async fn read_capped(&self, mut response: Response) -> Result<Vec<u8>> {
+    async fn read_capped(&self, response: Response) -> Result<Vec<u8>> {
+        self.read_up_to(response, MAX_ANSWER).await
+    }
+
+    /// One page of a list (`api --paginate`): a non-2xx answer is the typed error that says
+    /// what came back; the body is read whole up to `max` bytes.
+    pub async fn read_page(&self, response: Response, max: usize) -> Result<Vec<u8>> {
+        let response = self.check(response).await?;
+        self.read_up_to(response, max).await
+    }
+
+    async fn read_up_to(&self, mut response: Response, max: usize) -> Result<Vec<u8>> {
         let mut body = Vec::new();
         while let Some(chunk) = self.within_deadline(response.chunk()).await? {
-            if body.len() + chunk.len() > MAX_ANSWER {
+            if body.len() + chunk.len() > max {
                 return Err(Error::new(
                     Exit::Failure,
                     format!(
                         "the answer of {} is too large (over {} KiB) for what was asked",
                         self.server.host_port(),
-                        MAX_ANSWER >> 10
+                        max >> 10
                     ),
                 )
                 .hint(

@@ -289,7 +289,7 @@ impl<'a> Session<'a> {
             StoreChoice::File => StoreKind::File,
             StoreChoice::Auto => {
                 let keyring = self.store_of(StoreKind::Keyring);
-                match keyring.prepare() {
+                match keyring.check() {
                     Ok(()) => return Ok((StoreKind::Keyring, keyring)),
                     Err(e) if crate::error::exit_code(&e) == Exit::StoreUnusable => {
                         self.ask_file_instead(&e)?;
@@ -300,9 +300,9 @@ impl<'a> Session<'a> {
             }
         };
         let store = self.store_of(kind);
-        // Checked now, so that nobody types a password for nothing; proven again, under
+        // Checked now, so that nobody types a password for nothing; proven (reserved), under
         // the token lock, right before a token is made (see `issue`).
-        store.prepare()?;
+        store.check()?;
         Ok((kind, store))
     }
 

@@ -33,6 +33,17 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
         .map_err(|e| io_error(e, dir, "cannot create the directory"))
 }
 
+/// Whether a file can be created in `dir` (created, private, if missing): a probe file
+/// under a name no sweep of ours touches, removed at once.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    ensure_private_dir(dir)?;
+    tempfile::Builder::new()
+        .prefix(".saymon-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| io_error(e, dir, "cannot write in"))
+}
+
 /// An exclusive lock on a file in the config dir, held until dropped. Every
 /// read-modify-write of a file there happens under `.lock`, so concurrent processes (two
 /// cron jobs) serialize instead of losing each other's writes.

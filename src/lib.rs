@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod error;
 pub mod fsutil;
 pub mod issue;
+pub mod jq;
 pub mod output;
 pub mod prompt;
 pub mod redact;

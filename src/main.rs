@@ -32,7 +32,13 @@ fn main() -> ExitCode {
     };
     // rustls with the ring provider: reqwest is built without a provider of its own.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let out = Output::new(&cli.global);
+    let out = match Output::new(&cli.global) {
+        Ok(out) => out,
+        Err(err) => {
+            report(&err);
+            return ExitCode::from(error::exit_code(&err) as u8);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -5,25 +5,36 @@ use std::io::{self, IsTerminal, Write};
 use serde_json::Value;
 
 use crate::cli::{GlobalArgs, OutputFormat};
+use crate::jq::Jq;
 use crate::redact;
 
 pub struct Output {
     pub format: OutputFormat,
     quiet: bool,
     verbose: bool,
+    /// `--jq`: compiled before anything runs, applied to every JSON document.
+    jq: Option<Jq>,
 }
 
 impl Output {
-    pub fn new(global: &GlobalArgs) -> Self {
-        Output {
+    /// Exit 2 when `--jq` is not valid jq.
+    pub fn new(global: &GlobalArgs) -> anyhow::Result<Self> {
+        Ok(Output {
             format: global.output,
             quiet: global.quiet,
             verbose: global.verbose,
-        }
+            jq: global.jq.as_deref().map(Jq::compile).transpose()?,
+        })
     }
 
+    /// Whether results are JSON documents: `--output json`, or `--jq` to filter them.
     pub fn json(&self) -> bool {
-        self.format == OutputFormat::Json
+        self.format == OutputFormat::Json || self.jq.is_some()
+    }
+
+    /// The `--jq` filter, if one was given.
+    pub fn jq(&self) -> Option<&Jq> {
+        self.jq.as_ref()
     }
 
     /// A friendly line for a person, on stderr; silenced by `-q`.
@@ -61,8 +72,22 @@ impl Output {
         stdout.flush()
     }
 
-    /// One JSON document, on stdout: pretty at a terminal, one line otherwise.
-    pub fn result_json(&self, value: &Value) -> io::Result<()> {
+    /// One JSON document, on stdout: pretty at a terminal, one line otherwise; or what
+    /// `--jq` makes of it.
+    pub fn result_json(&self, value: &Value) -> anyhow::Result<()> {
+        if let Some(jq) = &self.jq {
+            stdout_open()?;
+            let text = serde_json::to_vec(value)?;
+            return jq.run(
+                &text,
+                self.format == OutputFormat::Json,
+                &mut io::stdout().lock(),
+            );
+        }
+        Ok(self.document(value)?)
+    }
+
+    fn document(&self, value: &Value) -> io::Result<()> {
         let text = if io::stdout().is_terminal() {
             serde_json::to_string_pretty(value)
         } else {

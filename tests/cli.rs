@@ -687,13 +687,20 @@ fn parallel_logins_to_different_profiles_lose_nothing() {
                     "file",
                 ])
                 .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    for mut child in children {
-        assert!(child.wait().unwrap().success());
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{:?}: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let config: toml::Table = std::fs::read_to_string(env.config_file())
         .unwrap()

@@ -11,7 +11,7 @@ use crate::answer::parse_error_body;
 use crate::cli::ApiArgs;
 use crate::client::{Auth, Request};
 use crate::credentials::Session;
-use crate::error::{Error, Exit};
+use crate::error::{Error, Exit, ServerError};
 use crate::store::TokenSource;
 
 /// JSON bodies up to this size are pretty-printed at a terminal; larger ones stream as
@@ -19,6 +19,11 @@ use crate::store::TokenSource;
 const PRETTY_LIMIT: usize = 16 << 20;
 /// How much of an error body is kept to find SAYMON's `{code, message}` in it.
 const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
+
+/// The most of an answer `--jq` takes: it filters a whole document, held in memory.
+const JQ_LIMIT: usize = 256 << 20;
+
+mod paginate;
 
 pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
@@ -57,12 +62,18 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     }
 
     let client = session.client(&server)?;
-    let request = Request {
+    let mut request = Request {
         method,
         url,
         headers,
         body,
     };
+    if args.paginate {
+        let plan = paginate::plan(&mut request.url, args.page_size)?;
+        return paginate::run(&client, request, plan, &Auth::Token(&token), session.out)
+            .await
+            .map_err(|e| status_error(e, &source, session));
+    }
     let mut response = client.execute(&request, &Auth::Token(&token)).await?;
     let status = response.status();
 
@@ -87,12 +98,16 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         .to_string();
     // Pretty JSON for a person at a terminal; byte for byte, as it arrives, otherwise.
     let mut buffering = status.is_success()
+        && session.out.jq().is_none()
         && !args.raw
         && content_type.contains("json")
         && io::stdout().is_terminal();
     let mut pending: Vec<u8> = Vec::new();
     // The head of an error body, to find SAYMON's `{code, message}` in it.
     let mut head: Vec<u8> = Vec::new();
+    // --jq filters a whole answer: it is kept (up to a bound) instead of streamed.
+    let jq = session.out.jq().filter(|_| status.is_success());
+    let mut whole: Vec<u8> = Vec::new();
     while let Some(chunk) = response
         .chunk()
         .await
@@ -102,7 +117,20 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
             let room = ERROR_BODY_LIMIT - head.len();
             head.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
-        if buffering {
+        if jq.is_some() {
+            if whole.len() + chunk.len() > JQ_LIMIT {
+                return Err(Error::new(
+                    Exit::Failure,
+                    format!(
+                        "the answer is over {} MiB, too large for --jq",
+                        JQ_LIMIT >> 20
+                    ),
+                )
+                .hint("filter on the server (query parameters), or pipe the answer to jq")
+                .into());
+            }
+            whole.extend_from_slice(&chunk);
+        } else if buffering {
             pending.extend_from_slice(&chunk);
             if pending.len() > PRETTY_LIMIT {
                 // Too large to pretty-print: stream it as it is.
@@ -113,6 +141,13 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         } else {
             stdout.write_all(&chunk)?;
         }
+    }
+    if let Some(jq) = jq {
+        jq.run(
+            &whole,
+            session.out.format == crate::cli::OutputFormat::Json,
+            &mut stdout,
+        )?;
     }
     if buffering {
         match serde_json::from_slice::<Value>(&pending) {
@@ -132,13 +167,25 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         return Ok(());
     }
     let err = parse_error_body(status, &content_type, &head);
-    let exit = match status.as_u16() {
+    Err(status_error(err.into(), &source, session))
+}
+
+/// A server's error answer as `api` exits with it: 4 for 401/403 (with the hint that fits
+/// the token's source), 6 for another 4xx, 1 for 5xx. Any other error passes unchanged.
+fn status_error(err: anyhow::Error, source: &TokenSource, session: &Session<'_>) -> anyhow::Error {
+    let Some(server_error) = err.chain().find_map(|e| e.downcast_ref::<ServerError>()) else {
+        return err;
+    };
+    let exit = match server_error.status.as_u16() {
         401 | 403 => Exit::Rejected,
         400..=499 => Exit::ClientError,
         _ => Exit::Failure,
     };
-    let mut error = Error::new(exit, err.to_string());
-    if err.is_rejection() {
+    let mut error = Error::new(exit, format!("{err:#}"));
+    if let Some(hint) = &server_error.hint {
+        error = error.hint(hint.clone());
+    }
+    if server_error.is_rejection() {
         error = error.hint(match source {
             TokenSource::Environment => {
                 "SAYMON_TOKEN was refused, or the user lacks the permission the message names"
@@ -150,7 +197,7 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
             ),
         });
     }
-    Err(error.into())
+    error.into()
 }
 
 /// `-f key=value` (strings) and `-F key=value` (typed), in that order.

@@ -76,7 +76,10 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
             "user_id": issued.user_id,
         }))
     } else {
-        session.out.result(issued.token.expose())
+        session
+            .out
+            .result(issued.token.expose())
+            .map_err(anyhow::Error::from)
     };
     if let Err(e) = delivered {
         let (message, hint) = match &issued.saved {

@@ -170,6 +170,11 @@ impl SecretStore for FileStore {
         Ok(())
     }
 
+    fn check(&self) -> Result<()> {
+        self.read()?;
+        fsutil::check_writable(&self.dir)
+    }
+
     fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>> {
         let mut creds = self.read()?;
         Ok(creds

@@ -46,6 +46,12 @@ pub trait SecretStore {
     /// token kills the old one on the server, so it must not be created before its place
     /// is certain. Called under the token lock (see `issue`).
     fn prepare(&self) -> Result<()>;
+    /// A quick check that `prepare` can succeed, made before a password is asked for, so
+    /// that nobody types one for nothing. It needs no lock and leaves nothing behind: a
+    /// reservation made outside the token lock could be swept away by another process.
+    fn check(&self) -> Result<()> {
+        self.prepare()
+    }
     /// The stored secret; `None` means nothing is stored ("not logged in").
     fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>>;
     /// Apply `changes` (in one atomic write where the store can). Returns, per change,

@@ -85,6 +85,17 @@ pub struct Shared {
     /// When set, token creation stores this token and answers it as a JSON string, as
     /// a hostile or broken server might.
     pub next_token: Option<String>,
+    /// `GET /node/api/incidents` pages through this many incidents, at most
+    /// `page_cap` a page, each with a `text` of `incident_text` bytes.
+    pub incidents: usize,
+    pub page_cap: usize,
+    pub incident_text: usize,
+    /// The incidents endpoint answers every page as if skip were 0.
+    pub ignore_skip: bool,
+    /// The incidents page starting at this skip gets a 500.
+    pub fail_at_skip: Option<usize>,
+    /// Every request waits this long before it is answered.
+    pub delay: Duration,
 }
 
 pub struct FakeSaymon {
@@ -152,6 +163,12 @@ impl FakeSaymon {
             next_token: None,
             throttle: 0,
             retry_after: 1,
+            incidents: 250,
+            page_cap: 100,
+            incident_text: 10,
+            ignore_skip: false,
+            fail_at_skip: None,
+            delay: Duration::ZERO,
         }));
         let (ca_pem, acceptor, client) = tls_setup(cert.unwrap_or(Cert::SignedByCa), client_auth);
         let ca_file = dir.path().join("ca.pem");
@@ -377,6 +394,7 @@ fn router(state: AppState) -> Router {
         .route("/node/api/objects/{id}", get(objects).patch(objects))
         .route("/node/api/objects/{id}/stat", post(objects))
         .route("/node/api/big", get(big))
+        .route("/node/api/incidents", get(incidents))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "NotFound", "Not found.") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
@@ -415,8 +433,12 @@ async fn record(
             )
                 .into_response();
         }
-        shared.mode
+        (shared.mode, shared.delay)
     };
+    let (mode, delay) = mode;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(body));
     match mode {
         Mode::Html502 => (
@@ -673,6 +695,48 @@ async fn objects(
 }
 
 /// `GET big?size=N`: N bytes of text, made as they are sent (never held whole).
+/// SAYMON's incidents list: `limit` (capped by the server) and `skip`, a bare array.
+async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
+    let (total, cap, text, ignore_skip, fail_at) = {
+        let shared = state.lock().unwrap();
+        if let Err(response) = authenticate(&shared, &headers, &uri) {
+            return response;
+        }
+        (
+            shared.incidents,
+            shared.page_cap,
+            shared.incident_text,
+            shared.ignore_skip,
+            shared.fail_at_skip,
+        )
+    };
+    let query: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let number = |key: &str, default: usize| {
+        query
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let limit = number("limit", cap).min(cap);
+    let skip = if ignore_skip { 0 } else { number("skip", 0) };
+    if fail_at == Some(skip) {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "Database is down.",
+        );
+    }
+    let filler = "x".repeat(text);
+    let items: Vec<Value> = (skip..total.min(skip + limit))
+        .map(|i| json!({"id": i, "name": format!("incident {i}"), "state": i % 3, "text": filler}))
+        .collect();
+    axum::Json(items).into_response()
+}
+
 async fn big(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     {
         let shared = state.lock().unwrap();

@@ -1,0 +1,280 @@
+//! Scripts and fleets: `api --paginate` against a paged endpoint (250 incidents, at most
+//! 100 a page), the built-in `--jq`, and `status` over many profiles at once.
+
+mod support;
+
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+use serde_json::Value;
+use support::*;
+
+fn logged_in(server: &FakeSaymon) -> Env {
+    let env = Env::new();
+    env.login_file(server);
+    env
+}
+
+fn ids(stdout: &[u8]) -> Vec<u64> {
+    let value: Value = serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(stdout)));
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// The `skip` of each incidents request the server saw.
+fn skips(server: &FakeSaymon) -> Vec<(String, String)> {
+    server
+        .seen()
+        .into_iter()
+        .filter(|s| s.path == "/node/api/incidents")
+        .map(|s| {
+            let q: Vec<(String, String)> =
+                url::form_urlencoded::parse(s.query.unwrap_or_default().as_bytes())
+                    .into_owned()
+                    .collect();
+            let get = |k: &str| {
+                q.iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            (get("limit"), get("skip"))
+        })
+        .collect()
+}
+
+#[test]
+fn paginate_gets_every_item_once_in_order() {
+    let server = FakeSaymon::start();
+    let env = logged_in(&server);
+    let out = env
+        .cmd()
+        .args(["-v", "api", "incidents", "--paginate"])
+        .assert()
+        .success()
+        .stderr(contains("page 3: limit 100, skip 200"))
+        .stderr(contains("api-token=***"))
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (0..250).collect::<Vec<_>>());
+    assert_eq!(
+        skips(&server),
+        [("100", "0"), ("100", "100"), ("100", "200")].map(|(a, b)| (a.into(), b.into()))
+    );
+    let token = server.token_of(LOGIN).unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+
+    // --page-size 7: 36 pages, the last one short; the other query parameters kept.
+    let out = env
+        .cmd()
+        .args(["api", "incidents?state=1", "--paginate", "--page-size", "7"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (0..250).collect::<Vec<_>>());
+    let seen = server.seen();
+    let last = seen.last().unwrap().query.clone().unwrap();
+    assert!(
+        last.starts_with("state=1&limit=7&skip=245&api-token="),
+        "{last}"
+    );
+
+    // A `limit` in the path, or -F limit=, sets the page size; a `skip` where to start.
+    let out = env
+        .cmd()
+        .args(["api", "incidents?limit=50&skip=200", "--paginate"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (200..250).collect::<Vec<_>>());
+    let out = env
+        .cmd()
+        .args([
+            "api",
+            "-X",
+            "GET",
+            "incidents",
+            "-F",
+            "limit=25",
+            "--paginate",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout).len(), 250);
+    assert!(skips(&server).iter().any(|(l, s)| l == "25" && s == "225"));
+
+    // An exact multiple: one more, empty page ends it.
+    server.state.lock().unwrap().incidents = 200;
+    let out = env
+        .cmd()
+        .args(["api", "incidents", "--paginate"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout).len(), 200);
+}
+
+#[test]
+fn paginate_stops_safely_on_a_bad_server() {
+    let server = FakeSaymon::start();
+    let env = logged_in(&server);
+    // A server that ignores skip: stopped, not looped; the array so far stays valid.
+    server.state.lock().unwrap().ignore_skip = true;
+    let out = env
+        .cmd()
+        .args(["api", "incidents", "--paginate"])
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "is the same as the page before: the server ignores skip",
+        ))
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (0..100).collect::<Vec<_>>());
+    server.state.lock().unwrap().ignore_skip = false;
+
+    // A failing middle page: the items before it, a closed array, that page's exit code.
+    server.state.lock().unwrap().fail_at_skip = Some(100);
+    let out = env
+        .cmd()
+        .args(["api", "incidents", "--paginate"])
+        .assert()
+        .code(1)
+        .stderr(contains("page 2 (skip 100): the server answered 500"))
+        .stderr(contains("Database is down."))
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (0..100).collect::<Vec<_>>());
+    server.state.lock().unwrap().fail_at_skip = None;
+
+    // Not a list: the error names what came back.
+    env.cmd()
+        .args(["api", "users/current", "--paginate"])
+        .assert()
+        .code(1)
+        .stderr(contains("page 1 (skip 0) is an object, not a JSON array"))
+        .stdout("[]\n");
+    // Only GET.
+    env.cmd()
+        .args(["api", "-X", "POST", "incidents", "--paginate"])
+        .assert()
+        .code(2)
+        .stderr(contains("--paginate is for GET, not POST"));
+    // A refused token: exit 4, as api says it.
+    env.cmd()
+        .env("SAYMON_TOKEN", "tok-revoked")
+        .args(["api", "incidents", "--paginate"])
+        .assert()
+        .code(4);
+}
+
+#[test]
+fn paginate_memory_is_bounded_by_a_page() {
+    // Incidents of 2 KiB in pages of 100 (200 KiB): one page, then 20,000 (40 MiB in all).
+    let server = FakeSaymon::start_plain();
+    server.state.lock().unwrap().incident_text = 2048;
+    let env = Env::new();
+    env.login_plain(&server, false, &[]);
+    let peak = |incidents: usize| {
+        server.state.lock().unwrap().incidents = incidents;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+        cmd.env_clear()
+            .env("HOME", env.home())
+            .env("SAYMON_CONFIG_DIR", env.config_dir())
+            .args(["api", "incidents", "--paginate"]);
+        let (code, peak_mib, stderr) = run_measured(cmd);
+        assert_eq!(code, Some(0), "{stderr}");
+        peak_mib
+    };
+    let (one_page, all) = (peak(100), peak(20_000));
+    eprintln!("peak RSS: {one_page} MiB for one page, {all} MiB for 200 pages");
+    assert!(
+        all < one_page + 10,
+        "peak RSS {all} MiB for 40 MiB of items vs {one_page} MiB for one page: pages are not let go"
+    );
+}
+
+#[test]
+fn jq_filters_answers_pages_and_documents() {
+    let server = FakeSaymon::start();
+    let env = logged_in(&server);
+    // A single answer: strings raw, one a line.
+    env.cmd()
+        .args(["api", "objects", "--jq", ".[] | .name"])
+        .assert()
+        .success()
+        .stdout("Server room\nUPS\n");
+    // With --output json, every result as JSON.
+    env.cmd()
+        .args(["api", "objects", "--jq", ".[0].name", "--output", "json"])
+        .assert()
+        .success()
+        .stdout("\"Server room\"\n");
+    // The merged pages, as one array.
+    env.cmd()
+        .args([
+            "api",
+            "incidents",
+            "--paginate",
+            "--jq",
+            "map(select(.state == 1)) | length",
+        ])
+        .assert()
+        .success()
+        .stdout("83\n");
+    env.cmd()
+        .args([
+            "api",
+            "incidents",
+            "--paginate",
+            "--page-size",
+            "30",
+            "--jq",
+            ".[-1].id",
+        ])
+        .assert()
+        .success()
+        .stdout("249\n");
+    // Every command's JSON document: whoami, status.
+    env.cmd()
+        .args(["whoami", "--jq", ".login"])
+        .assert()
+        .success()
+        .stdout("admin\n");
+    env.cmd()
+        .args(["status", "--jq", ".profiles[] | [.name, .token] | @tsv"])
+        .assert()
+        .success()
+        .stdout("default\tworks\n");
+    // A syntax error: exit 2 with the position, before any request.
+    let before = server.seen().len();
+    env.cmd()
+        .args(["api", "objects", "--jq", ".[] | select(.state =="])
+        .assert()
+        .code(2)
+        .stderr(contains("--jq: expected"))
+        .stderr(contains("at column"));
+    assert_eq!(server.seen().len(), before, "nothing sent");
+    // A runtime error: exit 1.
+    env.cmd()
+        .args(["api", "objects", "--jq", ".name"])
+        .assert()
+        .code(1)
+        .stderr(contains("--jq: cannot index"));
+    // The environment (SAYMON_PASSWORD, SAYMON_TOKEN) is out of a filter's reach.
+    env.cmd()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["whoami", "--jq", "env.SAYMON_PASSWORD"])
+        .assert()
+        .code(2)
+        .stdout(contains(PASSWORD).not());
+}
