@@ -57,6 +57,67 @@ fn main() {
     });
     keyring(&server);
     stream(512 << 20);
+    fleet();
+    paginate(10_000);
+}
+
+/// `status` over 50 profiles whose server takes 200 ms to answer each request.
+fn fleet() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let mut config = std::fs::read_to_string(env.config_file()).unwrap();
+    for i in 1..50 {
+        config.push_str(&format!(
+            "\n[profiles.p{i:02}]\nserver = \"{}\"\nlogin = \"{LOGIN}\"\nuser_id = \"{USER_ID}\"\nstore = \"file\"\nca_cert = \"{}\"\n",
+            server.url,
+            server.ca_file.display()
+        ));
+    }
+    std::fs::write(env.config_file(), config).unwrap();
+    server.state.lock().unwrap().delay = Duration::from_millis(200);
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let out = env.cmd().arg("status").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        times.push(started.elapsed());
+    }
+    times.sort();
+    println!(
+        "status, 50 profiles, 200 ms server delay: median {:.0} ms of 5 runs (one after another: {} ms)",
+        times[2].as_secs_f64() * 1000.0,
+        50 * 200
+    );
+}
+
+/// `api --paginate` over `count` incidents of 200 bytes, 100 a page: time and peak memory.
+fn paginate(count: usize) {
+    let server = FakeSaymon::start_plain();
+    {
+        let mut state = server.state.lock().unwrap();
+        state.incidents = count;
+        state.incident_text = 200;
+    }
+    let env = Env::new();
+    env.login_plain(&server, false, &[]);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+    cmd.env_clear()
+        .env("HOME", env.home())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .args(["api", "incidents", "--paginate"]);
+    let started = Instant::now();
+    let (code, peak_mib, stderr) = run_measured(cmd);
+    assert_eq!(code, Some(0), "{stderr}");
+    println!(
+        "api --paginate, {count} items in {} pages: {:.0} ms, peak RSS {peak_mib} MiB",
+        count.div_ceil(100),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
 }
 
 /// Run `f` RUNS times and print min, median and max wall time.

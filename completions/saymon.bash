@@ -773,7 +773,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__status)
-            opts="-q -v -h -V --offline --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --offline --all-ok --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -25,7 +25,7 @@ function __fish_saymon_using_subcommand
 end
 
 complete -c saymon -n "__fish_saymon_needs_command" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_needs_command" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_needs_command" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_needs_command" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -57,7 +57,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -l store -d 'Where 
 keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -75,7 +75,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -s v -l verbose -d 
 complete -c saymon -n "__fish_saymon_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand logout" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -92,7 +92,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand logout" -s v -l verbose -d
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -119,7 +119,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -137,7 +137,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -156,7 +156,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l password-file -d 'Read the password from this file (its first line)' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -177,7 +177,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l password-file -d 'Read the password from this file (its first line)' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l user-id -d 'The user\'s id (24 hex digits) [default: the profile\'s; else asked from the server]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -199,7 +199,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Delete the user\'s token on the server and forget it locally'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -215,7 +215,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s v -l verbose -d
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand status" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -226,10 +226,11 @@ json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l offline -d 'Do not ask the servers whether the tokens work'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l all-ok -d 'Exit 0 only when every profile checked has a working token (else the first failure\'s code), not just the selected one'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
-complete -c saymon -n "__fish_saymon_using_subcommand status" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s X -l method -d 'HTTP method [default: POST with a body or fields, else GET]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s d -l data -d 'Request body: JSON text, @FILE, or @- for stdin (sent as application/json unless -H sets a Content-Type)' -r
@@ -238,7 +239,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s F -l field -d 'A t
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s H -l header -d 'An extra request header' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l page-size -d 'Items per page for --paginate [default: a `limit` in PATH or -F, else 100]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -257,7 +258,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s v -l verbose -d 'L
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -273,7 +274,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -s v -l verbose -d '
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
@@ -290,7 +291,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s v -l verbose -d
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
-complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F

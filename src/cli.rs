@@ -30,9 +30,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "SAYMON_SERVER", value_name = "URL")]
     pub server: Option<String>,
 
-    /// Profile to use [default: the config's default profile, else "default"]
-    #[arg(long, global = true, env = "SAYMON_PROFILE", value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Profile to use [default: the config's default profile, else "default"]; status
+    /// takes several, and globs ('prod-*')
+    #[arg(long, global = true, env = "SAYMON_PROFILE", value_name = "NAME",
+          action = clap::ArgAction::Append)]
+    pub profile: Vec<String>,
+
+    /// Whether --profile was given on the command line (not SAYMON_PROFILE): set by main.
+    #[arg(skip)]
+    pub profile_on_command_line: bool,
 
     /// Also trust the CA certificates in this PEM file, and a server that presents one of
     /// them as its own (a self-signed lab certificate); remembered by login
@@ -87,6 +93,14 @@ pub struct GlobalArgs {
     pub verbose: bool,
 }
 
+impl GlobalArgs {
+    /// The one profile asked for by name (--profile or SAYMON_PROFILE), if any: the last
+    /// one given, as a flag given twice is for every other command.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.last().map(String::as_str)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Text,
@@ -106,6 +120,10 @@ pub enum Command {
     /// Show the user the stored token belongs to, as the server sees it
     Whoami(WhoamiArgs),
     /// Every profile: server, login, where its secrets live, whether its token works
+    ///
+    /// The servers are asked at once (32 at a time), each within --timeout; the table keeps
+    /// the profiles' order and shows each server's answer time. `--profile` (several, or a
+    /// glob such as 'prod-*') limits the check to those profiles.
     Status(StatusArgs),
     /// Send any authenticated request to the SAYMON API and print the response body
     ///
@@ -271,6 +289,11 @@ pub struct StatusArgs {
     /// Do not ask the servers whether the tokens work
     #[arg(long)]
     pub offline: bool,
+
+    /// Exit 0 only when every profile checked has a working token (else the first
+    /// failure's code), not just the selected one
+    #[arg(long)]
+    pub all_ok: bool,
 }
 
 #[derive(Debug, Args)]

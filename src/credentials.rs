@@ -45,7 +45,7 @@ impl<'a> Session<'a> {
     pub fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
-        let profile_name = config.profile_name(global.profile.as_deref());
+        let profile_name = config.profile_name(global.profile());
         Ok(Session {
             global,
             out,
@@ -60,7 +60,7 @@ impl<'a> Session<'a> {
     pub fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let config = Config::default();
-        let profile_name = config.profile_name(global.profile.as_deref());
+        let profile_name = config.profile_name(global.profile());
         Ok(Session {
             global,
             out,

@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use saymon::cli::Cli;
 use saymon::error::{self, Exit};
 use saymon::output::Output;
@@ -19,7 +19,19 @@ static RECORD_CLOSED_FDS: extern "C" fn() = saymon::output::record_closed_standa
 fn main() -> ExitCode {
     // Before any secret is read: no core dump or debugger may copy it out of memory.
     saymon::secret::harden_process();
-    let cli = match Cli::try_parse() {
+    let parsed = Cli::command().try_get_matches().and_then(|matches| {
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        // Globals are propagated to the subcommand's matches: look at every level.
+        let mut level = Some(&matches);
+        while let Some(m) = level {
+            if m.value_source("profile") == Some(clap::parser::ValueSource::CommandLine) {
+                cli.global.profile_on_command_line = true;
+            }
+            level = m.subcommand().map(|(_, sub)| sub);
+        }
+        Ok(cli)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();

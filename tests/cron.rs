@@ -390,7 +390,9 @@ fn status_in_text_and_json_never_shows_a_secret() {
 
     let out = env
         .cron()
-        .args(["--profile", "prod", "status"])
+        // Selected by SAYMON_PROFILE: every profile is listed (--profile would limit it).
+        .env("SAYMON_PROFILE", "prod")
+        .args(["status"])
         .assert()
         .success()
         .get_output()
@@ -424,7 +426,9 @@ fn status_in_text_and_json_never_shows_a_secret() {
 
     let out = env
         .cron()
-        .args(["--profile", "prod", "status", "--output", "json"])
+        // Selected by SAYMON_PROFILE: every profile is listed (--profile would limit it).
+        .env("SAYMON_PROFILE", "prod")
+        .args(["status", "--output", "json"])
         .assert()
         .success()
         .get_output()

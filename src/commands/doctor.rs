@@ -22,7 +22,7 @@ use crate::store::{self, SecretKind, TokenSource, stored_secret};
 /// A certificate this close to its end is a warning.
 const EXPIRY_WARNING_DAYS: i64 = 14;
 /// How many profiles `--all` checks at once.
-const AT_ONCE: usize = 16;
+const AT_ONCE: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {

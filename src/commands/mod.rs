@@ -20,6 +20,17 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
         return completions::run(args);
     }
+    if cli.global.profile.len() > 1 && !matches!(cli.command, Command::Status(_)) {
+        return Err(crate::error::Error::new(
+            crate::error::Exit::Usage,
+            format!(
+                "--profile was given {} times; only status takes several",
+                cli.global.profile.len()
+            ),
+        )
+        .hint("give one --profile")
+        .into());
+    }
     // doctor loads the config itself: a broken one is its first finding, not a stop.
     if let Command::Doctor(args) = &cli.command {
         return doctor::run(args, &cli.global, out).await;

@@ -67,7 +67,12 @@ struct Row {
     server: Option<ServerUrl>,
     source: Option<TokenSource>,
     state: TokenState,
+    /// How long the server took to answer the check.
+    answer: Option<std::time::Duration>,
 }
+
+/// How many servers `status` asks at once.
+const AT_ONCE: usize = 32;
 
 pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     let env_token = env_token();
@@ -75,6 +80,21 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     let selected_exists = names.contains(&session.profile_name);
     if !selected_exists && (env_token.is_some() || session.global.server.is_some()) {
         names.push(session.profile_name.clone());
+    }
+    if session.global.profile_on_command_line {
+        let patterns = &session.global.profile;
+        names.retain(|name| patterns.iter().any(|p| glob_match(p, name)));
+        if names.is_empty() {
+            return Err(Error::new(
+                Exit::NoCredentials,
+                format!(
+                    "no profile matches --profile {}",
+                    patterns.join(" --profile ")
+                ),
+            )
+            .hint("`saymon status` lists every profile")
+            .into());
+        }
     }
     if names.is_empty() {
         return Err(Error::new(
@@ -86,6 +106,7 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     }
 
     let mut rows = Vec::new();
+    let mut checks = Vec::new();
     for name in names {
         let selected = name == session.profile_name;
         let profile = session.config.profile(&name).cloned().unwrap_or_default();
@@ -108,6 +129,7 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             server: None,
             source: None,
             state: TokenState::Missing,
+            answer: None,
         };
         let server = match server {
             Ok(server) => server,
@@ -136,8 +158,8 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             },
         };
         if let (Some(token), Some(server)) = (token, server) {
-            row.state = if args.offline {
-                TokenState::Present
+            if args.offline {
+                row.state = TokenState::Present;
             } else {
                 // The selected profile's settings, or the other profile's own.
                 let tls = if selected {
@@ -145,10 +167,24 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
                 } else {
                     Tls::of(&row.profile)
                 };
-                check(session, &server, &tls, &token).await
-            };
+                checks.push((rows.len(), server, tls, token));
+            }
         }
         rows.push(row);
+    }
+    // Every server at once (a bounded number), each within --timeout; rows keep their order.
+    let answers = crate::concurrent::join_bounded(
+        checks.iter().map(|(_, server, tls, token)| async move {
+            let started = std::time::Instant::now();
+            let state = check(session, server, tls, token).await;
+            (state, started.elapsed())
+        }),
+        AT_ONCE,
+    )
+    .await;
+    for ((index, ..), (state, took)) in checks.iter().zip(answers) {
+        rows[*index].state = state;
+        rows[*index].answer = Some(took);
     }
 
     let file = session.config_dir.join(store::file::CREDENTIALS_FILE);
@@ -162,31 +198,76 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     } else {
         session.out.result(&table(&rows, &file))?;
     }
-    let selected = rows.iter().find(|r| r.selected);
-    match selected.map(|r| r.state.exit()) {
-        Some(None) => Ok(()),
-        Some(Some(exit)) => Err(Error::new(
-            exit,
-            format!(
-                "the token of profile {} {}",
-                session.profile_name,
-                match exit {
-                    Exit::NoCredentials => "is missing",
-                    Exit::Rejected => "was rejected",
-                    Exit::Unreachable => "could not be checked: the server cannot be reached",
-                    Exit::StoreUnusable => "cannot be read: its store cannot be used",
-                    _ => "could not be checked",
+    // The selected profile decides, unless --all-ok (or it was not among those checked):
+    // then the first checked profile whose token does not work.
+    let judged: Vec<&Row> = match rows.iter().find(|r| r.selected) {
+        Some(row) if !args.all_ok => vec![row],
+        _ if args.all_ok || session.global.profile_on_command_line => rows.iter().collect(),
+        _ => {
+            return Err(Error::new(
+                Exit::NoCredentials,
+                format!("there is no profile {}", session.profile_name),
+            )
+            .hint(format!("run `saymon login{}`", session.profile_flag()))
+            .into());
+        }
+    };
+    let Some((row, exit)) = judged
+        .into_iter()
+        .find_map(|r| r.state.exit().map(|exit| (r, exit)))
+    else {
+        return Ok(());
+    };
+    Err(Error::new(
+        exit,
+        format!(
+            "the token of profile {} {}",
+            row.name,
+            match exit {
+                Exit::NoCredentials => "is missing",
+                Exit::Rejected => "was rejected",
+                Exit::Unreachable => "could not be checked: the server cannot be reached",
+                Exit::StoreUnusable => "cannot be read: its store cannot be used",
+                _ => "could not be checked",
+            }
+        ),
+    )
+    .hint(match exit {
+        Exit::NoCredentials | Exit::Rejected => {
+            format!("run `saymon login --profile {}`", row.name)
+        }
+        _ => format!("`saymon doctor --profile {}` checks each step", row.name),
+    })
+    .into())
+}
+
+/// Whether `name` matches `pattern`, where `*` is any run of characters and `?` one.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    // The classic two-pointer match with backtracking to the last `*`.
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == n[ni] => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    pi = sp + 1;
+                    ni = sn + 1;
+                    star = Some((sp, sn + 1));
                 }
-            ),
-        )
-        .into()),
-        None => Err(Error::new(
-            Exit::NoCredentials,
-            format!("there is no profile {}", session.profile_name),
-        )
-        .hint(format!("run `saymon login{}`", session.profile_flag()))
-        .into()),
+                None => return false,
+            },
+        }
     }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 fn stored_token(
@@ -243,6 +324,7 @@ fn row_json(row: &Row, credentials_file: &std::path::Path) -> Value {
             TokenState::Works(login) => Some(login.clone()),
             _ => None,
         },
+        "answer_ms": row.answer.map(|d| d.as_millis() as u64),
     })
 }
 
@@ -254,9 +336,10 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
         "USER ID",
         "STORE",
         "TOKEN FROM",
+        "ANSWER",
         "TOKEN",
     ];
-    let mut lines: Vec<[String; 7]> = vec![header.map(String::from)];
+    let mut lines: Vec<[String; 8]> = vec![header.map(String::from)];
     for row in rows {
         let mark = if row.selected { "*" } else { " " };
         let default = if row.is_default { " (default)" } else { "" };
@@ -270,10 +353,12 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
             row.source
                 .as_ref()
                 .map_or("-".into(), |s| s.kind().to_string()),
+            row.answer
+                .map_or("-".into(), |d| format!("{} ms", d.as_millis())),
             row.state.text(),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
+    let widths: Vec<usize> = (0..8)
         .map(|i| {
             lines
                 .iter()
@@ -288,7 +373,7 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                if i == 6 {
+                if i == 7 {
                     c.clone()
                 } else {
                     format!("{c:<w$}", w = widths[i])
@@ -308,4 +393,31 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        for (pattern, name, matches) in [
+            ("prod-*", "prod-eu", true),
+            ("prod-*", "prod-", true),
+            ("prod-*", "staging", false),
+            ("*", "", true),
+            ("", "", true),
+            ("", "a", false),
+            ("p?od", "prod", true),
+            ("p?od", "pod", false),
+            ("*-eu-*", "prod-eu-1", true),
+            ("*-eu-*", "prod-us-1", false),
+            ("a*b*c", "aXbYbZc", true),
+            ("a*b*c", "aXbYbZ", false),
+            ("exact", "exact", true),
+            ("exact", "exactly", false),
+        ] {
+            assert_eq!(glob_match(pattern, name), matches, "{pattern} {name}");
+        }
+    }
 }

@@ -96,6 +96,9 @@ pub struct Shared {
     pub fail_at_skip: Option<usize>,
     /// Every request waits this long before it is answered.
     pub delay: Duration,
+    /// Requests being answered now, and the most there ever were at once.
+    pub in_flight: usize,
+    pub max_in_flight: usize,
 }
 
 pub struct FakeSaymon {
@@ -169,6 +172,8 @@ impl FakeSaymon {
             ignore_skip: false,
             fail_at_skip: None,
             delay: Duration::ZERO,
+            in_flight: 0,
+            max_in_flight: 0,
         }));
         let (ca_pem, acceptor, client) = tls_setup(cert.unwrap_or(Cert::SignedByCa), client_auth);
         let ca_file = dir.path().join("ca.pem");
@@ -400,9 +405,25 @@ fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Record every request, and apply the modes that affect every request.
+/// Count the requests in flight around `answer`.
 async fn record(
     State(state): State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    {
+        let mut shared = state.lock().unwrap();
+        shared.in_flight += 1;
+        shared.max_in_flight = shared.max_in_flight.max(shared.in_flight);
+    }
+    let response = answer(state.clone(), request, next).await;
+    state.lock().unwrap().in_flight -= 1;
+    response
+}
+
+/// Record every request, and apply the modes that affect every request.
+async fn answer(
+    state: AppState,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
