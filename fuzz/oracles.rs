@@ -25,6 +25,7 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("config_files", config_files),
     ("cli_values", cli_values),
     ("certificate", certificate),
+    ("jq", jq),
 ];
 
 /// No character that could drive a terminal (but newline and tab where `lines`).
@@ -238,4 +239,34 @@ pub fn certificate(data: &[u8]) {
         c.days_left(i64::MAX),
         c.days_left(i64::MIN),
     );
+}
+
+/// `--jq`: any expression compiles or is a usage error, and any answer (the part after the
+/// first NUL byte) is filtered or refused, never a panic.
+pub fn jq(data: &[u8]) {
+    use saymon::jq::Jq;
+    let (expr, input) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (&b".[]? | .. | strings"[..], data),
+    };
+    let Ok(expr) = std::str::from_utf8(expr) else {
+        return;
+    };
+    // Runaway programs (`repeat(.)`) are the user's to write; only short ones are run.
+    let Ok(filter) = Jq::compile(expr) else {
+        return;
+    };
+    if expr.len() > 40
+        || expr.contains("repeat")
+        || expr.contains("recurse")
+        || expr.contains("range")
+        || expr.contains("limit")
+        || expr.contains("until")
+        || expr.contains("while")
+        || expr.contains("def")
+    {
+        return;
+    }
+    let mut out = Vec::new();
+    let _ = filter.run(input, false, &mut out);
 }

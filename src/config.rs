@@ -40,7 +40,12 @@ pub struct Profile {
     pub login: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `keyring` or `file`; `auto` (as `--store auto`) is the same as none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "store_or_auto"
+    )]
     pub store: Option<StoreKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<PathBuf>,
@@ -52,6 +57,22 @@ pub struct Profile {
     /// `login --insecure`: the server's certificate is not verified (warned every run).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure: bool,
+}
+
+/// `store = "auto"` means what no `store` means: the keyring when it answers.
+fn store_or_auto<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<StoreKind>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Written {
+        Keyring,
+        File,
+        Auto,
+    }
+    Ok(match Written::deserialize(d)? {
+        Written::Keyring => Some(StoreKind::Keyring),
+        Written::File => Some(StoreKind::File),
+        Written::Auto => None,
+    })
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -259,6 +280,17 @@ pub fn update_reserved(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn store_auto_is_no_store() {
+        let config =
+            parse("[profiles.a]\nstore = \"auto\"\n[profiles.b]\nstore = \"file\"\n[profiles.c]\n")
+                .unwrap();
+        assert_eq!(config.profile("a").unwrap().store, None);
+        assert_eq!(config.profile("b").unwrap().store, Some(StoreKind::File));
+        assert_eq!(config.profile("c").unwrap().store, None);
+        assert!(parse("[profiles.a]\nstore = \"vault\"\n").is_err());
+    }
 
     #[test]
     fn round_trip() {

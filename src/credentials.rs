@@ -45,30 +45,25 @@ impl<'a> Session<'a> {
     pub fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
-        let profile_name = config.profile_name(global.profile());
-        Ok(Session {
-            global,
-            out,
-            config_dir,
-            config,
-            profile_name,
-            interactive: output::interactive(),
-        })
+        Ok(Self::with(global, out, config_dir, config))
     }
 
     /// A session without the config, for `doctor` when the config cannot be read.
     pub fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
-        let config = Config::default();
+        Ok(Self::with(global, out, config_dir, Config::default()))
+    }
+
+    fn with(global: &'a GlobalArgs, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
         let profile_name = config.profile_name(global.profile());
-        Ok(Session {
+        Session {
             global,
             out,
             config_dir,
             config,
             profile_name,
             interactive: output::interactive(),
-        })
+        }
     }
 
     pub fn profile(&self) -> Option<&Profile> {

@@ -76,7 +76,7 @@ fn main() -> ExitCode {
 
 /// `saymon: error: what happened: why` and, where there is one, `hint: what to do`.
 fn report(err: &anyhow::Error) {
-    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = saymon::output::colour(io::stderr().is_terminal());
     let (red, yellow, reset) = if color {
         ("\x1b[31m", "\x1b[33m", "\x1b[0m")
     } else {

@@ -131,7 +131,46 @@ pub fn to_stderr(line: &str) {
     let _ = writeln!(stderr, "{}", redact::terminal(line));
 }
 
+/// Whether to colour text for a terminal: only at one (`terminal`), not when TERM=dumb, and
+/// not when NO_COLOR is set to anything but the empty string (no-color.org: an empty
+/// NO_COLOR does not count).
+pub fn colour(terminal: bool) -> bool {
+    colour_with(
+        terminal,
+        std::env::var_os("TERM").as_deref(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+fn colour_with(
+    terminal: bool,
+    term: Option<&std::ffi::OsStr>,
+    no_color: Option<&std::ffi::OsStr>,
+) -> bool {
+    terminal && term.is_none_or(|t| t != "dumb") && no_color.is_none_or(|v| v.is_empty())
+}
+
 /// Whether a person can answer a prompt: stdin and stderr are both terminals.
 pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stderr().is_terminal()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour_with;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_only_at_a_terminal_without_dumb_or_no_color() {
+        let some = |s: &'static str| Some(OsStr::new(s));
+        assert!(colour_with(true, some("xterm"), None));
+        assert!(colour_with(true, None, None));
+        assert!(
+            colour_with(true, some("xterm"), some("")),
+            "an empty NO_COLOR does not count"
+        );
+        assert!(!colour_with(true, some("xterm"), some("1")));
+        assert!(!colour_with(true, some("dumb"), None));
+        assert!(!colour_with(false, some("xterm"), None));
+    }
 }

@@ -216,8 +216,8 @@ fn statuses_no_content_not_found_and_a_rejected_token() {
         .clone();
     let (stdout, stderr) = outputs(&out);
     assert_eq!(
-        stdout, r#"{"code":"NotFound","message":"Object not found."}"#,
-        "the body is still printed"
+        stdout, "{\"code\":\"NotFound\",\"message\":\"Object not found.\"}\n",
+        "the body is still printed, its line ended before the error"
     );
     assert_eq!(
         stderr,

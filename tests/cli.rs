@@ -817,3 +817,22 @@ fn reads_are_retried_on_a_bad_gateway_creations_are_not() {
         .code(1);
     assert_eq!(server.seen().len() - before, 2);
 }
+
+#[test]
+fn store_auto_in_the_config_is_accepted_as_the_flag_is() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    chmod(&env.config_dir(), 0o700);
+    std::fs::write(
+        env.config_file(),
+        "[profiles.default]\nserver = \"https://saymon.example.com\"\nlogin = \"admin\"\nstore = \"auto\"\n",
+    )
+    .unwrap();
+    // Read, not refused: the profile simply has no token yet.
+    env.cmd()
+        .args(["status", "--offline"])
+        .assert()
+        .code(3)
+        .stdout(contains("default"))
+        .stderr(contains("is missing"));
+}

@@ -545,6 +545,26 @@ fn token_revoke_and_logout_revoke() {
         .assert()
         .code(4)
         .stderr(contains("--password-stdin"));
+    // logout --revoke with that dead token: the hint names what logout can do, and the
+    // command that takes a password (logout itself takes none).
+    env.cron()
+        .args(["logout", "--revoke"])
+        .assert()
+        .code(4)
+        .stderr(contains("`saymon logout` forgets it here"))
+        .stderr(contains("`saymon token revoke --password-file FILE`"))
+        .stderr(contains("give the password").not());
+    env.cron()
+        .args(["logout", "--password-file", "/dev/null"])
+        .assert()
+        .code(2);
+    // Nothing stored: logout --revoke ends as logout does, exit 0.
+    env.cron().arg("logout").assert().success();
+    env.cron()
+        .args(["logout", "--revoke"])
+        .assert()
+        .success()
+        .stderr(contains("Nothing to remove"));
 }
 
 #[test]

@@ -111,6 +111,18 @@ fn paginate_gets_every_item_once_in_order() {
     assert_eq!(ids(&out.stdout).len(), 250);
     assert!(skips(&server).iter().any(|(l, s)| l == "25" && s == "225"));
 
+    // A page throttled (429) is retried, as any GET is: nothing lost, nothing twice.
+    server.state.lock().unwrap().throttle = 1;
+    let out = env
+        .cmd()
+        .args(["-v", "api", "incidents", "--paginate"])
+        .assert()
+        .success()
+        .stderr(contains("429 Too Many Requests: retry 1 of 2"))
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (0..250).collect::<Vec<_>>());
+
     // An exact multiple: one more, empty page ends it.
     server.state.lock().unwrap().incidents = 200;
     let out = env

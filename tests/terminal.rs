@@ -129,7 +129,7 @@ fn api_pretty_prints_json_at_a_terminal_unless_raw() {
     assert_eq!(term.wait(), 0, "{}", term.screen);
     assert!(
         term.screen
-            .contains("{\r\n  \"class_id\": \"2\",\r\n  \"id\": \"1\","),
+            .contains("{\r\n  \"id\": \"1\",\r\n  \"name\": \"Server room\","),
         "{:?}",
         term.screen
     );
@@ -137,7 +137,7 @@ fn api_pretty_prints_json_at_a_terminal_unless_raw() {
     assert_eq!(term.wait(), 0, "{}", term.screen);
     assert!(
         term.screen
-            .contains(r#"{"class_id":"2","id":"1","name":"Server room"}"#),
+            .contains(r#"{"id":"1","name":"Server room","class_id":"2"}"#),
         "{:?}",
         term.screen
     );
@@ -155,4 +155,88 @@ fn ctrl_c_during_exec_is_the_command_s_to_handle() {
     term.send("\x03");
     assert_eq!(term.wait(), 7, "{}", term.screen);
     assert!(term.screen.contains("trapped"), "{}", term.screen);
+}
+
+/// `saymon ARGS` on a terminal, logged in, with TERM and NO_COLOR as given.
+fn run_on_terminal(
+    env: &Env,
+    server: &FakeSaymon,
+    args: &[&str],
+    colour: (&str, Option<&str>),
+) -> (i32, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+    cmd.env_clear()
+        .env("HOME", env.home())
+        .env("TERM", colour.0)
+        .env("RUST_BACKTRACE", "0")
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_CA_CERT", &server.ca_file)
+        .args(args);
+    if let Some(no_color) = colour.1 {
+        cmd.env("NO_COLOR", no_color);
+    }
+    let mut term = Pty::spawn(cmd);
+    let code = term.wait();
+    (code, term.screen.replace("\r\n", "\n"))
+}
+
+#[test]
+fn errors_are_coloured_only_where_colour_is_wanted() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let whoami = ["--profile", "nobody", "whoami"];
+    let red = "saymon: \u{1b}[31merror\u{1b}[0m: not logged in";
+    // An empty NO_COLOR does not count (no-color.org).
+    for no_color in [None, Some("")] {
+        let (code, screen) = run_on_terminal(&env, &server, &whoami, ("xterm", no_color));
+        assert_eq!(code, 3);
+        assert!(screen.contains(red), "{no_color:?}: {screen:?}");
+    }
+    for colour in [("xterm", Some("1")), ("dumb", None)] {
+        let (_, screen) = run_on_terminal(&env, &server, &whoami, colour);
+        assert!(
+            screen.contains("saymon: error: not logged in"),
+            "{colour:?}: {screen:?}"
+        );
+        assert!(!screen.contains('\u{1b}'), "{colour:?}: {screen:?}");
+    }
+}
+
+#[test]
+fn json_at_a_terminal_is_pretty_in_the_servers_key_order() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let plain = ("dumb", Some("1"));
+    // The fake sends id, name, class_id: sorted keys would put class_id first.
+    let (code, screen) = run_on_terminal(&env, &server, &["api", "objects"], plain);
+    assert_eq!(code, 0, "{screen}");
+    let (id, name, class) = (
+        screen.find("\"id\"").unwrap(),
+        screen.find("\"name\"").unwrap(),
+        screen.find("\"class_id\"").unwrap(),
+    );
+    assert!(id < name && name < class, "{screen}");
+    assert!(
+        screen.starts_with("[\n  {\n    \"id\": \"1\","),
+        "{screen:?}"
+    );
+    // An error's body: pretty too, its line ended before the error line.
+    let (code, screen) = run_on_terminal(&env, &server, &["api", "objects/999"], plain);
+    assert_eq!(code, 6);
+    assert!(
+        screen.starts_with("{\n  \"code\": \"NotFound\",\n  \"message\": \"Object not found.\"\n}\nsaymon: error: the server answered 404"),
+        "{screen:?}"
+    );
+    // --paginate: one pretty array, written as pages arrive.
+    let (code, screen) = run_on_terminal(
+        &env,
+        &server,
+        &["api", "incidents", "--paginate", "--page-size", "100"],
+        plain,
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.starts_with("[\n  {\n    \"id\": 0,\n"), "{screen:?}");
+    assert!(screen.trim_end().ends_with("}\n]"), "{screen:?}");
+    assert_eq!(screen.matches("\"name\": \"incident").count(), 250);
 }

@@ -96,18 +96,18 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    // Pretty JSON for a person at a terminal; byte for byte, as it arrives, otherwise.
-    let mut buffering = status.is_success()
-        && session.out.jq().is_none()
-        && !args.raw
-        && content_type.contains("json")
-        && io::stdout().is_terminal();
-    let mut pending: Vec<u8> = Vec::new();
-    // The head of an error body, to find SAYMON's `{code, message}` in it.
-    let mut head: Vec<u8> = Vec::new();
     // --jq filters a whole answer: it is kept (up to a bound) instead of streamed.
     let jq = session.out.jq().filter(|_| status.is_success());
     let mut whole: Vec<u8> = Vec::new();
+    // Pretty JSON for a person at a terminal (an error's body too); byte for byte, as it
+    // arrives, otherwise.
+    let mut buffering =
+        jq.is_none() && !args.raw && content_type.contains("json") && io::stdout().is_terminal();
+    let mut pending: Vec<u8> = Vec::new();
+    // The head of an error body, to find SAYMON's `{code, message}` in it.
+    let mut head: Vec<u8> = Vec::new();
+    // The last byte streamed, so that an error's body ends its line before the error.
+    let mut last: Option<u8> = None;
     while let Some(chunk) = response
         .chunk()
         .await
@@ -140,6 +140,7 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
             }
         } else {
             stdout.write_all(&chunk)?;
+            last = chunk.last().copied().or(last);
         }
     }
     if let Some(jq) = jq {
@@ -157,8 +158,14 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
                 stdout.write_all(crate::redact::json(&pretty).as_bytes())?;
                 stdout.write_all(b"\n")?;
             }
-            Err(_) => stdout.write_all(&pending)?,
+            Err(_) => {
+                stdout.write_all(&pending)?;
+                last = pending.last().copied().or(last);
+            }
         }
+    }
+    if !status.is_success() && last.is_some_and(|b| b != b'\n') {
+        stdout.write_all(b"\n")?;
     }
     stdout.flush()?;
     drop(stdout);

@@ -7,14 +7,27 @@ use serde_json::json;
 use super::token;
 use crate::cli::{CredentialArgs, LogoutArgs};
 use crate::credentials::Session;
+use crate::error::{Exit, exit_code};
 use crate::store::SecretKind;
 
 pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
     let name = &session.profile_name;
     let mut revoked = false;
-    if args.revoke {
-        // With the token in use: logout takes no password.
-        token::revoke_and_forget(session, &CredentialArgs::default()).await?;
+    // With the token in use: logout takes no password. Nothing stored: nothing to revoke,
+    // and logout --revoke ends as logout does.
+    let has_token = args.revoke
+        && match session.token() {
+            Ok(_) => true,
+            Err(e) if exit_code(&e) == Exit::NoCredentials => false,
+            Err(e) => return Err(e),
+        };
+    if has_token {
+        let refused = format!(
+            "the token no longer works (replaced or revoked), so there is nothing to revoke with it: `saymon{} logout` forgets it here; `saymon{} token revoke --password-file FILE` ends whatever token the user has now",
+            session.profile_flag(),
+            session.profile_flag()
+        );
+        token::revoke_and_forget(session, &CredentialArgs::default(), &refused).await?;
         revoked = true;
     }
     let forgotten = match session.server()? {

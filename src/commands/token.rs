@@ -277,7 +277,12 @@ fn report_refresh(
 
 /// Delete the token on the server, then forget it locally.
 pub async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
-    let (server, removed) = revoke_and_forget(session, &args.credentials).await?;
+    let (server, removed) = revoke_and_forget(
+        session,
+        &args.credentials,
+        "the server refused: the token may already be replaced or revoked; to revoke whatever token the user has now, give the password (--password-stdin or --password-file)",
+    )
+    .await?;
     if session.out.json() {
         session.out.result_json(&json!({
             "profile": session.profile_name,
@@ -291,9 +296,12 @@ pub async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()>
 
 /// Revoke the user's token on the server (with the password when given, else with the
 /// token in use), then remove the stored token. Returns whether one was removed.
+/// Revoke the user's token on the server, then forget it here; `refused` is the hint when
+/// the server refuses the credentials (it depends on what the command accepts).
 pub async fn revoke_and_forget(
     session: &Session<'_>,
     credentials: &CredentialArgs,
+    refused: &str,
 ) -> Result<(ServerUrl, bool)> {
     let server = session.require_server()?;
     let client = session.client(&server)?;
@@ -334,12 +342,7 @@ pub async fn revoke_and_forget(
     client
         .revoke_token(&user_id, &auth)
         .await
-        .map_err(|e| {
-            crate::error::on_rejection(
-                e,
-                "the server refused: the token may already be replaced or revoked; to revoke whatever token the user has now, give the password (--password-stdin or --password-file)",
-            )
-        })
+        .map_err(|e| crate::error::on_rejection(e, refused))
         .with_context(context)?;
     let forgotten =
         crate::issue::forget(session, &server, &[SecretKind::Token]).with_context(|| {
