@@ -231,7 +231,7 @@ impl<'a> Session<'a> {
             (Secret::new(value), "SAYMON_PASSWORD")
         } else if self.interactive {
             let prompt = format!("Password for {login} on {}: ", server.host_port());
-            let value = rpassword::prompt_password(prompt)
+            let value = crate::prompt::prompt_password(&prompt)
                 .context("cannot read the password from the terminal")?;
             (Secret::new(value), "the prompt")
         } else {

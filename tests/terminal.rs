@@ -240,3 +240,52 @@ fn json_at_a_terminal_is_pretty_in_the_servers_key_order() {
     assert!(screen.trim_end().ends_with("}\n]"), "{screen:?}");
     assert_eq!(screen.matches("\"name\": \"incident").count(), 250);
 }
+
+/// Whether the terminal echoes input now.
+fn echoes(term: &Pty) -> bool {
+    // SAFETY: tcgetattr fills the zeroed struct; the master reports the pty's modes.
+    let mut modes: libc::termios = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::tcgetattr(term.fd(), &mut modes) }, 0);
+    modes.c_lflag & libc::ECHO != 0
+}
+
+#[test]
+fn a_password_typed_the_instant_the_prompt_appears_is_not_echoed() {
+    let server = FakeSaymon::start();
+    for round in 0..5 {
+        let env = Env::new();
+        let url = server.url.clone();
+        let args = [
+            "login", "--server", &url, "--login", LOGIN, "--store", "file",
+        ];
+        let mut term = on_terminal(&env, &server, &args);
+        term.expect("Password for admin on");
+        term.expect(": ");
+        // No waiting for the echo to go off: it must be off before the prompt shows.
+        term.send(&format!("{PASSWORD}\n"));
+        assert_eq!(term.wait(), 0, "round {round}: {}", term.screen);
+        assert!(
+            !term.screen.contains(PASSWORD),
+            "round {round}: the password was echoed:\n{}",
+            term.screen
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let url = server.url.clone();
+    let args = [
+        "login", "--server", &url, "--login", LOGIN, "--store", "file",
+    ];
+    let mut term = on_terminal(&env, &server, &args);
+    term.expect("Password for admin on");
+    term.wait_for_hidden_input();
+    term.send("\u{3}");
+    let code = term.wait();
+    assert_ne!(code, 0, "{}", term.screen);
+    assert!(echoes(&term), "echo is still off after Ctrl-C");
+    assert_eq!(server.token_creations(), 0);
+}

@@ -112,6 +112,11 @@ impl Pty {
         }
     }
 
+    /// The master's descriptor, to read the terminal's modes.
+    pub fn fd(&self) -> std::os::fd::RawFd {
+        self.writer.as_raw_fd()
+    }
+
     /// The program's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
