@@ -368,14 +368,20 @@ fn token_print_sources_and_not_logged_in() {
 
     let server = FakeSaymon::start();
     env.login_file(&server);
-    env.cmd()
+    let out = env
+        .cmd()
         .env("SAYMON_TOKEN", "env-token-canary")
         .args(["token", "print", "--output", "json"])
         .assert()
         .success()
-        .stdout(
-            "{\"profile\":\"default\",\"source\":\"environment\",\"token\":\"env-token-canary\"}\n",
-        );
+        .get_output()
+        .clone();
+    assert!(out.stdout.ends_with(b"}\n"), "one line");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"profile": "default", "source": "environment", "token": "env-token-canary"})
+    );
 }
 
 #[test]

@@ -82,7 +82,11 @@ fn declining_the_file_store_creates_no_token() {
         "{}",
         term.screen
     );
-    assert!(server.seen().is_empty());
+    // Only the bare reachability check before any question: nothing with credentials.
+    for seen in server.seen() {
+        assert_eq!(seen.path, "/node/api/version/hash");
+        assert_eq!((seen.query, seen.basic_login), (None, None));
+    }
     assert!(!env.credentials_file().exists());
 }
 
@@ -103,10 +107,20 @@ fn a_mistyped_password_at_the_prompt_is_one_clear_error() {
             "file",
         ],
     );
-    term.expect("Password for admin");
-    term.wait_for_hidden_input();
-    term.send("mistyped-canary\n");
+    // Three tries, as sudo gives; then one clear error.
+    for round in 1..=3 {
+        term.expect_times("Password for admin", round);
+        term.wait_for_hidden_input();
+        term.send("mistyped-canary\n");
+    }
     assert_eq!(term.wait(), 4, "{}", term.screen);
+    assert_eq!(
+        term.screen.matches("Sorry, try again.").count(),
+        2,
+        "{}",
+        term.screen
+    );
+    assert_eq!(server.token_creations(), 0);
     assert!(
         term.screen.contains("Invalid login or password."),
         "{}",
@@ -288,4 +302,49 @@ fn ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back() {
     assert_ne!(code, 0, "{}", term.screen);
     assert!(echoes(&term), "echo is still off after Ctrl-C");
     assert_eq!(server.token_creations(), 0);
+}
+
+#[test]
+fn a_mistyped_password_is_asked_again_and_the_next_one_works() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let url = server.url.clone();
+    let args = [
+        "login", "--server", &url, "--login", LOGIN, "--store", "file",
+    ];
+    let mut term = on_terminal(&env, &server, &args);
+    term.expect("Password for admin");
+    term.wait_for_hidden_input();
+    term.send("mistyped-canary\n");
+    term.expect("Sorry, try again.");
+    term.wait_for_hidden_input();
+    term.send(&format!("{PASSWORD}\n"));
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(term.screen.contains("Logged in to"), "{}", term.screen);
+    assert_eq!(server.token_creations(), 1);
+}
+
+#[test]
+fn an_untrusted_server_is_named_before_the_password_is_asked_for() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+    // No SAYMON_CA_CERT: the test CA is unknown here.
+    cmd.env_clear()
+        .env("HOME", env.home())
+        .env("TERM", "dumb")
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .args([
+            "login",
+            "--server",
+            &server.url,
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+        ]);
+    let mut term = Pty::spawn(cmd);
+    assert_eq!(term.wait(), 5, "{}", term.screen);
+    assert!(term.screen.contains("is not trusted"), "{}", term.screen);
+    assert!(!term.screen.contains("Password for"), "{}", term.screen);
 }

@@ -5,8 +5,12 @@ use serde_json::json;
 
 use crate::cli::LoginArgs;
 use crate::client::Auth;
-use crate::credentials::Session;
-use crate::issue::{Issuer, Remember, Target, TokenLock};
+use crate::credentials::{Session, password_given};
+use crate::error::{Exit, exit_code, on_rejection};
+use crate::issue::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
+
+/// How often a person at a terminal may type the password (as sudo allows).
+const TRIES: u32 = 3;
 
 pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     let server = session.server_or_prompt()?;
@@ -17,10 +21,57 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
             session.profile_name
         )
     };
+    let client = session.client(&server)?;
+    // A person about to type a password first learns whether the server can be reached
+    // and trusted: a TLS problem shows before anything was typed (nothing secret is sent).
+    let prompted = session.interactive && !password_given(&args.credentials);
+    if prompted {
+        client
+            .reach()
+            .await
+            .map_err(|unreached| unreached.error)
+            .with_context(context)?;
+    }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
-    let password = session.password(&args.credentials, &login, &server)?;
-    let client = session.client(&server)?;
+    let mut tries = 1;
+    let (password, user_id) = loop {
+        let password = session.password(&args.credentials, &login, &server)?;
+        let auth = Auth::Basic {
+            login: &login,
+            password: &password,
+        };
+        if prompted {
+            // At a terminal the password is tried first, so that a typo is asked again.
+            match client.current_user(&auth).await {
+                Ok(user) => {
+                    let id = match &args.credentials.user_id {
+                        Some(id) => check_user_id(id)?,
+                        None => check_user_id(user["id"].as_str().unwrap_or_default())
+                            .context("the server sent a strange user id")?,
+                    };
+                    break (password, id);
+                }
+                Err(e) if exit_code(&e) == Exit::Rejected && tries < TRIES => {
+                    tries += 1;
+                    session.out.note("Sorry, try again.");
+                    continue;
+                }
+                Err(e) => {
+                    return Err(on_rejection(e, password_hint(&login))).with_context(context);
+                }
+            }
+        }
+        let issuer = Issuer {
+            session,
+            client: &client,
+            login: &login,
+            auth: &auth,
+            sets_tls: true,
+        };
+        let id = issuer.user_id(&args.credentials).await?;
+        break (password, id);
+    };
     let auth = Auth::Basic {
         login: &login,
         password: &password,
@@ -32,7 +83,6 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         auth: &auth,
         sets_tls: true,
     };
-    let user_id = issuer.user_id(&args.credentials).await?;
     let lock = TokenLock::acquire(session)?;
     let ready = issuer
         .prepare(user_id, Some((&lock, Target { kind, store })))

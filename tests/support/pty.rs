@@ -90,6 +90,21 @@ impl Pty {
         &self.screen
     }
 
+    /// Wait until the screen shows `text` `times` times (at most 30 s).
+    pub fn expect_times(&mut self, text: &str, times: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.screen.matches(text).count() < times {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.output.recv_timeout(left) {
+                Ok(bytes) => self.screen.push_str(&String::from_utf8_lossy(&bytes)),
+                Err(_) => panic!(
+                    "the terminal never showed {text:?} {times} times; it shows:\n{}",
+                    self.screen
+                ),
+            }
+        }
+    }
+
     /// Wait until the terminal stops echoing (a hidden prompt is ready), at most 30 s.
     /// Typed before that, the line discipline would echo the text: a person types after
     /// seeing the prompt, but a test is faster than the program's switch to no-echo.
