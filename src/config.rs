@@ -98,6 +98,30 @@ impl Config {
     }
 }
 
+/// The config's profile names, each with its server, for shell completion of --profile
+/// (`COMPLETE=bash saymon`, see the README): the config of SAYMON_CONFIG_DIR or the
+/// default place; nothing when it cannot be read.
+pub fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
+    let dir = std::env::var_os("SAYMON_CONFIG_DIR").map(PathBuf::from);
+    let Ok(dir) = config_dir(dir.as_deref()) else {
+        return Vec::new();
+    };
+    let Ok(config) = load(&dir) else {
+        return Vec::new();
+    };
+    config
+        .profiles
+        .iter()
+        .map(|(name, profile)| {
+            let candidate = clap_complete::engine::CompletionCandidate::new(name);
+            match &profile.server {
+                Some(server) => candidate.help(Some(crate::redact::terminal(server).into())),
+                None => candidate,
+            }
+        })
+        .collect()
+}
+
 /// `--config-dir`, else SAYMON_CONFIG_DIR (both reach us through clap), else the
 /// platform's config dir plus `saymon`.
 pub fn config_dir(flag: Option<&Path>) -> Result<PathBuf> {

@@ -19,6 +19,9 @@ static RECORD_CLOSED_FDS: extern "C" fn() = saymon::output::record_closed_standa
 fn main() -> ExitCode {
     // Before any secret is read: no core dump or debugger may copy it out of memory.
     saymon::secret::harden_process();
+    // COMPLETE=SHELL: answer the shell's completion request (profile names for --profile)
+    // and exit; otherwise nothing.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     let parsed = Cli::command().try_get_matches().and_then(|matches| {
         let mut cli = Cli::from_arg_matches(&matches)?;
         // Globals are propagated to the subcommand's matches: look at every level.

@@ -19,6 +19,8 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
         (Shell::Bash, "saymon.bash"),
         (Shell::Zsh, "_saymon"),
         (Shell::Fish, "saymon.fish"),
+        (Shell::PowerShell, "_saymon.ps1"),
+        (Shell::Elvish, "saymon.elv"),
     ] {
         let mut script = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "saymon", &mut script);
@@ -38,10 +40,37 @@ fn man_pages(cmd: &clap::Command, name: &str, files: &mut Vec<(PathBuf, Vec<u8>)
     clap_mangen::Man::new(cmd.clone().name(static_name))
         .render(&mut page)
         .unwrap();
+    if name == "saymon" {
+        page.extend_from_slice(extra_sections().as_bytes());
+    }
     files.push((PathBuf::from("man").join(format!("{name}.1")), page));
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         man_pages(sub, &format!("{name}-{}", sub.get_name()), files);
     }
+}
+
+/// EXIT STATUS, ENVIRONMENT, FILES and EXAMPLES of `saymon.1`, from `cli::MAN_SECTIONS`.
+fn extra_sections() -> String {
+    // roff: a leading dot or quote would be a request, a backslash an escape.
+    let escape = |text: &str| {
+        let text = text.replace('\\', "\\e").replace('-', "\\-");
+        match text.chars().next() {
+            Some('.' | '\'') => format!("\\&{text}"),
+            _ => text,
+        }
+    };
+    let mut roff = String::new();
+    for (title, entries) in saymon::cli::MAN_SECTIONS {
+        roff.push_str(&format!(".SH \"{title}\"\n"));
+        for (term, text) in *entries {
+            roff.push_str(&format!(
+                ".TP\n\\fB{}\\fR\n{}\n",
+                escape(term),
+                escape(text)
+            ));
+        }
+    }
+    roff
 }
 
 /// `saymon [sub...] --help` as the binary prints it, so help changes are reviewed.
@@ -103,14 +132,60 @@ fn generated_files_match_the_cli() {
 }
 
 #[test]
-fn the_completions_command_prints_the_committed_script() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
-        .args(["completions", "bash"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+fn the_completions_command_prints_the_committed_script_for_five_shells() {
+    for (shell, file) in [
+        ("bash", "saymon.bash"),
+        ("zsh", "_saymon"),
+        ("fish", "saymon.fish"),
+        ("powershell", "_saymon.ps1"),
+        ("elvish", "saymon.elv"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        assert_eq!(
+            out.stdout,
+            std::fs::read(root().join("completions").join(file)).unwrap(),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn profile_names_complete_for_profile_through_complete_env() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[profiles.prod-eu]\nserver = \"https://eu.example.com\"\n[profiles.prod-us]\n[profiles.lab]\n",
+    )
+    .unwrap();
+    let complete = |shell: &str, args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+            .env_clear()
+            .env("SAYMON_CONFIG_DIR", dir.path())
+            .env("COMPLETE", shell)
+            .arg("--")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // fish's protocol: one candidate a line, its help after a tab.
     assert_eq!(
-        out.stdout,
-        std::fs::read(root().join("completions/saymon.bash")).unwrap()
+        complete("fish", &["saymon", "status", "--profile", "prod"]),
+        "prod-eu\thttps://eu.example.com\nprod-us\n"
     );
+    assert!(complete("fish", &["saymon", "--profile", ""]).starts_with("lab\n"));
+    // Registration scripts for the shells that support it.
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+            .env_clear()
+            .env("COMPLETE", shell)
+            .output()
+            .unwrap();
+        assert!(out.status.success() && !out.stdout.is_empty(), "{shell}");
+    }
 }
