@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use crate::cli::{CredentialArgs, GlobalArgs, StoreChoice};
 use crate::client::{Client, ClientOptions, Tls};
 use crate::config::{self, Config, Profile, StoreKind};
-use crate::error::{Error, Exit, fail};
+use crate::error::{Error, Exit};
 use crate::output::{self, Output};
 use crate::prompt::{prompt_line, strip_newline};
 use crate::secret::Secret;
@@ -219,6 +219,7 @@ impl<'a> Session<'a> {
                     Exit::NoCredentials,
                     format!("cannot read the password file {}: {e}", path.display()),
                 )
+                .hint("check the path and that you may read it: --password-file takes a file whose first line is the password")
             })?;
             // Its first line; a line saved on Windows ends in \r\n, and the \r goes too.
             let first = text.split('\n').next().unwrap_or_default();
@@ -244,10 +245,12 @@ impl<'a> Session<'a> {
         };
         self.out.verbose(&format!("password from {source}"));
         if password.is_empty() {
-            return fail(
+            return Err(Error::new(
                 Exit::NoCredentials,
                 format!("the password from {source} is empty"),
-            );
+            )
+            .hint("give the real password: an empty line, file or SAYMON_PASSWORD is refused, never sent")
+            .into());
         }
         Ok(password)
     }

@@ -104,16 +104,14 @@ impl std::error::Error for ServerError {}
 
 /// Give a server's rejection (401, 403) in `err` the hint that fits the situation; any
 /// other error passes unchanged.
-pub fn on_rejection(err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
-    match err.downcast::<ServerError>() {
-        Ok(mut se) => {
-            if se.is_rejection() {
-                se.hint = Some(hint.into());
-            }
-            se.into()
-        }
-        Err(err) => err,
+/// The error keeps its context ("cannot create a token for … on …"): only the hint is set.
+pub fn on_rejection(mut err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
+    if let Some(se) = err.downcast_mut::<ServerError>()
+        && se.is_rejection()
+    {
+        se.hint = Some(hint.into());
     }
+    err
 }
 
 /// Not a failure of ours: exit with this code and print nothing (`exec` passing on the
@@ -149,6 +147,30 @@ pub fn exit_code(err: &anyhow::Error) -> Exit {
         }
     }
     Exit::Failure
+}
+
+/// The next step for an error that names none of its own, by exit code: every error
+/// `saymon` prints ends with a hint line (see `main::report`).
+pub fn fallback_hint(exit: Exit) -> &'static str {
+    match exit {
+        Exit::Failure => "`saymon -v …` shows each step; `saymon doctor` checks the setup",
+        Exit::Usage => {
+            "`saymon --help` (or `saymon COMMAND --help`) shows the commands and their flags"
+        }
+        Exit::NoCredentials => "run `saymon login`, or set SAYMON_TOKEN (CI)",
+        Exit::Rejected => {
+            "`saymon whoami` tells whether the token still works; `saymon login` makes a new one"
+        }
+        Exit::Unreachable => {
+            "`saymon doctor` checks each step to the server: DNS, TCP, TLS, SAYMON"
+        }
+        Exit::ClientError => {
+            "the message says what the server did not accept; `saymon -v …` shows the request"
+        }
+        Exit::StoreUnusable => {
+            "`saymon doctor` checks the config dir, the credentials file and the keyring"
+        }
+    }
 }
 
 /// The hint of the first typed error in the chain that has one.

@@ -89,9 +89,9 @@ fn report(err: &anyhow::Error) {
     let message = redact::terminal(&format!("{err:#}").replace('\n', " "));
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "saymon: {red}error{reset}: {message}");
-    if let Some(hint) = error::hint(err) {
-        let _ = writeln!(stderr, "{yellow}hint{reset}: {}", redact::terminal(hint));
-    }
+    // Every error ends with the next step: its own, else one for its exit code.
+    let hint = error::hint(err).unwrap_or_else(|| error::fallback_hint(error::exit_code(err)));
+    let _ = writeln!(stderr, "{yellow}hint{reset}: {}", redact::terminal(hint));
 }
 
 /// Output cut short by a closed pipe (`saymon ... | head`) is not an error.

@@ -37,9 +37,11 @@ impl Output {
         self.jq.as_ref()
     }
 
-    /// A friendly line for a person, on stderr; silenced by `-q`.
+    /// A friendly line for a person, on stderr; silenced by `-q`, and by `--output json`
+    /// or `--jq` (results for a script): then stderr carries only warnings and errors, the
+    /// same rule for every command.
     pub fn note(&self, message: &str) {
-        if !self.quiet {
+        if !self.quiet && !self.json() {
             to_stderr(message);
         }
     }

@@ -221,7 +221,7 @@ fn statuses_no_content_not_found_and_a_rejected_token() {
     );
     assert_eq!(
         stderr,
-        "saymon: error: the server answered 404 Not Found: Object not found. (NotFound)\n"
+        "saymon: error: the server answered 404 Not Found: Object not found. (NotFound)\nhint: check the path and the id in it: paths are under /node/api (objects, objects/ID, incidents, …)\n"
     );
     env.cmd()
         .env("SAYMON_TOKEN", "revoked-canary")

@@ -842,3 +842,52 @@ fn store_auto_in_the_config_is_accepted_as_the_flag_is() {
         .stdout(contains("default"))
         .stderr(contains("is missing"));
 }
+
+#[test]
+fn with_output_json_stderr_has_only_warnings_and_errors() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let json = |args: &[&str]| {
+        let out = env
+            .at(&server)
+            .env("SAYMON_PASSWORD", PASSWORD)
+            .args(args)
+            .args(["--output", "json"])
+            .output()
+            .unwrap();
+        let stdout: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        (
+            out.status.code(),
+            stdout,
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    for args in [
+        &["login", "--login", LOGIN, "--store", "file"][..],
+        &["whoami"],
+        &["status"],
+        &["token", "refresh"],
+        &["token", "create", "--login", LOGIN],
+        &["logout"],
+    ] {
+        let (code, _, stderr) = json(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}: no notices with --output json");
+    }
+    // Errors stay, one line and a hint; stdout has no document then.
+    env.cmd()
+        .args([
+            "--profile",
+            "nobody",
+            "token",
+            "refresh",
+            "--output",
+            "json",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::starts_with("saymon: error: "))
+        .stderr(contains("\nhint: "));
+}

@@ -125,7 +125,7 @@ pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
         })?,
         None => builder.with_no_client_auth(),
     };
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok((config, verifier))
 }
 

@@ -191,6 +191,10 @@ fn status_error(err: anyhow::Error, source: &TokenSource, session: &Session<'_>)
     let mut error = Error::new(exit, format!("{err:#}"));
     if let Some(hint) = &server_error.hint {
         error = error.hint(hint.clone());
+    } else if server_error.status.as_u16() == 404 {
+        error = error.hint(
+            "check the path and the id in it: paths are under /node/api (objects, objects/ID, incidents, …)",
+        );
     }
     if server_error.is_rejection() {
         error = error.hint(match source {
@@ -247,6 +251,7 @@ pub fn typed_value(value: &str) -> Result<Value> {
                         Exit::Usage,
                         format!("cannot read field value from {path}: {e}"),
                     )
+                    .hint("check the path: -F key=@FILE takes the value from FILE")
                 })?;
                 Value::String(text)
             } else if let Ok(n) = value.parse::<i64>() {
@@ -308,6 +313,7 @@ fn read_data(data: &str) -> Result<Vec<u8>> {
                 Exit::Usage,
                 format!("cannot read the body from {path}: {e}"),
             )
+            .hint("check the path: -d @FILE sends FILE's contents, -d @- reads stdin")
             .into()
         }),
         None => Ok(data.as_bytes().to_vec()),

@@ -1,0 +1,251 @@
+//! `cargo run --release --example demo`: saymon at work with nothing else installed.
+//!
+//! It starts a SAYMON stand-in on 127.0.0.1 (HTTPS, its certificate made now: the same fake
+//! server the tests use), keeps everything in a temporary config dir with the file store,
+//! and runs the real saymon binary through login, whoami, status, api, token refresh, exec
+//! and logout, printing each command line before its output. It cleans up after itself,
+//! also on Ctrl-C.
+
+#[path = "../tests/support/server.rs"]
+#[allow(dead_code)]
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+// What the stand-in knows (tests/support/mod.rs defines the same for the tests).
+const PASSWORD: &str = "s3cr:et-Päss-canary";
+const LOGIN: &str = "admin";
+const EMAIL: &str = "admin@example.com";
+const USER_ID: &str = "5e21b752308c3c66d64e072c";
+
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+fn main() -> std::process::ExitCode {
+    // Ctrl-C reaches the running saymon too (same process group) and ends it; the demo
+    // then stops, and the temporary dir and the server go with it.
+    // SAFETY: the handler only stores to an atomic.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+    let saymon = match saymon_binary() {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let server = server::FakeSaymon::start();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().join("config");
+    let demo = Demo {
+        saymon,
+        server: &server,
+        config,
+        home: dir.path().to_path_buf(),
+    };
+    println!(
+        "A SAYMON stand-in listens on {} (HTTPS; its CA is {}).",
+        server.url,
+        server.ca_file.display()
+    );
+    println!(
+        "saymon keeps its config in {} for this demo, the file store (mode 0600) for the token.\n",
+        demo.config.display()
+    );
+    let ok = demo.run();
+    drop(dir);
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        println!("\nInterrupted: cleaned up.");
+        return std::process::ExitCode::from(130);
+    }
+    if ok {
+        println!("\nDone. Everything the demo made is gone again.");
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
+
+struct Demo<'a> {
+    saymon: PathBuf,
+    server: &'a server::FakeSaymon,
+    config: PathBuf,
+    home: PathBuf,
+}
+
+impl Demo<'_> {
+    fn run(&self) -> bool {
+        let url = self.server.url.as_str();
+        let steps: &[(&str, &[&str], Option<&str>)] = &[
+            (
+                "Log in: a token is made with the password and kept; the password is not.",
+                &[
+                    "--server",
+                    url,
+                    "login",
+                    "--login",
+                    LOGIN,
+                    "--password-stdin",
+                    "--store",
+                    "file",
+                ],
+                Some(PASSWORD),
+            ),
+            ("Who does the token belong to?", &["whoami"], None),
+            (
+                "Every profile, and whether its token works.",
+                &["status"],
+                None,
+            ),
+            (
+                "Any API request, the token added.",
+                &["api", "objects"],
+                None,
+            ),
+            (
+                "The same, filtered with the built-in jq.",
+                &["api", "objects", "--jq", ".[] | .name"],
+                None,
+            ),
+            (
+                "A fresh token for the stored one, as a nightly cron job does.",
+                &["token", "refresh", "--password-stdin"],
+                Some(PASSWORD),
+            ),
+            (
+                "Another tool gets the token in its environment, never on a command line.",
+                &[
+                    "exec",
+                    "--",
+                    "sh",
+                    "-c",
+                    "echo \"SAYMON_SERVER=$SAYMON_SERVER, a token of ${#SAYMON_TOKEN} characters\"",
+                ],
+                None,
+            ),
+            ("Forget the token.", &["logout"], None),
+        ];
+        for (why, args, stdin) in steps {
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                return false;
+            }
+            println!("# {why}");
+            let shown: Vec<String> = args.iter().map(|a| shell_word(a)).collect();
+            match stdin {
+                Some(_) => println!("$ echo \"$PASSWORD\" | saymon {}", shown.join(" ")),
+                None => println!("$ saymon {}", shown.join(" ")),
+            }
+            if !self.saymon(args, *stdin) {
+                return false;
+            }
+            println!();
+        }
+        true
+    }
+
+    /// Run saymon with the demo's config, its output shown as it comes.
+    fn saymon(&self, args: &[&str], stdin: Option<&str>) -> bool {
+        let mut cmd = Command::new(&self.saymon);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("SAYMON_CONFIG_DIR", &self.config)
+            .env("SAYMON_CA_CERT", &self.server.ca_file)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            });
+        if let Some(term) = std::env::var_os("TERM") {
+            cmd.env("TERM", term);
+        }
+        let mut child = match cmd.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                eprintln!("demo: cannot run {}: {e}", self.saymon.display());
+                return false;
+            }
+        };
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            use std::io::Write;
+            let _ = writeln!(pipe, "{text}");
+        }
+        match child.wait() {
+            Ok(status) if status.success() => true,
+            Ok(status) => {
+                if !INTERRUPTED.load(Ordering::SeqCst) {
+                    eprintln!("demo: saymon {} ended with {status}", args.join(" "));
+                }
+                false
+            }
+            Err(e) => {
+                eprintln!("demo: {e}");
+                false
+            }
+        }
+    }
+}
+
+/// `word`, quoted for a shell when it needs to be.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@".contains(c))
+    {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The saymon binary beside this example (target/<profile>/saymon), built first when it is
+/// not there yet or older than the example (`cargo run --example` builds only the example).
+fn saymon_binary() -> Result<PathBuf, String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    // target/<profile>/examples/demo -> target/<profile>/saymon
+    let profile_dir = me
+        .parent()
+        .and_then(Path::parent)
+        .ok_or("cannot tell where the build is")?;
+    let binary = profile_dir.join("saymon");
+    let stale = match (binary.metadata(), me.metadata()) {
+        (Ok(bin), Ok(example)) => match (bin.modified(), example.modified()) {
+            (Ok(b), Ok(e)) => b < e,
+            _ => false,
+        },
+        _ => true,
+    };
+    if stale {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let release = profile_dir.file_name().is_some_and(|n| n == "release");
+        let mut build = Command::new(cargo);
+        build.args(["build", "--bin", "saymon"]);
+        if release {
+            build.arg("--release");
+        }
+        let status = build
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .map_err(|e| format!("cannot build saymon: {e}"))?;
+        if !status.success() {
+            return Err("building saymon failed".into());
+        }
+    }
+    Ok(binary)
+}

@@ -1,0 +1,161 @@
+//! Every error ends with a `hint:` line that says the next step. This test walks the error
+//! paths a newcomer meets (and main's fallback guarantees a hint for any other): each must
+//! exit with its documented code and print exactly one error line and one hint line.
+
+mod support;
+
+use support::*;
+
+/// Run `cmd`, expect `code`, and return the hint (asserting the two-line shape).
+fn hint_of(mut cmd: assert_cmd::Command, code: i32) -> String {
+    let out = cmd.assert().code(code).get_output().clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("saymon: error: ") || l.starts_with("hint: "))
+        .collect();
+    assert!(
+        lines.len() == 2
+            && lines[0].starts_with("saymon: error: ")
+            && lines[1].starts_with("hint: "),
+        "one error line and one hint line:\n{stderr}"
+    );
+    lines[1].to_string()
+}
+
+#[test]
+fn every_error_a_newcomer_meets_has_a_hint() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+
+    // http:// to an https port.
+    let hint = hint_of(
+        {
+            let mut c = env.cmd();
+            c.env("SAYMON_SERVER", format!("http://{}", server.addr))
+                .env("SAYMON_TOKEN", "tok-canary")
+                .arg("whoami");
+            c
+        },
+        5,
+    );
+    assert!(hint.contains("write https://"), "{hint}");
+
+    // A 503 during token refresh: the context names what failed, on which server.
+    server.set_mode(Mode::Html502);
+    let out = env
+        .cmd()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "cannot create a token for {LOGIN} on {}",
+            server.url
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\nhint: "), "{stderr}");
+    server.set_mode(Mode::Normal);
+
+    // An empty password, an empty password file, a missing password file.
+    let empty = env.home().join("empty");
+    std::fs::write(&empty, "").unwrap();
+    for (args, env_password) in [
+        (vec!["token", "refresh"], Some("")),
+        (
+            vec![
+                "token",
+                "refresh",
+                "--password-file",
+                empty.to_str().unwrap(),
+            ],
+            None,
+        ),
+        (
+            vec!["token", "refresh", "--password-file", "/nonexistent/pw"],
+            None,
+        ),
+    ] {
+        let mut c = env.cmd();
+        c.args(&args);
+        if let Some(p) = env_password {
+            c.env("SAYMON_PASSWORD", p);
+        }
+        let hint = hint_of(c, 3);
+        assert!(hint.contains("password"), "{args:?}: {hint}");
+    }
+
+    // A missing -d @file.
+    let mut c = env.cmd();
+    c.args(["api", "objects", "-d", "@/nonexistent/body.json"]);
+    let hint = hint_of(c, 2);
+    assert!(hint.contains("path"), "{hint}");
+
+    // status with a missing token.
+    let mut c = env.cmd();
+    c.args(["status", "--profile", "nobody-*"]);
+    hint_of(c, 3);
+    let bare = Env::new();
+    std::fs::create_dir_all(bare.config_dir()).unwrap();
+    chmod(&bare.config_dir(), 0o700);
+    std::fs::write(
+        bare.config_file(),
+        "[profiles.default]\nserver = \"https://saymon.example.com\"\nlogin = \"admin\"\n",
+    )
+    .unwrap();
+    let mut c = bare.cmd();
+    c.args(["status", "--offline"]);
+    let hint = hint_of(c, 3);
+    assert!(hint.contains("saymon login"), "{hint}");
+
+    // A non-UTF-8 config.toml: the line, and what to do.
+    let broken = Env::new();
+    std::fs::create_dir_all(broken.config_dir()).unwrap();
+    chmod(&broken.config_dir(), 0o700);
+    std::fs::write(broken.config_file(), b"[profiles.a]\nserver = \"\xff\"\n").unwrap();
+    let out = broken
+        .cmd()
+        .arg("whoami")
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert!(stderr.contains("\nhint: "), "{stderr}");
+
+    // An unreadable config.toml (as another user, since root reads anything).
+    let unreadable = Env::new();
+    std::fs::create_dir_all(unreadable.config_dir()).unwrap();
+    chmod(&unreadable.config_dir(), 0o700);
+    std::fs::write(unreadable.config_file(), "").unwrap();
+    let mut c = unreadable.user_cmd();
+    chmod(&unreadable.config_file(), 0o000);
+    c.arg("whoami");
+    let hint = hint_of(c, 1);
+    assert!(hint.contains("chmod") || hint.contains("config"), "{hint}");
+
+    // A read-only config dir for a login that must write it.
+    let read_only = Env::new();
+    std::fs::create_dir_all(read_only.config_dir()).unwrap();
+    let mut c = read_only.user_cmd();
+    chmod(&read_only.config_dir(), 0o500);
+    c.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file", "--insecure"]);
+    let hint = hint_of(c, 7);
+    assert!(hint.contains("writable"), "{hint}");
+
+    // Anything else still gets a hint: main falls back to one by exit code.
+    let mut c = env.cmd();
+    c.env("SAYMON_SERVER", "https://saymon.invalid")
+        .env("SAYMON_TOKEN", "tok-canary")
+        .args(["api", "objects"]);
+    hint_of(c, 5);
+}
