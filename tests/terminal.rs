@@ -255,6 +255,20 @@ fn json_at_a_terminal_is_pretty_in_the_servers_key_order() {
     assert_eq!(screen.matches("\"name\": \"incident").count(), 250);
 }
 
+/// `login` on a terminal with the server and login given: only the password is asked.
+fn password_login(env: &Env, server: &FakeSaymon) -> Pty {
+    let args = [
+        "login",
+        "--server",
+        &server.url,
+        "--login",
+        LOGIN,
+        "--store",
+        "file",
+    ];
+    on_terminal(env, server, &args)
+}
+
 /// Whether the terminal echoes input now.
 fn echoes(term: &Pty) -> bool {
     // SAFETY: tcgetattr fills the zeroed struct; the master reports the pty's modes.
@@ -268,11 +282,7 @@ fn a_password_typed_the_instant_the_prompt_appears_is_not_echoed() {
     let server = FakeSaymon::start();
     for round in 0..5 {
         let env = Env::new();
-        let url = server.url.clone();
-        let args = [
-            "login", "--server", &url, "--login", LOGIN, "--store", "file",
-        ];
-        let mut term = on_terminal(&env, &server, &args);
+        let mut term = password_login(&env, &server);
         term.expect("Password for admin on");
         term.expect(": ");
         // No waiting for the echo to go off: it must be off before the prompt shows.
@@ -290,11 +300,7 @@ fn a_password_typed_the_instant_the_prompt_appears_is_not_echoed() {
 fn ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back() {
     let server = FakeSaymon::start();
     let env = Env::new();
-    let url = server.url.clone();
-    let args = [
-        "login", "--server", &url, "--login", LOGIN, "--store", "file",
-    ];
-    let mut term = on_terminal(&env, &server, &args);
+    let mut term = password_login(&env, &server);
     term.expect("Password for admin on");
     term.wait_for_hidden_input();
     term.send("\u{3}");
@@ -308,11 +314,7 @@ fn ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back() {
 fn a_mistyped_password_is_asked_again_and_the_next_one_works() {
     let server = FakeSaymon::start();
     let env = Env::new();
-    let url = server.url.clone();
-    let args = [
-        "login", "--server", &url, "--login", LOGIN, "--store", "file",
-    ];
-    let mut term = on_terminal(&env, &server, &args);
+    let mut term = password_login(&env, &server);
     term.expect("Password for admin");
     term.wait_for_hidden_input();
     term.send("mistyped-canary\n");

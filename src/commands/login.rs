@@ -35,42 +35,34 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
     let mut tries = 1;
-    let (password, user_id) = loop {
+    // At a terminal each typed password is tried first (users/current), so that a typo is
+    // asked again; that also gives the user id. Otherwise the issuer finds the id.
+    let (password, checked_id) = loop {
         let password = session.password(&args.credentials, &login, &server)?;
+        if !prompted {
+            break (password, None);
+        }
         let auth = Auth::Basic {
             login: &login,
             password: &password,
         };
-        if prompted {
-            // At a terminal the password is tried first, so that a typo is asked again.
-            match client.current_user(&auth).await {
-                Ok(user) => {
-                    let id = match &args.credentials.user_id {
-                        Some(id) => check_user_id(id)?,
-                        None => check_user_id(user["id"].as_str().unwrap_or_default())
-                            .context("the server sent a strange user id")?,
-                    };
-                    break (password, id);
-                }
-                Err(e) if exit_code(&e) == Exit::Rejected && tries < TRIES => {
-                    tries += 1;
-                    session.out.note("Sorry, try again.");
-                    continue;
-                }
-                Err(e) => {
-                    return Err(on_rejection(e, password_hint(&login))).with_context(context);
-                }
+        match client.current_user(&auth).await {
+            Ok(user) => {
+                let id = match &args.credentials.user_id {
+                    Some(id) => check_user_id(id)?,
+                    None => check_user_id(user["id"].as_str().unwrap_or_default())
+                        .context("the server sent a strange user id")?,
+                };
+                break (password, Some(id));
+            }
+            Err(e) if exit_code(&e) == Exit::Rejected && tries < TRIES => {
+                tries += 1;
+                session.out.note("Sorry, try again.");
+            }
+            Err(e) => {
+                return Err(on_rejection(e, password_hint(&login))).with_context(context);
             }
         }
-        let issuer = Issuer {
-            session,
-            client: &client,
-            login: &login,
-            auth: &auth,
-            sets_tls: true,
-        };
-        let id = issuer.user_id(&args.credentials).await?;
-        break (password, id);
     };
     let auth = Auth::Basic {
         login: &login,
@@ -82,6 +74,10 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         login: &login,
         auth: &auth,
         sets_tls: true,
+    };
+    let user_id = match checked_id {
+        Some(id) => id,
+        None => issuer.user_id(&args.credentials).await?,
     };
     let lock = TokenLock::acquire(session)?;
     let ready = issuer
