@@ -126,6 +126,10 @@ fn each_broken_step_fails_with_its_fix_and_exit_code() {
     assert!(tls.starts_with("  ✘"), "{report}");
     assert!(tls.contains("issued to"), "{tls}");
     assert!(tls.contains("fix: for a company or self-signed CA pass --ca-cert"));
+    assert!(
+        !report.contains("saymon doctor"),
+        "doctor does not advise itself: {report}"
+    );
     assert!(line(&report, "server").contains("- server       not tried: TLS failed"));
     assert!(server.seen().is_empty(), "nothing reached the server");
 

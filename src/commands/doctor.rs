@@ -68,13 +68,20 @@ impl Check {
         }
     }
 
-    /// A failed step, told by its error: the message, its hint as the fix, its exit code.
+    /// A failed step, told by its error: the message, its hint as the fix (without advice
+    /// to run doctor, which is running), its exit code.
     fn fail(name: &'static str, err: &anyhow::Error) -> Check {
+        let fix = error::hint(err).map(|hint| {
+            hint.split("; ")
+                .filter(|part| !part.contains("saymon doctor"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
         Check {
             name,
             state: State::Fail,
             detail: format!("{err:#}"),
-            fix: error::hint(err).map(str::to_string),
+            fix: fix.filter(|f| !f.is_empty()),
             exit: Some(exit_code(err)),
             data: None,
         }
