@@ -130,6 +130,26 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Profile `name`'s server: for the selected profile --server / SAYMON_SERVER win, as
+    /// for every command; another profile has its own (`status`, `doctor --all`).
+    pub fn server_of(&self, name: &str) -> Result<Option<ServerUrl>> {
+        if name == self.profile_name {
+            return self.server();
+        }
+        let text = self.config.profile(name).and_then(|p| p.server.as_deref());
+        Ok(text.map(ServerUrl::parse).transpose()?)
+    }
+
+    /// Profile `name`'s TLS settings for `server`: the flags' for the selected profile,
+    /// another profile's own otherwise.
+    pub fn tls_of(&self, name: &str, server: &ServerUrl) -> Tls {
+        if name == self.profile_name {
+            self.tls(server)
+        } else {
+            self.config.profile(name).map(Tls::of).unwrap_or_default()
+        }
+    }
+
     pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
         self.client_with(server, &self.tls(server))
     }

@@ -289,29 +289,22 @@ fn local(session: &Session<'_>, name: &str) -> Target {
     let selected = name == session.profile_name;
     let profile = session.config.profile(name).cloned().unwrap_or_default();
     // The global --server, TLS flags and SAYMON_TOKEN apply to the selected profile only.
-    let server = if selected {
-        session.server().and_then(|s| {
-            s.ok_or_else(|| {
-                Error::new(Exit::Usage, format!("profile {name} has no server"))
-                    .hint("run `saymon login --server URL`, or pass --server")
-                    .into()
-            })
+    let server = session.server_of(name).and_then(|server| {
+        server.ok_or_else(|| {
+            let hint = if selected {
+                "run `saymon login --server URL`, or pass --server".to_string()
+            } else {
+                format!("run `saymon login --profile {name} --server URL`")
+            };
+            Error::new(Exit::Usage, format!("profile {name} has no server"))
+                .hint(hint)
+                .into()
         })
-    } else {
-        profile
-            .server
-            .as_deref()
-            .ok_or_else(|| {
-                Error::new(Exit::Usage, format!("profile {name} has no server"))
-                    .hint(format!("run `saymon login --profile {name} --server URL`"))
-                    .into()
-            })
-            .and_then(|s| Ok(ServerUrl::parse(s)?))
-    };
-    let tls = match (&server, selected) {
-        (Ok(server), true) => session.tls(server),
-        _ => Tls::of(&profile),
-    };
+    });
+    let tls = server
+        .as_ref()
+        .map(|server| session.tls_of(name, server))
+        .unwrap_or_default();
     let mut target = Target {
         name: name.to_string(),
         login: profile.login.clone(),

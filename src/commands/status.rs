@@ -111,16 +111,7 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
         let selected = name == session.profile_name;
         let profile = session.config.profile(&name).cloned().unwrap_or_default();
         // The global --server and TLS flags, like SAYMON_TOKEN, apply to the selected profile.
-        let server = if selected {
-            session.server()
-        } else {
-            profile
-                .server
-                .as_deref()
-                .map(ServerUrl::parse)
-                .transpose()
-                .map_err(Into::into)
-        };
+        let server = session.server_of(&name);
         let mut row = Row {
             is_default: session.config.default_profile.as_deref() == Some(name.as_str()),
             name,
@@ -161,12 +152,7 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             if args.offline {
                 row.state = TokenState::Present;
             } else {
-                // The selected profile's settings, or the other profile's own.
-                let tls = if selected {
-                    session.tls(&server)
-                } else {
-                    Tls::of(&row.profile)
-                };
+                let tls = session.tls_of(&row.name, &server);
                 checks.push((rows.len(), server, tls, token));
             }
         }
