@@ -225,11 +225,8 @@ impl<'o> Client<'o> {
         match tokio::time::timeout_at(self.deadline().into(), attempt).await {
             Ok(Ok(response)) => Ok(response),
             Ok(Err(e)) => {
-                let in_tls = self.is_tls_failure(&e);
-                Err(Unreached {
-                    error: self.request_error(e).await,
-                    in_tls,
-                })
+                let (error, in_tls) = self.told(e).await;
+                Err(Unreached { error, in_tls })
             }
             Err(_) => Err(Unreached {
                 error: self.deadline_passed(),

@@ -60,35 +60,49 @@ fn cause(chain: &str, https: bool) -> Cause {
     }
 }
 
+/// A failed request, read once: its innermost cause in words, and what kind of failure.
+struct Failure {
+    chain: String,
+    cause: Cause,
+    connect: bool,
+    body: bool,
+}
+
+impl Cause {
+    /// Whether the TLS handshake is what failed.
+    fn in_tls(self) -> bool {
+        matches!(
+            self,
+            Cause::NotTls
+                | Cause::ClientCertRequired
+                | Cause::ClientCertRefused
+                | Cause::Certificate
+        )
+    }
+}
+
 impl Client<'_> {
     /// A failed request as a typed error, first asking the port what it speaks when the
     /// answer was not the protocol asked for (without credentials: only a bare GET).
     pub async fn request_error(&self, err: reqwest::Error) -> anyhow::Error {
-        if err.is_timeout() {
-            return self.deadline_passed();
-        }
-        let (connect, body) = (err.is_connect(), err.is_decode() || err.is_body());
-        let chain = error_chain(&err.without_url());
-        let lower = chain.to_ascii_lowercase();
-        match cause(&lower, self.server.is_https()) {
-            Cause::NotTls if self.proxy.is_none() => self.not_tls(&chain).await,
-            Cause::NotHttp if self.proxy.is_none() => self.not_http(&chain).await,
-            _ => self.explain(&chain, connect, body),
-        }
+        self.told(err).await.0
     }
 
-    /// Whether this failure happened in the TLS handshake (a refused certificate, a server
-    /// that wants a client certificate, a port that does not speak TLS).
-    pub fn is_tls_failure(&self, err: &reqwest::Error) -> bool {
-        let chain = error_chain(err).to_ascii_lowercase();
-        self.server.is_https()
-            && matches!(
-                cause(&chain, true),
-                Cause::NotTls
-                    | Cause::ClientCertRequired
-                    | Cause::ClientCertRefused
-                    | Cause::Certificate
-            )
+    /// `request_error`, and whether the failure happened in the TLS handshake (a refused
+    /// certificate, a server that wants a client certificate, a port that does not speak
+    /// TLS), for `doctor`.
+    pub(super) async fn told(&self, err: reqwest::Error) -> (anyhow::Error, bool) {
+        if err.is_timeout() {
+            return (self.deadline_passed(), false);
+        }
+        let failure = self.failure(err);
+        let in_tls = self.server.is_https() && failure.cause.in_tls();
+        let error = match failure.cause {
+            Cause::NotTls if self.proxy.is_none() => self.not_tls(&failure.chain).await,
+            Cause::NotHttp if self.proxy.is_none() => self.not_http(&failure.chain).await,
+            _ => self.explain(&failure),
+        };
+        (error, in_tls)
     }
 
     /// A failed request or body read as a typed error, without asking the server more.
@@ -96,15 +110,32 @@ impl Client<'_> {
         if err.is_timeout() {
             return self.deadline_passed();
         }
-        let (connect, body) = (err.is_connect(), err.is_decode() || err.is_body());
-        let chain = error_chain(&err.without_url());
-        self.explain(&chain, connect, body)
+        self.explain(&self.failure(err))
     }
 
-    fn explain(&self, chain: &str, connect: bool, body: bool) -> anyhow::Error {
+    fn failure(&self, err: reqwest::Error) -> Failure {
+        let (connect, body) = (err.is_connect(), err.is_decode() || err.is_body());
+        let chain = error_chain(&err.without_url());
+        let cause = cause(&chain.to_ascii_lowercase(), self.server.is_https());
+        Failure {
+            chain,
+            cause,
+            connect,
+            body,
+        }
+    }
+
+    fn explain(&self, failure: &Failure) -> anyhow::Error {
+        let Failure {
+            chain,
+            cause,
+            connect,
+            body,
+        } = failure;
+        let (chain, cause, connect, body) = (chain.as_str(), *cause, *connect, *body);
         let host = self.server.host_port();
         let lower = chain.to_ascii_lowercase();
-        let cause = cause(&lower, self.server.is_https());
+
         if let Some(proxy) = &self.proxy
             && (connect || lower.contains("tunnel") || lower.contains("proxy"))
             && !matches!(

@@ -132,21 +132,13 @@ pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
 /// A configuration that takes any certificate: only for asking a port whether it speaks
 /// TLS at all, with nothing secret sent.
 pub fn accept_any() -> rustls::ClientConfig {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = Arc::new(Verifier {
-        provider: provider.clone(),
-        own: None,
-        pinned: Vec::new(),
+    let anything = Tls {
         insecure: true,
-        system: OnceLock::new(),
-        presented: Mutex::new(None),
-    });
-    rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default protocol versions")
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth()
+        ..Tls::default()
+    };
+    config(&anything)
+        .expect("with no files to read, the configuration cannot fail")
+        .0
 }
 
 type Identity<'p> = (

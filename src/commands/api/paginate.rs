@@ -107,7 +107,9 @@ impl Sink {
     }
 
     /// Close the array (also after a failed page: stdout stays valid JSON).
-    fn finish(self, jq_output: Option<(&Output, bool)>) -> Result<()> {
+    /// With --jq (`Keep`), the items go through `jq_to`'s filter; `None` after a failed page:
+    /// nothing half is filtered.
+    fn finish(self, jq_to: Option<&Output>) -> Result<()> {
         match self {
             Sink::Stream {
                 pretty,
@@ -123,7 +125,7 @@ impl Sink {
                 out.flush()?;
             }
             Sink::Keep(items) => {
-                if let Some((output, _)) = jq_output {
+                if let Some(output) = jq_to {
                     output.result_json(&Value::Array(items))?;
                 }
             }
@@ -160,7 +162,7 @@ pub async fn run(
     };
     let result = pages(client, &request, (size, first_skip), auth, out, &mut sink).await;
     match result {
-        Ok(()) => sink.finish(Some((out, true))),
+        Ok(()) => sink.finish(Some(out)),
         Err(e) => {
             // The items so far stay a valid array; with --jq, nothing half is filtered.
             let _ = sink.finish(None);
