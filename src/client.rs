@@ -142,6 +142,12 @@ impl<'o> Client<'o> {
         self.proxy.as_deref()
     }
 
+    /// Start the deadline anew with the next request: after waiting for a person (a
+    /// password prompt), whose time is not the server's.
+    pub fn restart_deadline(&self) {
+        self.deadline.set(None);
+    }
+
     /// The deadline of this client's network work, started by its first request.
     fn deadline(&self) -> Instant {
         match self.deadline.get() {

@@ -350,3 +350,52 @@ fn an_untrusted_server_is_named_before_the_password_is_asked_for() {
     assert!(term.screen.contains("is not trusted"), "{}", term.screen);
     assert!(!term.screen.contains("Password for"), "{}", term.screen);
 }
+
+#[test]
+fn time_spent_typing_the_password_does_not_count_against_timeout() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let args = [
+        "--timeout",
+        "1",
+        "login",
+        "--server",
+        &server.url,
+        "--login",
+        LOGIN,
+        "--store",
+        "file",
+    ];
+    let mut term = on_terminal(&env, &server, &args);
+    term.expect("Password for admin");
+    term.wait_for_hidden_input();
+    // A person takes longer than --timeout to type; the server answers at once.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    term.send(&format!("{PASSWORD}\n"));
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(term.screen.contains("Logged in to"), "{}", term.screen);
+}
+
+#[test]
+fn time_spent_typing_the_password_for_a_refresh_does_not_count_against_timeout() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    // Another login replaced the stored token: --if-invalid's check fails, the password is asked.
+    Env::new().login_file(&server);
+    let mut term = on_terminal(
+        &env,
+        &server,
+        &["--timeout", "1", "token", "refresh", "--if-invalid"],
+    );
+    term.expect("Password for admin");
+    term.wait_for_hidden_input();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    term.send(&format!("{PASSWORD}\n"));
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(
+        term.screen.contains("Refreshed the token"),
+        "{}",
+        term.screen
+    );
+}

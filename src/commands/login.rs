@@ -42,6 +42,8 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         if !prompted {
             break (password, None);
         }
+        // The time a person took to answer is not the server's: --timeout starts again.
+        client.restart_deadline();
         let auth = Auth::Basic {
             login: &login,
             password: &password,

@@ -198,6 +198,13 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
             session.out.verbose(&format!("password remembered in {}", store.describe()));
             password
         }
+        None if session.interactive && !password_given(&args.credentials) => {
+            // Asked for at the terminal, after --if-invalid's check: a person's time is not
+            // the server's, so --timeout starts again with the next request.
+            let password = session.password(&args.credentials, &login, &server)?;
+            client.restart_deadline();
+            password
+        }
         None => session
             .password(&args.credentials, &login, &server)
             .map_err(|e| {
