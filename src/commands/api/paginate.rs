@@ -75,9 +75,9 @@ enum Sink {
 }
 
 impl Sink {
-    fn item(&mut self, item: &Value) -> Result<()> {
+    fn item(&mut self, item: Value) -> Result<()> {
         match self {
-            Sink::Keep(items) => items.push(item.clone()),
+            Sink::Keep(items) => items.push(item),
             Sink::Stream {
                 pretty,
                 started,
@@ -86,11 +86,11 @@ impl Sink {
                 let text = if *pretty {
                     // Indented one level, as the array's element; JSON strings hold no
                     // raw line breaks, so indenting line by line is exact.
-                    let text = serde_json::to_string_pretty(item)?;
+                    let text = serde_json::to_string_pretty(&item)?;
                     let text = redact::json(&text);
                     format!("  {}", text.replace('\n', "\n  "))
                 } else {
-                    serde_json::to_string(item)?
+                    serde_json::to_string(&item)?
                 };
                 let separator: &[u8] = match (*started, *pretty) {
                     (false, true) => b"[\n",
@@ -217,10 +217,10 @@ async fn pages(
             .hint("this endpoint does not page with limit/skip: drop --paginate")
             .into());
         }
-        for item in &items {
+        let received = items.len() as u64;
+        for item in items {
             sink.item(item)?;
         }
-        let received = items.len() as u64;
         out.verbose(&format!("page {number}: {received} items"));
         if received < size {
             return Ok(());
