@@ -570,11 +570,10 @@ fn tls_check(
         && unreached.in_tls
     {
         let mut check = Check::fail("TLS", &unreached.error);
-        if let Some(data) = client
-            .presented()
-            .and_then(|p| certificate_data(&p.certificate, p.vouched_by))
+        if let Some(presented) = client.presented()
+            && let Some(described) = certificate::describe(presented.certificate.as_ref())
         {
-            check = check.with_data(data);
+            check = check.with_data(certificate_data(&described, presented.vouched_by));
         }
         return check;
     }
@@ -591,7 +590,7 @@ fn tls_check(
         summary(&described, now),
         presented.vouched_by.map_or("?", VouchedBy::describe)
     );
-    let data = certificate_data(&presented.certificate, presented.vouched_by);
+    let data = certificate_data(&described, presented.vouched_by);
     let check = if days < EXPIRY_WARNING_DAYS && presented.vouched_by != Some(VouchedBy::Nobody) {
         Check::warn(
             "TLS",
@@ -610,10 +609,7 @@ fn tls_check(
     } else {
         Check::pass("TLS", detail)
     };
-    match data {
-        Some(data) => check.with_data(data),
-        None => check,
-    }
+    check.with_data(data)
 }
 
 /// "for a and b, issued by X, until DATE (in N days)".
@@ -632,9 +628,8 @@ fn summary(c: &Described, now: i64) -> String {
     )
 }
 
-fn certificate_data(der: &[u8], vouched_by: Option<VouchedBy>) -> Option<Value> {
-    let c = certificate::describe(der)?;
-    Some(json!({
+fn certificate_data(c: &Described, vouched_by: Option<VouchedBy>) -> Value {
+    json!({
         "subject": c.subject,
         "issuer": c.issuer,
         "names": c.names,
@@ -647,7 +642,7 @@ fn certificate_data(der: &[u8], vouched_by: Option<VouchedBy>) -> Option<Value> 
             VouchedBy::System => "system",
             VouchedBy::Nobody => "none",
         }),
-    }))
+    })
 }
 
 /// The token accepted; and when it is refused while the password works, that token
