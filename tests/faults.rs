@@ -344,6 +344,9 @@ fn a_closed_stderr_never_changes_an_exit_code() {
         (&["token", "refresh", "-v"], 0),
         (&["login", "--login", LOGIN, "--store", "keyring"], 7),
         (&["api", "objects/404"], 6),
+        (&["api", "incidents", "--paginate", "--page-size", "7"], 0),
+        (&["whoami", "--jq", ".login"], 0),
+        (&["doctor"], 0),
         (&["logout"], 0),
         (&["whoami"], 3),
     ] {
@@ -405,6 +408,31 @@ fn a_stuck_token_lock_holder_is_waited_for_then_given_up_on() {
     drop(lock);
     on(&env, &server, false)
         .args(["token", "refresh"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_closed_stdout_fails_paginate_and_jq_clearly_and_keeps_the_token() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    login_remembering(&env, &server, false);
+    let token = server.token_of(LOGIN).unwrap();
+    for args in [
+        &["api", "incidents", "--paginate"][..],
+        &["whoami", "--jq", ".login"],
+        &["status", "--jq", ".profiles[].name"],
+    ] {
+        redirected(&env, &server, ">&-", args)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains("stdout is closed"));
+    }
+    // Nothing of that touched the stored token.
+    assert_eq!(server.token_of(LOGIN).unwrap(), token);
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .arg("whoami")
         .assert()
         .success();
 }

@@ -162,6 +162,29 @@ fn no_secret_reaches_any_output() {
         ]);
         assert_eq!(rec.run("whoami, server down", cmd, false), 5);
 
+        // What this session added: doctor (with a wrong password at hand, for its
+        // token-auth check), --paginate, --jq, status over its concurrent checks.
+        let mut cmd = plain(&["doctor"]);
+        cmd.env("SAYMON_PASSWORD", WRONG_PASSWORD);
+        assert_eq!(rec.run("doctor, wrong password at hand", cmd, false), 0);
+        let mut cmd = plain(&["doctor", "--output", "json"]);
+        cmd.env("SAYMON_TOKEN", ENV_TOKEN)
+            .env("SAYMON_PASSWORD", WRONG_PASSWORD);
+        assert_eq!(rec.run("doctor, refused env token", cmd, false), 4);
+        assert_eq!(
+            rec.run(
+                "api --paginate",
+                plain(&["api", "incidents", "--paginate"]),
+                false
+            ),
+            0
+        );
+        assert_eq!(
+            rec.run("whoami --jq", plain(&["whoami", "--jq", "."]), false),
+            0
+        );
+        assert_eq!(rec.run("status", plain(&["status"]), false), 0);
+
         assert_eq!(
             rec.run("token revoke", plain(&["token", "revoke"]), false),
             0
