@@ -200,3 +200,135 @@ fn a_remembered_password_lives_in_the_keyring_beside_the_token() {
     assert!(!out.status.success(), "the password is gone too");
     assert_eq!(secret_tool_lookup(&account), None);
 }
+
+fn secret_tool(args: &[&str], input: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = StdCommand::new("secret-tool")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("secret-tool (Debian package libsecret-tools) must be installed");
+    let mut stdin = child.stdin.take().unwrap();
+    if let Some(input) = input {
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() || args[0] == "lookup", "{out:?}");
+    out
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
+fn entries_of_other_clients_are_read_and_duplicates_named() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    keyring_cmd(&env, &server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .assert()
+        .success();
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    let search = secret_tool(
+        &["search", "--all", "service", "saymon", "username", &account],
+        None,
+    );
+    let listed = String::from_utf8_lossy(&search.stdout);
+    assert!(
+        listed.contains(&format!("label = saymon token for {account}")),
+        "{listed}"
+    );
+
+    // The item as another client (an older saymon, keyring-rs, secret-tool) writes it.
+    let token = server.token_of(LOGIN).unwrap();
+    secret_tool(&["clear", "service", "saymon", "username", &account], None);
+    secret_tool(
+        &[
+            "store",
+            "--label=written elsewhere",
+            "service",
+            "saymon",
+            "username",
+            &account,
+        ],
+        Some(&token),
+    );
+    keyring_cmd(&env, &server).arg("whoami").assert().success();
+
+    // A second item that matches too: named, not guessed between.
+    secret_tool(
+        &[
+            "store",
+            "--label=dup",
+            "service",
+            "saymon",
+            "username",
+            &account,
+            "extra",
+            "1",
+        ],
+        Some("other"),
+    );
+    keyring_cmd(&env, &server)
+        .arg("whoami")
+        .assert()
+        .code(7)
+        .stderr(contains(
+            "the keyring holds 2 saymon entries for one account",
+        ));
+    secret_tool(&["clear", "service", "saymon", "username", &account], None);
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
+fn the_token_and_password_never_cross_the_bus_in_clear() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let capture = env.dir.path().join("bus-capture");
+    // dbus-monitor (Debian package dbus-bin) sees every message on the session bus.
+    let mut monitor = StdCommand::new("dbus-monitor")
+        .args(["--session", "--binary"])
+        .stdout(std::fs::File::create(&capture).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("dbus-monitor (Debian package dbus-bin) must be installed");
+    // It is listening once it has written its own first message.
+    for _ in 0..100 {
+        if std::fs::metadata(&capture).unwrap().len() > 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    keyring_cmd(&env, &server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "keyring",
+            "--remember-password",
+        ])
+        .assert()
+        .success();
+    keyring_cmd(&env, &server).arg("whoami").assert().success();
+    keyring_cmd(&env, &server).arg("logout").assert().success();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    monitor.kill().unwrap();
+    monitor.wait().unwrap();
+    let seen = std::fs::read(&capture).unwrap();
+    let has = |needle: &[u8]| seen.windows(needle.len()).any(|w| w == needle);
+    // The monitor saw our traffic…
+    for member in ["OpenSession", "CreateItem", "GetSecret", "Delete"] {
+        assert!(has(member.as_bytes()), "{member} not seen on the bus");
+    }
+    // …and neither secret in it.
+    let token = server.token_of(LOGIN).unwrap();
+    assert!(!has(token.as_bytes()), "the token crossed the bus in clear");
+    assert!(
+        !has(PASSWORD.as_bytes()),
+        "the password crossed the bus in clear"
+    );
+}

@@ -2,12 +2,10 @@
 //! Windows), service `saymon`. Every call runs on a worker thread under a timeout, so a
 //! keyring that does not answer (no desktop session, a stuck unlock prompt) cannot hang us.
 
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Mutex, mpsc};
 use std::time::Duration;
 
 use anyhow::Result;
-use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
 use super::{Change, SecretKind, SecretStore};
 use crate::error::{Error, Exit};
@@ -28,8 +26,26 @@ fn check_account() -> String {
 
 pub struct KeyringStore {
     timeout: Duration,
-    /// The connection, opened on first use and shared by later calls.
-    store: Arc<Mutex<Option<Arc<CredentialStore>>>>,
+    /// The worker that owns the keyring connection, started on first use. Calls go to it
+    /// one at a time; one that does not answer in time retires it, so the next call starts
+    /// afresh instead of queueing behind a stuck one.
+    worker: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+type Job = Box<dyn FnOnce(&mut Option<platform::Keyring>) + Send>;
+
+/// Why the keyring could not do what was asked, in words that name no secret.
+#[derive(Debug)]
+pub enum Problem {
+    /// No keyring to talk to: no session bus, no Secret Service on it.
+    Unreachable(String),
+    /// The keyring is there but locked, or refused us.
+    Refused(String),
+    /// The entry holds something that is not text.
+    NotText,
+    /// More than one entry for the account.
+    Ambiguous(usize),
+    Failed(String),
 }
 
 fn unusable(message: String) -> Error {
@@ -42,48 +58,59 @@ impl KeyringStore {
     pub fn new(timeout: Duration) -> Self {
         KeyringStore {
             timeout,
-            store: Arc::new(Mutex::new(None)),
+            worker: Mutex::new(None),
         }
     }
 
-    /// Run `op` on the entry for `account` on a worker thread, waiting at most `timeout`.
+    /// Run `op` on the keyring (connected on first use) in the worker, waiting at most
+    /// `timeout`.
     fn call<T: Send + 'static>(
         &self,
-        account: &str,
-        kind: SecretKind,
-        op: impl FnOnce(&Entry) -> keyring_core::Result<T> + Send + 'static,
+        op: impl FnOnce(&mut platform::Keyring) -> Result<T, Problem> + Send + 'static,
     ) -> Result<T> {
         reachable()?;
-        let store = self.store.clone();
-        let account = account.to_string();
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let result = (|| {
-                let store = {
-                    let mut slot = store.lock().unwrap_or_else(|p| p.into_inner());
-                    match &*slot {
-                        Some(store) => store.clone(),
-                        None => {
-                            let opened = open_platform_store()?;
-                            *slot = Some(opened.clone());
-                            opened
-                        }
-                    }
-                };
-                let entry = Entry::new_in_store(&store, service(kind), &account)?;
-                op(&entry)
-            })();
+        let job: Job = Box::new(move |keyring| {
+            let result = match keyring {
+                Some(keyring) => op(keyring),
+                None => platform::Keyring::open().and_then(|opened| op(keyring.insert(opened))),
+            };
             let _ = tx.send(result);
         });
+        let mut worker = self.worker.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = worker.get_or_insert_with(start_worker);
+        if jobs.send(job).is_err() {
+            *worker = None;
+            return Err(unusable("the keyring's worker stopped".into()).into());
+        }
         match rx.recv_timeout(self.timeout) {
             Ok(result) => result.map_err(|e| describe(e).into()),
-            Err(_) => Err(unusable(format!(
-                "the keyring did not answer within {} s",
-                self.timeout.as_secs()
-            ))
-            .into()),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                *worker = None;
+                Err(unusable(format!(
+                    "the keyring did not answer within {} s",
+                    self.timeout.as_secs()
+                ))
+                .into())
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                *worker = None;
+                Err(unusable("the keyring's worker stopped".into()).into())
+            }
         }
     }
+}
+
+/// A thread that owns the keyring connection and runs jobs until the store is dropped.
+fn start_worker() -> mpsc::Sender<Job> {
+    let (tx, rx) = mpsc::channel::<Job>();
+    std::thread::spawn(move || {
+        let mut keyring = None;
+        for job in rx {
+            job(&mut keyring);
+        }
+    });
+    tx
 }
 
 /// On Linux the Secret Service lives on the D-Bus session bus; without one (cron, SSH,
@@ -99,55 +126,163 @@ fn reachable() -> Result<()> {
     Ok(())
 }
 
+/// The Secret Service, through our own client.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn open_platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Ok(zbus_secret_service_keyring_store::Store::new()?)
-}
+mod platform {
+    use super::Problem;
+    use crate::secret::Secret;
+    use crate::store::secret_service::SecretService;
 
-#[cfg(target_os = "macos")]
-fn open_platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Ok(apple_native_keyring_store::keychain::Store::new()?)
-}
+    pub struct Keyring(SecretService);
 
-#[cfg(target_os = "windows")]
-fn open_platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Ok(windows_native_keyring_store::Store::new()?)
-}
-
-#[cfg(not(any(unix, target_os = "windows")))]
-fn open_platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
-    Err(KeyringError::NotSupportedByStore(
-        "this platform has no supported keyring".into(),
-    ))
-}
-
-/// A keyring failure in words, with exit code 7. The platform's text names no secret.
-fn describe(err: KeyringError) -> Error {
-    match err {
-        KeyringError::NoStorageAccess(e) => unusable(format!(
-            "the keyring is locked or refused access: {}",
-            one_line(&e.to_string())
-        )),
-        KeyringError::PlatformFailure(e) => unusable(format!(
-            "the keyring cannot be reached: {}",
-            one_line(&e.to_string())
-        )),
-        KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => {
-            unusable("the keyring holds a saymon entry that is not text".into())
+    impl Keyring {
+        pub fn open() -> Result<Keyring, Problem> {
+            let address = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+            SecretService::connect(&address).map(Keyring)
         }
-        KeyringError::Ambiguous(items) => unusable(format!(
-            "the keyring holds {} saymon entries for one account; remove the extra ones (secret-tool search --all service saymon)",
-            items.len()
-        )),
-        other => unusable(format!(
-            "the keyring failed: {}",
-            one_line(&other.to_string())
-        )),
+
+        pub fn get(&mut self, service: &str, account: &str) -> Result<Option<Secret>, Problem> {
+            self.0.get(service, account)
+        }
+
+        pub fn set(
+            &mut self,
+            service: &str,
+            account: &str,
+            label: &str,
+            secret: &str,
+        ) -> Result<(), Problem> {
+            self.0.set(service, account, label, secret)
+        }
+
+        pub fn delete(&mut self, service: &str, account: &str) -> Result<bool, Problem> {
+            self.0.delete(service, account)
+        }
     }
 }
 
+/// macOS's Keychain and Windows' Credential Manager, through the keyring crates.
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+mod platform {
+    use std::sync::Arc;
+
+    use keyring_core::{CredentialStore, Entry, Error as KeyringError};
+
+    use super::{Problem, one_line};
+    use crate::secret::Secret;
+
+    pub struct Keyring {
+        store: Arc<CredentialStore>,
+    }
+
+    fn problem(e: KeyringError) -> Problem {
+        match e {
+            KeyringError::NoStorageAccess(e) => Problem::Refused(one_line(&e.to_string())),
+            KeyringError::PlatformFailure(e) => Problem::Unreachable(one_line(&e.to_string())),
+            KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => Problem::NotText,
+            KeyringError::Ambiguous(items) => Problem::Ambiguous(items.len()),
+            other => Problem::Failed(one_line(&other.to_string())),
+        }
+    }
+
+    impl Keyring {
+        pub fn open() -> Result<Keyring, Problem> {
+            #[cfg(target_os = "macos")]
+            let store = apple_native_keyring_store::keychain::Store::new();
+            #[cfg(target_os = "windows")]
+            let store = windows_native_keyring_store::Store::new();
+            Ok(Keyring {
+                store: store.map_err(problem)?,
+            })
+        }
+
+        fn entry(&self, service: &str, account: &str) -> Result<Entry, Problem> {
+            Entry::new_in_store(&self.store, service, account).map_err(problem)
+        }
+
+        pub fn get(&mut self, service: &str, account: &str) -> Result<Option<Secret>, Problem> {
+            match self.entry(service, account)?.get_password() {
+                Ok(p) => Ok(Some(Secret::new(p))),
+                Err(KeyringError::NoEntry) => Ok(None),
+                Err(e) => Err(problem(e)),
+            }
+        }
+
+        /// The label is the platform store's own (Keychain and Credential Manager name
+        /// entries by service and account).
+        pub fn set(
+            &mut self,
+            service: &str,
+            account: &str,
+            _label: &str,
+            secret: &str,
+        ) -> Result<(), Problem> {
+            self.entry(service, account)?
+                .set_password(secret)
+                .map_err(problem)
+        }
+
+        pub fn delete(&mut self, service: &str, account: &str) -> Result<bool, Problem> {
+            match self.entry(service, account)?.delete_credential() {
+                Ok(()) => Ok(true),
+                Err(KeyringError::NoEntry) => Ok(false),
+                Err(e) => Err(problem(e)),
+            }
+        }
+    }
+}
+
+#[cfg(not(any(unix, target_os = "windows")))]
+mod platform {
+    use super::Problem;
+    use crate::secret::Secret;
+
+    pub struct Keyring;
+
+    impl Keyring {
+        pub fn open() -> Result<Keyring, Problem> {
+            Err(Problem::Unreachable(
+                "this platform has no supported keyring".into(),
+            ))
+        }
+
+        pub fn get(&mut self, _: &str, _: &str) -> Result<Option<Secret>, Problem> {
+            unreachable!("no keyring is ever opened here")
+        }
+
+        pub fn set(&mut self, _: &str, _: &str, _: &str, _: &str) -> Result<(), Problem> {
+            unreachable!("no keyring is ever opened here")
+        }
+
+        pub fn delete(&mut self, _: &str, _: &str) -> Result<bool, Problem> {
+            unreachable!("no keyring is ever opened here")
+        }
+    }
+}
+
+/// A keyring failure in words, with exit code 7.
+fn describe(problem: Problem) -> Error {
+    match problem {
+        Problem::Refused(why) => {
+            unusable(format!("the keyring is locked or refused access: {why}"))
+        }
+        Problem::Unreachable(why) => unusable(format!("the keyring cannot be reached: {why}")),
+        Problem::NotText => unusable("the keyring holds a saymon entry that is not text".into()),
+        Problem::Ambiguous(n) => unusable(format!(
+            "the keyring holds {n} saymon entries for one account; remove the extra ones (secret-tool search --all service saymon)"
+        )),
+        Problem::Failed(why) => unusable(format!("the keyring failed: {why}")),
+    }
+}
+
+#[cfg(any(target_os = "macos", target_os = "windows"))]
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What the keyring's own tools (Seahorse, secret-tool) show for an entry.
+fn label(kind: SecretKind, account: &str) -> String {
+    format!("saymon {} for {account}", kind.name())
 }
 
 impl SecretStore for KeyringStore {
@@ -156,38 +291,40 @@ impl SecretStore for KeyringStore {
     }
 
     fn prepare(&self) -> Result<()> {
-        self.call(&check_account(), SecretKind::Token, |entry| {
-            entry.set_password("check")?;
-            match entry.delete_credential() {
-                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
-                Err(e) => Err(e),
-            }
+        let account = check_account();
+        self.call(move |keyring| {
+            let service = service(SecretKind::Token);
+            keyring.set(
+                service,
+                &account,
+                &label(SecretKind::Token, &account),
+                "check",
+            )?;
+            keyring.delete(service, &account).map(drop)
         })
     }
 
     fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>> {
-        self.call(account, kind, |entry| match entry.get_password() {
-            Ok(p) => Ok(Some(Secret::new(p))),
-            Err(KeyringError::NoEntry) => Ok(None),
-            Err(e) => Err(e),
-        })
+        let account = account.to_string();
+        self.call(move |keyring| keyring.get(service(kind), &account))
     }
 
     fn write(&self, changes: &[Change<'_>]) -> Result<Vec<bool>> {
         changes
             .iter()
-            .map(|c| match c.value {
-                Some(secret) => {
-                    let value = secret.clone();
-                    self.call(c.account, c.kind, move |entry| {
-                        entry.set_password(value.expose()).map(|()| true)
-                    })
+            .map(|c| {
+                let (account, kind) = (c.account.to_string(), c.kind);
+                match c.value {
+                    Some(secret) => {
+                        let value = secret.clone();
+                        self.call(move |keyring| {
+                            let label = label(kind, &account);
+                            keyring.set(service(kind), &account, &label, value.expose())?;
+                            Ok(true)
+                        })
+                    }
+                    None => self.call(move |keyring| keyring.delete(service(kind), &account)),
                 }
-                None => self.call(c.account, c.kind, |entry| match entry.delete_credential() {
-                    Ok(()) => Ok(true),
-                    Err(KeyringError::NoEntry) => Ok(false),
-                    Err(e) => Err(e),
-                }),
             })
             .collect()
     }

@@ -1,7 +1,11 @@
 //! Secret stores behind one small trait: the OS keyring and a private file.
 
+#[cfg(all(unix, not(target_os = "macos")))]
+pub mod dbus;
 pub mod file;
 pub mod keyring;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod secret_service;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
