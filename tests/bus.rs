@@ -112,17 +112,7 @@ fn serve(mut stream: UnixStream, hand: &Hand, seen: &Mutex<Vec<String>>) {
 }
 
 fn message(kind: u8, body: Vec<Value>) -> Message {
-    Message {
-        kind,
-        serial: 1000,
-        reply_serial: None,
-        path: None,
-        interface: None,
-        member: None,
-        error_name: None,
-        destination: None,
-        body,
-    }
+    Message::new(kind, 1000, body)
 }
 
 fn reply(to: &Message, body: Vec<Value>) -> Message {

@@ -156,24 +156,21 @@ fn switching_a_profile_to_the_file_store_removes_the_keyring_copy() {
     env.cmd().arg("whoami").assert().success();
 }
 
+fn login_remembering_the_password(env: &Env, server: &FakeSaymon) {
+    keyring_cmd(env, server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "keyring"])
+        .arg("--remember-password")
+        .assert()
+        .success();
+}
+
 #[test]
 #[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
 fn a_remembered_password_lives_in_the_keyring_beside_the_token() {
     let server = FakeSaymon::start();
     let env = Env::new();
-    let mut login = keyring_cmd(&env, &server);
-    login
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args([
-            "login",
-            "--login",
-            LOGIN,
-            "--store",
-            "keyring",
-            "--remember-password",
-        ])
-        .assert()
-        .success();
+    login_remembering_the_password(&env, &server);
     let account = format!("admin@127.0.0.1:{}", server.addr.port());
     let out = StdCommand::new("secret-tool")
         .args(["lookup", "service", "saymon-password", "username", &account])
@@ -301,18 +298,7 @@ fn the_token_and_password_never_cross_the_bus_in_clear() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    keyring_cmd(&env, &server)
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args([
-            "login",
-            "--login",
-            LOGIN,
-            "--store",
-            "keyring",
-            "--remember-password",
-        ])
-        .assert()
-        .success();
+    login_remembering_the_password(&env, &server);
     keyring_cmd(&env, &server).arg("whoami").assert().success();
     keyring_cmd(&env, &server).arg("logout").assert().success();
     std::thread::sleep(std::time::Duration::from_millis(300));

@@ -464,6 +464,21 @@ pub fn message_length(head: &[u8; 16]) -> Result<usize, String> {
 }
 
 impl Message {
+    /// A message of `kind` with no header fields but its serial.
+    pub fn new(kind: u8, serial: u32, body: Vec<Value>) -> Message {
+        Message {
+            kind,
+            serial,
+            reply_serial: None,
+            path: None,
+            interface: None,
+            member: None,
+            error_name: None,
+            destination: None,
+            body,
+        }
+    }
+
     pub fn method_call(
         serial: u32,
         destination: &str,
@@ -473,15 +488,11 @@ impl Message {
         body: Vec<Value>,
     ) -> Message {
         Message {
-            kind: METHOD_CALL,
-            serial,
-            reply_serial: None,
             path: Some(path.into()),
             interface: Some(interface.into()),
             member: Some(member.into()),
-            error_name: None,
             destination: Some(destination.into()),
-            body,
+            ..Message::new(METHOD_CALL, serial, body)
         }
     }
 
@@ -544,17 +555,7 @@ impl Message {
         };
         let _body_len = r.u32()?;
         let serial = r.u32()?;
-        let mut message = Message {
-            kind: head[1],
-            serial,
-            reply_serial: None,
-            path: None,
-            interface: None,
-            member: None,
-            error_name: None,
-            destination: None,
-            body: Vec::new(),
-        };
+        let mut message = Message::new(head[1], serial, Vec::new());
         let mut signature = String::new();
         let Value::Array(_, fields) = r.value("a(yv)", 0)? else {
             unreachable!("a(yv) is an array")

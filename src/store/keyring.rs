@@ -129,36 +129,7 @@ fn reachable() -> Result<()> {
 /// The Secret Service, through our own client.
 #[cfg(all(unix, not(target_os = "macos")))]
 mod platform {
-    use super::Problem;
-    use crate::secret::Secret;
-    use crate::store::secret_service::SecretService;
-
-    pub struct Keyring(SecretService);
-
-    impl Keyring {
-        pub fn open() -> Result<Keyring, Problem> {
-            let address = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
-            SecretService::connect(&address).map(Keyring)
-        }
-
-        pub fn get(&mut self, service: &str, account: &str) -> Result<Option<Secret>, Problem> {
-            self.0.get(service, account)
-        }
-
-        pub fn set(
-            &mut self,
-            service: &str,
-            account: &str,
-            label: &str,
-            secret: &str,
-        ) -> Result<(), Problem> {
-            self.0.set(service, account, label, secret)
-        }
-
-        pub fn delete(&mut self, service: &str, account: &str) -> Result<bool, Problem> {
-            self.0.delete(service, account)
-        }
-    }
+    pub use crate::store::secret_service::SecretService as Keyring;
 }
 
 /// macOS's Keychain and Windows' Credential Manager, through the keyring crates.

@@ -40,6 +40,12 @@ fn odd(method: &str) -> Problem {
 }
 
 impl SecretService {
+    /// Connect to the session bus of DBUS_SESSION_BUS_ADDRESS.
+    pub fn open() -> Result<SecretService, Problem> {
+        let address = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+        SecretService::connect(&address)
+    }
+
     /// Connect to the session bus and open an encrypted session with the Secret Service.
     pub fn connect(address: &str) -> Result<SecretService, Problem> {
         let mut bus = Bus::connect(address).map_err(problem)?;
