@@ -253,6 +253,15 @@ fn entries_of_other_clients_are_read_and_duplicates_named() {
         Some(&token),
     );
     keyring_cmd(&env, &server).arg("whoami").assert().success();
+    let doctor = keyring_cmd(&env, &server).arg("doctor").output().unwrap();
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    let keyring_line = report.lines().find(|l| l.contains(" keyring ")).unwrap();
+    let words: Vec<&str> = keyring_line.split_whitespace().collect();
+    assert_eq!(
+        words[..5],
+        ["✔", "keyring", "the", "keyring", "answered"],
+        "{report}"
+    );
 
     // A second item that matches too: named, not guessed between.
     secret_tool(
