@@ -327,3 +327,49 @@ fn the_token_and_password_never_cross_the_bus_in_clear() {
         "the password crossed the bus in clear"
     );
 }
+
+#[test]
+#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
+fn a_locked_keyring_is_exit_7_at_once_with_the_way_out() {
+    // Locking the shared test session's keyring would fail the tests beside this one, so it
+    // starts a Secret Service of its own (.ci/with-keyring, outside the current session).
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_file(),
+        format!(
+            "[profiles.default]\nserver = \"https://saymon.example\"\nlogin = \"{LOGIN}\"\nstore = \"keyring\"\n"
+        ),
+    )
+    .unwrap();
+    let script = r#"
+        printf tok | secret-tool store --label=t service saymon username admin@saymon.example
+        dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+            org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
+        "$SAYMON_BIN" token print
+    "#;
+    let out = StdCommand::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/with-keyring"))
+        .args(["bash", "-c", script])
+        .env_remove("SAYMON_KEYRING_SESSION")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("SAYMON_BIN", env!("CARGO_BIN_EXE_saymon"))
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("HOME", env.home())
+        .env("RUST_BACKTRACE", "0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains(
+            "the keyring is locked or refused access: it is locked, and its unlock prompt was dismissed"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: unlock it in your desktop session"),
+        "{stderr}"
+    );
+}

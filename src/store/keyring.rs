@@ -234,9 +234,13 @@ mod platform {
 /// A keyring failure in words, with exit code 7.
 fn describe(problem: Problem) -> Error {
     match problem {
-        Problem::Refused(why) => {
-            unusable(format!("the keyring is locked or refused access: {why}"))
-        }
+        Problem::Refused(why) => Error::new(
+            Exit::StoreUnusable,
+            format!("the keyring is locked or refused access: {why}"),
+        )
+        .hint(
+            "unlock it in your desktop session (where it asks for your login password) and run this again; with no desktop (SSH, cron, CI), keep the token in a private file: saymon login --store file",
+        ),
         Problem::Unreachable(why) => unusable(format!("the keyring cannot be reached: {why}")),
         Problem::NotText => unusable("the keyring holds a saymon entry that is not text".into()),
         Problem::Ambiguous(n) => unusable(format!(
