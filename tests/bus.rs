@@ -308,3 +308,22 @@ fn a_degenerate_session_key_from_the_service_is_refused() {
         .stderr(contains("an unusable public key"));
     assert_eq!(bus.calls(), ["Hello", "OpenSession"]);
 }
+
+#[test]
+fn an_account_name_with_nul_is_refused_before_it_reaches_the_bus() {
+    let env = Env::new();
+    let bus = FakeBus::start(&env, Hand::Serve(|call| locked(call, false)));
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_file(),
+        "[profiles.default]\nserver = \"https://saymon.example\"\nlogin = \"a\\u0000b\"\nstore = \"keyring\"\n",
+    )
+    .unwrap();
+    env.cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .arg("whoami")
+        .assert()
+        .code(7)
+        .stderr(contains("the account name holds a NUL character"));
+    assert_eq!(bus.calls(), ["Hello", "OpenSession"]);
+}

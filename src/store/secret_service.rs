@@ -162,6 +162,12 @@ impl SecretService {
 
     /// The one item of the pair, unlocked; `None` if there is none.
     fn the_item(&mut self, service: &str, account: &str) -> Result<Option<String>, Problem> {
+        // D-Bus strings cannot hold NUL; a bus drops a client that sends one.
+        if account.contains('\0') {
+            return Err(Problem::Failed(
+                "the account name holds a NUL character, which the keyring cannot keep".into(),
+            ));
+        }
         let reply = self.call(
             SERVICE_PATH,
             SERVICE,
