@@ -32,11 +32,15 @@ impl Drop for Secret {
     fn drop(&mut self) {
         // Best effort: overwrite the bytes before the allocation is freed.
         // SAFETY: zero bytes are valid UTF-8, so the String stays valid.
-        unsafe {
-            for b in self.0.as_bytes_mut() {
-                std::ptr::write_volatile(b, 0);
-            }
-        }
+        wipe(unsafe { self.0.as_bytes_mut() });
+    }
+}
+
+/// Overwrite `bytes` with zeros, in writes the compiler may not leave out.
+pub fn wipe(bytes: &mut [u8]) {
+    for b in bytes.iter_mut() {
+        // SAFETY: `b` is a valid, aligned, exclusive reference to one byte.
+        unsafe { std::ptr::write_volatile(b, 0) };
     }
 }
 

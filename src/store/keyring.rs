@@ -139,14 +139,17 @@ mod platform {
 
     use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
-    use super::{Problem, one_line};
+    use super::Problem;
     use crate::secret::Secret;
 
     pub struct Keyring {
         store: Arc<CredentialStore>,
     }
 
+    /// The platform's text names no secret; it is still folded to one line and cleaned of
+    /// control characters, as the Secret Service's is.
     fn problem(e: KeyringError) -> Problem {
+        let one_line = |text: &str| crate::redact::server_text(text, 200);
         match e {
             KeyringError::NoStorageAccess(e) => Problem::Refused(one_line(&e.to_string())),
             KeyringError::PlatformFailure(e) => Problem::Unreachable(one_line(&e.to_string())),
@@ -248,11 +251,6 @@ fn describe(problem: Problem) -> Error {
         )),
         Problem::Failed(why) => unusable(format!("the keyring failed: {why}")),
     }
-}
-
-#[cfg(any(target_os = "macos", target_os = "windows"))]
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// What the keyring's own tools (Seahorse, secret-tool) show for an entry.

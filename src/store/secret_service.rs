@@ -14,7 +14,7 @@
 
 use super::dbus::{self, Bus, Fault, Value};
 use super::keyring::Problem;
-use crate::secret::Secret;
+use crate::secret::{Secret, wipe};
 
 const BUS_NAME: &str = "org.freedesktop.secrets";
 const SERVICE_PATH: &str = "/org/freedesktop/secrets";
@@ -101,7 +101,7 @@ impl SecretService {
         };
         let text = cbc::decrypt(&self.key, iv, value)
             .and_then(|bytes| std::str::from_utf8(bytes).ok().map(Secret::new));
-        zero(value);
+        wipe(value);
         text.map(Some).ok_or(Problem::NotText)
     }
 
@@ -268,13 +268,6 @@ fn attributes(service: &str, account: &str) -> Value {
     Value::string_dict(&[("service", service), ("username", account)])
 }
 
-fn zero(bytes: &mut [u8]) {
-    for b in bytes.iter_mut() {
-        // SAFETY: `b` is a valid, aligned, exclusive reference to one byte.
-        unsafe { std::ptr::write_volatile(b, 0) };
-    }
-}
-
 /// What a D-Bus failure means to the user. The texts come from the local bus and service
 /// and name no secret; they are still cleaned of control characters.
 fn problem(fault: Fault) -> Problem {
@@ -331,7 +324,8 @@ mod dh {
     use num_bigint::BigUint;
     use ring::rand::{SecureRandom, SystemRandom};
 
-    use super::{Problem, zero};
+    use super::Problem;
+    use crate::secret::wipe;
 
     const PRIME: [u8; 128] = [
         0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xC9, 0x0F, 0xDA, 0xA2, 0x21, 0x68, 0xC2,
@@ -362,7 +356,7 @@ mod dh {
         pub fn generate() -> Result<Keypair, Problem> {
             let mut bytes = random::<128>()?;
             let private = BigUint::from_bytes_be(&bytes);
-            zero(&mut bytes);
+            wipe(&mut bytes);
             Ok(Keypair::from_private(private))
         }
 
@@ -390,7 +384,7 @@ mod dh {
             ikm[128 - secret.len()..].copy_from_slice(&secret);
             let mut key = [0; 16];
             hkdf_sha256(&ikm, &mut key);
-            zero(&mut ikm);
+            wipe(&mut ikm);
             Ok(key)
         }
     }
