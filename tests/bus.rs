@@ -173,14 +173,12 @@ fn locked(call: &Message, signal_first: bool) -> Vec<Message> {
 
 /// `whoami` of a keyring profile, on the fake bus.
 fn whoami(env: &Env, bus: &FakeBus) -> assert_cmd::assert::Assert {
-    std::fs::create_dir_all(env.config_dir()).unwrap();
-    std::fs::write(
-        env.config_file(),
-        format!(
-            "[profiles.default]\nserver = \"https://saymon.example\"\nlogin = \"{LOGIN}\"\nstore = \"keyring\"\n"
-        ),
-    )
-    .unwrap();
+    whoami_as(env, bus, LOGIN)
+}
+
+/// The same for `login` (TOML-escaped).
+fn whoami_as(env: &Env, bus: &FakeBus, login: &str) -> assert_cmd::assert::Assert {
+    env.write_keyring_profile("https://saymon.example", login);
     env.cmd()
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
         .arg("whoami")
@@ -313,16 +311,7 @@ fn a_degenerate_session_key_from_the_service_is_refused() {
 fn an_account_name_with_nul_is_refused_before_it_reaches_the_bus() {
     let env = Env::new();
     let bus = FakeBus::start(&env, Hand::Serve(|call| locked(call, false)));
-    std::fs::create_dir_all(env.config_dir()).unwrap();
-    std::fs::write(
-        env.config_file(),
-        "[profiles.default]\nserver = \"https://saymon.example\"\nlogin = \"a\\u0000b\"\nstore = \"keyring\"\n",
-    )
-    .unwrap();
-    env.cmd()
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .arg("whoami")
-        .assert()
+    whoami_as(&env, &bus, "a\\u0000b")
         .code(7)
         .stderr(contains("the account name holds a NUL character"));
     assert_eq!(bus.calls(), ["Hello", "OpenSession"]);

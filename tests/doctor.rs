@@ -245,16 +245,7 @@ fn local_problems_are_found_before_the_network() {
     // A keyring profile without a Secret Service (no D-Bus in this environment): exit 7
     // at keyring, and the token is not tried.
     let keyring = Env::new();
-    std::fs::create_dir_all(keyring.config_dir()).unwrap();
-    chmod(&keyring.config_dir(), 0o700);
-    std::fs::write(
-        keyring.config_file(),
-        format!(
-            "[profiles.default]\nserver = \"{}\"\nlogin = \"{LOGIN}\"\nstore = \"keyring\"\n",
-            server.url
-        ),
-    )
-    .unwrap();
+    keyring.write_keyring_profile(&server.url, LOGIN);
     let report = doctor(
         keyring
             .at(&server)

@@ -334,14 +334,7 @@ fn a_locked_keyring_is_exit_7_at_once_with_the_way_out() {
     // Locking the shared test session's keyring would fail the tests beside this one, so it
     // starts a Secret Service of its own (.ci/with-keyring, outside the current session).
     let env = Env::new();
-    std::fs::create_dir_all(env.config_dir()).unwrap();
-    std::fs::write(
-        env.config_file(),
-        format!(
-            "[profiles.default]\nserver = \"https://saymon.example\"\nlogin = \"{LOGIN}\"\nstore = \"keyring\"\n"
-        ),
-    )
-    .unwrap();
+    env.write_keyring_profile("https://saymon.example", LOGIN);
     let script = r#"
         printf tok | secret-tool store --label=t service saymon username admin@saymon.example
         dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \

@@ -170,6 +170,20 @@ impl Env {
         chmod(&self.credentials_file(), 0o600);
     }
 
+    /// Write the default profile with the keyring store, for `login` (as it would appear
+    /// in TOML: escapes are the file's).
+    pub fn write_keyring_profile(&self, server: &str, login: &str) {
+        std::fs::create_dir_all(self.config_dir()).unwrap();
+        chmod(&self.config_dir(), 0o700);
+        std::fs::write(
+            self.config_file(),
+            format!(
+                "[profiles.default]\nserver = \"{server}\"\nlogin = \"{login}\"\nstore = \"keyring\"\n"
+            ),
+        )
+        .unwrap();
+    }
+
     /// `saymon login --store file` with the password on stdin; asserts success.
     pub fn login_file(&self, server: &FakeSaymon) {
         self.at(server)
