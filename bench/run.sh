@@ -4,16 +4,20 @@
 # nginx serves fixed SAYMON answers over loopback HTTPS with a CA-signed certificate (so the
 # server's own cost is tiny and the same for both clients), and hyperfine times:
 #   - `saymon whoami` (file store)         vs  curl GET users/current with the token on its command line
+#   - `saymon whoami` (token in a real gnome-keyring, on a private session bus) vs the same curl
 #   - `saymon token create --password-stdin` vs  curl -X POST -u login:password .../auth-token
 #   - `saymon --version`
 # Medians, the saymon/curl ratios, and peak memory (GNU time) go to BENCHMARKS.md with the
 # machine. Not a test: CI does not run it. Needs Debian's hyperfine, nginx, time, openssl,
-# curl (installed with apt-get when missing and this runs as root).
+# curl, gnome-keyring, libsecret-tools, dbus-daemon, dbus-bin (installed with apt-get when
+# missing and this runs as root); it runs itself under .ci/with-keyring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in hyperfine:hyperfine nginx:nginx openssl:openssl curl:curl /usr/bin/time:time; do
+for tool in hyperfine:hyperfine nginx:nginx openssl:openssl curl:curl /usr/bin/time:time \
+    gnome-keyring-daemon:gnome-keyring secret-tool:libsecret-tools \
+    dbus-run-session:dbus-daemon dbus-send:dbus-bin; do
     command -v "${tool%%:*}" >/dev/null || need+=("${tool##*:}")
 done
 if [ "${#need[@]}" -gt 0 ]; then
@@ -25,6 +29,11 @@ if [ "${#need[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The keyring row needs a Secret Service: a private one, never the user's own.
+if [ -z "${SAYMON_KEYRING_SESSION:-}" ]; then
+    exec .ci/with-keyring bash "$0" "$@"
 fi
 
 cargo build --release --locked --quiet
@@ -103,6 +112,11 @@ printf '[accounts."admin@127.0.0.1:%s"]\ntoken = "%s"\n' "$port" "$token" >"$con
 chmod 600 "$config/credentials.toml"
 printf '%s\n' "$password" >"$work/password"
 export SAYMON_CONFIG_DIR=$config
+# The same profile with its token in the keyring (the private gnome-keyring).
+kconfig=$work/kconfig
+mkdir -m 0700 "$kconfig"
+sed 's/store = "file"/store = "keyring"/' "$config/config.toml" >"$kconfig/config.toml"
+printf '%s' "$token" | secret-tool store --label=bench service saymon username "admin@127.0.0.1:$port"
 
 url=https://127.0.0.1:$port/node/api
 whoami_saymon="$saymon whoami"
@@ -112,6 +126,8 @@ create_curl="curl -fsS --cacert $work/ca.pem -X POST -u admin:$password $url/use
 # Each side runs as `sh -c '... < password'`, so the shell's cost is on both sides.
 hyperfine --warmup 5 --runs 50 -N --export-csv "$work/whoami.csv" \
     -n saymon "$whoami_saymon" -n curl "$whoami_curl" >/dev/null
+hyperfine --warmup 5 --runs 50 -N --export-csv "$work/keyring.csv" \
+    -n saymon "env SAYMON_CONFIG_DIR=$kconfig $whoami_saymon" >/dev/null
 hyperfine --warmup 5 --runs 50 --export-csv "$work/create.csv" \
     -n saymon "$create_saymon <$work/password" -n curl "$create_curl <$work/password" >/dev/null
 hyperfine --warmup 5 --runs 100 -N --export-csv "$work/version.csv" \
@@ -135,6 +151,7 @@ peak() {
 w_s=$(median "$work/whoami.csv" saymon); w_c=$(median "$work/whoami.csv" curl)
 c_s=$(median "$work/create.csv" saymon); c_c=$(median "$work/create.csv" curl)
 v_s=$(median "$work/version.csv" saymon)
+k_s=$(median "$work/keyring.csv" saymon)
 m_ws=$(peak "$whoami_saymon"); m_wc=$(peak "$whoami_curl")
 m_cs=$(peak "$create_saymon <$work/password"); m_cc=$(peak "$create_curl <$work/password")
 
@@ -151,6 +168,7 @@ Medians of 50 runs (100 for --version); peak memory is the highest of 5 runs (GN
 | what | saymon | curl | saymon / curl |
 | --- | ---: | ---: | ---: |
 | \`whoami\` vs \`curl …/users/current?api-token=…\` | $w_s ms | $w_c ms | $(ratio "$w_s" "$w_c") |
+| \`whoami\`, token in gnome-keyring, vs the same curl | $k_s ms | $w_c ms | $(ratio "$k_s" "$w_c") |
 | \`token create --password-stdin\` vs \`curl -X POST -u …/auth-token\` | $c_s ms | $c_c ms | $(ratio "$c_s" "$c_c") |
 | \`saymon --version\` | $v_s ms | | |
 | peak memory, whoami | $m_ws KiB | $m_wc KiB | $(ratio "$m_ws" "$m_wc") |
@@ -158,6 +176,8 @@ Medians of 50 runs (100 for --version); peak memory is the highest of 5 runs (GN
 
 Both token-create rows run under \`sh -c '… <password'\`, so the shell is on both sides
 (and in both peak-memory rows: sh's own is small next to either client's).
-Targets (issue 10): both time ratios ≤ 0.5, \`--version\` ≤ 2 ms, peak memory ≤ curl's.
+Targets (issue 10): the file-store time ratios ≤ 0.5, \`--version\` ≤ 2 ms, peak memory ≤ curl's;
+(issue 15) \`whoami\` with the keyring (the keyring crates' Secret Service store, which opens an
+encrypted session each run) ≤ 1.5× curl's median.
 EOF
 cat BENCHMARKS.md

@@ -26,7 +26,6 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("cli_values", cli_values),
     ("certificate", certificate),
     ("jq", jq),
-    ("dbus_message", dbus_message),
 ];
 
 /// No character that could drive a terminal (but newline and tab where `lines`).
@@ -270,26 +269,4 @@ pub fn jq(data: &[u8]) {
     }
     let mut out = Vec::new();
     let _ = filter.run(input, false, &mut out);
-}
-
-/// What the session bus sends (the Secret Service's answers): any bytes parse or are an
-/// error, never a panic or an allocation their length asks for; a parsed message encodes
-/// to a message that parses to the same thing; any text is a bus address or not.
-pub fn dbus_message(data: &[u8]) {
-    use saymon::store::dbus::{MAX_MESSAGE, Message, endpoints, message_length};
-    if let Some(head) = data.get(..16).and_then(|h| <&[u8; 16]>::try_from(h).ok())
-        && let Ok(len) = message_length(head)
-    {
-        assert!(len <= MAX_MESSAGE);
-    }
-    if let Ok(message) = Message::parse(data) {
-        let again = message.encode();
-        let reparsed = Message::parse(&again).expect("an encoded message parses");
-        assert_eq!(reparsed.encode(), again);
-        assert_eq!(reparsed.serial, message.serial);
-        assert_eq!(reparsed.body.len(), message.body.len());
-    }
-    if let Ok(address) = std::str::from_utf8(data) {
-        let _ = endpoints(address);
-    }
 }

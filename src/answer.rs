@@ -42,6 +42,30 @@ pub fn parse_token(body: &[u8]) -> Result<Secret> {
     }
 }
 
+/// Every token saymon uses goes through here, whatever its source (`SAYMON_TOKEN`, the
+/// file store, the keyring, a rescued token, one the server just made): white space around
+/// it is trimmed (as `echo "$T" | secret-tool store …` leaves a newline), then it must pass
+/// `check_token`. `source` names where it came from, for the error (exit 1), which never
+/// quotes the token: a token that fails is never sent, printed, exported or replaced.
+pub fn accept_token(raw: Secret, source: &str) -> Result<Secret> {
+    let trimmed = raw.expose().trim();
+    if let Err(why) = check_token(trimmed) {
+        return Err(Error::new(
+            Exit::Failure,
+            format!("the token from {source} cannot be a SAYMON token: it is {why}"),
+        )
+        .hint(format!(
+            "a SAYMON token is a UUID such as 5e21b752-308c-4c66-964e-072c0a5e2b75: put the token alone in {source}, or replace it with `saymon login`"
+        ))
+        .into());
+    }
+    Ok(if trimmed.len() == raw.expose().len() {
+        raw
+    } else {
+        Secret::new(trimmed)
+    })
+}
+
 /// What a token may be: 1 to `MAX_TOKEN_LEN` printable ASCII characters, none of which
 /// would change a URL or a shell word it is put into (`"`, `'`, `\`, `&`, `=`, `#`, `%`,
 /// `+`, `?`, `;`, `` ` ``, `$`, `<`, `>`, `|`, space). SAYMON's own tokens are UUIDs, far inside

@@ -127,7 +127,7 @@ pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
             ),
             (
                 "7",
-                "A secret cannot be kept safe: the keyring unreachable or locked, the credentials file (or a --client-key file) readable by others, or corrupt.",
+                "A secret cannot be kept safe: the keyring unreachable, locked or not answering, the credentials file (or a --client-key file) readable by others, or corrupt; or a new token could only be kept in the rescue file.",
             ),
             (
                 "other",
@@ -197,6 +197,10 @@ pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
             (
                 "credentials.toml",
                 "Tokens (and passwords remembered by login --remember-password) of profiles that use the file store, mode 0600; refused when others can read it.",
+            ),
+            (
+                "rescued-tokens.toml",
+                "A new token whose store failed after it was made, mode 0600; used by every command until login moves it into the store.",
             ),
             (
                 ".lock, .token.lock",

@@ -26,11 +26,6 @@ use crate::store::file::FileStore;
 use crate::store::keyring::KeyringStore;
 use crate::store::{self, SecretKind, SecretStore, TokenSource, legacy_account_of, stored_secret};
 
-/// How long a keyring call may take: short for scripts, longer at a terminal, where the
-/// keyring may show an unlock prompt.
-const KEYRING_TIMEOUT: Duration = Duration::from_secs(5);
-const KEYRING_TIMEOUT_INTERACTIVE: Duration = Duration::from_secs(60);
-
 /// The state every command starts from: options, config, the selected profile.
 pub struct Session<'a> {
     pub global: &'a GlobalArgs,
@@ -39,6 +34,8 @@ pub struct Session<'a> {
     pub config: Config,
     pub profile_name: String,
     pub interactive: bool,
+    /// The run's one keyring connection, shared by every profile (see `store::keyring`).
+    keyring: KeyringStore,
 }
 
 impl<'a> Session<'a> {
@@ -56,13 +53,16 @@ impl<'a> Session<'a> {
 
     fn with(global: &'a GlobalArgs, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
         let profile_name = config.profile_name(global.profile());
+        let interactive = output::interactive();
+        let keyring = KeyringStore::new(Duration::from_secs(global.timeout), interactive);
         Session {
             global,
             out,
             config_dir,
             config,
             profile_name,
-            interactive: output::interactive(),
+            interactive,
+            keyring,
         }
     }
 
@@ -282,11 +282,7 @@ impl<'a> Session<'a> {
 
     pub fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
         match kind {
-            StoreKind::Keyring => Box::new(KeyringStore::new(if self.interactive {
-                KEYRING_TIMEOUT_INTERACTIVE
-            } else {
-                KEYRING_TIMEOUT
-            })),
+            StoreKind::Keyring => Box::new(self.keyring.clone()),
             StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
         }
     }
@@ -400,7 +396,7 @@ impl<'a> Session<'a> {
 
     /// The token in use: SAYMON_TOKEN, else the profile's stored one.
     pub fn token(&self) -> Result<(Secret, TokenSource)> {
-        if let Some(token) = env_token() {
+        if let Some(token) = env_token()? {
             self.out.verbose("token from SAYMON_TOKEN (environment)");
             return Ok((token, TokenSource::Environment));
         }
@@ -418,25 +414,76 @@ impl<'a> Session<'a> {
         let server = self
             .server()?
             .ok_or_else(|| not_logged_in(format!("profile {} has no server", self.profile_name)))?;
-        let (Some(kind), Some(account)) = (profile.store, self.account(&server)) else {
+        let Some(account) = self.account(&server) else {
             return Err(not_logged_in(format!(
                 "profile {} ({server}) has no stored token",
                 self.profile_name
             )));
         };
-        let source = TokenSource::of_store(kind, &self.config_dir);
-        let token = self
-            .stored_secret(self.store_of(kind).as_ref(), &server, SecretKind::Token)
+        let Some((token, source)) = self
+            .stored_token(profile, &server)
             .with_context(|| format!("profile {} ({server})", self.profile_name))?
-            .ok_or_else(|| {
-                not_logged_in(format!(
-                    "no token for {account} in {source} (profile {})",
-                    self.profile_name
-                ))
-            })?;
+        else {
+            let place = match profile.store {
+                Some(kind) => TokenSource::of_store(kind, &self.config_dir).to_string(),
+                None => "any store".into(),
+            };
+            return Err(not_logged_in(format!(
+                "no token for {account} in {place} (profile {})",
+                self.profile_name
+            )));
+        };
         self.out
             .verbose(&format!("token of {account} from {source}"));
         Ok((token, source))
+    }
+
+    /// The rescue file (see `issue`): tokens that were made but could not be stored.
+    pub fn rescue(&self) -> FileStore {
+        FileStore::rescue(&self.config_dir)
+    }
+
+    /// The token of `login` on `server` waiting in the rescue file, if any, checked as
+    /// every token is (`answer::accept_token`).
+    pub fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
+        let rescue = self.rescue();
+        let account = store::account(login, server);
+        match rescue.get(&account, SecretKind::Token)? {
+            Some(token) => {
+                let source = format!("{} (account {account})", rescue.describe());
+                crate::answer::accept_token(token, &source).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The stored token of `profile` on `server`, and where it is: a rescued one first
+    /// (it is newer than anything the profile's store holds), else the store's. Each
+    /// passes `answer::accept_token`. Errors: the store's (exit 7), a token that cannot
+    /// be one (exit 1).
+    pub fn stored_token(
+        &self,
+        profile: &Profile,
+        server: &ServerUrl,
+    ) -> Result<Option<(Secret, TokenSource)>> {
+        let Some(login) = profile.login.as_deref() else {
+            return Ok(None);
+        };
+        if let Some(token) = self.rescued_token(login, server)? {
+            let path = self.rescue().path().to_path_buf();
+            return Ok(Some((token, TokenSource::Rescued(path))));
+        }
+        let Some(kind) = profile.store else {
+            return Ok(None);
+        };
+        let token = stored_secret(
+            profile,
+            self.store_of(kind).as_ref(),
+            server,
+            SecretKind::Token,
+            self.out,
+        )?;
+        Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.config_dir))))
     }
 
     /// ` --profile NAME` when the profile is not the default one, for hints.
@@ -457,9 +504,18 @@ pub fn password_given(args: &CredentialArgs) -> bool {
         || std::env::var_os("SAYMON_PASSWORD").is_some()
 }
 
-/// SAYMON_TOKEN, trimmed, when it is set and not empty.
-pub fn env_token() -> Option<Secret> {
-    let value = std::env::var("SAYMON_TOKEN").ok()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| Secret::new(value))
+/// SAYMON_TOKEN, when it is set and not empty, through `answer::accept_token` (exit 1
+/// when it cannot be a token; exit 3 when it is not UTF-8, as for SAYMON_PASSWORD).
+pub fn env_token() -> Result<Option<Secret>> {
+    let Some(value) = std::env::var_os("SAYMON_TOKEN") else {
+        return Ok(None);
+    };
+    let value = value
+        .into_string()
+        .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_TOKEN is not valid UTF-8"))?;
+    let value = Secret::new(value);
+    if value.expose().trim().is_empty() {
+        return Ok(None);
+    }
+    crate::answer::accept_token(value, "SAYMON_TOKEN").map(Some)
 }

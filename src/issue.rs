@@ -17,7 +17,12 @@
 //! 3. **Store before delivery.** A created token is a `Fresh`, which has no accessor: the
 //!    only way to its value is `Fresh::keep`, which stores it first (where there is a
 //!    store) and returns the `Issued` token a command may print.
-//! 4. **An answer lost after the POST** (a timeout, a dropped connection) may still have
+//! 4. **A store that fails after the POST loses nothing.** The write is tried once more
+//!    on a fresh connection; if it still fails, the token goes to the rescue file
+//!    (`rescued-tokens.toml`, 0600), whose write was reserved with the store's, and the
+//!    command exits 7 saying where it is. Every command uses a rescued token until
+//!    `login` moves it into the store (`Ready::adopt`, no new token).
+//! 5. **An answer lost after the POST** (a timeout, a dropped connection) may still have
 //!    replaced the token; the error says so and names `token refresh --if-invalid`.
 
 use std::time::Duration;
@@ -31,8 +36,8 @@ use crate::credentials::Session;
 use crate::error::{Error, Exit, on_rejection};
 use crate::fsutil::{self, DirLock};
 use crate::secret::Secret;
-use crate::store::TokenSource;
-use crate::store::{self, Change, SecretKind, SecretStore};
+use crate::store::file::FileStore;
+use crate::store::{self, Change, SecretKind, SecretStore, TokenSource};
 
 mod forget;
 pub use forget::{Forgotten, forget};
@@ -122,6 +127,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
         target: Option<(&'l TokenLock, Target)>,
     ) -> Result<Ready<'s, 'a, 'l>> {
         let mut profile = None;
+        let mut rescue = None;
         let target = match target {
             None => None,
             Some((_lock, target)) => {
@@ -131,6 +137,14 @@ impl<'s, 'a> Issuer<'s, 'a> {
                         target.store.describe()
                     )
                 })?;
+                let file = self.session.rescue();
+                file.prepare().with_context(|| {
+                    format!(
+                        "no token was created: {}, where a token goes if its store fails, could not be prepared",
+                        file.describe()
+                    )
+                })?;
+                rescue = Some(file);
                 let wanted = self.profile_after(&user_id, target.kind);
                 if self.session.profile() != Some(&wanted) {
                     let path = self.session.config_dir.join(config::CONFIG_FILE);
@@ -147,6 +161,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
             user_id,
             target,
             profile,
+            rescue,
             _lock: std::marker::PhantomData,
         })
     }
@@ -178,11 +193,19 @@ pub struct Ready<'s, 'a, 'l> {
     target: Option<Target>,
     /// The reserved replacement of `config.toml`, when the profile is to be written.
     profile: Option<fsutil::Reserved>,
+    /// The rescue file, its write reserved, with a target.
+    rescue: Option<FileStore>,
     /// The token lock a target was prepared under, borrowed until the token is stored.
     _lock: std::marker::PhantomData<&'l TokenLock>,
 }
 
 impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
+    /// A token that already exists (a rescued one, checked with the server), to be kept
+    /// as a new one is: no token is created.
+    pub fn adopt(self, token: Secret) -> Fresh<'s, 'a, 'l> {
+        Fresh { ready: self, token }
+    }
+
     /// POST auth-token. On 403 the likely causes are named; an answer lost after the
     /// request was sent says that the token may have been replaced.
     pub async fn create(self) -> Result<Fresh<'s, 'a, 'l>> {
@@ -241,7 +264,11 @@ pub struct Issued {
 
 impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
     /// Store the token (and per `remember` the password) for its owner, write the
-    /// profile, and only then hand the token out.
+    /// profile, and only then hand the token out. A store that fails is tried once more on
+    /// a fresh connection, then the token goes to the rescue file (exit 7, saying where);
+    /// a password that cannot be remembered beside a stored token is exit 7 too, saying
+    /// the token is safe. The profile is written in every case, so that the token has a
+    /// home.
     pub fn keep(self, remember: Remember<'_>) -> Result<Issued> {
         let Fresh { ready, token } = self;
         let user_id = ready.user_id;
@@ -252,82 +279,45 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
                 saved: None,
             });
         };
-        let Issuer {
-            session,
-            client,
-            login,
-            ..
-        } = &ready.issuer;
-        let (session, login) = (*session, *login);
-        let server = client.server();
+        let rescue = ready
+            .rescue
+            .expect("a target is prepared with the rescue file");
+        let session = ready.issuer.session;
+        let (login, server) = (ready.issuer.login, ready.issuer.client.server());
         let store = target.store.as_ref();
         let account = store::account(login, server);
         let legacy = session.own_legacy_account(server, login);
-        let mut changes = vec![Change {
-            account: &account,
-            kind: SecretKind::Token,
-            value: Some(&token),
-        }];
-        let forget_password = matches!(remember, Remember::Forget)
-            && store
-                .get(&account, SecretKind::Password)
-                .ok()
-                .flatten()
-                .is_some();
-        match remember {
-            Remember::Store(password) => changes.push(Change {
-                account: &account,
-                kind: SecretKind::Password,
-                value: Some(password),
-            }),
-            Remember::Forget => changes.push(Change {
-                account: &account,
-                kind: SecretKind::Password,
-                value: None,
-            }),
-            Remember::Keep => {}
-        }
-        // An entry under the name saymon 0.1 used for this http server is superseded.
-        let legacy_password = legacy.as_deref().and_then(|legacy| {
-            store
-                .get(legacy, SecretKind::Password)
-                .ok()
-                .flatten()
-                .filter(|_| matches!(remember, Remember::Keep))
+
+        let saved = keep_token(session, store, &rescue, &account, &token).map_err(|failed| {
+            failed.into_error(login, server, store, &rescue, session, target.kind)
         });
+        let remembered = match &saved {
+            Ok(_) => keep_password(session, store, &account, legacy.as_deref(), remember),
+            Err(_) => Ok(()),
+        };
         if let Some(legacy) = legacy.as_deref() {
-            changes.push(Change {
+            // The entries under the name saymon 0.1 used for this http server are superseded.
+            let stale = [SecretKind::Token, SecretKind::Password].map(|kind| Change {
                 account: legacy,
-                kind: SecretKind::Token,
+                kind,
                 value: None,
             });
-            changes.push(Change {
-                account: legacy,
-                kind: SecretKind::Password,
-                value: None,
-            });
-            if let Some(password) = &legacy_password {
-                changes.push(Change {
-                    account: &account,
-                    kind: SecretKind::Password,
-                    value: Some(password),
-                });
+            if saved.is_ok()
+                && let Err(e) = store.write(&stale)
+            {
+                session.out.warn(&format!(
+                    "could not remove the old entries of {legacy} from {}: {e:#}",
+                    store.describe()
+                ));
             }
-        }
-        store.write(&changes).with_context(|| {
-            format!(
-                "the new token for {login} on {server} could not be stored in {}, and it has replaced the old one on the server",
-                store.describe()
-            )
-        })?;
-        if forget_password {
-            session.out.note(&format!(
-                "Forgot the password remembered for {account} (pass --remember-password to keep one)."
-            ));
         }
         forget_previous_account(session, &account, target.kind);
         let wanted = ready.issuer.profile_after(&user_id, target.kind);
         let name = session.profile_name.clone();
+        let where_ = match &saved {
+            Ok(_) => store.describe(),
+            Err(_) => rescue.describe(),
+        };
         config::update_reserved(&session.config_dir, ready.profile, |config| {
             config.profiles.insert(name.clone(), wanted);
             if config.default_profile.is_none() {
@@ -336,16 +326,172 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
         })
         .with_context(|| {
             format!(
-                "the token is stored in {}, but profile {} could not be saved",
-                store.describe(),
+                "the token is stored in {where_}, but profile {} could not be saved",
                 session.profile_name
             )
         })?;
+        saved?;
+        remembered?;
         Ok(Issued {
             token,
             user_id,
             saved: Some(TokenSource::of_store(target.kind, &session.config_dir)),
         })
+    }
+}
+
+/// Why a new token is not in its store.
+enum Unstored {
+    /// In the rescue file, because the store failed twice (the last error).
+    Rescued(anyhow::Error),
+    /// Nowhere: the store and then the rescue file failed.
+    Lost(anyhow::Error, anyhow::Error),
+}
+
+impl Unstored {
+    /// The error to give: exit 7, with where the token is and how to move it.
+    fn into_error(
+        self,
+        login: &str,
+        server: &crate::server::ServerUrl,
+        store: &dyn SecretStore,
+        rescue: &FileStore,
+        session: &Session<'_>,
+        kind: StoreKind,
+    ) -> anyhow::Error {
+        match self {
+            Unstored::Rescued(e) => Error::new(
+                Exit::StoreUnusable,
+                format!(
+                    "the new token for {login} on {server} could not be stored in {} ({e:#}); it is kept in {} (mode 0600), and saymon uses it from there",
+                    store.describe(),
+                    rescue.describe()
+                ),
+            )
+            .hint(format!(
+                "once {} works again, run `saymon login{} --store {}`: it moves the token there without making a new one",
+                store.describe(),
+                session.profile_flag(),
+                kind.name()
+            ))
+            .into(),
+            Unstored::Lost(e, r) => Error::new(
+                Exit::StoreUnusable,
+                format!(
+                    "the new token for {login} on {server} could not be stored in {} ({e:#}) nor in {} ({r:#}), and it has replaced the old one on the server",
+                    store.describe(),
+                    rescue.describe(),
+                ),
+            )
+            .hint(format!(
+                "make {} or the config dir writable, then run `saymon login{}` again",
+                store.describe(),
+                session.profile_flag()
+            ))
+            .into(),
+        }
+    }
+}
+
+/// Store `token` for `account`: in `store`, tried twice (the second time on a fresh
+/// connection), else in the rescue file. A stale rescued token of the account is removed
+/// once the store holds the new one.
+fn keep_token(
+    session: &Session<'_>,
+    store: &dyn SecretStore,
+    rescue: &FileStore,
+    account: &str,
+    token: &Secret,
+) -> std::result::Result<(), Unstored> {
+    let change = [Change {
+        account,
+        kind: SecretKind::Token,
+        value: Some(token),
+    }];
+    let stored = store.write(&change).or_else(|first| {
+        session.out.warn(&format!(
+            "the new token could not be stored in {} ({first:#}); trying once more",
+            store.describe(),
+        ));
+        store.reconnect();
+        store.write(&change)
+    });
+    match stored {
+        Ok(_) => {
+            if let Err(e) = rescue.delete(account, SecretKind::Token) {
+                session.out.warn(&format!(
+                    "could not remove the old rescued token of {account} from {}: {e:#}",
+                    rescue.describe()
+                ));
+            }
+            Ok(())
+        }
+        Err(e) => match rescue.write(&change) {
+            Ok(_) => Err(Unstored::Rescued(e)),
+            Err(r) => Err(Unstored::Lost(e, r)),
+        },
+    }
+}
+
+/// Remember, forget or keep the password beside a stored token (per `remember`); an
+/// entry that saymon 0.1 kept under `legacy` moves to `account` when nothing else is
+/// asked. Exit 7 when the store fails, saying that the token is stored all the same.
+fn keep_password(
+    session: &Session<'_>,
+    store: &dyn SecretStore,
+    account: &str,
+    legacy: Option<&str>,
+    remember: Remember<'_>,
+) -> Result<()> {
+    let legacy_password = match (&remember, legacy) {
+        (Remember::Keep, Some(legacy)) => store.get(legacy, SecretKind::Password).ok().flatten(),
+        _ => None,
+    };
+    let value = match remember {
+        Remember::Store(password) => Some(Some(password)),
+        Remember::Forget => Some(None),
+        Remember::Keep => legacy_password.as_ref().map(Some),
+    };
+    let Some(value) = value else {
+        return Ok(());
+    };
+    let change = [Change {
+        account,
+        kind: SecretKind::Password,
+        value,
+    }];
+    match store.write(&change) {
+        Ok(had) => {
+            if value.is_none() && had.first() == Some(&true) {
+                session.out.note(&format!(
+                    "Forgot the password remembered for {account} (pass --remember-password to keep one)."
+                ));
+            }
+            Ok(())
+        }
+        Err(e) => Err(Error::new(
+            Exit::StoreUnusable,
+            format!(
+                "the new token is stored in {}, but the password could not be {} there: {e:#}",
+                store.describe(),
+                if value.is_some() {
+                    "remembered"
+                } else {
+                    "forgotten"
+                },
+            ),
+        )
+        .hint(format!(
+            "the token works; run `saymon login{} {}` again once {} works",
+            session.profile_flag(),
+            if value.is_some() {
+                "--remember-password"
+            } else {
+                "(without --remember-password)"
+            },
+            store.describe()
+        ))
+        .into()),
     }
 }
 

@@ -5,7 +5,10 @@ use std::fmt;
 /// A password or a token. `Debug` prints `[redacted]` and there is no `Display`, so a
 /// secret cannot reach a log line, an error message or a panic by accident; `expose()`
 /// marks every place where the raw value is really used.
-#[derive(Clone, PartialEq, Eq)]
+/// Serialized as the bare string (the file store's `credentials.toml`), so that a secret
+/// read from a file is a `Secret` from the moment it is parsed.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -31,16 +34,7 @@ impl fmt::Debug for Secret {
 impl Drop for Secret {
     fn drop(&mut self) {
         // Best effort: overwrite the bytes before the allocation is freed.
-        // SAFETY: zero bytes are valid UTF-8, so the String stays valid.
-        wipe(unsafe { self.0.as_bytes_mut() });
-    }
-}
-
-/// Overwrite `bytes` with zeros, in writes the compiler may not leave out.
-pub fn wipe(bytes: &mut [u8]) {
-    for b in bytes.iter_mut() {
-        // SAFETY: `b` is a valid, aligned, exclusive reference to one byte.
-        unsafe { std::ptr::write_volatile(b, 0) };
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

@@ -774,6 +774,36 @@ fn a_keyring_that_never_answers_fails_within_its_timeout() {
 }
 
 #[test]
+fn a_bus_that_hangs_up_or_sends_garbage_is_exit_7_at_once_with_the_fix() {
+    for garbage in [&b""[..], b"\x00\xffNOT D-BUS\r\n"] {
+        let env = Env::new();
+        let socket = env.dir.path().join("broken-bus");
+        let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            for mut stream in listener.incoming().flatten() {
+                let _ = stream.write_all(garbage);
+            }
+        });
+        env.write_keyring_profile("https://saymon.example", LOGIN);
+        let started = std::time::Instant::now();
+        env.cmd()
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}", socket.display()),
+            )
+            .args(["token", "print"])
+            .assert()
+            .code(7)
+            .stdout("")
+            .stderr(contains("the keyring cannot be reached"))
+            .stderr(contains("saymon login --store file"));
+        // Not a timing test: only that it did not sit out the 5 s wait of a silent bus.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
+
+#[test]
 fn a_redirect_to_another_host_is_not_followed() {
     // Where the redirect points: a listener that must never be called.
     let elsewhere = std::net::TcpListener::bind("127.0.0.2:0").unwrap();

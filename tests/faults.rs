@@ -436,3 +436,64 @@ fn a_closed_stdout_fails_paginate_and_jq_clearly_and_keeps_the_token() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_token_whose_file_store_breaks_after_the_post_is_rescued_used_and_moved() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    // The cue: once the refresh's token exists, credentials.toml turns to garbage, so
+    // both tries of its write fail.
+    let creds = env.credentials_file();
+    let garbled = creds.clone();
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        std::fs::write(&garbled, "garbage = [").unwrap();
+    }));
+    let rescue = env.config_dir().join("rescued-tokens.toml");
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!(
+            "it is kept in the file {} (mode 0600), and saymon uses it from there",
+            rescue.display()
+        )))
+        .stderr(contains("hint: once the file"))
+        .stderr(contains("--store file`: it moves the token there"));
+    server.state.lock().unwrap().on_token_created = None;
+    let token = server.token_of(LOGIN).unwrap();
+    assert_eq!(support::mode(&rescue) & 0o777, 0o600);
+    env.at(&server)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "token from:   the rescue file {}",
+            rescue.display()
+        )));
+    env.at(&server)
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+    // The store mended, login moves the token without making a new one.
+    std::fs::remove_file(&creds).unwrap();
+    env.at(&server)
+        .args(["login", "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains("Moved the rescued token of admin into the file"));
+    assert_eq!(server.token_creations(), 2);
+    assert!(std::fs::read_to_string(&creds).unwrap().contains(&token));
+    assert!(
+        !std::fs::read_to_string(&rescue)
+            .unwrap_or_default()
+            .contains(&token)
+    );
+    env.at(&server)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("token from:   the file"));
+}

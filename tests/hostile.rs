@@ -268,3 +268,76 @@ fn a_password_file_saved_on_windows_works() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_saymon_token_that_cannot_be_one_is_refused_by_its_source_and_never_sent() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    for (cmd, args) in [
+        ("token print", &["token", "print"][..]),
+        ("whoami", &["whoami"][..]),
+        ("api", &["api", "objects"][..]),
+        ("exec", &["exec", "--", "true"][..]),
+    ] {
+        env.at(&server)
+            .env("SAYMON_TOKEN", "abc def&x=1")
+            .args(args)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains(
+                "the token from SAYMON_TOKEN cannot be a SAYMON token",
+            ))
+            .stderr(contains("abc def").not())
+            .stderr(contains("hint: "));
+        assert!(server.seen().is_empty(), "{cmd} sent nothing");
+    }
+    // White space around a token is trimmed, as cargo does for its tokens.
+    env.at(&server)
+        .env("SAYMON_TOKEN", " sometoken\n")
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout("sometoken\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_saymon_token_that_is_not_utf8_is_named() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    env.cmd()
+        .env("SAYMON_TOKEN", std::ffi::OsStr::from_bytes(b"tok\xff"))
+        .args(["token", "print"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(contains("SAYMON_TOKEN is not valid UTF-8"));
+}
+
+#[test]
+fn a_stored_token_with_a_newline_is_trimmed_and_a_bad_one_never_replaced() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    let creds = env.credentials_file();
+    let text = std::fs::read_to_string(&creds).unwrap();
+    std::fs::write(&creds, text.replace(&token, &format!("{token}\\n"))).unwrap();
+    env.at(&server)
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+    env.at(&server).arg("whoami").assert().success();
+    std::fs::write(&creds, text.replace(&token, "abc def&x=1")).unwrap();
+    let before = server.seen().len();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh", "--if-invalid"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot be a SAYMON token"));
+    assert_eq!(server.seen().len(), before, "nothing sent");
+    assert_eq!(server.token_creations(), 1, "nothing replaced");
+}

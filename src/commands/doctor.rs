@@ -315,8 +315,12 @@ fn local(session: &Session<'_>, name: &str) -> Target {
         no_token: None,
         password: None,
     };
-    if selected && let Some(token) = env_token() {
-        target.token = Some((token, TokenSource::Environment));
+    if selected {
+        match env_token() {
+            Ok(Some(token)) => target.token = Some((token, TokenSource::Environment)),
+            Ok(None) => {}
+            Err(e) => target.no_token = Some(e),
+        }
     }
     if selected && let Some(password) = std::env::var_os("SAYMON_PASSWORD") {
         target.password = password.into_string().ok().map(Secret::new);
@@ -324,6 +328,22 @@ fn local(session: &Session<'_>, name: &str) -> Target {
     let Ok(server) = target.server.as_ref().map(Clone::clone) else {
         return target;
     };
+    // A rescued token (see `issue`) wins over the store's, as for every command.
+    if target.token.is_none()
+        && let Ok(Some((token, source @ TokenSource::Rescued(_)))) =
+            session.stored_token(&profile, &server)
+    {
+        target.checks.push(Check::warn(
+            "rescue",
+            format!("a new token waits in {source}: its store could not take it"),
+            format!(
+                "move it with `saymon login{} --store {}` once the store works",
+                profile_flag(session, name),
+                profile.store.map_or("keyring", |k| k.name())
+            ),
+        ));
+        target.token = Some((token, source));
+    }
     match profile.store {
         Some(kind) => stored(session, &profile, kind, &server, &mut target),
         None if target.token.is_none() => {

@@ -8,6 +8,8 @@ use crate::client::Auth;
 use crate::credentials::{Session, password_given};
 use crate::error::{Exit, exit_code, on_rejection};
 use crate::issue::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
+use crate::server::ServerUrl;
+use crate::store::TokenSource;
 
 /// How often a person at a terminal may type the password (as sudo allows).
 const TRIES: u32 = 3;
@@ -34,6 +36,43 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
+    // A token that a failed store left in the rescue file is moved, not replaced.
+    if !args.remember_password
+        && let Some(token) = session
+            .rescued_token(&login, &server)
+            .with_context(context)?
+    {
+        match client.current_user(&Auth::Token(&token)).await {
+            Ok(user) => {
+                let user_id = check_user_id(user["id"].as_str().unwrap_or_default())
+                    .context("the server sent a strange user id")?;
+                let checked = token.clone();
+                let auth = Auth::Token(&checked);
+                let issuer = Issuer {
+                    session,
+                    client: &client,
+                    login: &login,
+                    auth: &auth,
+                    sets_tls: true,
+                };
+                let lock = TokenLock::acquire(session)?;
+                let issued = issuer
+                    .prepare(user_id, Some((&lock, Target { kind, store })))
+                    .with_context(context)?
+                    .adopt(token)
+                    .keep(Remember::Forget)?;
+                let saved = issued.saved.expect("login always stores");
+                session.out.note(&format!(
+                    "Moved the rescued token of {login} into {saved}; no new token was made."
+                ));
+                return report(session, &server, &login, &issued.user_id, kind.name(), &saved);
+            }
+            Err(e) if exit_code(&e) == Exit::Rejected => session.out.note(
+                "The rescued token no longer works (a newer token replaced it, or it was revoked); making a new one.",
+            ),
+            Err(e) => return Err(e).with_context(context),
+        }
+    }
     let mut tries = 1;
     // At a terminal each typed password is tried first (users/current), so that a typo is
     // asked again; that also gives the user id. Otherwise the issuer finds the id.
@@ -93,13 +132,31 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     let issued = ready.create().await?.keep(remember)?;
     let saved = issued.saved.expect("login always stores");
 
+    report(
+        session,
+        &server,
+        &login,
+        &issued.user_id,
+        kind.name(),
+        &saved,
+    )
+}
+
+fn report(
+    session: &Session<'_>,
+    server: &ServerUrl,
+    login: &str,
+    user_id: &str,
+    store: &str,
+    saved: &TokenSource,
+) -> Result<()> {
     if session.out.json() {
         session.out.result_json(&json!({
             "profile": session.profile_name,
             "server": server.to_string(),
             "login": login,
-            "user_id": issued.user_id,
-            "store": kind.name(),
+            "user_id": user_id,
+            "store": store,
             "token_source": saved.to_string(),
         }))?;
     } else {

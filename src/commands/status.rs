@@ -11,8 +11,8 @@ use crate::credentials::{Session, env_token};
 use crate::error::{Error, Exit, exit_code};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store::{self, SecretKind};
-use crate::store::{TokenSource, stored_secret};
+use crate::store;
+use crate::store::TokenSource;
 
 /// What we learned of one profile's token.
 enum TokenState {
@@ -75,7 +75,7 @@ struct Row {
 const AT_ONCE: usize = 32;
 
 pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
-    let env_token = env_token();
+    let env_token = env_token()?;
     let mut names: Vec<String> = session.config.profiles.keys().cloned().collect();
     let selected_exists = names.contains(&session.profile_name);
     if !selected_exists && (env_token.is_some() || session.global.server.is_some()) {
@@ -261,18 +261,10 @@ fn stored_token(
     profile: &Profile,
     server: Option<&ServerUrl>,
 ) -> Result<Option<(Secret, TokenSource)>> {
-    let (Some(kind), Some(server)) = (profile.store, server) else {
-        return Ok(None);
-    };
-    let store = session.store_of(kind);
-    let token = stored_secret(
-        profile,
-        store.as_ref(),
-        server,
-        SecretKind::Token,
-        session.out,
-    )?;
-    Ok(token.map(|t| (t, TokenSource::of_store(kind, &session.config_dir))))
+    match server {
+        Some(server) => session.stored_token(profile, server),
+        None => Ok(None),
+    }
 }
 
 async fn check(session: &Session<'_>, server: &ServerUrl, tls: &Tls, token: &Secret) -> TokenState {

@@ -165,8 +165,9 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
     let lock = TokenLock::acquire(session)?;
 
     if args.if_invalid
-        && let Some(token) = session
-            .stored_secret(store.as_ref(), &server, SecretKind::Token)
+        && let Some(profile) = session.profile()
+        && let Some((token, _)) = session
+            .stored_token(profile, &server)
             .with_context(context)?
     {
         match client.current_user(&Auth::Token(&token)).await {

@@ -7,7 +7,7 @@ use super::TokenLock;
 use crate::config::StoreKind;
 use crate::credentials::Session;
 use crate::server::ServerUrl;
-use crate::store::{Change, SecretKind};
+use crate::store::{Change, SecretKind, SecretStore};
 
 /// What `forget` removed, and from where.
 pub struct Forgotten {
@@ -47,12 +47,20 @@ pub fn forget(
         }
     }
     let had = store.write(&changes)?;
+    // A token waiting in the rescue file is this account's too.
+    let rescue = session.rescue();
+    let rescued =
+        kinds.contains(&SecretKind::Token) && rescue.delete(&account, SecretKind::Token)?;
+    rescue.sweep()?;
     if kind == StoreKind::File {
         crate::store::file::FileStore::new(&session.config_dir).sweep()?;
     }
     let removed = kinds
         .iter()
-        .filter(|&&k| changes.iter().zip(&had).any(|(c, had)| *had && c.kind == k))
+        .filter(|&&k| {
+            (rescued && k == SecretKind::Token)
+                || changes.iter().zip(&had).any(|(c, had)| *had && c.kind == k)
+        })
         .map(|k| k.name())
         .collect();
     Ok(Some(Forgotten {

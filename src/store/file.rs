@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::{Change, SecretKind, SecretStore};
 use crate::error::{Error, Exit};
@@ -16,6 +17,9 @@ use crate::fsutil;
 use crate::secret::Secret;
 
 pub const CREDENTIALS_FILE: &str = "credentials.toml";
+/// Where a new token goes when its store failed (see `issue`): the same format, mode and
+/// atomic, locked writes as `credentials.toml`, holding only tokens, until they are moved.
+pub const RESCUE_FILE: &str = "rescued-tokens.toml";
 
 pub struct FileStore {
     dir: PathBuf,
@@ -36,20 +40,20 @@ pub struct Credentials {
 #[serde(deny_unknown_fields)]
 struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
+    token: Option<Secret>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    password: Option<String>,
+    password: Option<Secret>,
 }
 
 impl Account {
-    fn slot(&mut self, kind: SecretKind) -> &mut Option<String> {
+    fn slot(&mut self, kind: SecretKind) -> &mut Option<Secret> {
         match kind {
             SecretKind::Token => &mut self.token,
             SecretKind::Password => &mut self.password,
         }
     }
 
-    fn get(&self, kind: SecretKind) -> Option<&String> {
+    fn get(&self, kind: SecretKind) -> Option<&Secret> {
         match kind {
             SecretKind::Token => self.token.as_ref(),
             SecretKind::Password => self.password.as_ref(),
@@ -62,10 +66,20 @@ impl Account {
 }
 
 impl FileStore {
+    /// The file store of `config_dir`: `credentials.toml`.
     pub fn new(config_dir: &Path) -> Self {
+        Self::at(config_dir, CREDENTIALS_FILE)
+    }
+
+    /// The rescue file of `config_dir`: `rescued-tokens.toml`.
+    pub fn rescue(config_dir: &Path) -> Self {
+        Self::at(config_dir, RESCUE_FILE)
+    }
+
+    fn at(config_dir: &Path, name: &str) -> Self {
         FileStore {
             dir: config_dir.to_path_buf(),
-            path: config_dir.join(CREDENTIALS_FILE),
+            path: config_dir.join(name),
             reserved: RefCell::new(None),
         }
     }
@@ -96,8 +110,10 @@ impl FileStore {
                 .hint(format!("chmod 600 {shown}"))
                 .into());
         }
-        let text = fs::read_to_string(&self.path)
-            .map_err(|e| self.unusable(format!("cannot read {shown}: {e}")))?;
+        let text = Zeroizing::new(
+            fs::read_to_string(&self.path)
+                .map_err(|e| self.unusable(format!("cannot read {shown}: {e}")))?,
+        );
         parse(&text).map_err(|line| {
             self.unusable(format!(
                 "{shown} is not a valid credentials file (error{})",
@@ -127,9 +143,10 @@ impl FileStore {
         if !changed {
             return Ok(result);
         }
-        let mut text =
-            String::from("# saymon credentials: secrets. Keep this file private (mode 0600).\n\n");
-        text.push_str(&toml::to_string_pretty(&creds)?);
+        let mut text = Zeroizing::new(String::from(
+            "# saymon credentials: secrets. Keep this file private (mode 0600).\n\n",
+        ));
+        text.push_str(&Zeroizing::new(toml::to_string_pretty(&creds)?));
         fsutil::replace(&self.path, reserved, text.as_bytes())?;
         Ok(result)
     }
@@ -180,8 +197,7 @@ impl SecretStore for FileStore {
         Ok(creds
             .accounts
             .get_mut(account)
-            .and_then(|a| a.slot(kind).take())
-            .map(Secret::new))
+            .and_then(|a| a.slot(kind).take()))
     }
 
     fn write(&self, changes: &[Change<'_>]) -> Result<Vec<bool>> {
@@ -203,7 +219,7 @@ impl SecretStore for FileStore {
                 let account = creds.accounts.entry(c.account.to_string()).or_default();
                 let slot = account.slot(c.kind);
                 had.push(slot.is_some());
-                *slot = c.value.map(|v| v.expose().to_string());
+                *slot = c.value.cloned();
                 if account.is_empty() {
                     creds.accounts.remove(c.account);
                 }

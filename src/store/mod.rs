@@ -1,11 +1,7 @@
 //! Secret stores behind one small trait: the OS keyring and a private file.
 
-#[cfg(all(unix, not(target_os = "macos")))]
-pub mod dbus;
 pub mod file;
 pub mod keyring;
-#[cfg(all(unix, not(target_os = "macos")))]
-mod secret_service;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -80,6 +76,10 @@ pub trait SecretStore {
         }])?;
         Ok(had.first().copied().unwrap_or(false))
     }
+
+    /// Drop whatever connection the store holds, so that the next call starts afresh:
+    /// a new token's failed write is tried once more this way (see `issue`).
+    fn reconnect(&self) {}
 }
 
 /// The account of a login on a server: `<login>@<host[:port]>` for https (the name saymon
@@ -106,6 +106,8 @@ pub enum TokenSource {
     Environment,
     Keyring,
     File(PathBuf),
+    /// The rescue file: the token was made but its store failed (see `issue`).
+    Rescued(PathBuf),
 }
 
 impl TokenSource {
@@ -116,12 +118,13 @@ impl TokenSource {
         }
     }
 
-    /// A short machine-readable name: environment, keyring, file.
+    /// A short machine-readable name: environment, keyring, file, rescued.
     pub fn kind(&self) -> &'static str {
         match self {
             TokenSource::Environment => "environment",
             TokenSource::Keyring => "keyring",
             TokenSource::File(_) => "file",
+            TokenSource::Rescued(_) => "rescued",
         }
     }
 }
@@ -132,6 +135,7 @@ impl fmt::Display for TokenSource {
             TokenSource::Environment => f.write_str("SAYMON_TOKEN (environment)"),
             TokenSource::Keyring => f.write_str("the keyring"),
             TokenSource::File(path) => write!(f, "the file {}", path.display()),
+            TokenSource::Rescued(path) => write!(f, "the rescue file {}", path.display()),
         }
     }
 }
@@ -152,11 +156,34 @@ pub fn legacy_account_of(profile: &Profile, server: &ServerUrl, login: &str) -> 
     }
 }
 
-/// A secret of `profile`'s login on `server` from `store`. An entry that saymon 0.1 stored
+/// A secret of `profile`'s login on `server` from `store`; a token passes
+/// `answer::accept_token` (exit 1 when it cannot be one). An entry that saymon 0.1 stored
 /// under the scheme-less name of an http account is moved to the account's name on the
 /// way (best effort), so that it keeps working for the server it was made for, and only
 /// for that one.
 pub fn stored_secret(
+    profile: &Profile,
+    store: &dyn SecretStore,
+    server: &ServerUrl,
+    kind: SecretKind,
+    out: &Output,
+) -> Result<Option<Secret>> {
+    let secret = found_secret(profile, store, server, kind, out)?;
+    match (secret, kind) {
+        (Some(token), SecretKind::Token) => {
+            let account = profile
+                .login
+                .as_deref()
+                .map(|login| account(login, server))
+                .unwrap_or_default();
+            let source = format!("{} (account {account})", store.describe());
+            crate::answer::accept_token(token, &source).map(Some)
+        }
+        (secret, _) => Ok(secret),
+    }
+}
+
+fn found_secret(
     profile: &Profile,
     store: &dyn SecretStore,
     server: &ServerUrl,

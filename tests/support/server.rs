@@ -99,6 +99,9 @@ pub struct Shared {
     /// Requests being answered now, and the most there ever were at once.
     pub in_flight: usize,
     pub max_in_flight: usize,
+    /// Called once a token is created, before it is answered: the cue for a test to break
+    /// something (stop the keyring daemon) between the POST and the store's write.
+    pub on_token_created: Option<Box<dyn Fn() + Send>>,
 }
 
 pub struct FakeSaymon {
@@ -174,6 +177,7 @@ impl FakeSaymon {
             delay: Duration::ZERO,
             in_flight: 0,
             max_in_flight: 0,
+            on_token_created: None,
         }));
         let (ca_pem, acceptor, client) = tls_setup(cert.unwrap_or(Cert::SignedByCa), client_auth);
         let ca_file = dir.path().join("ca.pem");
@@ -646,6 +650,9 @@ fn create_token_now(
     shared.users[target].token = Some(token.clone());
     shared.token_creations += 1;
     shared.issued.push(token.clone());
+    if let Some(cue) = &shared.on_token_created {
+        cue();
+    }
     (
         axum::Json(token).into_response(),
         shared.mode == Mode::SlowAfterCreating,
