@@ -68,10 +68,11 @@ pub fn accept_token(raw: Secret, source: &str) -> Result<Secret> {
 
 /// What a token may be: 1 to `MAX_TOKEN_LEN` printable ASCII characters, none of which
 /// would change a URL or a shell word it is put into (`"`, `'`, `\`, `&`, `=`, `#`, `%`,
-/// `+`, `?`, `;`, `` ` ``, `$`, `<`, `>`, `|`, space). SAYMON's own tokens are UUIDs, far inside
+/// `+`, `?`, `;`, `` ` ``, `$`, `<`, `>`, `|`, space, and curl's globbing `[`, `]`, `{`, `}`,
+/// and `*`). SAYMON's own tokens are UUIDs, far inside
 /// this. The error says what was wrong without quoting the token.
 pub fn check_token(token: &str) -> std::result::Result<(), String> {
-    const UNSAFE: &str = "\"'\\&=#%+?;`$<>|";
+    const UNSAFE: &str = "\"'\\&=#%+?;`$<>|[]{}*";
     if token.is_empty() {
         return Err("an empty string".into());
     }

@@ -130,6 +130,10 @@ pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
                 "A secret cannot be kept safe: the keyring unreachable, locked or not answering, the credentials file (or a --client-key file) readable by others, or corrupt; or a new token could only be kept in the rescue file.",
             ),
             (
+                "70",
+                "An internal error (a bug): one line, saymon: internal error: ... (please report).",
+            ),
+            (
                 "other",
                 "exec: the command's own exit code (128+N for signal N, 127 not found, 126 not runnable).",
             ),

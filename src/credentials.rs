@@ -486,13 +486,24 @@ impl<'a> Session<'a> {
         Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.config_dir))))
     }
 
-    /// ` --profile NAME` when the profile is not the default one, for hints.
+    /// ` --profile NAME` when the profile is not the default one, and ` --config-dir DIR`
+    /// when the config dir came from that flag, for hints that name a command to run.
     pub fn profile_flag(&self) -> String {
-        if self.profile_name == config::DEFAULT_PROFILE {
-            String::new()
-        } else {
-            format!(" --profile {}", self.profile_name)
+        let mut flags = String::new();
+        if let Some(dir) = &self.global.config_dir
+            && std::env::var_os("SAYMON_CONFIG_DIR").as_deref() != Some(dir.as_os_str())
+        {
+            let dir = dir.display().to_string();
+            if dir.contains(|c: char| !(c.is_ascii_alphanumeric() || "/._-~".contains(c))) {
+                flags.push_str(&format!(" --config-dir '{}'", dir.replace('\'', "'\\''")));
+            } else {
+                flags.push_str(&format!(" --config-dir {dir}"));
+            }
         }
+        if self.profile_name != config::DEFAULT_PROFILE {
+            flags.push_str(&format!(" --profile {}", self.profile_name));
+        }
+        flags
     }
 }
 

@@ -19,6 +19,8 @@ pub enum Exit {
     ClientError = 6,
     /// 7: the secret store cannot be used.
     StoreUnusable = 7,
+    /// 70: an internal error, a bug (saymon panicked); EX_SOFTWARE of sysexits.h.
+    Internal = 70,
 }
 
 /// An error that carries its exit code and, optionally, the next step for the user.
@@ -170,7 +172,35 @@ pub fn fallback_hint(exit: Exit) -> &'static str {
         Exit::StoreUnusable => {
             "`saymon doctor` checks the config dir, the credentials file and the keyring"
         }
+        Exit::Internal => INTERNAL_HINT,
     }
+}
+
+const INTERNAL_HINT: &str =
+    "this is a bug in saymon: please report it, with the command (and no secrets) that caused it";
+
+/// Make a panic, should one remain, one line and exit 70: `saymon: internal error: …
+/// (please report)` and a hint, never "thread 'main' panicked" or a backtrace hint. The
+/// message is shown as server text is (inert, bounded); a `Secret` prints `[redacted]`.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic");
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        crate::output::to_stderr(&format!(
+            "saymon: internal error: {}{place} (please report)",
+            crate::redact::server_text(what, 300)
+        ));
+        crate::output::to_stderr(&format!("hint: {INTERNAL_HINT}"));
+        std::process::exit(Exit::Internal as i32);
+    }));
 }
 
 /// The hint of the first typed error in the chain that has one.

@@ -137,6 +137,13 @@ impl<'s, 'a> Issuer<'s, 'a> {
                         target.store.describe()
                     )
                 })?;
+                let account = store::account(self.login, self.client.server());
+                target.store.check_account(&account).with_context(|| {
+                    format!(
+                        "no token was created: the entries of {account} in {} are not as expected",
+                        target.store.describe()
+                    )
+                })?;
                 let file = self.session.rescue();
                 file.prepare().with_context(|| {
                     format!(
@@ -288,8 +295,17 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
         let account = store::account(login, server);
         let legacy = session.own_legacy_account(server, login);
 
+        let password_asked = matches!(remember, Remember::Store(_));
         let saved = keep_token(session, store, &rescue, &account, &token).map_err(|failed| {
-            failed.into_error(login, server, store, &rescue, session, target.kind)
+            failed.into_error(
+                login,
+                server,
+                store,
+                &rescue,
+                session,
+                target.kind,
+                password_asked,
+            )
         });
         let remembered = match &saved {
             Ok(_) => keep_password(session, store, &account, legacy.as_deref(), remember),
@@ -350,6 +366,7 @@ enum Unstored {
 
 impl Unstored {
     /// The error to give: exit 7, with where the token is and how to move it.
+    #[allow(clippy::too_many_arguments)]
     fn into_error(
         self,
         login: &str,
@@ -358,18 +375,27 @@ impl Unstored {
         rescue: &FileStore,
         session: &Session<'_>,
         kind: StoreKind,
+        password_asked: bool,
     ) -> anyhow::Error {
+        let (not_remembered, remember) = if password_asked {
+            (
+                "; the password was not remembered",
+                " --remember-password (it asks for the password again)",
+            )
+        } else {
+            ("", "")
+        };
         match self {
             Unstored::Rescued(e) => Error::new(
                 Exit::StoreUnusable,
                 format!(
-                    "the new token for {login} on {server} could not be stored in {} ({e:#}); it is kept in {} (mode 0600), and saymon uses it from there",
+                    "the new token for {login} on {server} could not be stored in {} ({e:#}); it is kept in {} (mode 0600), and saymon uses it from there{not_remembered}",
                     store.describe(),
                     rescue.describe()
                 ),
             )
             .hint(format!(
-                "once {} works again, run `saymon login{} --store {}`: it moves the token there without making a new one",
+                "once {} works again, run `saymon login{} --store {}{remember}`: it moves the token there without making a new one",
                 store.describe(),
                 session.profile_flag(),
                 kind.name()
@@ -394,8 +420,10 @@ impl Unstored {
 }
 
 /// Store `token` for `account`: in `store`, tried twice (the second time on a fresh
-/// connection), else in the rescue file. A stale rescued token of the account is removed
-/// once the store holds the new one.
+/// connection), else in the rescue file. A store that may stall (the keyring) gets the
+/// token only after the rescue file holds it, so that a signal, a kill or a time-out
+/// while it waits cannot lose it. A rescued token of the account is removed once the
+/// store holds the new one.
 fn keep_token(
     session: &Session<'_>,
     store: &dyn SecretStore,
@@ -408,6 +436,11 @@ fn keep_token(
         kind: SecretKind::Token,
         value: Some(token),
     }];
+    let rescued_first = if store.may_stall() {
+        rescue.write(&change).map(drop)
+    } else {
+        Err(anyhow::anyhow!("not written first"))
+    };
     let stored = store.write(&change).or_else(|first| {
         session.out.warn(&format!(
             "the new token could not be stored in {} ({first:#}); trying once more",
@@ -426,6 +459,7 @@ fn keep_token(
             }
             Ok(())
         }
+        Err(e) if rescued_first.is_ok() => Err(Unstored::Rescued(e)),
         Err(e) => match rescue.write(&change) {
             Ok(_) => Err(Unstored::Rescued(e)),
             Err(r) => Err(Unstored::Lost(e, r)),

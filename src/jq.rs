@@ -80,6 +80,15 @@ impl Jq {
                 .unwrap_or_else(|| ("a syntax error".to_string(), None));
             syntax_error(expr, &what, at.map(|s| offset(expr, s)))
         })?;
+        // Data imports (`import "d" as $a`) would have to be read by us before running,
+        // and modules from files; saymon takes neither (exit 2 before anything is sent).
+        jaq_core::load::import(&modules, |_| Err(String::new())).map_err(|_| {
+            syntax_error(
+                expr,
+                "modules are not supported (import, include): put the definitions in the filter itself",
+                None,
+            )
+        })?;
         let filter = Compiler::default()
             .with_funs(funs)
             .compile(modules)

@@ -19,6 +19,12 @@ static RECORD_CLOSED_FDS: extern "C" fn() = saymon::output::record_closed_standa
 fn main() -> ExitCode {
     // Before any secret is read: no core dump or debugger may copy it out of memory.
     saymon::secret::harden_process();
+    error::install_panic_hook();
+    // A debug build panics on request, so that the tests can see what a user would.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SAYMON_DEBUG_PANIC").is_some() {
+        panic!("on request (SAYMON_DEBUG_PANIC)");
+    }
     // COMPLETE=SHELL: answer the shell's completion request (profile names for --profile)
     // and exit; otherwise nothing.
     clap_complete::CompleteEnv::with_factory(Cli::command).complete();

@@ -273,14 +273,14 @@ fn a_password_file_saved_on_windows_works() {
 fn a_saymon_token_that_cannot_be_one_is_refused_by_its_source_and_never_sent() {
     let server = FakeSaymon::start();
     let env = Env::new();
-    for (cmd, args) in [
-        ("token print", &["token", "print"][..]),
-        ("whoami", &["whoami"][..]),
-        ("api", &["api", "objects"][..]),
-        ("exec", &["exec", "--", "true"][..]),
+    for (cmd, args, token) in [
+        ("token print", &["token", "print"][..], "x[1-3]"),
+        ("whoami", &["whoami"][..], "abc def&x=1"),
+        ("api", &["api", "objects"][..], "{a,b}"),
+        ("exec", &["exec", "--", "true"][..], "abc def&x=1"),
     ] {
         env.at(&server)
-            .env("SAYMON_TOKEN", "abc def&x=1")
+            .env("SAYMON_TOKEN", token)
             .args(args)
             .assert()
             .code(1)
@@ -288,7 +288,7 @@ fn a_saymon_token_that_cannot_be_one_is_refused_by_its_source_and_never_sent() {
             .stderr(contains(
                 "the token from SAYMON_TOKEN cannot be a SAYMON token",
             ))
-            .stderr(contains("abc def").not())
+            .stderr(contains(token).not())
             .stderr(contains("hint: "));
         assert!(server.seen().is_empty(), "{cmd} sent nothing");
     }
@@ -340,4 +340,53 @@ fn a_stored_token_with_a_newline_is_trimmed_and_a_bad_one_never_replaced() {
         .stderr(contains("cannot be a SAYMON token"));
     assert_eq!(server.seen().len(), before, "nothing sent");
     assert_eq!(server.token_creations(), 1, "nothing replaced");
+}
+
+#[test]
+fn a_panic_is_one_line_with_a_hint_and_exit_70() {
+    Env::new()
+        .cmd()
+        .env("SAYMON_DEBUG_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .arg("--version")
+        .assert()
+        .code(70)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "saymon: internal error: on request (SAYMON_DEBUG_PANIC) at src/main.rs:",
+        ))
+        .stderr(contains("(please report)\nhint: this is a bug in saymon"))
+        .stderr(contains("panicked").not())
+        .stderr(contains("backtrace").not());
+}
+
+#[test]
+fn status_with_values_of_64_kib_and_more_prints_bounded_cells() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    support::chmod(&env.config_dir(), 0o700);
+    let long = "a".repeat(70_000);
+    std::fs::write(
+        env.config_file(),
+        format!(
+            "[profiles.default]\nserver = \"https://{long}.example\"\nlogin = \"{long}\"\nstore = \"file\"\n\n[profiles.other]\nserver = \"https://saymon.example\"\nlogin = \"{long}\"\nuser_id = \"{long}\"\n"
+        ),
+    )
+    .unwrap();
+    let out = env.cmd().args(["status", "--offline"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        ![70, 101, 134].contains(&out.status.code().unwrap_or(0)),
+        "{stderr}"
+    );
+    assert!(stdout.contains("PROFILE"), "{stdout}\n{stderr}");
+    assert!(stdout.contains('…'), "long cells are cut: {stdout}");
+    for line in stdout.lines().chain(stderr.lines()) {
+        assert!(
+            line.chars().count() < 4000,
+            "a bounded line: {} chars",
+            line.len()
+        );
+    }
 }

@@ -339,6 +339,18 @@ fn entries_of_other_clients_are_read_and_duplicates_named() {
         .stderr(contains(
             "the keyring holds 2 saymon entries for one account",
         ));
+    // Found before a token is made: retrying after the POST could not mend it.
+    let made = server.token_creations();
+    keyring_cmd(&env, &server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .code(7)
+        .stderr(contains("no token was created"))
+        .stderr(contains(
+            "the keyring holds 2 saymon entries for one account",
+        ));
+    assert_eq!(server.token_creations(), made);
     secret_tool(&["clear", "service", "saymon", "username", &account], None);
 }
 
@@ -456,7 +468,8 @@ fn a_token_made_as_the_keyring_stops_is_rescued_used_and_moved() {
     let account = format!("admin@127.0.0.1:{}", server.addr.port());
     let script = r#"
         echo "$SAYMON_KEYRING_DAEMON" > "$PID_FILE"
-        "$SAYMON_BIN" login --login admin --store keyring 2>/dev/null || exit 10
+        "$SAYMON_BIN" login --login admin --store keyring --remember-password 2>/dev/null || exit 10
+        unset SAYMON_PASSWORD
         "$SAYMON_BIN" --timeout 2 token refresh; echo "refresh=$?"
         "$SAYMON_BIN" whoami; echo "whoami=$?"
         "$SAYMON_BIN" token print; echo "print=$?"
@@ -464,6 +477,8 @@ fn a_token_made_as_the_keyring_stops_is_rescued_used_and_moved() {
         "$SAYMON_BIN" login --store keyring; echo "move=$?"
         echo "keyring=$(secret-tool lookup service saymon username "$ACCOUNT")"
         "$SAYMON_BIN" whoami; echo "whoami=$?"
+        # The move kept the remembered password: the next unattended refresh works.
+        "$SAYMON_BIN" -q token refresh; echo "refresh=$?"
     "#;
     let out = own_keyring(
         &env,
@@ -478,13 +493,15 @@ fn a_token_made_as_the_keyring_stops_is_rescued_used_and_moved() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let token = server.token_of(LOGIN).unwrap();
+    // The refresh's token (the second) was rescued and moved; the last refresh made the third.
+    let token = server.issued()[1].clone();
     assert_eq!(
         server.token_creations(),
-        2,
+        3,
         "the move made no token\n{stderr}"
     );
     assert!(stdout.contains("refresh=7"), "{stdout}\n{stderr}");
+    assert!(stdout.contains("refresh=0"), "{stdout}\n{stderr}");
     let rescue = env.config_dir().join("rescued-tokens.toml");
     assert!(
         stderr.contains(&format!(
@@ -612,4 +629,63 @@ fn a_password_that_cannot_be_remembered_beside_a_stored_token_says_the_token_is_
         None,
     );
     keyring_cmd(&env, &server).arg("logout").assert().success();
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
+fn a_token_survives_sigterm_while_the_keyring_stalls_and_logout_removes_it() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let pid_file = env.dir.path().join("daemon.pid");
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    let pid_path = pid_file.clone();
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        if made.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            let pid: i32 = std::fs::read_to_string(&pid_path)
+                .unwrap()
+                .trim()
+                .parse()
+                .unwrap();
+            // SAFETY: a plain kill(2) of the test's own keyring daemon.
+            assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+        }
+    }));
+    // Killed while it waits for the stopped keyring, as cron's timeout(1) would.
+    let script = r#"
+        echo "$SAYMON_KEYRING_DAEMON" > "$PID_FILE"
+        "$SAYMON_BIN" login --login admin --store keyring 2>/dev/null || exit 10
+        "$SAYMON_BIN" --timeout 5 token refresh 2>/dev/null &
+        pid=$!
+        sleep 2
+        kill -TERM "$pid"; wait "$pid"; echo "refresh=$?"
+        "$SAYMON_BIN" whoami; echo "whoami=$?"
+        "$SAYMON_BIN" --timeout 1 logout; echo "logout=$?"
+        kill -CONT "$SAYMON_KEYRING_DAEMON"
+    "#;
+    let out = own_keyring(
+        &env,
+        script,
+        &[
+            ("PID_FILE", pid_file.to_str().unwrap()),
+            ("SAYMON_SERVER", &server.url),
+            ("SAYMON_CA_CERT", server.ca_file.to_str().unwrap()),
+            ("SAYMON_PASSWORD", PASSWORD),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(server.token_creations(), 2, "{stdout}\n{stderr}");
+    assert!(stdout.contains("refresh=143"), "{stdout}\n{stderr}");
+    // The token the killed refresh made is in the rescue file, and works.
+    assert!(
+        stdout.contains("token from:   the rescue file"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("whoami=0"), "{stdout}\n{stderr}");
+    // logout cannot reach the keyring, but the rescue file is a plain file: it is emptied.
+    assert!(stdout.contains("logout=7"), "{stdout}\n{stderr}");
+    let token = server.token_of(LOGIN).unwrap();
+    let rescue =
+        std::fs::read_to_string(env.config_dir().join("rescued-tokens.toml")).unwrap_or_default();
+    assert!(!rescue.contains(&token), "{rescue}");
 }

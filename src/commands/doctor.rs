@@ -330,9 +330,10 @@ fn local(session: &Session<'_>, name: &str) -> Target {
     };
     // A rescued token (see `issue`) wins over the store's, as for every command.
     if target.token.is_none()
-        && let Ok(Some((token, source @ TokenSource::Rescued(_)))) =
-            session.stored_token(&profile, &server)
+        && let Some(login) = profile.login.as_deref()
+        && let Ok(Some(token)) = session.rescued_token(login, &server)
     {
+        let source = TokenSource::Rescued(session.rescue().path().to_path_buf());
         target.checks.push(Check::warn(
             "rescue",
             format!("a new token waits in {source}: its store could not take it"),

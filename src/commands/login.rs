@@ -5,11 +5,13 @@ use serde_json::json;
 
 use crate::cli::LoginArgs;
 use crate::client::Auth;
+use crate::client::Client;
+use crate::config::StoreKind;
 use crate::credentials::{Session, password_given};
 use crate::error::{Exit, exit_code, on_rejection};
 use crate::issue::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
 use crate::server::ServerUrl;
-use crate::store::TokenSource;
+use crate::store::{self, SecretKind, SecretStore, TokenSource};
 
 /// How often a person at a terminal may type the password (as sudo allows).
 const TRIES: u32 = 3;
@@ -37,42 +39,13 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
     // A token that a failed store left in the rescue file is moved, not replaced.
-    if !args.remember_password
-        && let Some(token) = session
-            .rescued_token(&login, &server)
-            .with_context(context)?
+    let store = match move_rescued(args, session, &client, &login, &server, kind, store)
+        .await
+        .with_context(context)?
     {
-        match client.current_user(&Auth::Token(&token)).await {
-            Ok(user) => {
-                let user_id = check_user_id(user["id"].as_str().unwrap_or_default())
-                    .context("the server sent a strange user id")?;
-                let checked = token.clone();
-                let auth = Auth::Token(&checked);
-                let issuer = Issuer {
-                    session,
-                    client: &client,
-                    login: &login,
-                    auth: &auth,
-                    sets_tls: true,
-                };
-                let lock = TokenLock::acquire(session)?;
-                let issued = issuer
-                    .prepare(user_id, Some((&lock, Target { kind, store })))
-                    .with_context(context)?
-                    .adopt(token)
-                    .keep(Remember::Forget)?;
-                let saved = issued.saved.expect("login always stores");
-                session.out.note(&format!(
-                    "Moved the rescued token of {login} into {saved}; no new token was made."
-                ));
-                return report(session, &server, &login, &issued.user_id, kind.name(), &saved);
-            }
-            Err(e) if exit_code(&e) == Exit::Rejected => session.out.note(
-                "The rescued token no longer works (a newer token replaced it, or it was revoked); making a new one.",
-            ),
-            Err(e) => return Err(e).with_context(context),
-        }
-    }
+        Moved::Done => return Ok(()),
+        Moved::Nothing(store) => store,
+    };
     let mut tries = 1;
     // At a terminal each typed password is tried first (users/current), so that a typo is
     // asked again; that also gives the user id. Otherwise the issuer finds the id.
@@ -140,6 +113,103 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         kind.name(),
         &saved,
     )
+}
+
+enum Moved {
+    Done,
+    /// Nothing to move: the store, for a new token.
+    Nothing(Box<dyn SecretStore>),
+}
+
+/// Move the token of `login` on `server` that waits in the rescue file into `store`,
+/// without making a new one; with `--remember-password`, the password (checked with the
+/// server first) goes beside it, else a remembered one stays. The token is read again and
+/// checked with the server under the token lock: a refresh in between may have replaced
+/// it. A rescued token that cannot be one, or that the server refuses, is removed, and a
+/// new token is made as usual.
+async fn move_rescued(
+    args: &LoginArgs,
+    session: &Session<'_>,
+    client: &Client<'_>,
+    login: &str,
+    server: &ServerUrl,
+    kind: StoreKind,
+    store: Box<dyn SecretStore>,
+) -> Result<Moved> {
+    let rescue = session.rescue();
+    let account = store::account(login, server);
+    // A first look, without the lock; the token is read again under it.
+    if rescue.get(&account, SecretKind::Token)?.is_none() {
+        return Ok(Moved::Nothing(store));
+    }
+    let password = if args.remember_password {
+        let password = session.password(&args.credentials, login, server)?;
+        client.restart_deadline();
+        let auth = Auth::Basic {
+            login,
+            password: &password,
+        };
+        client
+            .current_user(&auth)
+            .await
+            .map_err(|e| on_rejection(e, password_hint(login)))?;
+        Some(password)
+    } else {
+        None
+    };
+    let lock = TokenLock::acquire(session)?;
+    let token = match session.rescued_token(login, server) {
+        Ok(Some(token)) => token,
+        Ok(None) => return Ok(Moved::Nothing(store)),
+        Err(e) if exit_code(&e) == Exit::Failure => {
+            session.out.warn(&format!(
+                "{e:#}; it is removed from {}, and a new token is made",
+                rescue.describe()
+            ));
+            rescue.delete(&account, SecretKind::Token)?;
+            return Ok(Moved::Nothing(store));
+        }
+        Err(e) => return Err(e),
+    };
+    let user = match client.current_user(&Auth::Token(&token)).await {
+        Ok(user) => user,
+        Err(e) if exit_code(&e) == Exit::Rejected => {
+            session.out.note(
+                "The rescued token no longer works (a newer token replaced it, or it was revoked); making a new one.",
+            );
+            rescue.delete(&account, SecretKind::Token)?;
+            return Ok(Moved::Nothing(store));
+        }
+        Err(e) => return Err(e),
+    };
+    let user_id = match &args.credentials.user_id {
+        Some(id) => check_user_id(id)?,
+        None => check_user_id(user["id"].as_str().unwrap_or_default())
+            .context("the server sent a strange user id")?,
+    };
+    let checked = token.clone();
+    let auth = Auth::Token(&checked);
+    let issuer = Issuer {
+        session,
+        client,
+        login,
+        auth: &auth,
+        sets_tls: true,
+    };
+    let remember = match &password {
+        Some(password) => Remember::Store(password),
+        None => Remember::Keep,
+    };
+    let issued = issuer
+        .prepare(user_id, Some((&lock, Target { kind, store })))?
+        .adopt(token)
+        .keep(remember)?;
+    let saved = issued.saved.expect("login always stores");
+    session.out.note(&format!(
+        "Moved the rescued token of {login} into {saved}; no new token was made."
+    ));
+    report(session, server, login, &issued.user_id, kind.name(), &saved)?;
+    Ok(Moved::Done)
 }
 
 fn report(

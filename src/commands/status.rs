@@ -306,6 +306,18 @@ fn row_json(row: &Row, credentials_file: &std::path::Path) -> Value {
     })
 }
 
+/// The most characters a table cell shows; a longer value (a profile's 64 KiB server
+/// URL) is cut, ending in `…`, so that no row is wider than a few screens.
+const MAX_CELL: usize = 200;
+
+/// Cut `cell` to `MAX_CELL` characters.
+fn bound(cell: &mut String) {
+    if let Some((cut, _)) = cell.char_indices().nth(MAX_CELL - 1) {
+        cell.truncate(cut);
+        cell.push('…');
+    }
+}
+
 fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
     let header = [
         "PROFILE",
@@ -336,6 +348,11 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
             row.state.text(),
         ]);
     }
+    for line in &mut lines {
+        for cell in line.iter_mut() {
+            bound(cell);
+        }
+    }
     let widths: Vec<usize> = (0..8)
         .map(|i| {
             lines
@@ -354,7 +371,8 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
                 if i == 7 {
                     c.clone()
                 } else {
-                    format!("{c:<w$}", w = widths[i])
+                    let pad = widths[i] - c.chars().count();
+                    format!("{c}{}", " ".repeat(pad))
                 }
             })
             .collect();

@@ -46,12 +46,13 @@ pub fn forget(
             });
         }
     }
-    let had = store.write(&changes)?;
-    // A token waiting in the rescue file is this account's too.
+    // A token waiting in the rescue file is this account's too. It goes first: it is a
+    // plain file, and it is there when the store (a keyring that does not answer) fails.
     let rescue = session.rescue();
     let rescued =
         kinds.contains(&SecretKind::Token) && rescue.delete(&account, SecretKind::Token)?;
     rescue.sweep()?;
+    let had = store.write(&changes)?;
     if kind == StoreKind::File {
         crate::store::file::FileStore::new(&session.config_dir).sweep()?;
     }

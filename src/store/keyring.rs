@@ -430,4 +430,14 @@ impl SecretStore for KeyringStore {
     fn reconnect(&self) {
         KeyringStore::reconnect(self)
     }
+
+    /// Reading the token's entry finds duplicates (the password's, should it have any,
+    /// fail only its own write, after the token is safe).
+    fn check_account(&self, account: &str) -> Result<()> {
+        self.get(account, SecretKind::Token).map(drop)
+    }
+
+    fn may_stall(&self) -> bool {
+        true
+    }
 }

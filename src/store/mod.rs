@@ -77,6 +77,20 @@ pub trait SecretStore {
         Ok(had.first().copied().unwrap_or(false))
     }
 
+    /// Before a token is made for `account`: would its entries be written without
+    /// surprise? The keyring refuses to guess between duplicate entries, an error that
+    /// retrying after the POST could not mend. Nothing is written.
+    fn check_account(&self, _account: &str) -> Result<()> {
+        Ok(())
+    }
+
+    /// Whether a write may stall for seconds (a keyring daemon that hangs): a new token
+    /// is then put in the rescue file first, so that no signal or kill during the wait
+    /// can lose it (see `issue`).
+    fn may_stall(&self) -> bool {
+        false
+    }
+
     /// Drop whatever connection the store holds, so that the next call starts afresh:
     /// a new token's failed write is tried once more this way (see `issue`).
     fn reconnect(&self) {}
