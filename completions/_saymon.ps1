@@ -314,6 +314,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header')
             [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Items per page for --paginate [default: a `limit` in PATH or -F, else 100]')
+            [CompletionResult]::new('--max-mib', '--max-mib', [CompletionResultType]::ParameterName, 'With --paginate --jq, the most MiB of pages kept for the filter (it needs the whole array); a walk past it stops with exit 1')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')

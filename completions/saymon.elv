@@ -295,6 +295,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand -H 'An extra request header'
             cand --header 'An extra request header'
             cand --page-size 'Items per page for --paginate [default: a `limit` in PATH or -F, else 100]'
+            cand --max-mib 'With --paginate --jq, the most MiB of pages kept for the filter (it needs the whole array); a walk past it stops with exit 1'
             cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
             cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
             cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'

@@ -238,6 +238,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s f -l raw-field -d 
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s F -l field -d 'A typed field: true, false, null and numbers become JSON values; @FILE reads the value from a file' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s H -l header -d 'An extra request header' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l page-size -d 'Items per page for --paginate [default: a `limit` in PATH or -F, else 100]' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l max-mib -d 'With --paginate --jq, the most MiB of pages kept for the filter (it needs the whole array); a walk past it stops with exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F

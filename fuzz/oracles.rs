@@ -26,6 +26,7 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("cli_values", cli_values),
     ("certificate", certificate),
     ("jq", jq),
+    ("jq_write", jq_write),
 ];
 
 /// No character that could drive a terminal (but newline and tab where `lines`).
@@ -267,6 +268,28 @@ pub fn jq(data: &[u8]) {
     {
         return;
     }
+    // With --output json every line printed is JSON (jq_write checks the writer alone).
+    let mut out = Vec::new();
+    if filter.run(input, true, &mut out).is_ok() {
+        for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            serde_json::from_slice::<Value>(line).expect("--jq printed what is not JSON");
+        }
+    }
     let mut out = Vec::new();
     let _ = filter.run(input, false, &mut out);
+}
+
+/// The `--jq` writer and depth check: any JSON text jq's parser takes is written as JSON
+/// that serde_json reads back (numbers, keys, nesting), or refused; never a panic.
+pub fn jq_write(data: &[u8]) {
+    use saymon::jq::Jq;
+    let Ok(filter) = Jq::compile(".") else {
+        return;
+    };
+    let mut out = Vec::new();
+    if filter.run(data, true, &mut out).is_ok() {
+        for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            serde_json::from_slice::<Value>(line).expect("the --jq writer wrote what is not JSON");
+        }
+    }
 }

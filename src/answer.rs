@@ -14,6 +14,69 @@ use crate::secret::Secret;
 /// are a few hundred bytes. `api` streams its bodies and has no such limit.
 pub const MAX_ANSWER: usize = 64 << 10;
 
+/// Whether serde_json refused a document for nesting deeper than its limit (128 levels,
+/// `jq::MAX_INPUT_DEPTH`). serde_json has no public error code for it; its message is
+/// fixed ("recursion limit exceeded at line …").
+pub fn too_deep(e: &serde_json::Error) -> bool {
+    e.classify() == serde_json::error::Category::Syntax
+        && e.to_string().starts_with("recursion limit exceeded")
+}
+
+/// Check a JSON document's nesting without keeping anything: serde_json parses it and
+/// stops at its recursion limit (128 levels), which `IgnoredAny` alone would not (it skips
+/// without recursing). Errors: serde_json's, `too_deep` tells the limit.
+pub fn check_nesting(json: &[u8]) -> std::result::Result<(), serde_json::Error> {
+    use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    /// Any JSON value, read through serde_json's recursion and dropped.
+    struct Shape;
+
+    impl<'de> Deserialize<'de> for Shape {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Shape, D::Error> {
+            d.deserialize_any(ShapeVisitor)
+        }
+    }
+
+    struct ShapeVisitor;
+
+    impl<'de> Visitor<'de> for ShapeVisitor {
+        type Value = Shape;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> std::result::Result<Shape, E> {
+            Ok(Shape)
+        }
+        fn visit_i64<E>(self, _: i64) -> std::result::Result<Shape, E> {
+            Ok(Shape)
+        }
+        fn visit_u64<E>(self, _: u64) -> std::result::Result<Shape, E> {
+            Ok(Shape)
+        }
+        fn visit_f64<E>(self, _: f64) -> std::result::Result<Shape, E> {
+            Ok(Shape)
+        }
+        fn visit_str<E>(self, _: &str) -> std::result::Result<Shape, E> {
+            Ok(Shape)
+        }
+        fn visit_unit<E>(self) -> std::result::Result<Shape, E> {
+            Ok(Shape)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Shape, A::Error> {
+            while seq.next_element::<Shape>()?.is_some() {}
+            Ok(Shape)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Shape, A::Error> {
+            while map.next_entry::<IgnoredAny, Shape>()?.is_some() {}
+            Ok(Shape)
+        }
+    }
+
+    serde_json::from_slice::<Shape>(json).map(drop)
+}
+
 /// The longest token accepted. SAYMON sends a UUID (36 characters).
 pub const MAX_TOKEN_LEN: usize = 512;
 

@@ -78,7 +78,7 @@ pub struct GlobalArgs {
 
     /// Filter the JSON result with this jq expression (built in): strings print raw, one a
     /// line, other values as compact JSON (with --output json, every result as JSON)
-    #[arg(long, global = true, value_name = "EXPR")]
+    #[arg(long, global = true, value_name = "EXPR", allow_hyphen_values = true)]
     pub jq: Option<String>,
 
     /// Directory for config.toml and credentials.toml [default: ~/.config/saymon]
@@ -496,6 +496,12 @@ pub struct ApiArgs {
     #[arg(long, value_name = "N", requires = "paginate",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub page_size: Option<u32>,
+
+    /// With --paginate --jq, the most MiB of pages kept for the filter (it needs the
+    /// whole array); a walk past it stops with exit 1
+    #[arg(long, value_name = "MIB", requires = "paginate", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    pub max_mib: u32,
 }
 
 #[derive(Debug, Args)]

@@ -173,6 +173,17 @@ impl<'o> Client<'o> {
         }
     }
 
+    /// Whether this client's deadline (`--timeout`, started by its first request) has
+    /// passed.
+    pub fn out_of_time(&self) -> bool {
+        self.deadline.get().is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// The `--timeout` of this client.
+    pub fn timeout(&self) -> std::time::Duration {
+        self.timeout
+    }
+
     fn deadline_passed(&self) -> anyhow::Error {
         let started = self.deadline() - self.timeout;
         Error::new(

@@ -98,9 +98,20 @@ impl Config {
     }
 }
 
+/// Whether `name` may be a new profile's: letters, digits, `.`, `_`, `-` (ASCII), at most
+/// 64 characters. Existing profiles with other names keep working, shown escaped.
+pub fn valid_profile_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 /// The config's profile names, each with its server, for shell completion of --profile
 /// (`COMPLETE=bash saymon`, see the README): the config of SAYMON_CONFIG_DIR or the
-/// default place; nothing when it cannot be read.
+/// default place; nothing when it cannot be read. A name with characters a shell would
+/// expand is escaped with backslashes; one with control characters is not offered.
 pub fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
     let dir = std::env::var_os("SAYMON_CONFIG_DIR").map(PathBuf::from);
     let Ok(dir) = config_dir(dir.as_deref()) else {
@@ -112,8 +123,17 @@ pub fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
     config
         .profiles
         .iter()
+        .filter(|(name, _)| !name.chars().any(crate::redact::is_unsafe))
         .map(|(name, profile)| {
-            let candidate = clap_complete::engine::CompletionCandidate::new(name);
+            // A name the shell would expand or split (`*`, a space) is offered escaped.
+            let escaped: String = name
+                .chars()
+                .flat_map(|c| {
+                    let plain = c.is_alphanumeric() || "._-@:+,".contains(c);
+                    (!plain).then_some('\\').into_iter().chain([c])
+                })
+                .collect();
+            let candidate = clap_complete::engine::CompletionCandidate::new(escaped);
             match &profile.server {
                 Some(server) => candidate.help(Some(crate::redact::terminal(server).into())),
                 None => candidate,

@@ -70,6 +70,23 @@ impl<'a> Session<'a> {
         self.config.profile(&self.profile_name)
     }
 
+    /// Before a command that may create the selected profile: exit 2 when it does not
+    /// exist and its name is not one a new profile may have (`config::valid_profile_name`).
+    pub fn check_new_profile(&self) -> Result<()> {
+        if self.profile().is_some() || config::valid_profile_name(&self.profile_name) {
+            return Ok(());
+        }
+        Err(Error::new(
+            Exit::Usage,
+            format!(
+                "cannot create profile {}: a profile name is letters, digits, '.', '_' and '-' (at most 64)",
+                crate::redact::server_text(&self.profile_name, 64)
+            ),
+        )
+        .hint("pick a name such as prod, lab-2 or saymon.example")
+        .into())
+    }
+
     /// The server from --server / SAYMON_SERVER, else the profile's.
     pub fn server(&self) -> Result<Option<ServerUrl>> {
         let text = self

@@ -16,6 +16,14 @@ use jaq_json::Val;
 use crate::error::{Error, Exit};
 use crate::redact;
 
+mod overflow;
+pub mod write;
+
+/// The deepest a JSON answer may be nested (arrays and objects) to be filtered: serde_json's
+/// limit, which saymon's other parsers of what a server sends have too. SAYMON's answers
+/// are a few levels deep.
+pub const MAX_INPUT_DEPTH: usize = 128;
+
 type Data = data::JustLut<Val>;
 
 pub struct Jq {
@@ -28,8 +36,37 @@ impl std::fmt::Debug for Jq {
     }
 }
 
-/// jq's `@csv` and `@tsv`, which jaq's standard library lacks, as jq 1.7 defines them.
+/// What jaq's standard library lacks and scripts copied from jq's manual use, as jq 1.7
+/// defines it: `@csv`, `@tsv`, `@base32`/`@base32d` (over natives), `IN`, `INDEX`,
+/// `JOIN`, `trimstr`, `ltrimstr`/`rtrimstr` (which fail on what is not a string, as in
+/// jq 1.8), `ascii`, `tostream`, `truncate_stream`, `have_literal_numbers`, jq's `del` (all
+/// paths at once) and jq's `join` (null as "", numbers and booleans as JSON).
 const FORMATS: &str = r#"
+def @base32: tostring | encode_base32;
+def @base32d: tostring | decode_base32;
+def IN(s): any(s == .; .);
+def IN(src; s): any(src == s; .);
+def INDEX(stream; idx_expr): reduce stream as $row ({}; .[$row | idx_expr | tostring] |= $row);
+def INDEX(idx_expr): INDEX(.[]; idx_expr);
+def JOIN($idx; idx_expr): [.[] | [., $idx[idx_expr]]];
+def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
+def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
+def ltrimstr($x): if startswith($x) then .[$x | length:] else . end;
+def rtrimstr($x): if endswith($x) and ($x | length) > 0 then .[:length - ($x | length)] else . end;
+def trimstr($x): ltrimstr($x) | rtrimstr($x);
+def ascii: if type == "number" and . >= 0 and . <= 127 then [.] | implode
+  else error("ascii takes a number from 0 to 127") end;
+def del(f): reduce ([path(f)] | unique | reverse)[] as $p (.; delpaths([$p]));
+def tostream: path(def r: (.[]? | r), .; r) as $p | getpath($p)
+  | reduce path(.[]?) as $q ([$p, .]; [$p + $q]);
+def truncate_stream(stream): . as $n | null | stream | . as $input
+  | if (.[0] | length) > $n then setpath([0]; .[0][$n:]) else empty end;
+def have_literal_numbers: true;
+def have_decnum: false;
+def join($x): reduce .[] as $i (null;
+    (if . == null then "" else . + $x end)
+    + ($i | if . == null then "" elif type == "string" then . else tojson end)
+  ) // "";
 def @csv: map(
     if type == "string" then "\"" + (split("\"") | join("\"\"")) + "\""
     elif . == null then ""
@@ -59,13 +96,67 @@ fn definitions() -> (
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
+        .chain(natives())
         .filter(|(name, _, _)| *name != "env");
     (defs, funs)
 }
 
+/// `name/arity` of every filter a program may call, for `builtins`.
+static BUILTINS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Natives of ours: base32 (the data-encoding crate) and `builtins`.
+fn natives<D: for<'a> jaq_core::DataT<V<'a> = Val>>()
+-> impl Iterator<Item = jaq_core::native::Fun<D>> {
+    native_ptrs()
+        .into_vec()
+        .into_iter()
+        .map(jaq_core::native::run)
+}
+
+fn native_ptrs<D: for<'a> jaq_core::DataT<V<'a> = Val>>()
+-> Box<[jaq_core::native::Filter<jaq_core::RunPtr<D>>]> {
+    use jaq_core::native::{bome, v};
+    Box::new([
+        ("encode_base32", v(0), |cv| {
+            bome(
+                cv.1.try_as_utf8_bytes_owned()
+                    .map(|s| Val::utf8_str(data_encoding::BASE32.encode(&s))),
+            )
+        }),
+        ("decode_base32", v(0), |cv| {
+            bome(cv.1.try_as_utf8_bytes_owned().and_then(|s| {
+                data_encoding::BASE32
+                    .decode(&s)
+                    .map(Val::utf8_str)
+                    .map_err(|e| jaq_core::Error::str(format_args!("@base32d: {e}")))
+            }))
+        }),
+        ("builtins", v(0), |_| {
+            let names = BUILTINS.get().map(Vec::as_slice).unwrap_or_default();
+            bome(Ok(names.iter().map(|n| Val::utf8_str(n.clone())).collect()))
+        }),
+    ])
+}
+
 impl Jq {
-    /// The compiled filter, or exit 2 saying where EXPR is wrong.
+    /// The compiled filter, or exit 2 saying where EXPR is wrong (also when it is nested
+    /// too deeply to parse, or uses modules).
     pub fn compile(expr: &str) -> Result<Jq> {
+        overflow::guard(overflow::Phase::Compile, || Self::compile_now(expr))
+    }
+
+    fn compile_now(expr: &str) -> Result<Jq> {
+        BUILTINS.get_or_init(|| {
+            let (defs, funs) = definitions();
+            let mut names: Vec<String> = defs
+                .map(|d| format!("{}/{}", d.name, d.args.len()))
+                .chain(funs.map(|(name, args, _)| format!("{name}/{}", args.len())))
+                .filter(|n| !n.starts_with('_'))
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        });
         let (defs, funs) = definitions();
         let arena = Arena::default();
         let program = File {
@@ -110,6 +201,11 @@ impl Jq {
     /// says; at a terminal, nothing in a raw string drives it. Exit 1 on a runtime error
     /// (what was printed before it stays), or when `input` is not JSON.
     pub fn run(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
+        overflow::guard(overflow::Phase::Run, || self.run_now(input, as_json, out))
+    }
+
+    fn run_now(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
+        check_depth(input)?;
         let value = jaq_json::read::parse_single(input).map_err(|e| {
             Error::new(
                 Exit::Failure,
@@ -129,7 +225,13 @@ impl Jq {
             })?;
             let text = match &value {
                 Val::TStr(s) | Val::BStr(s) if !as_json => String::from_utf8_lossy(s).into_owned(),
-                other => other.to_string(),
+                other => write::to_json(other)
+                    .map(|json| String::from_utf8(json).expect("serde_json writes UTF-8"))
+                    .map_err(|why| {
+                        Error::new(Exit::Failure, format!("--jq: {why}")).hint(
+                            "jq prints only JSON: object keys must be strings (tostring makes one)",
+                        )
+                    })?,
             };
             let text = if terminal {
                 redact::terminal(&text)
@@ -141,6 +243,21 @@ impl Jq {
         }
         out.flush()?;
         Ok(())
+    }
+}
+
+/// Exit 1 when `input` is nested deeper than `MAX_INPUT_DEPTH` (serde_json's parser
+/// decides, keeping nothing: `answer::check_nesting`); any other trouble is left to jq's parser,
+/// which accepts what serde_json does not (`1e400`).
+fn check_depth(input: &[u8]) -> Result<()> {
+    match crate::answer::check_nesting(input) {
+        Err(e) if crate::answer::too_deep(&e) => Err(Error::new(
+            Exit::Failure,
+            format!("the answer is nested deeper than {MAX_INPUT_DEPTH} levels, too deep for --jq"),
+        )
+        .hint("drop --jq to see the answer as it is")
+        .into()),
+        _ => Ok(()),
     }
 }
 

@@ -75,6 +75,20 @@ pub fn terminal(text: &str) -> String {
     out
 }
 
+/// A name or value for one line, a table cell or a row: every unsafe character escaped,
+/// newline and tab too (a profile name with a newline must not forge a row).
+pub fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// JSON text with every unsafe character escaped as `\uXXXX`. serde_json escapes only
 /// C0 controls; DEL, C1 controls and bidi characters pass through it raw. Outside strings
 /// JSON text has none of them, so escaping them everywhere keeps the JSON valid and equal.

@@ -921,3 +921,41 @@ fn with_output_json_stderr_has_only_warnings_and_errors() {
         .stderr(predicates::str::starts_with("saymon: error: "))
         .stderr(contains("\nhint: "));
 }
+
+#[cfg(unix)]
+#[test]
+fn exec_keeps_the_signals_its_caller_ignored_ignored() {
+    use std::os::unix::process::CommandExt;
+    let env = Env::new();
+    // As `nohup saymon exec -- CMD` runs it: SIGHUP ignored. saymon gets one, the command
+    // sends itself one; both live on. SIGINT ignored too: the command keeps it ignored.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_SERVER", "https://saymon.example")
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .args([
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "kill -HUP $PPID; sleep 0.3; kill -HUP $$; kill -INT $$; echo survived",
+        ]);
+    // SAFETY: signal() between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            libc::signal(libc::SIGINT, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "survived\n");
+}

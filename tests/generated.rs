@@ -189,3 +189,28 @@ fn profile_names_complete_for_profile_through_complete_env() {
         assert!(out.status.success() && !out.stdout.is_empty(), "{shell}");
     }
 }
+
+#[test]
+fn odd_profile_names_complete_escaped_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[profiles.\"*\"]\n[profiles.\"a\\nb\"]\n[profiles.\"two words\"]\n[profiles.ok]\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("SAYMON_CONFIG_DIR", dir.path())
+        .env("COMPLETE", "fish")
+        .args(["--", "saymon", "status", "--profile", ""])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    lines.sort();
+    assert_eq!(lines, ["\\*", "ok", "two\\ words"]);
+}

@@ -390,3 +390,46 @@ fn status_with_values_of_64_kib_and_more_prints_bounded_cells() {
         );
     }
 }
+
+#[test]
+fn profile_names_cannot_forge_rows_and_new_ones_follow_the_rule() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    for name in ["a b", "x\ny", "*", ""] {
+        env.at(&server)
+            .env("SAYMON_PASSWORD", PASSWORD)
+            .args([
+                "--profile",
+                name,
+                "login",
+                "--login",
+                LOGIN,
+                "--store",
+                "file",
+            ])
+            .assert()
+            .code(2)
+            .stderr(contains(
+                "a profile name is letters, digits, '.', '_' and '-'",
+            ));
+    }
+    assert!(server.seen().is_empty(), "nothing sent");
+    // A profile named with a newline by hand: its row stays one row, escaped.
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    support::chmod(&env.config_dir(), 0o700);
+    std::fs::write(
+        env.config_file(),
+        format!(
+            "[profiles.\"evil\\n*  forged  https://attacker.example\"]\nserver = \"{}\"\nlogin = \"admin\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let out = env.cmd().args(["status", "--offline"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("evil\\u{a}*  forged"), "{stdout}");
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("*  forged")),
+        "{stdout}"
+    );
+}

@@ -70,9 +70,17 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     };
     if args.paginate {
         let plan = paginate::plan(&mut request.url, args.page_size)?;
-        return paginate::run(&client, request, plan, &Auth::Token(&token), session.out)
-            .await
-            .map_err(|e| status_error(e, &source, session));
+        let keep = u64::from(args.max_mib) << 20;
+        return paginate::run(
+            &client,
+            request,
+            plan,
+            keep,
+            &Auth::Token(&token),
+            session.out,
+        )
+        .await
+        .map_err(|e| status_error(e, &source, session));
     }
     let mut response = client.execute(&request, &Auth::Token(&token)).await?;
     let status = response.status();

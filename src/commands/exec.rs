@@ -87,23 +87,35 @@ extern "C" fn forward(signal: libc::c_int) {
 /// whole foreground group: we ignore them (and the command gets them back at their
 /// default). SIGTERM and SIGHUP sent to us alone (a stopping service manager, a closed
 /// SSH session) are passed on to the command; caught signals reset to default on exec.
+/// A signal our caller ignored (`nohup` ignores SIGHUP) stays ignored, for us and for
+/// the command, as a shell leaves it.
 fn leave_signals_to_the_command(command: &mut Command) {
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        let [int, quit, term, hup] =
+            [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP].map(ignored);
         // SAFETY: SIG_IGN has no preconditions; `forward` only calls kill.
         unsafe {
             libc::signal(libc::SIGINT, libc::SIG_IGN);
             libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-            libc::signal(libc::SIGTERM, handler);
-            libc::signal(libc::SIGHUP, handler);
+            if !term {
+                libc::signal(libc::SIGTERM, handler);
+            }
+            if !hup {
+                libc::signal(libc::SIGHUP, handler);
+            }
         }
         // SAFETY: between fork and exec only signal(), which is async-signal-safe.
         unsafe {
-            command.pre_exec(|| {
-                libc::signal(libc::SIGINT, libc::SIG_DFL);
-                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            command.pre_exec(move || {
+                if !int {
+                    libc::signal(libc::SIGINT, libc::SIG_DFL);
+                }
+                if !quit {
+                    libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                }
                 crate::secret::restore_core_limit();
                 Ok(())
             });
@@ -111,4 +123,15 @@ fn leave_signals_to_the_command(command: &mut Command) {
     }
     #[cfg(not(unix))]
     let _ = command;
+}
+
+/// Whether `signal` is ignored now (as the caller left it).
+#[cfg(unix)]
+fn ignored(signal: libc::c_int) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current one.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_IGN
+    }
 }

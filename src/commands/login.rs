@@ -17,6 +17,7 @@ use crate::store::{self, SecretKind, SecretStore, TokenSource};
 const TRIES: u32 = 3;
 
 pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
+    session.check_new_profile()?;
     let server = session.server_or_prompt()?;
     let login = session.login_name(&args.credentials, &server)?;
     let context = || {

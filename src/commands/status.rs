@@ -350,6 +350,7 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
     }
     for line in &mut lines {
         for cell in line.iter_mut() {
+            *cell = crate::redact::inline(cell);
             bound(cell);
         }
     }

@@ -19,6 +19,9 @@ use crate::store::{self, SecretKind};
 /// is for the profile's own user the stored token is replaced too (it is dead anyway).
 /// The token is stored before it is printed: if stdout cannot take it, it is not lost.
 pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
+    if args.save {
+        session.check_new_profile()?;
+    }
     let server = session.server_or_prompt()?;
     let login = session.login_name(&args.credentials, &server)?;
     let own_kind = session

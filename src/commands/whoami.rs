@@ -51,7 +51,10 @@ pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     lines.push(format!("server:       {server}"));
     let from = match &source {
         TokenSource::Environment => source.to_string(),
-        _ => format!("{source} (profile {})", session.profile_name),
+        _ => format!(
+            "{source} (profile {})",
+            redact::inline(&session.profile_name)
+        ),
     };
     lines.push(format!("token from:   {from}"));
     session.out.result(&lines.join("\n"))?;

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -92,6 +92,14 @@ pub struct Shared {
     pub incident_text: usize,
     /// The incidents endpoint answers every page as if skip were 0.
     pub ignore_skip: bool,
+    /// The incidents endpoint takes skip modulo this (pages come round again: a server
+    /// that alternates pages).
+    pub skip_modulo: Option<usize>,
+    /// Each incidents answer stamps its items with a new number (as a server that adds
+    /// the time of the answer): no two answers are byte for byte the same.
+    pub stamp: bool,
+    /// What `GET /node/api/raw` answers, as application/json, byte for byte.
+    pub raw_answer: Vec<u8>,
     /// The incidents page starting at this skip gets a 500.
     pub fail_at_skip: Option<usize>,
     /// Every request waits this long before it is answered.
@@ -173,6 +181,9 @@ impl FakeSaymon {
             page_cap: 100,
             incident_text: 10,
             ignore_skip: false,
+            skip_modulo: None,
+            stamp: false,
+            raw_answer: Vec::new(),
             fail_at_skip: None,
             delay: Duration::ZERO,
             in_flight: 0,
@@ -407,6 +418,13 @@ fn router(state: AppState) -> Router {
         .route("/node/api/objects/{id}/stat", post(objects))
         .route("/node/api/big", get(big))
         .route("/node/api/incidents", get(incidents))
+        .route(
+            "/node/api/raw",
+            get(|State(state): State<AppState>| async move {
+                let body = state.lock().unwrap().raw_answer.clone();
+                ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+            }),
+        )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "NotFound", "Not found.") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
@@ -728,7 +746,8 @@ async fn objects(
 /// `GET big?size=N`: N bytes of text, made as they are sent (never held whole).
 /// SAYMON's incidents list: `limit` (capped by the server) and `skip`, a bare array.
 async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    let (total, cap, text, ignore_skip, fail_at) = {
+    static ANSWERS: AtomicUsize = AtomicUsize::new(0);
+    let (total, cap, text, ignore_skip, fail_at, modulo, stamp) = {
         let shared = state.lock().unwrap();
         if let Err(response) = authenticate(&shared, &headers, &uri) {
             return response;
@@ -739,8 +758,11 @@ async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
             shared.incident_text,
             shared.ignore_skip,
             shared.fail_at_skip,
+            shared.skip_modulo,
+            shared.stamp,
         )
     };
+    let answer = ANSWERS.fetch_add(1, Ordering::Relaxed);
     let query: Vec<(String, String)> =
         url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
             .into_owned()
@@ -754,6 +776,7 @@ async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
     };
     let limit = number("limit", cap).min(cap);
     let skip = if ignore_skip { 0 } else { number("skip", 0) };
+    let skip = modulo.map_or(skip, |m| skip % m);
     if fail_at == Some(skip) {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -763,7 +786,14 @@ async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
     }
     let filler = "x".repeat(text);
     let items: Vec<Value> = (skip..total.min(skip + limit))
-        .map(|i| json!({"id": i, "name": format!("incident {i}"), "state": i % 3, "text": filler}))
+        .map(|i| {
+            let mut item =
+                json!({"id": i, "name": format!("incident {i}"), "state": i % 3, "text": filler});
+            if stamp {
+                item["answered"] = json!(answer);
+            }
+            item
+        })
         .collect();
     axum::Json(items).into_response()
 }

@@ -2,7 +2,15 @@
 //! JSON array (no total). Pages are asked for in order, `skip` advancing by the items
 //! received, until one is shorter than the page size. The items are written as one JSON
 //! array as pages arrive, so memory holds one page; with `--jq`, the whole array is
-//! filtered at the end (what `gh api --paginate --jq` cannot do).
+//! filtered at the end (what `gh api --paginate --jq` cannot do), up to `--max-mib`.
+//!
+//! A server that ignores `skip` would be walked until `--timeout`: items that come again
+//! stop the walk (exit 1). Items with an `id` are known by it; items without one by a
+//! hash of their JSON, and only a page of nothing but items seen before counts (two equal
+//! rows of a history are not a loop).
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 use std::io::{self, IsTerminal, Write};
 
@@ -135,10 +143,12 @@ impl Sink {
 }
 
 /// GET every page of `request`; the array on stdout, the first failure as the error.
+/// With `--jq`, at most `keep` bytes of pages are kept for the filter (exit 1 past it).
 pub async fn run(
     client: &Client<'_>,
     request: Request,
     (size, first_skip): (u64, u64),
+    keep: u64,
     auth: &Auth<'_>,
     out: &Output,
 ) -> Result<()> {
@@ -160,7 +170,12 @@ pub async fn run(
             out: io::stdout().lock(),
         }
     };
-    let result = pages(client, &request, (size, first_skip), auth, out, &mut sink).await;
+    let walk = Walk {
+        size,
+        first_skip,
+        keep,
+    };
+    let result = pages(client, &request, &walk, auth, out, &mut sink).await;
     match result {
         Ok(()) => sink.finish(Some(out)),
         Err(e) => {
@@ -171,16 +186,25 @@ pub async fn run(
     }
 }
 
+/// The shape of a walk: page size, first skip, the bytes `--jq` may keep.
+struct Walk {
+    size: u64,
+    first_skip: u64,
+    keep: u64,
+}
+
 async fn pages(
     client: &Client<'_>,
     request: &Request,
-    (size, first_skip): (u64, u64),
+    walk: &Walk,
     auth: &Auth<'_>,
     out: &Output,
     sink: &mut Sink,
 ) -> Result<()> {
-    let mut skip = first_skip;
-    let mut previous: Option<Vec<u8>> = None;
+    let size = walk.size;
+    let mut skip = walk.first_skip;
+    let mut seen = Seen::default();
+    let mut kept: u64 = 0;
     for number in 1.. {
         let page = Request {
             method: Method::GET,
@@ -189,15 +213,50 @@ async fn pages(
             body: None,
         };
         out.verbose(&format!("page {number}: limit {size}, skip {skip}"));
-        let response = client.execute(&page, auth).await?;
+        let out_of_time = |e: anyhow::Error| {
+            if number > 1 && client.out_of_time() {
+                Error::new(
+                    Exit::Unreachable,
+                    format!(
+                        "stopped after {} pages ({} items): --timeout ({} s) covers the whole walk",
+                        number - 1,
+                        skip - walk.first_skip,
+                        client.timeout().as_secs()
+                    ),
+                )
+                .hint("raise --timeout for a long walk, or narrow the query (a filter, a smaller range)")
+                .into()
+            } else {
+                e
+            }
+        };
+        let response = client.execute(&page, auth).await.map_err(out_of_time)?;
         let body = client
             .read_page(response, MAX_PAGE)
             .await
+            .map_err(out_of_time)
             .map_err(|e| e.context(format!("page {number} (skip {skip})")))?;
+        if matches!(sink, Sink::Keep(_)) {
+            kept += body.len() as u64;
+            if kept > walk.keep {
+                return Err(Error::new(
+                    Exit::Failure,
+                    format!(
+                        "stopped at page {number}: --jq keeps every page for the filter, and the pages passed --max-mib {} MiB",
+                        walk.keep >> 20
+                    ),
+                )
+                .hint("raise --max-mib, or drop --jq and filter the streamed array (saymon api … --paginate | jq …)")
+                .into());
+            }
+        }
         let items = match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Array(items)) => items,
             Ok(other) => {
                 return Err(not_a_list(number, skip, crate::answer::json_kind(&other)));
+            }
+            Err(e) if crate::answer::too_deep(&e) => {
+                return Err(not_a_list(number, skip, "nested deeper than 128 levels"));
             }
             Err(_) => {
                 return Err(not_a_list(
@@ -207,11 +266,11 @@ async fn pages(
                 ));
             }
         };
-        if !items.is_empty() && previous.as_deref() == Some(&body[..]) {
+        if seen.repeats(&items) {
             return Err(Error::new(
                 Exit::Failure,
                 format!(
-                    "page {number} (skip {skip}) is the same as the page before: the server ignores skip, so --paginate stops instead of looping"
+                    "page {number} (skip {skip}) holds items of earlier pages: the server repeats items: it ignores skip, so --paginate stops instead of looping"
                 ),
             )
             .hint("this endpoint does not page with limit/skip: drop --paginate")
@@ -226,9 +285,39 @@ async fn pages(
             return Ok(());
         }
         skip += received;
-        previous = Some(body);
     }
     Ok(())
+}
+
+/// The items of a walk so far, by `id` where they have one, else by a hash of their JSON.
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<String>,
+    hashes: HashSet<u64>,
+}
+
+impl Seen {
+    /// Take in a page's items; whether it repeats: an item with an `id` seen before, or
+    /// (items without one) a page of nothing but items seen before.
+    fn repeats(&mut self, items: &[Value]) -> bool {
+        let mut anonymous = 0;
+        let mut anonymous_seen = 0;
+        let mut repeated = false;
+        for item in items {
+            match item.get("id").filter(|id| id.is_string() || id.is_number()) {
+                Some(id) => repeated |= !self.ids.insert(id.to_string()),
+                None => {
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    item.to_string().hash(&mut hasher);
+                    anonymous += 1;
+                    if !self.hashes.insert(hasher.finish()) {
+                        anonymous_seen += 1;
+                    }
+                }
+            }
+        }
+        repeated || (anonymous > 0 && anonymous_seen == anonymous)
+    }
 }
 
 fn not_a_list(number: u64, skip: u64, what: &str) -> anyhow::Error {
