@@ -205,6 +205,9 @@ pub fn describe_body(body: &[u8]) -> String {
     if trimmed.is_empty() {
         return "an empty body".into();
     }
+    if check_nesting(body).is_err_and(|e| too_deep(&e)) {
+        return "JSON nested deeper than 128 levels".into();
+    }
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<body")
     {
@@ -436,6 +439,22 @@ mod tests {
             b"<html><body>no title</body></html>",
         );
         assert_eq!(e.message.as_deref(), Some("an HTML page"));
+    }
+
+    #[test]
+    fn json_nested_too_deep_is_named() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let err = parse_user(deep.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the server's answer is not a user: JSON nested deeper than 128 levels"
+        );
+        assert!(check_nesting(b"[[[1]]]").is_ok());
+        let shallow = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(check_nesting(shallow.as_bytes()).is_ok());
+        let err = check_nesting(deep.as_bytes()).unwrap_err();
+        assert!(too_deep(&err), "{err}");
+        assert!(!too_deep(&check_nesting(b"[1,").unwrap_err()));
     }
 
     #[test]
