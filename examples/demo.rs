@@ -236,6 +236,24 @@ fn saymon_binary() -> Result<PathBuf, String> {
         let release = profile_dir.file_name().is_some_and(|n| n == "release");
         let mut build = Command::new(cargo);
         build.args(["build", "--bin", "saymon"]);
+        // What `cargo run` set for this example is not the build's: build scripts (ring's)
+        // watch CARGO_PKG_* and CARGO_MANIFEST_DIR, and would rebuild on every run.
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy();
+            if name.starts_with("CARGO_PKG_")
+                || matches!(
+                    name.as_ref(),
+                    "CARGO_MANIFEST_DIR"
+                        | "CARGO_MANIFEST_PATH"
+                        | "CARGO_CRATE_NAME"
+                        | "CARGO_BIN_NAME"
+                        | "CARGO_PRIMARY_PACKAGE"
+                        | "CARGO_TARGET_TMPDIR"
+                )
+            {
+                build.env_remove(name.as_ref());
+            }
+        }
         if release {
             build.arg("--release");
         }

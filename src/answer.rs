@@ -95,8 +95,11 @@ pub fn parse_token(body: &[u8]) -> Result<Secret> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::String(token)) => {
             let token = Secret::new(token);
-            match check_token(token.expose()) {
-                Ok(()) => Ok(token),
+            // Trimmed and checked as every token is (see `accept_token`).
+            let trimmed = token.expose().trim();
+            match check_token(trimmed) {
+                Ok(()) if trimmed.len() == token.expose().len() => Ok(token),
+                Ok(()) => Ok(Secret::new(trimmed)),
                 Err(why) => Err(malformed(why)),
             }
         }

@@ -265,7 +265,13 @@ pub enum Command {
     /// server too)
     Logout(LogoutArgs),
     /// Create, print, refresh and revoke tokens
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  curl \"https://saymon.example.com/node/api/objects?api-token=$(saymon token print)\"
+  saymon -q --profile prod token refresh          # nightly, from cron
+  saymon token create --login robot --password-file ~/robot.password"
+    )]
     Token(TokenCommand),
     /// Show the user the stored token belongs to, as the server sees it
     Whoami(WhoamiArgs),
@@ -274,6 +280,10 @@ pub enum Command {
     /// The servers are asked at once (32 at a time), each within --timeout; the table keeps
     /// the profiles' order and shows each server's answer time. `--profile` (several, or a
     /// glob such as 'prod-*') limits the check to those profiles.
+    #[command(after_help = "Examples:
+  saymon status
+  saymon status --profile 'prod-*' --all-ok       # exit 0 only if every prod token works
+  saymon status --offline --output json")]
     Status(StatusArgs),
     /// Send any authenticated request to the SAYMON API and print the response body
     ///
@@ -296,9 +306,10 @@ pub enum Command {
     /// The command inherits stdin, stdout and stderr, and saymon exits with its exit code
     /// (128+N when a signal N ended it, as a shell reports it). The token is passed in the
     /// environment only, never on a command line.
-    #[command(
-        after_help = "Example: saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'"
-    )]
+    #[command(after_help = "Examples:
+  saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'
+  saymon --profile prod exec -- ./update-dashboards.sh
+  saymon --profile lab exec -- python3 sync.py      # reads os.environ[\"SAYMON_TOKEN\"]")]
     Exec(ExecArgs),
     /// Check every step to a working token, one line each with the fix
     ///
@@ -346,7 +357,13 @@ pub struct CredentialArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "The password comes from --password-stdin, --password-file, \
-SAYMON_PASSWORD, or a hidden prompt at a terminal, in that order."
+SAYMON_PASSWORD, or a hidden prompt at a terminal, in that order.
+
+Examples:
+  saymon --server https://saymon.example.com login          # asks for what is missing
+  saymon --profile lab --server lab.example login --ca-cert lab.pem
+  saymon --profile prod --server https://saymon.example.com login \\
+      --login robot --store file --remember-password --password-file ~/robot.password"
 )]
 pub struct LoginArgs {
     #[command(flatten)]

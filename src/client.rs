@@ -81,6 +81,19 @@ impl std::fmt::Display for AnswerLost {
 
 impl std::error::Error for AnswerLost {}
 
+/// Marks a token that the server made (a 2xx answer to the POST, so the previous token is
+/// dead) but that saymon cannot use (not a token, over 512 characters, …).
+#[derive(Debug)]
+pub struct Replaced;
+
+impl std::fmt::Display for Replaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the server made a new token, which replaced the previous one")
+    }
+}
+
+impl std::error::Error for Replaced {}
+
 impl<'o> Client<'o> {
     pub fn new(server: ServerUrl, options: &ClientOptions, out: &'o Output) -> Result<Self> {
         let origin = server.clone();
@@ -94,7 +107,9 @@ impl<'o> Client<'o> {
         });
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("saymon/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            // --timeout is the one deadline (see `within_deadline`): no shorter cap of its
+            // own for connecting and the TLS handshake.
+            .connect_timeout(options.timeout)
             .read_timeout(options.timeout)
             .redirect(policy);
         // A proxy has no business with this machine's own server: through one, a password
@@ -173,6 +188,12 @@ impl<'o> Client<'o> {
         }
     }
 
+    /// Whether the last handshake's certificate was refused by our verifier (it notes
+    /// every certificate it is shown, and who vouched for it: nobody, here).
+    fn certificate_refused(&self) -> bool {
+        self.presented().is_some_and(|p| p.vouched_by.is_none())
+    }
+
     /// Whether this client's deadline (`--timeout`, started by its first request) has
     /// passed.
     pub fn out_of_time(&self) -> bool {
@@ -226,7 +247,7 @@ impl<'o> Client<'o> {
             .read_capped(response)
             .await
             .map_err(|e| e.context(AnswerLost))?;
-        parse_token(&body)
+        parse_token(&body).map_err(|e| e.context(Replaced))
     }
 
     /// GET version/hash without credentials, once: whatever HTTP answer comes back, or why
@@ -360,7 +381,10 @@ impl<'o> Client<'o> {
                 Ok(r) if matches!(r.status().as_u16(), 429 | 502..=504) => {
                     Some(r.status().to_string())
                 }
-                Err(e) if e.is_connect() => Some("cannot connect".to_string()),
+                // A refused certificate is the same on every try.
+                Err(e) if e.is_connect() && !self.certificate_refused() => {
+                    Some("cannot connect".to_string())
+                }
                 _ => None,
             };
             let Some(why) = why.filter(|_| idempotent && attempt < self.retries) else {

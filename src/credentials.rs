@@ -87,14 +87,31 @@ impl<'a> Session<'a> {
         .into())
     }
 
-    /// The server from --server / SAYMON_SERVER, else the profile's.
+    /// The server from --server / SAYMON_SERVER, else the profile's. A bad address is
+    /// exit 2 naming where it came from.
     pub fn server(&self) -> Result<Option<ServerUrl>> {
-        let text = self
-            .global
-            .server
-            .as_deref()
-            .or_else(|| self.profile().and_then(|p| p.server.as_deref()));
-        Ok(text.map(ServerUrl::parse).transpose()?)
+        if let Some(text) = self.global.server.as_deref() {
+            let source = if std::env::var_os("SAYMON_SERVER").is_some_and(|v| v == text) {
+                "SAYMON_SERVER"
+            } else {
+                "--server"
+            };
+            return parse_server(text, source).map(Some);
+        }
+        self.profile_server(&self.profile_name)
+    }
+
+    /// Profile `name`'s own server, from config.toml.
+    fn profile_server(&self, name: &str) -> Result<Option<ServerUrl>> {
+        let Some(text) = self.config.profile(name).and_then(|p| p.server.as_deref()) else {
+            return Ok(None);
+        };
+        let source = format!(
+            "profile {} in {}",
+            crate::redact::inline(name),
+            self.config_dir.join(config::CONFIG_FILE).display()
+        );
+        parse_server(text, &source).map(Some)
     }
 
     /// The server, or for a person at a terminal a prompt for it.
@@ -108,7 +125,11 @@ impl<'a> Session<'a> {
         }
         Err(Error::new(
             Exit::Usage,
-            format!("no server given for profile {}", self.profile_name),
+            format!(
+                "no server given for profile {}{}",
+                self.profile_name,
+                output::not_asked()
+            ),
         )
         .hint("pass --server URL or set SAYMON_SERVER")
         .into())
@@ -153,8 +174,7 @@ impl<'a> Session<'a> {
         if name == self.profile_name {
             return self.server();
         }
-        let text = self.config.profile(name).and_then(|p| p.server.as_deref());
-        Ok(text.map(ServerUrl::parse).transpose()?)
+        self.profile_server(name)
     }
 
     /// Profile `name`'s TLS settings for `server`: the flags' for the selected profile,
@@ -227,8 +247,9 @@ impl<'a> Session<'a> {
         Err(Error::new(
             Exit::NoCredentials,
             format!(
-                "no login given for profile {} ({server})",
-                self.profile_name
+                "no login given for profile {} ({server}){}",
+                self.profile_name,
+                output::not_asked()
             ),
         )
         .hint("pass --login NAME or set SAYMON_LOGIN")
@@ -251,6 +272,7 @@ impl<'a> Session<'a> {
                 .context("cannot read the password from stdin")?;
             (Secret::new(strip_newline(line)), "stdin")
         } else if let Some(path) = &args.password_file {
+            crate::fsutil::check_private(path, "a password")?;
             let text = std::fs::read_to_string(path).map_err(|e| {
                 Error::new(
                     Exit::NoCredentials,
@@ -273,12 +295,7 @@ impl<'a> Session<'a> {
                 .context("cannot read the password from the terminal")?;
             (Secret::new(value), "the prompt")
         } else {
-            return Err(Error::new(
-                Exit::NoCredentials,
-                format!("no password for {login} on {server}, and no terminal to ask at"),
-            )
-            .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD")
-            .into());
+            return Err(no_password(login, server));
         };
         self.out.verbose(&format!("password from {source}"));
         if password.is_empty() {
@@ -347,11 +364,13 @@ impl<'a> Session<'a> {
                 .map(|c| c.to_uppercase().to_string())
                 .unwrap_or_default();
             self.out.note(&format!("{first}{}.", chars.as_str()));
-            let answer = prompt_line(&format!(
+            self.out
+                .note("Before any password is asked: where should the new token be kept?");
+            let keep = crate::prompt::prompt_yes_no(&format!(
                 "Keep the token in the file {} (readable only by you) instead? [y/N] ",
                 path.display()
             ))?;
-            if matches!(answer.to_ascii_lowercase().as_str(), "y" | "yes") {
+            if keep {
                 return Ok(());
             }
             return Err(Error::new(
@@ -418,6 +437,13 @@ impl<'a> Session<'a> {
             return Ok((token, TokenSource::Environment));
         }
         let not_logged_in = |detail: String| -> anyhow::Error {
+            let empty = std::env::var_os("SAYMON_TOKEN")
+                .is_some_and(|v| v.to_string_lossy().trim().is_empty());
+            let detail = if empty {
+                format!("SAYMON_TOKEN is set but empty, and {detail}")
+            } else {
+                detail
+            };
             Error::new(Exit::NoCredentials, format!("not logged in: {detail}"))
                 .hint(format!(
                     "run `saymon login{}` or set SAYMON_TOKEN",
@@ -425,9 +451,17 @@ impl<'a> Session<'a> {
                 ))
                 .into()
         };
-        let profile = self
-            .profile()
-            .ok_or_else(|| not_logged_in(format!("there is no profile {}", self.profile_name)))?;
+        let Some(profile) = self.profile() else {
+            return Err(match self.unknown_profile_hint() {
+                Some(hint) => Error::new(
+                    Exit::NoCredentials,
+                    format!("not logged in: there is no profile {}", self.profile_name),
+                )
+                .hint(hint)
+                .into(),
+                None => not_logged_in(format!("there is no profile {}", self.profile_name)),
+            });
+        };
         let server = self
             .server()?
             .ok_or_else(|| not_logged_in(format!("profile {} has no server", self.profile_name)))?;
@@ -503,6 +537,27 @@ impl<'a> Session<'a> {
         Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.config_dir))))
     }
 
+    /// For a profile that does not exist while others do (a mistyped `--profile`): the
+    /// existing names, the closest first when one is close.
+    pub fn unknown_profile_hint(&self) -> Option<String> {
+        let names: Vec<&String> = self.config.profiles.keys().collect();
+        if names.is_empty() || self.profile().is_some() {
+            return None;
+        }
+        let closest = names
+            .iter()
+            .map(|n| (strsim::jaro_winkler(n, &self.profile_name), n))
+            .filter(|(score, _)| *score > 0.7)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, n)| format!("did you mean --profile {}? ", crate::redact::inline(n)));
+        let list: Vec<String> = names.iter().map(|n| crate::redact::inline(n)).collect();
+        Some(format!(
+            "{}the profiles are: {} (`saymon login --profile NAME` makes a new one)",
+            closest.unwrap_or_default(),
+            list.join(", ")
+        ))
+    }
+
     /// ` --profile NAME` when the profile is not the default one, and ` --config-dir DIR`
     /// when the config dir came from that flag, for hints that name a command to run.
     pub fn profile_flag(&self) -> String {
@@ -530,6 +585,30 @@ pub fn password_given(args: &CredentialArgs) -> bool {
     args.password_stdin
         || args.password_file.is_some()
         || std::env::var_os("SAYMON_PASSWORD").is_some()
+}
+
+/// A server address from `source` (a flag, a variable, a profile), exit 2 naming it.
+fn parse_server(text: &str, source: &str) -> Result<ServerUrl> {
+    ServerUrl::parse(text)
+        .map_err(|e| anyhow::Error::from(e).context(format!("the server address from {source}")))
+}
+
+/// Exit 3: no password source and no terminal to ask at, naming the options.
+pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
+    Error::new(
+        Exit::NoCredentials,
+        format!(
+            "no password for {login} on {server}, and no terminal to ask at{}",
+            crate::output::not_asked()
+        ),
+    )
+    .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD")
+    .into()
+}
+
+/// Whether SAYMON_TOKEN is set to something (it then wins over any stored token).
+pub fn env_token_set() -> bool {
+    std::env::var_os("SAYMON_TOKEN").is_some_and(|v| !v.to_string_lossy().trim().is_empty())
 }
 
 /// SAYMON_TOKEN, when it is set and not empty, through `answer::accept_token` (exit 1

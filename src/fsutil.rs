@@ -335,7 +335,15 @@ fn io_error(e: io::Error, path: &Path, what: &str) -> anyhow::Error {
     let shown = path.display();
     let hint = match e.kind() {
         io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
-            format!("make it writable for you: chmod u+rwx {shown} (or pass --config-dir DIR)")
+            // A directory not made yet cannot be chmod-ed: name the one that is there.
+            let existing = path
+                .ancestors()
+                .find(|p| !p.as_os_str().is_empty() && p.exists())
+                .unwrap_or(path);
+            format!(
+                "make it writable for you: chmod u+rwx {} (or pass --config-dir DIR)",
+                existing.display()
+            )
         }
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
             format!("free some space on the disk that holds {shown}, then try again")
@@ -357,6 +365,28 @@ pub fn mode(meta: &fs::Metadata) -> Option<u32> {
 #[cfg(not(unix))]
 pub fn mode(_meta: &fs::Metadata) -> Option<u32> {
     None
+}
+
+/// A regular file holding `what` (a private key, a password) that group or others may
+/// read is refused, as ssh refuses such a key: exit 7 with the `chmod 600` that fixes it.
+/// A pipe or device (`--password-file <(pass show x)`) is not a file at rest: let through.
+pub fn check_private(path: &Path, what: &str) -> Result<()> {
+    let Ok(meta) = fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.is_file()
+        && let Some(mode) = mode(&meta)
+        && mode & 0o077 != 0
+    {
+        let shown = path.display();
+        return Err(Error::new(
+            Exit::StoreUnusable,
+            format!("{shown} holds {what} but others can read it (mode {mode:03o})"),
+        )
+        .hint(format!("chmod 600 {shown}"))
+        .into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -113,7 +113,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
                 ),
                 Auth::Anonymous => e,
             })
-            .with_context(|| format!("cannot sign in as {login} on {}", client.server()))?;
+            .with_context(|| format!("cannot log in as {login} on {}", client.server()))?;
         let id = user["id"].as_str().unwrap_or_default();
         check_user_id(id).context("the server sent a strange user id")
     }
@@ -227,6 +227,20 @@ impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
             .create_token(&self.user_id, auth)
             .await
             .map_err(|e| {
+                if e.downcast_ref::<crate::client::Replaced>().is_some() {
+                    return Error::new(
+                        Exit::Failure,
+                        format!(
+                            "{}; the server has already replaced the previous token of {login} with it, so that one no longer works",
+                            e.root_cause()
+                        ),
+                    )
+                    .hint(format!(
+                        "this server sends tokens saymon cannot take (SAYMON's are UUIDs): check --server, or report the token's form; `saymon{} token refresh` tries again",
+                        session.profile_flag()
+                    ))
+                    .into();
+                }
                 if e.downcast_ref::<AnswerLost>().is_some() {
                     let exit = crate::error::exit_code(&e);
                     return Error::new(
@@ -348,6 +362,11 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
         })?;
         saved?;
         remembered?;
+        if crate::credentials::env_token_set() {
+            session.out.warn(
+                "SAYMON_TOKEN is set in this environment: commands use it before the token just stored (unset SAYMON_TOKEN to use the stored one)",
+            );
+        }
         Ok(Issued {
             token,
             user_id,

@@ -152,6 +152,16 @@ fn colour_with(
     terminal && term.is_none_or(|t| t != "dumb") && no_color.is_none_or(|v| v.is_empty())
 }
 
+/// Why nothing was asked although a person may be there: stdin is a terminal, but stderr
+/// (where questions go) is not (`saymon login 2>log`). Empty otherwise.
+pub fn not_asked() -> &'static str {
+    if io::stdin().is_terminal() && !io::stderr().is_terminal() {
+        " (nothing was asked: stderr is not a terminal, so a question would not be seen)"
+    } else {
+        ""
+    }
+}
+
 /// Whether a person can answer a prompt: stdin and stderr are both terminals.
 pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stderr().is_terminal()

@@ -19,9 +19,58 @@ pub fn prompt_line(prompt: &str) -> Result<String> {
         .read_line(&mut line)
         .context("cannot read from the terminal")?;
     if n == 0 {
+        // Ctrl-D leaves the cursor on the prompt's line: the error starts a new one.
+        crate::output::to_stderr("");
         return fail(Exit::NoCredentials, "no answer (end of input)");
     }
     Ok(line.trim().to_string())
+}
+
+/// A yes/no question at the terminal, read with echo off: it comes right before the
+/// password prompt, and a password typed into it must not be shown. `yes` or `no` is
+/// written after the question once it is known; anything else is asked again (three
+/// times, then no), without showing it. An empty answer or end of input is no.
+pub fn prompt_yes_no(prompt: &str) -> Result<bool> {
+    // Echo stays off between tries: an answer typed while the next question is printed
+    // is not shown either.
+    #[cfg(unix)]
+    let _hidden = hidden::Hidden::start(false)?;
+    for _ in 0..3 {
+        #[cfg(unix)]
+        let answer = read_after(prompt)?;
+        #[cfg(not(unix))]
+        let answer = Some(rpassword::prompt_password(prompt)?);
+        let Some(answer) = answer else {
+            crate::output::to_stderr("no");
+            return Ok(false);
+        };
+        match answer.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => {
+                crate::output::to_stderr("yes");
+                return Ok(true);
+            }
+            "" | "n" | "no" => {
+                crate::output::to_stderr("no");
+                return Ok(false);
+            }
+            _ => crate::output::to_stderr(
+                "\nPlease answer yes or no (what was typed is not shown: it may have been a password).",
+            ),
+        }
+    }
+    Ok(false)
+}
+
+/// The prompt on stderr, then one line from stdin; `None` at end of input.
+#[cfg(unix)]
+fn read_after(prompt: &str) -> io::Result<Option<String>> {
+    let mut stderr = io::stderr().lock();
+    let _ = write!(stderr, "{prompt}");
+    let _ = stderr.flush();
+    drop(stderr);
+    let mut line = zeroize::Zeroizing::new(String::new());
+    let n = io::stdin().lock().read_line(&mut line)?;
+    Ok((n > 0).then(|| line.trim().to_string()))
 }
 
 /// A password typed at the terminal (stdin), not echoed. Echo is turned off before the
@@ -30,7 +79,7 @@ pub fn prompt_line(prompt: &str) -> Result<String> {
 /// terminal before the signal takes its course.
 #[cfg(unix)]
 pub fn prompt_password(prompt: &str) -> io::Result<String> {
-    let hidden = hidden::Hidden::start()?;
+    let hidden = hidden::Hidden::start(true)?;
     let mut stderr = io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();
@@ -39,6 +88,8 @@ pub fn prompt_password(prompt: &str) -> io::Result<String> {
     let read = io::stdin().lock().read_line(&mut line);
     drop(hidden);
     if read? == 0 {
+        // Ctrl-D leaves the cursor on the prompt's line: the error starts a new one.
+        crate::output::to_stderr("");
         return Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "no password (end of input)",
@@ -88,7 +139,9 @@ mod hidden {
     }
 
     impl Hidden {
-        pub fn start() -> io::Result<Hidden> {
+        /// Echo off; with `echo_newline`, the Enter that ends the line still moves to the
+        /// next one (a password), without it the caller writes what follows (yes/no).
+        pub fn start(echo_newline: bool) -> io::Result<Hidden> {
             // SAFETY: tcgetattr fills the zeroed struct for stdin, a terminal here.
             let mut modes: libc::termios = unsafe { std::mem::zeroed() };
             if unsafe { libc::tcgetattr(0, &mut modes) } != 0 {
@@ -114,8 +167,11 @@ mod hidden {
             ACTIVE.store(true, Ordering::SeqCst);
             let mut quiet = modes;
             quiet.c_lflag &= !libc::ECHO;
-            // The Enter that ends the password still moves to the next line.
-            quiet.c_lflag |= libc::ECHONL;
+            if echo_newline {
+                quiet.c_lflag |= libc::ECHONL;
+            } else {
+                quiet.c_lflag &= !libc::ECHONL;
+            }
             // TCSAFLUSH: what was typed before the prompt (and was echoed) is dropped.
             // SAFETY: stdin is a terminal; `quiet` is a valid termios.
             if unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, &quiet) } != 0 {

@@ -36,7 +36,7 @@ fn login_stores_the_token_privately_and_whoami_uses_it() {
     assert_eq!(
         stderr.trim(),
         format!(
-            "Logged in to {} as admin (profile default); token stored in the file {}",
+            "Logged in to {} as admin (profile default); token stored in the file {}\nSAYMON keeps one token per user: the previous token of admin no longer works, wherever it was used (another machine, a cron job). Give each job its own SAYMON user.",
             server.url,
             env.credentials_file().display()
         )
@@ -102,6 +102,20 @@ fn login_by_email_with_password_file_and_env_login() {
     let env = Env::new();
     let file = env.dir.path().join("pw");
     std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
+    // Readable by others, it is refused as ssh refuses such a key.
+    env.at(&server)
+        .env("SAYMON_LOGIN", EMAIL)
+        .args(["login", "--store", "file", "--password-file"])
+        .arg(&file)
+        .assert()
+        .code(7)
+        .stderr(contains(format!(
+            "{} holds a password but others can read it (mode 644)",
+            file.display()
+        )))
+        .stderr(contains(format!("hint: chmod 600 {}", file.display())));
+    assert!(server.seen().is_empty(), "nothing sent");
+    support::chmod(&file, 0o600);
     env.at(&server)
         .env("SAYMON_LOGIN", EMAIL)
         .args(["login", "--store", "file", "--password-file"])
@@ -437,7 +451,7 @@ fn logout_removes_the_token_and_says_so() {
     env.login_file(&server);
     let account = format!("admin@127.0.0.1:{}", server.addr.port());
     env.cmd().arg("logout").assert().success().stderr(format!(
-        "Removed the token of {account} from the file {} (profile default).\n",
+        "Removed the token of {account} from the file {} (profile default).\nThe token still works on the server until it is replaced or revoked: `saymon logout --revoke` ends it there too.\n",
         env.credentials_file().display()
     ));
     assert!(stored_tokens_or_empty(&env).is_empty());
@@ -958,4 +972,51 @@ fn exec_keeps_the_signals_its_caller_ignored_ignored() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "survived\n");
+}
+
+#[test]
+fn login_in_ci_without_a_password_is_exit_3_before_the_store_is_chosen() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    // No terminal, no password source, --store auto, no D-Bus: the missing password is
+    // what is said, not the keyring.
+    env.at(&server)
+        .args(["login", "--login", LOGIN])
+        .assert()
+        .code(3)
+        .stderr(contains("no password for admin"))
+        .stderr(contains("--password-stdin or --password-file FILE"))
+        .stderr(contains("keyring").not());
+    assert!(server.seen().is_empty());
+}
+
+#[test]
+fn storing_a_token_while_saymon_token_is_set_warns_and_an_empty_one_is_named() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: SAYMON_TOKEN is set in this environment: commands use it before the token just stored",
+        ));
+    env.at(&server)
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .success()
+        .stderr(contains("needs the new one.\n"))
+        .stderr(contains("saymon token print").not());
+    let other = Env::new();
+    other
+        .cmd()
+        .env("SAYMON_TOKEN", "")
+        .arg("whoami")
+        .assert()
+        .code(3)
+        .stderr(contains("not logged in: SAYMON_TOKEN is set but empty"));
 }

@@ -153,6 +153,7 @@ fn without_remember_password_refresh_needs_a_password_and_says_how() {
     // A password file works instead.
     let file = env.dir.path().join("pw");
     std::fs::write(&file, PASSWORD).unwrap();
+    support::chmod(&file, 0o600);
     env.cron()
         .args(["token", "refresh", "--password-file"])
         .arg(&file)
@@ -341,7 +342,10 @@ fn exec_passes_server_token_profile_and_the_exit_code() {
         .args(["--profile", "prod", "exec", "--", "no-such-command-saymon"])
         .assert()
         .code(127)
-        .stderr(contains("cannot run no-such-command-saymon"));
+        .stderr(contains("cannot run no-such-command-saymon"))
+        .stderr(contains(
+            "hint: check the command's name and that it is on PATH",
+        ));
     // -v says where the token came from, never the token.
     env.cron()
         .args(["-v", "--profile", "prod", "exec", "--", "true"])

@@ -241,6 +241,11 @@ fn local_problems_are_found_before_the_network() {
     let report = doctor(broken.at(&server).arg("doctor"), 1);
     assert!(line(&report, "config").starts_with("✘"), "{report}");
     assert!(line(&report, "TLS").starts_with("  ✔"), "{report}");
+    // Without --server: the config's failure alone, no false "has no server".
+    let report = doctor(broken.cmd().arg("doctor"), 1);
+    assert!(line(&report, "config").starts_with("✘"), "{report}");
+    assert!(!report.contains("has no server"), "{report}");
+    assert_eq!(report.matches('✘').count(), 1, "{report}");
 
     // A keyring profile without a Secret Service (no D-Bus in this environment): exit 7
     // at keyring, and the token is not tried.
@@ -311,4 +316,32 @@ fn all_checks_every_profile_in_order_and_exits_with_the_first_failure() {
         .stderr(contains("2 checks failed, the first: TCP"))
         .stderr(contains("hint: is the server up"))
         .stderr(contains("tok-").not());
+}
+
+#[test]
+fn a_stalled_tls_handshake_is_named_as_the_handshake() {
+    // A port that takes the connection and says nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let env = Env::new();
+    let report = doctor(
+        env.cmd()
+            .env("SAYMON_SERVER", format!("https://127.0.0.1:{port}"))
+            .args(["--timeout", "2", "doctor"]),
+        5,
+    );
+    assert!(line(&report, "TCP").starts_with("  ✔"), "{report}");
+    let tls = line(&report, "TLS");
+    assert!(tls.starts_with("  ✘"), "{report}");
+    assert!(
+        tls.contains("the TLS handshake did not finish within --timeout (2 s)"),
+        "{report}"
+    );
+    assert!(!line(&report, "server").starts_with("  ✘"), "{report}");
 }

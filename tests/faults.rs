@@ -594,3 +594,20 @@ fn a_rescued_token_that_cannot_be_one_is_removed_by_login_and_hints_name_the_con
             moved.display()
         )));
 }
+
+#[test]
+fn a_chmod_hint_names_a_directory_that_exists() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    let locked = env.dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    chmod(&locked, 0o500);
+    let config = locked.join("a").join("saymon");
+    on(&env, &server, true)
+        .env("SAYMON_CONFIG_DIR", &config)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!("chmod u+rwx {} ", locked.display())));
+    assert_eq!(server.token_creations(), 0);
+}

@@ -66,6 +66,7 @@ fn every_error_a_newcomer_meets_has_a_hint() {
     // An empty password, an empty password file, a missing password file.
     let empty = env.home().join("empty");
     std::fs::write(&empty, "").unwrap();
+    chmod(&empty, 0o600);
     for (args, env_password) in [
         (vec!["token", "refresh"], Some("")),
         (
@@ -158,4 +159,35 @@ fn every_error_a_newcomer_meets_has_a_hint() {
         .env("SAYMON_TOKEN", "tok-canary")
         .args(["api", "objects"]);
     hint_of(c, 5);
+}
+
+#[test]
+fn a_mistyped_profile_lists_the_profiles_and_the_closest() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "--profile",
+            "production",
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+        ])
+        .assert()
+        .success();
+    let hint = hint_of(
+        {
+            let mut cmd = env.cmd();
+            cmd.args(["--profile", "prodution", "whoami"]);
+            cmd
+        },
+        3,
+    );
+    assert!(
+        hint.starts_with("hint: did you mean --profile production? the profiles are: production"),
+        "{hint}"
+    );
 }

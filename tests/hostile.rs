@@ -58,6 +58,7 @@ fn a_huge_error_body_is_read_only_in_part() {
 fn tokens_that_would_break_a_url_or_a_shell_are_refused_unprinted() {
     let server = FakeSaymon::start_plain();
     let env = Env::new();
+    let long = "x".repeat(600);
     for (bad, why) in [
         ("a&b", "'&'"),
         ("a=b", "'='"),
@@ -73,6 +74,7 @@ fn tokens_that_would_break_a_url_or_a_shell_are_refused_unprinted() {
         ("a\u{7f}b", "a control character"),
         ("a\u{e9}b", "a non-ASCII character"),
         ("a\u{85}b", "white space"),
+        (long.as_str(), "longer than a token can be (512)"),
     ] {
         let token = format!("canary{bad}");
         server.state.lock().unwrap().next_token = Some(token.clone());
@@ -82,6 +84,9 @@ fn tokens_that_would_break_a_url_or_a_shell_are_refused_unprinted() {
             .code(1)
             .stdout("")
             .stderr(contains("the server's answer is not a token"))
+            .stderr(contains(
+                "the server has already replaced the previous token of admin with it",
+            ))
             .stderr(contains(why))
             .stderr(contains("canary").not());
     }
@@ -254,6 +259,7 @@ fn a_password_file_saved_on_windows_works() {
     let env = Env::new();
     let file = env.dir.path().join("password.txt");
     std::fs::write(&file, format!("{PASSWORD}\r\n")).unwrap();
+    support::chmod(&file, 0o600);
     env.cmd()
         .env("SAYMON_SERVER", &server.url)
         .args([

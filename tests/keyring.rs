@@ -98,7 +98,7 @@ fn login_whoami_token_create_logout_in_the_keyring() {
         .assert()
         .success()
         .stderr(format!(
-            "Removed the token of {account} from the keyring (profile default).\n"
+            "Removed the token of {account} from the keyring (profile default).\nThe token still works on the server until it is replaced or revoked: `saymon logout --revoke` ends it there too.\n"
         ));
     assert_eq!(
         secret_tool_lookup(&account),

@@ -35,6 +35,8 @@ fn no_secret_reaches_any_output() {
     std::fs::write(&pw_file, format!("{PASSWORD}\n")).unwrap();
     let wrong_file = env.dir.path().join("wrong");
     std::fs::write(&wrong_file, WRONG_PASSWORD).unwrap();
+    support::chmod(&pw_file, 0o600);
+    support::chmod(&wrong_file, 0o600);
 
     for verbose in [false, true] {
         let v: &[&str] = if verbose { &["-v"] } else { &[] };

@@ -431,3 +431,59 @@ fn a_failing_proxy_is_named_as_the_proxy_not_the_server() {
         }
     }
 }
+
+#[test]
+fn a_refused_certificate_is_not_tried_again() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    // No CA file: the test CA is unknown to the system's roots.
+    let out = env
+        .cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .args(["-v", "whoami"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
+    assert!(!stderr.contains("retry"), "{stderr}");
+}
+
+#[test]
+fn a_lab_certificate_is_a_pin_never_an_anchor() {
+    // Its own certificate (CA:FALSE) given as --ca-cert: pinned, it works.
+    let lab = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let env = Env::new();
+    env.at(&lab)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success();
+    // A certificate signed with that lab certificate's key: refused, nothing sent.
+    let forged = FakeSaymon::start_tls(Cert::SignedWithALabKey);
+    let env = Env::new();
+    env.at(&forged)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(5);
+    assert!(
+        forged.seen().is_empty(),
+        "neither the password nor a token was sent"
+    );
+}
+
+#[test]
+fn a_pinned_certificate_without_its_key_is_named_as_such() {
+    let server = FakeSaymon::start_tls(Cert::PinnedWithoutItsKey);
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(5)
+        .stderr(contains("showed the pinned certificate of"))
+        .stderr(contains("could not prove it holds its key"))
+        .stderr(contains("neither signed").not());
+    assert!(server.seen().is_empty(), "nothing was sent");
+}

@@ -399,3 +399,93 @@ fn time_spent_typing_the_password_for_a_refresh_does_not_count_against_timeout()
         term.screen
     );
 }
+
+#[test]
+fn the_store_question_never_shows_a_password_typed_into_it() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut term = on_terminal(
+        &env,
+        &server,
+        &["--server", &server.url, "login", "--login", LOGIN],
+    );
+    term.expect("Before any password is asked: where should the new token be kept?");
+    term.expect("[y/N] ");
+    // Someone expecting the password prompt types the password here.
+    term.send("hunter2-typed-here\n");
+    term.expect("Please answer yes or no");
+    term.expect_times("[y/N] ", 2);
+    term.wait_for_hidden_input();
+    term.send("y\n");
+    term.expect("[y/N] yes");
+    term.expect(&format!(
+        "Password for admin on 127.0.0.1:{}: ",
+        server.addr.port()
+    ));
+    term.wait_for_hidden_input();
+    term.send(&format!("{PASSWORD}\n"));
+    term.expect("Logged in to");
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(
+        !term.screen.contains("hunter2-typed-here"),
+        "the answer was echoed:\n{}",
+        term.screen
+    );
+}
+
+#[test]
+fn ctrl_d_at_the_password_prompt_ends_on_a_new_line() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut term = on_terminal(
+        &env,
+        &server,
+        &[
+            "--server",
+            &server.url,
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+        ],
+    );
+    term.expect("Password for");
+    term.wait_for_hidden_input();
+    term.send("\x04");
+    assert_eq!(term.wait(), 1, "{}", term.screen);
+    assert!(
+        term.screen
+            .lines()
+            .any(|l| l.trim_start().starts_with("saymon: error:")),
+        "the error starts its own line:\n{}",
+        term.screen
+    );
+    assert_eq!(server.token_creations(), 0);
+}
+
+#[test]
+fn with_stderr_redirected_login_says_why_nothing_was_asked() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let log = env.dir.path().join("log");
+    let mut cmd = Command::new("sh");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("TERM", "dumb")
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .args(["-c", "exec \"$0\" login 2>\"$1\""])
+        .arg(env!("CARGO_BIN_EXE_saymon"))
+        .arg(&log);
+    let mut term = Pty::spawn(cmd);
+    assert_eq!(term.wait(), 2, "{}", term.screen);
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        stderr.contains(
+            "no server given for profile default (nothing was asked: stderr is not a terminal"
+        ),
+        "{stderr}"
+    );
+    let _ = server;
+}

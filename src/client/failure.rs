@@ -273,6 +273,20 @@ impl Client<'_> {
         let error = |message: String, hint: String| -> anyhow::Error {
             Error::new(Exit::Unreachable, message).hint(hint).into()
         };
+        // The certificate is the pinned one, yet the handshake failed: the server could not
+        // sign with the certificate's key, which a copy of the certificate does not give.
+        if let (Some(path), Some(super::tls::VouchedBy::Pinned)) = (
+            &self.tls.ca_cert,
+            self.verifier.presented().and_then(|p| p.vouched_by),
+        ) {
+            return error(
+                format!(
+                    "{host} showed the pinned certificate of {}, but could not prove it holds its key: someone may be in the middle, or the certificate was copied to another server",
+                    path.display()
+                ),
+                "send nothing to it: check the network path (a proxy, DNS, the address in --server); `saymon doctor` shows the certificate".to_string(),
+            );
+        }
         if why.contains("notvalidforname") || why.contains("not valid for name") {
             let names = presented
                 .as_ref()

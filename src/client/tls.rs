@@ -1,6 +1,6 @@
 //! Whom the client trusts, and who it says it is. saymon builds its own rustls setup:
 //!
-//! - `--ca-cert FILE`: its certificates are roots, tried first, and, as curl's `--cacert`
+//! - `--ca-cert FILE`: its CA certificates are roots, tried first, and, as curl's `--cacert`
 //!   allows, a server that presents exactly one of them is trusted as pinned, even a
 //!   self-signed certificate marked CA:TRUE (what `openssl req -x509` makes, and what rustls
 //!   refuses as an end entity). A pinned certificate must still name the host and be within
@@ -88,8 +88,11 @@ pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
         Some(path) => read_ca_certs(path)?,
         None => Vec::new(),
     };
+    // Every certificate of the file is a pin; only a CA's is also an anchor (as OpenSSL,
+    // and so curl --cacert, require): a lab server's own certificate must not vouch for
+    // certificates made with its key.
     let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(pinned.iter().cloned());
+    roots.add_parsable_certificates(pinned.iter().filter(|c| is_ca(c)).cloned());
     let own = if roots.is_empty() {
         None
     } else {
@@ -196,27 +199,8 @@ fn identity(tls: &Tls) -> Result<Option<Identity<'_>>> {
             .into());
         }
     };
-    check_key_private(key_path)?;
+    fsutil::check_private(key_path, "a private key")?;
     Ok(Some((chain, key, key_path)))
-}
-
-/// A file with a private key that group or others may read is refused, as ssh does.
-fn check_key_private(path: &Path) -> Result<()> {
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Ok(());
-    };
-    if let Some(mode) = fsutil::mode(&meta)
-        && mode & 0o077 != 0
-    {
-        let shown = path.display();
-        return Err(Error::new(
-            Exit::StoreUnusable,
-            format!("{shown} holds a private key but others can read it (mode {mode:03o})"),
-        )
-        .hint(format!("chmod 600 {shown}"))
-        .into());
-    }
-    Ok(())
 }
 
 fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
@@ -241,6 +225,18 @@ fn read_ca_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
         .into());
     }
     Ok(certs)
+}
+
+/// Whether a certificate may sign others: CA:TRUE in its basic constraints, or an X.509
+/// v1 certificate (which has no extensions, as old self-made CAs are).
+fn is_ca(der: &CertificateDer<'_>) -> bool {
+    let Ok((_, cert)) = x509_parser::parse_x509_certificate(der) else {
+        return false;
+    };
+    if cert.version() == x509_parser::x509::X509Version::V1 {
+        return true;
+    }
+    matches!(cert.basic_constraints(), Ok(Some(bc)) if bc.value.ca)
 }
 
 /// The certificates of a PEM file, as DER.

@@ -141,24 +141,28 @@ struct Target {
 
 pub async fn run(args: &DoctorArgs, global: &GlobalArgs, out: &Output) -> Result<()> {
     let mut checks = Vec::new();
-    let session = match Session::load(global, out) {
+    let (session, config_read) = match Session::load(global, out) {
         Ok(session) => {
             checks.push(config_check(&session));
-            session
+            (session, true)
         }
         Err(e) => {
             checks.push(Check::fail("config", &e));
-            Session::without_config(global, out)?
+            (Session::without_config(global, out)?, false)
         }
     };
     checks.push(credentials_check(&session));
 
-    let names: Vec<String> = if args.all {
+    // An unreadable config has no profiles to check: that is its one failure, not a
+    // second one about a profile without a server (--server still names one to check).
+    let names: Vec<String> = if !config_read && global.server.is_none() {
+        Vec::new()
+    } else if args.all {
         session.config.profiles.keys().cloned().collect()
     } else {
         vec![session.profile_name.clone()]
     };
-    if names.is_empty() {
+    if names.is_empty() && config_read {
         checks.push(Check::fail(
             "profiles",
             &Error::new(
@@ -486,7 +490,8 @@ async fn network(session: &Session<'_>, mut target: Target) -> Target {
         }
     }
     let reached = client.reach().await;
-    let tls_failed = matches!(&reached, Err(u) if u.in_tls);
+    let tls_failed =
+        matches!(&reached, Err(u) if u.in_tls) || handshake_stalled(&client, &server, &reached);
     target.checks.push(tls_check(&client, &server, &reached));
     let response = match reached {
         Ok(response) => response,
@@ -568,6 +573,19 @@ async fn tcp(addresses: &[std::net::SocketAddr], timeout: Duration) -> Result<St
         .into())
 }
 
+/// The deadline passed before the server showed a certificate, after TCP connected (the
+/// TCP step came before): the TLS handshake stalled, not the server's answer.
+fn handshake_stalled(
+    client: &Client<'_>,
+    server: &ServerUrl,
+    reached: &std::result::Result<reqwest::Response, crate::client::Unreached>,
+) -> bool {
+    server.is_https()
+        && client.presented().is_none()
+        && client.out_of_time()
+        && matches!(reached, Err(u) if !u.in_tls)
+}
+
 fn tls_check(
     client: &Client<'_>,
     server: &ServerUrl,
@@ -586,6 +604,20 @@ fn tls_check(
                 "use https:// if the server offers it",
             )
         };
+    }
+    if handshake_stalled(client, server, reached) {
+        return Check::fail(
+            "TLS",
+            &Error::new(
+                Exit::Unreachable,
+                format!(
+                    "the TLS handshake did not finish within --timeout ({} s): the port took the connection but sent no certificate",
+                    client.timeout().as_secs()
+                ),
+            )
+            .hint("is this port a TLS server? a proxy or firewall may hold the connection; check --server's port")
+            .into(),
+        );
     }
     if let Err(unreached) = reached
         && unreached.in_tls

@@ -51,6 +51,11 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
                 "saymon: error: cannot run {}: {e}",
                 program.to_string_lossy()
             ));
+            crate::output::to_stderr(if code == 127 {
+                "hint: check the command's name and that it is on PATH, or give its full path"
+            } else {
+                "hint: check that the command is a program you may run (chmod +x, not a directory)"
+            });
             return Err(Exited(code).into());
         }
     };

@@ -19,7 +19,6 @@ const TRIES: u32 = 3;
 pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     session.check_new_profile()?;
     let server = session.server_or_prompt()?;
-    let login = session.login_name(&args.credentials, &server)?;
     let context = || {
         format!(
             "cannot log in to {server} (profile {})",
@@ -27,8 +26,9 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         )
     };
     let client = session.client(&server)?;
-    // A person about to type a password first learns whether the server can be reached
-    // and trusted: a TLS problem shows before anything was typed (nothing secret is sent).
+    // A person about to type a login and password first learns whether the server can be
+    // reached and trusted: a TLS problem shows before the first question (nothing secret
+    // is sent).
     let prompted = session.interactive && !password_given(&args.credentials);
     if prompted {
         client
@@ -36,6 +36,19 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
             .await
             .map_err(|unreached| unreached.error)
             .with_context(context)?;
+    }
+    let login = session.login_name(&args.credentials, &server)?;
+    // Without a terminal, a missing password is said (exit 3) before the store is chosen,
+    // unless a rescued token waits to be moved (that needs none).
+    if !session.interactive
+        && !password_given(&args.credentials)
+        && session
+            .rescued_token(&login, &server)
+            .ok()
+            .flatten()
+            .is_none()
+    {
+        return Err(crate::credentials::no_password(&login, &server));
     }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
@@ -113,7 +126,11 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         &issued.user_id,
         kind.name(),
         &saved,
-    )
+    )?;
+    session.out.note(&format!(
+        "SAYMON keeps one token per user: the previous token of {login} no longer works, wherever it was used (another machine, a cron job). Give each job its own SAYMON user."
+    ));
+    Ok(())
 }
 
 enum Moved {

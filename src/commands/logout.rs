@@ -63,6 +63,12 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
         }))?;
     } else if !(revoked && removed.is_empty()) {
         session.out.note(&message);
+        if !revoked && removed.contains(&"token") {
+            session.out.note(&format!(
+                "The token still works on the server until it is replaced or revoked: `saymon{} logout --revoke` ends it there too.",
+                session.profile_flag()
+            ));
+        }
     }
     if std::env::var_os("SAYMON_TOKEN").is_some() {
         session.out.warn(

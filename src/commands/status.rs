@@ -125,7 +125,7 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
         let server = match server {
             Ok(server) => server,
             Err(e) => {
-                row.state = TokenState::Failed(exit_code(&e), e.to_string());
+                row.state = TokenState::Failed(exit_code(&e), format!("{e:#}"));
                 rows.push(row);
                 continue;
             }
@@ -194,7 +194,11 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
                 Exit::NoCredentials,
                 format!("there is no profile {}", session.profile_name),
             )
-            .hint(format!("run `saymon login{}`", session.profile_flag()))
+            .hint(
+                session
+                    .unknown_profile_hint()
+                    .unwrap_or_else(|| format!("run `saymon login{}`", session.profile_flag())),
+            )
             .into());
         }
     };

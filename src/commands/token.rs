@@ -250,8 +250,13 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
         .map_err(|e| remembered_password_hint(e, session))?
         .keep(Remember::Keep)?;
     let saved = issued.saved.expect("a refresh always stores");
+    let print = if crate::credentials::env_token_set() {
+        ""
+    } else {
+        " (saymon token print)"
+    };
     session.out.note(&format!(
-        "Refreshed the token of {login} on {server} (profile {}), stored in {saved}. The old token no longer works: anything else that used it needs the new one (saymon token print).",
+        "Refreshed the token of {login} on {server} (profile {}), stored in {saved}. The old token no longer works: anything else that used it needs the new one{print}.",
         session.profile_name
     ));
     report_refresh(session, &server, &login, kind, true)

@@ -8,23 +8,16 @@ use crate::client::Auth;
 use crate::credentials::Session;
 use crate::error::on_rejection;
 use crate::redact;
-use crate::store::TokenSource;
+use crate::store::{SecretKind, TokenSource};
 
 pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     let server = session.require_server()?;
     let client = session.client(&server)?;
-    let hint = match source {
-        TokenSource::Environment => "SAYMON_TOKEN was refused: it was replaced by a newer token, revoked, or token authentication is off on the server".to_string(),
-        _ => format!(
-            "the stored token was refused: a newer token replaced it, or it was revoked; run `saymon login{}`",
-            session.profile_flag()
-        ),
-    };
     let mut user = client
         .current_user(&Auth::Token(&token))
         .await
-        .map_err(|e| on_rejection(e, hint))
+        .map_err(|e| on_rejection(e, refused_hint(session, &source, &server)))
         .with_context(|| format!("cannot ask {server} who the token of {source} belongs to"))?;
     mask_token(&mut user);
 
@@ -59,6 +52,36 @@ pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     lines.push(format!("token from:   {from}"));
     session.out.result(&lines.join("\n"))?;
     Ok(())
+}
+
+/// What to do about a refused token: for a stored one, `token refresh` where a password
+/// is remembered (the unattended fix), else `login`.
+fn refused_hint(
+    session: &Session<'_>,
+    source: &TokenSource,
+    server: &crate::server::ServerUrl,
+) -> String {
+    if *source == TokenSource::Environment {
+        return "SAYMON_TOKEN was refused: it was replaced by a newer token, revoked, or token authentication is off on the server".to_string();
+    }
+    let remembered = session.profile().and_then(|p| p.store).is_some_and(|kind| {
+        session
+            .stored_secret(
+                session.store_of(kind).as_ref(),
+                server,
+                SecretKind::Password,
+            )
+            .is_ok_and(|p| p.is_some())
+    });
+    let fix = if remembered {
+        format!(
+            "run `saymon{} token refresh`: it makes a new one with the remembered password",
+            session.profile_flag()
+        )
+    } else {
+        format!("run `saymon login{}`", session.profile_flag())
+    };
+    format!("the stored token was refused: a newer token replaced it, or it was revoked; {fix}")
 }
 
 /// whoami never prints a token: `authenticationToken`, when the server sends one, is masked.

@@ -303,6 +303,28 @@ pub enum Cert {
     SelfSignedWrongName,
     /// Like `SelfSignedCa`, but it ends in 5 days.
     SelfSignedEndingSoon,
+    /// Self-signed for 127.0.0.1 and localhost, CA:FALSE: a lab server's own certificate,
+    /// good only as a pin (`ca_file` is the certificate itself).
+    SelfSignedNotCa,
+    /// For 127.0.0.1, signed with the key of a CA:FALSE lab certificate (for another
+    /// name), which is `ca_file`: a pin of that certificate must not vouch for it.
+    SignedWithALabKey,
+    /// `SelfSignedNotCa`'s certificate (`ca_file`) presented with another key, as a man in
+    /// the middle holding a copy of the certificate would.
+    PinnedWithoutItsKey,
+}
+
+/// Presents one certificate with whatever key it was given, matching or not.
+#[derive(Debug)]
+struct AnyKey(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for AnyKey {
+    fn resolve(
+        &self,
+        _: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
 }
 
 /// The PEM for --ca-cert and a TLS acceptor presenting a certificate of kind `cert`; with
@@ -315,7 +337,21 @@ fn tls_setup(
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
     let _ = rustls::crypto::ring::default_provider().install_default();
     let local = vec!["127.0.0.1".to_string(), "localhost".to_string()];
-    let (chain, key, ca_pem) = if cert == Cert::SignedByCa {
+    let (chain, key, ca_pem) = if cert == Cert::SignedWithALabKey {
+        let lab_key = KeyPair::generate().unwrap();
+        let mut lab = CertificateParams::new(vec!["lab.example".to_string()]).unwrap();
+        lab.is_ca = IsCa::ExplicitNoCa;
+        lab.distinguished_name
+            .push(DnType::CommonName, "saymon lab server");
+        let lab_cert = lab.self_signed(&lab_key).unwrap();
+        let issuer = Issuer::new(lab, lab_key);
+        let leaf_key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(local)
+            .unwrap()
+            .signed_by(&leaf_key, &issuer)
+            .unwrap();
+        (vec![leaf.der().clone()], leaf_key, lab_cert.pem())
+    } else if cert == Cert::SignedByCa {
         let ca_key = KeyPair::generate().unwrap();
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -339,7 +375,11 @@ fn tls_setup(
         };
         let key = KeyPair::generate().unwrap();
         let mut params = CertificateParams::new(names).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.is_ca = if matches!(cert, Cert::SelfSignedNotCa | Cert::PinnedWithoutItsKey) {
+            IsCa::ExplicitNoCa
+        } else {
+            IsCa::Ca(BasicConstraints::Unconstrained)
+        };
         params
             .distinguished_name
             .push(DnType::CommonName, "saymon lab server");
@@ -383,6 +423,21 @@ fn tls_setup(
                 .with_single_cert(chain, key)
                 .unwrap(),
             Some((client_cert.pem(), client_key.serialize_pem())),
+        )
+    } else if cert == Cert::PinnedWithoutItsKey {
+        let other = KeyPair::generate().unwrap();
+        let other = rustls::pki_types::PrivateKeyDer::try_from(other.serialize_der()).unwrap();
+        let signing = rustls::crypto::ring::default_provider()
+            .key_provider
+            .load_private_key(other)
+            .unwrap();
+        let _ = key;
+        let certified = rustls::sign::CertifiedKey::new(chain, signing);
+        (
+            builder
+                .with_no_client_auth()
+                .with_cert_resolver(Arc::new(AnyKey(Arc::new(certified)))),
+            None,
         )
     } else {
         (
