@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_saymon_global_optspecs
-    string join \n server= profile= ca-cert= client-cert= client-key= insecure timeout= retries= output= jq= config-dir= q/quiet v/verbose h/help V/version
+    string join \n server= profile= ca-cert= client-cert= client-key= insecure timeout= retries= output= jq= max-mib= config-dir= q/quiet v/verbose h/help V/version
 end
 
 function __fish_saymon_needs_command
@@ -34,6 +34,7 @@ complete -c saymon -n "__fish_saymon_needs_command" -l retries -d 'How often a r
 complete -c saymon -n "__fish_saymon_needs_command" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_needs_command" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_needs_command" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_needs_command" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_needs_command" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_needs_command" -s q -l quiet -d 'Print only results and errors'
@@ -66,6 +67,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -l retries -d 'How 
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l remember-password -d 'Also keep the password, in the same store, so that `token refresh` needs no input (for cron). Without it, a password remembered before is forgotten'
@@ -84,6 +86,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand logout" -l retries -d 'How
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand logout" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l revoke -d 'Also delete the token on the server (authenticated with the token itself)'
 complete -c saymon -n "__fish_saymon_using_subcommand logout" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
@@ -101,6 +104,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and not __fish_seen_subcommand_from create print refresh revoke help" -s q -l quiet -d 'Print only results and errors'
@@ -128,6 +132,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -l save -d 'Also store the token, creating the profile if there is none'
@@ -146,6 +151,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print only results and errors'
@@ -165,6 +171,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l if-invalid -d 'First ask the server whether the stored token still works; create one only if not'
@@ -186,6 +193,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from revoke" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
@@ -208,6 +216,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l retries -d 'How
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand whoami" -s q -l quiet -d 'Print only results and errors'
@@ -224,6 +233,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand status" -l retries -d 'How
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand status" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l offline -d 'Do not ask the servers whether the tokens work'
 complete -c saymon -n "__fish_saymon_using_subcommand status" -l all-ok -d 'Exit 0 only when every profile checked has a working token (else the first failure\'s code), not just the selected one'
@@ -238,7 +248,6 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -s f -l raw-field -d 
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s F -l field -d 'A typed field: true, false, null and numbers become JSON values; @FILE reads the value from a file' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s H -l header -d 'An extra request header' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l page-size -d 'Items per page for --paginate [default: a `limit` in PATH or -F, else 100]' -r
-complete -c saymon -n "__fish_saymon_using_subcommand api" -l max-mib -d 'With --paginate --jq, the most MiB of pages kept for the filter (it needs the whole array); a walk past it stops with exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
@@ -249,6 +258,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -l retries -d 'How of
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s i -l include -d 'Print the status line and response headers before the body'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l raw -d 'Print the body exactly as received, also at a terminal'
@@ -268,6 +278,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -l retries -d 'How o
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s q -l quiet -d 'Print only results and errors'
@@ -284,6 +295,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l retries -d 'How
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l all -d 'Check every profile (at once), not only the selected one'
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
@@ -301,6 +313,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand completions" -l retries -d
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l output -d 'Result format on stdout' -r -f -a "text\t''
 json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand completions" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s q -l quiet -d 'Print only results and errors'

@@ -14,8 +14,8 @@ use crate::secret::Secret;
 /// are a few hundred bytes. `api` streams its bodies and has no such limit.
 pub const MAX_ANSWER: usize = 64 << 10;
 
-/// Whether serde_json refused a document for nesting deeper than its limit (128 levels,
-/// `jq::MAX_INPUT_DEPTH`). serde_json has no public error code for it; its message is
+/// Whether serde_json refused a document for nesting deeper than its limit (127 levels
+/// allowed, `jq::MAX_INPUT_DEPTH`). serde_json has no public error code for it; its message is
 /// fixed ("recursion limit exceeded at line …").
 pub fn too_deep(e: &serde_json::Error) -> bool {
     e.classify() == serde_json::error::Category::Syntax
@@ -23,7 +23,7 @@ pub fn too_deep(e: &serde_json::Error) -> bool {
 }
 
 /// Check a JSON document's nesting without keeping anything: serde_json parses it and
-/// stops at its recursion limit (128 levels), which `IgnoredAny` alone would not (it skips
+/// stops at its recursion limit (127 levels allowed), which `IgnoredAny` alone would not (it skips
 /// without recursing). Errors: serde_json's, `too_deep` tells the limit.
 pub fn check_nesting(json: &[u8]) -> std::result::Result<(), serde_json::Error> {
     use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -209,7 +209,10 @@ pub fn describe_body(body: &[u8]) -> String {
         return "an empty body".into();
     }
     if check_nesting(body).is_err_and(|e| too_deep(&e)) {
-        return "JSON nested deeper than 128 levels".into();
+        return format!(
+            "JSON nested deeper than {} levels",
+            crate::jq::MAX_INPUT_DEPTH
+        );
     }
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<body")
@@ -450,11 +453,13 @@ mod tests {
         let err = parse_user(deep.as_bytes()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "the server's answer is not a user: JSON nested deeper than 128 levels"
+            "the server's answer is not a user: JSON nested deeper than 127 levels"
         );
         assert!(check_nesting(b"[[[1]]]").is_ok());
-        let shallow = format!("{}{}", "[".repeat(100), "]".repeat(100));
-        assert!(check_nesting(shallow.as_bytes()).is_ok());
+        let at_limit = format!("{}{}", "[".repeat(127), "]".repeat(127));
+        assert!(check_nesting(at_limit.as_bytes()).is_ok());
+        let past = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(too_deep(&check_nesting(past.as_bytes()).unwrap_err()));
         let err = check_nesting(deep.as_bytes()).unwrap_err();
         assert!(too_deep(&err), "{err}");
         assert!(!too_deep(&check_nesting(b"[1,").unwrap_err()));

@@ -81,6 +81,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "EXPR", allow_hyphen_values = true)]
     pub jq: Option<String>,
 
+    /// The most memory --jq may use, in MiB: the answer (or --paginate's pages) it keeps,
+    /// and what the filter builds while it runs; past it, exit 1
+    #[arg(long, global = true, value_name = "MIB", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+    pub max_mib: u32,
+
     /// Directory for config.toml and credentials.toml [default: ~/.config/saymon]
     #[arg(long, global = true, env = "SAYMON_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
@@ -513,12 +519,6 @@ pub struct ApiArgs {
     #[arg(long, value_name = "N", requires = "paginate",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub page_size: Option<u32>,
-
-    /// With --paginate --jq, the most MiB of pages kept for the filter (it needs the
-    /// whole array); a walk past it stops with exit 1
-    #[arg(long, value_name = "MIB", requires = "paginate", default_value_t = 256,
-          value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
-    pub max_mib: u32,
 }
 
 #[derive(Debug, Args)]

@@ -16,18 +16,22 @@ use jaq_json::Val;
 use crate::error::{Error, Exit};
 use crate::redact;
 
+mod memory;
 mod overflow;
 pub mod write;
 
 /// The deepest a JSON answer may be nested (arrays and objects) to be filtered: serde_json's
-/// limit, which saymon's other parsers of what a server sends have too. SAYMON's answers
+/// limit (it refuses the 128th level), which saymon's other parsers of what a server sends
+/// have too. SAYMON's answers
 /// are a few levels deep.
-pub const MAX_INPUT_DEPTH: usize = 128;
+pub const MAX_INPUT_DEPTH: usize = 127;
 
 type Data = data::JustLut<Val>;
 
 pub struct Jq {
     filter: jaq_core::Filter<Data>,
+    /// The most memory a run may add, in bytes (`--max-mib`).
+    memory: u64,
 }
 
 impl std::fmt::Debug for Jq {
@@ -96,8 +100,10 @@ fn definitions() -> (
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
-        .chain(natives())
-        .filter(|(name, _, _)| *name != "env");
+        // env: the environment holds secrets; stderr/debug: jaq's go to a logger nobody
+        // installed, ours print escaped lines.
+        .filter(|(name, _, _)| !matches!(*name, "env" | "stderr_empty" | "debug_empty"))
+        .chain(natives());
     (defs, funs)
 }
 
@@ -130,6 +136,19 @@ fn native_ptrs<D: for<'a> jaq_core::DataT<V<'a> = Val>>()
                     .map(Val::utf8_str)
                     .map_err(|e| jaq_core::Error::str(format_args!("@base32d: {e}")))
             }))
+        }),
+        ("stderr_empty", v(0), |cv| {
+            let text = match &cv.1 {
+                Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
+                other => other.to_string(),
+            };
+            crate::output::to_stderr(&crate::redact::inline(&text));
+            Box::new(core::iter::empty())
+        }),
+        ("debug_empty", v(0), |cv| {
+            let text = format!("[\"DEBUG:\",{}]", cv.1);
+            crate::output::to_stderr(&crate::redact::inline(&text));
+            Box::new(core::iter::empty())
         }),
         ("builtins", v(0), |_| {
             let names = BUILTINS.get().map(Vec::as_slice).unwrap_or_default();
@@ -194,14 +213,26 @@ impl Jq {
                     None => syntax_error(expr, "it does not compile", None),
                 }
             })?;
-        Ok(Jq { filter })
+        Ok(Jq {
+            filter,
+            memory: 512 << 20,
+        })
     }
 
     /// Every result of the filter on `input` (JSON text), printed to `out` as the module
     /// says; at a terminal, nothing in a raw string drives it. Exit 1 on a runtime error
     /// (what was printed before it stays), or when `input` is not JSON.
     pub fn run(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
+        let _watch = memory::watch(self.memory);
         overflow::guard(overflow::Phase::Run, || self.run_now(input, as_json, out))
+    }
+
+    /// The same filter, whose runs may add at most `bytes` of memory (`--max-mib`).
+    pub fn with_memory(self, bytes: u64) -> Jq {
+        Jq {
+            memory: bytes,
+            ..self
+        }
     }
 
     fn run_now(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
@@ -215,22 +246,46 @@ impl Jq {
         })?;
         let terminal = io::stdout().is_terminal();
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
-        for result in self.filter.id.run((ctx, value)).map(jaq_core::unwrap_valr) {
-            let value = result.map_err(|e| {
-                Error::new(
-                    Exit::Failure,
-                    format!("--jq: {}", redact::server_text(&e.to_string(), 200)),
-                )
-                .hint("the filter failed on this input: check it against the JSON without --jq")
-            })?;
+        for result in self.filter.id.run((ctx, value)) {
+            // jaq's own unwrap_valr would end the process on `halt`: here `halt` ends the
+            // output (exit 0, as jq), `halt_error` is exit 1 (saymon's codes are its own).
+            let value = match result.map_err(|e| e.get_err()) {
+                Ok(value) => value,
+                Err(Ok(e)) => {
+                    return Err(Error::new(
+                        Exit::Failure,
+                        format!("--jq: {}", redact::server_text(&e.to_string(), 200)),
+                    )
+                    .hint("the filter failed on this input: check it against the JSON without --jq")
+                    .into());
+                }
+                Err(Err(halt)) => match halt.get_halt() {
+                    Ok(0) => break,
+                    code => {
+                        out.flush()?;
+                        return Err(Error::new(
+                            Exit::Failure,
+                            format!(
+                                "--jq: the filter ended with halt_error ({})",
+                                code.map_or_else(|_| "?".into(), |c| c.to_string())
+                            ),
+                        )
+                        .hint("saymon ends a halt_error with its own exit code 1; the message went to stderr")
+                        .into());
+                    }
+                },
+            };
             let text = match &value {
                 Val::TStr(s) | Val::BStr(s) if !as_json => String::from_utf8_lossy(s).into_owned(),
                 other => write::to_json(other)
                     .map(|json| String::from_utf8(json).expect("serde_json writes UTF-8"))
                     .map_err(|why| {
-                        Error::new(Exit::Failure, format!("--jq: {why}")).hint(
-                            "jq prints only JSON: object keys must be strings (tostring makes one)",
-                        )
+                        let hint = if why.contains("object key") {
+                            "jq prints only JSON: object keys must be strings (tostring makes one)"
+                        } else {
+                            "jq prints only JSON saymon can write: flatten or cut the result"
+                        };
+                        Error::new(Exit::Failure, format!("--jq: {why}")).hint(hint)
                     })?,
             };
             let text = if terminal {

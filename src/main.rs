@@ -16,10 +16,36 @@ use saymon::redact;
 #[unsafe(link_section = ".init_array")]
 static RECORD_CLOSED_FDS: extern "C" fn() = saymon::output::record_closed_standard_fds;
 
+/// Runs before Rust's runtime ignores SIGPIPE for itself: whether `exec`'s command should
+/// get it ignored, as the caller had it.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_SIGPIPE: extern "C" fn() = saymon::commands::exec::record_inherited_sigpipe;
+
+/// The stack saymon runs on: jq's parser and interpreter recurse, and a filter of a
+/// thousand ids (`IN("a", "b", …)`) or a long `a + b + …` needs more than a main thread's
+/// 8 MiB in a debug build. Only the pages used are ever touched; a filter that recurses
+/// without end still ends (see `jq::overflow`).
+const STACK: usize = 256 << 20;
+
 fn main() -> ExitCode {
     // Before any secret is read: no core dump or debugger may copy it out of memory.
     saymon::secret::harden_process();
     error::install_panic_hook();
+    match std::thread::Builder::new()
+        .name("saymon".into())
+        .stack_size(STACK)
+        .spawn(run)
+    {
+        Ok(thread) => thread
+            .join()
+            .unwrap_or(ExitCode::from(Exit::Internal as u8)),
+        Err(_) => run(),
+    }
+}
+
+fn run() -> ExitCode {
     // A debug build panics on request, so that the tests can see what a user would.
     #[cfg(debug_assertions)]
     if std::env::var_os("SAYMON_DEBUG_PANIC").is_some() {

@@ -23,7 +23,12 @@ impl Output {
             format: global.output,
             quiet: global.quiet,
             verbose: global.verbose,
-            jq: global.jq.as_deref().map(Jq::compile).transpose()?,
+            jq: global
+                .jq
+                .as_deref()
+                .map(Jq::compile)
+                .transpose()?
+                .map(|jq| jq.with_memory(u64::from(global.max_mib) << 20)),
         })
     }
 

@@ -1020,3 +1020,42 @@ fn storing_a_token_while_saymon_token_is_set_warns_and_an_empty_one_is_named() {
         .code(3)
         .stderr(contains("not logged in: SAYMON_TOKEN is set but empty"));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn exec_gives_an_ignored_sigpipe_back_to_the_command() {
+    use std::os::unix::process::CommandExt;
+    let env = Env::new();
+    let run = |ignore: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap())
+            .env("SAYMON_CONFIG_DIR", env.config_dir())
+            .env("SAYMON_SERVER", "https://saymon.example")
+            .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+            .args(["exec", "--", "grep", "SigIgn", "/proc/self/status"]);
+        if ignore {
+            // SAFETY: signal() between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+                    Ok(())
+                });
+            }
+        }
+        let out = cmd.output().unwrap();
+        let line = String::from_utf8(out.stdout).unwrap();
+        u64::from_str_radix(line.trim().trim_start_matches("SigIgn:").trim(), 16).unwrap()
+    };
+    let pipe = 1 << (libc::SIGPIPE - 1);
+    assert_eq!(
+        run(true) & pipe,
+        pipe,
+        "ignored by the caller: ignored for the command"
+    );
+    assert_eq!(
+        run(false) & pipe,
+        0,
+        "not ignored by the caller: default for the command"
+    );
+}

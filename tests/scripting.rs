@@ -525,7 +525,7 @@ fn jq_never_crashes_on_deep_answers_or_endless_filters() {
         assert!(!stderr.contains("overflow"), "{args:?}: {stderr}");
         if args.contains(&"--jq") {
             assert_eq!(out.status.code(), Some(1), "{stderr}");
-            assert!(stderr.contains("nested deeper than 128 levels"), "{stderr}");
+            assert!(stderr.contains("nested deeper than 127 levels"), "{stderr}");
         } else {
             assert!(out.status.success(), "--raw passes it through: {stderr}");
         }
@@ -541,8 +541,9 @@ fn jq_never_crashes_on_deep_answers_or_endless_filters() {
     // Filters that recurse without end, or are nested 20,000 deep in their text.
     let nested = format!("{}.{}", "(".repeat(20_000), ")".repeat(20_000));
     for (filter, code, says) in [
-        ("def f: [f]; f", 1, "the filter recursed too deeply"),
-        ("def f: 1 + f; f", 1, "the filter recursed too deeply"),
+        // Too deep for the stack, or past --max-mib first (the stack's pages count too).
+        ("def f: [f]; f", 1, "--jq: the filter "),
+        ("def f: 1 + f; f", 1, "--jq: the filter "),
         ("reduce range(1000000) as $i (0; [.])", 1, "--jq:"),
         (
             nested.as_str(),
@@ -550,11 +551,18 @@ fn jq_never_crashes_on_deep_answers_or_endless_filters() {
             "the filter is nested too deeply to parse",
         ),
         ("import \"d\" as $a; $a", 2, "modules are not supported"),
+        (
+            "def f(x): f(x); f(.)",
+            1,
+            "the filter used more than --max-mib (64 MiB) of memory",
+        ),
+        ("def f(x): f([x]); f(0)", 1, "--max-mib"),
+        ("\"\\u001b[31m\" | stderr | halt_error(3)", 1, "\\u{1b}[31m"),
         ("include \"d\"; .", 2, "--jq:"),
     ] {
         let before = server.seen().len();
         env.cmd()
-            .args(["whoami", "--jq", filter])
+            .args(["--max-mib", "64", "whoami", "--jq", filter])
             .assert()
             .code(code)
             .stderr(contains(says))
@@ -696,4 +704,67 @@ fn jq_matches_jq_on_the_manual_cases() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn paginate_on_a_busy_server_prints_each_item_once_and_warns() {
+    let server = FakeSaymon::start();
+    let env = logged_in(&server);
+    server.state.lock().unwrap().shifting = true;
+    let out = env
+        .cmd()
+        .args(["api", "incidents", "--paginate"])
+        .assert()
+        .success()
+        .stderr(contains("brought 1 items of earlier pages again"))
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout), (0..250).collect::<Vec<_>>());
+    // -F limit is a query parameter with --paginate (a GET), not a POST body.
+    server.state.lock().unwrap().shifting = false;
+    let out = env
+        .cmd()
+        .args(["api", "incidents", "--paginate", "-F", "limit=50"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(ids(&out.stdout).len(), 250);
+}
+
+#[test]
+fn jq_keeps_stdout_json_on_errors_and_long_filters() {
+    let server = FakeSaymon::start();
+    let env = logged_in(&server);
+    // An error answer's body is not printed with --jq: the error line says it.
+    env.cmd()
+        .args(["api", "objects/nonexistent", "--jq", "."])
+        .assert()
+        .code(6)
+        .stdout("");
+    env.cmd()
+        .args(["api", "objects", "-i", "--jq", "."])
+        .assert()
+        .code(2)
+        .stderr(contains("-i and --jq cannot be used together"));
+    // A filter of 1,500 ids, or 3,000 terms: long is not deep.
+    let ids: Vec<String> = (0..1500).map(|i| format!("\"id{i}\"")).collect();
+    env.cmd()
+        .args(["whoami", "--jq"])
+        .arg(format!(".login | IN({})", ids.join(",")))
+        .assert()
+        .success()
+        .stdout("false\n");
+    let terms = vec!["1"; 3000].join("+");
+    env.cmd()
+        .args(["whoami", "--jq", &terms])
+        .assert()
+        .success()
+        .stdout("3000\n");
+    // halt ends the output as jq does.
+    env.cmd()
+        .args(["whoami", "--jq", "1, halt, 2"])
+        .assert()
+        .success()
+        .stdout("1\n");
 }

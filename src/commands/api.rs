@@ -20,12 +20,16 @@ const PRETTY_LIMIT: usize = 16 << 20;
 /// How much of an error body is kept to find SAYMON's `{code, message}` in it.
 const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
 
-/// The most of an answer `--jq` takes: it filters a whole document, held in memory.
-const JQ_LIMIT: usize = 256 << 20;
-
 mod paginate;
 
 pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
+    if args.include && session.out.jq().is_some() {
+        return Err(
+            Error::new(Exit::Usage, "-i and --jq cannot be used together")
+                .hint("--jq prints only JSON on stdout: drop -i, or --jq")
+                .into(),
+        );
+    }
     let (token, source) = session.token()?;
     let server = session.require_server()?;
     let mut url = server.resolve(&args.path)?;
@@ -34,6 +38,8 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     let method = match &args.method {
         Some(m) => Method::from_bytes(m.to_ascii_uppercase().as_bytes())
             .map_err(|_| Error::new(Exit::Usage, format!("invalid HTTP method {m:?}")))?,
+        // --paginate walks a list: its -f/-F fields are query parameters, as for any GET.
+        None if args.paginate => Method::GET,
         None if body_given || !fields.is_empty() => Method::POST,
         None => Method::GET,
     };
@@ -70,7 +76,7 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     };
     if args.paginate {
         let plan = paginate::plan(&mut request.url, args.page_size)?;
-        let keep = u64::from(args.max_mib) << 20;
+        let keep = u64::from(session.global.max_mib) << 20;
         return paginate::run(
             &client,
             request,
@@ -106,6 +112,9 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         .to_string();
     // --jq filters a whole answer: it is kept (up to a bound) instead of streamed.
     let jq = session.out.jq().filter(|_| status.is_success());
+    // With --jq, stdout holds only the filter's JSON: an error's body is not printed (its
+    // SAYMON message is in the error line on stderr).
+    let unprinted = session.out.jq().is_some() && !status.is_success();
     let mut whole: Vec<u8> = Vec::new();
     // Pretty JSON for a person at a terminal (an error's body too); byte for byte, as it
     // arrives, otherwise.
@@ -126,18 +135,21 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
             head.extend_from_slice(&chunk[..chunk.len().min(room)]);
         }
         if jq.is_some() {
-            if whole.len() + chunk.len() > JQ_LIMIT {
+            // --jq filters a whole document, held in memory: at most --max-mib of it.
+            let limit = (session.global.max_mib as usize) << 20;
+            if whole.len() + chunk.len() > limit {
                 return Err(Error::new(
                     Exit::Failure,
                     format!(
-                        "the answer is over {} MiB, too large for --jq",
-                        JQ_LIMIT >> 20
+                        "the answer is over --max-mib ({} MiB), too large for --jq",
+                        session.global.max_mib
                     ),
                 )
-                .hint("filter on the server (query parameters), or pipe the answer to jq")
+                .hint("raise --max-mib, filter on the server (query parameters), or pipe the answer to jq")
                 .into());
             }
             whole.extend_from_slice(&chunk);
+        } else if unprinted {
         } else if buffering {
             pending.extend_from_slice(&chunk);
             if pending.len() > PRETTY_LIMIT {

@@ -114,7 +114,11 @@ fn leave_signals_to_the_command(command: &mut Command) {
         }
         // SAFETY: between fork and exec only signal(), which is async-signal-safe.
         unsafe {
+            let pipe = SIGPIPE_IGNORED.load(std::sync::atomic::Ordering::SeqCst);
             command.pre_exec(move || {
+                if pipe {
+                    libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+                }
                 if !int {
                     libc::signal(libc::SIGINT, libc::SIG_DFL);
                 }
@@ -128,6 +132,18 @@ fn leave_signals_to_the_command(command: &mut Command) {
     }
     #[cfg(not(unix))]
     let _ = command;
+}
+
+/// Whether SIGPIPE was ignored when saymon started: Rust's runtime ignores it for itself
+/// before `main`, so it is read before that (`record_inherited_sigpipe`, run from
+/// `.init_array`), and given back ignored to the command.
+#[cfg(unix)]
+static SIGPIPE_IGNORED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Note whether the caller left SIGPIPE ignored. Runs before Rust's runtime starts.
+#[cfg(unix)]
+pub extern "C" fn record_inherited_sigpipe() {
+    SIGPIPE_IGNORED.store(ignored(libc::SIGPIPE), std::sync::atomic::Ordering::SeqCst);
 }
 
 /// Whether `signal` is ignored now (as the caller left it).

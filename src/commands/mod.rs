@@ -3,7 +3,7 @@
 pub mod api;
 mod completions;
 mod doctor;
-mod exec;
+pub mod exec;
 mod login;
 mod logout;
 mod status;

@@ -98,6 +98,10 @@ pub struct Shared {
     /// Each incidents answer stamps its items with a new number (as a server that adds
     /// the time of the answer): no two answers are byte for byte the same.
     pub stamp: bool,
+    /// From the second incidents answer on, skip is taken one less: as if a new incident
+    /// came first in the list between two pages (a busy server), each page repeats the
+    /// last item of the one before.
+    pub shifting: bool,
     /// What `GET /node/api/raw` answers, as application/json, byte for byte.
     pub raw_answer: Vec<u8>,
     /// The incidents page starting at this skip gets a 500.
@@ -183,6 +187,7 @@ impl FakeSaymon {
             ignore_skip: false,
             skip_modulo: None,
             stamp: false,
+            shifting: false,
             raw_answer: Vec::new(),
             fail_at_skip: None,
             delay: Duration::ZERO,
@@ -802,7 +807,7 @@ async fn objects(
 /// SAYMON's incidents list: `limit` (capped by the server) and `skip`, a bare array.
 async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) -> Response {
     static ANSWERS: AtomicUsize = AtomicUsize::new(0);
-    let (total, cap, text, ignore_skip, fail_at, modulo, stamp) = {
+    let (total, cap, text, ignore_skip, fail_at, modulo, stamp, shifting) = {
         let shared = state.lock().unwrap();
         if let Err(response) = authenticate(&shared, &headers, &uri) {
             return response;
@@ -815,6 +820,7 @@ async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
             shared.fail_at_skip,
             shared.skip_modulo,
             shared.stamp,
+            shared.shifting,
         )
     };
     let answer = ANSWERS.fetch_add(1, Ordering::Relaxed);
@@ -832,6 +838,11 @@ async fn incidents(State(state): State<AppState>, headers: HeaderMap, uri: Uri) 
     let limit = number("limit", cap).min(cap);
     let skip = if ignore_skip { 0 } else { number("skip", 0) };
     let skip = modulo.map_or(skip, |m| skip % m);
+    let skip = if shifting {
+        skip.saturating_sub(1)
+    } else {
+        skip
+    };
     if fail_at == Some(skip) {
         return error(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,10 +4,13 @@
 //! array as pages arrive, so memory holds one page; with `--jq`, the whole array is
 //! filtered at the end (what `gh api --paginate --jq` cannot do), up to `--max-mib`.
 //!
-//! A server that ignores `skip` would be walked until `--timeout`: items that come again
-//! stop the walk (exit 1). Items with an `id` are known by it; items without one by a
-//! hash of their JSON, and only a page of nothing but items seen before counts (two equal
-//! rows of a history are not a loop).
+//! A server that ignores `skip` would be walked until `--timeout`: a page that brings
+//! nothing new stops the walk (exit 1). Items with an `id` are known by it: a page whose
+//! items all came before is a loop, while a few that come again (a new incident shifted
+//! the list between two pages) are printed once, with a warning. Items without an `id` are
+//! known by page: a page byte for byte the same as an earlier one is a loop (items that
+//! change with every answer and carry no `id` cannot be told apart: `--timeout` ends
+//! that walk).
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -256,7 +259,15 @@ async fn pages(
                 return Err(not_a_list(number, skip, crate::answer::json_kind(&other)));
             }
             Err(e) if crate::answer::too_deep(&e) => {
-                return Err(not_a_list(number, skip, "nested deeper than 128 levels"));
+                return Err(Error::new(
+                    Exit::Failure,
+                    format!(
+                        "page {number} (skip {skip}) is JSON nested deeper than {} levels: saymon reads no deeper",
+                        crate::jq::MAX_INPUT_DEPTH
+                    ),
+                )
+                .hint("SAYMON's lists are a few levels deep: is --server the SAYMON server itself?")
+                .into());
             }
             Err(_) => {
                 return Err(not_a_list(
@@ -266,7 +277,8 @@ async fn pages(
                 ));
             }
         };
-        if seen.repeats(&items) {
+        let received = items.len() as u64;
+        let Some((items, again)) = seen.take(items, &body) else {
             return Err(Error::new(
                 Exit::Failure,
                 format!(
@@ -275,8 +287,12 @@ async fn pages(
             )
             .hint("this endpoint does not page with limit/skip: drop --paginate")
             .into());
+        };
+        if again > 0 {
+            out.warn(&format!(
+                "page {number} (skip {skip}) brought {again} items of earlier pages again (the list changed during the walk); each is printed once"
+            ));
         }
-        let received = items.len() as u64;
         for item in items {
             sink.item(item)?;
         }
@@ -289,34 +305,39 @@ async fn pages(
     Ok(())
 }
 
-/// The items of a walk so far, by `id` where they have one, else by a hash of their JSON.
+/// What a walk has seen: the items' `id`s, and a hash of each page without any.
 #[derive(Default)]
 struct Seen {
     ids: HashSet<String>,
-    hashes: HashSet<u64>,
+    pages: HashSet<u64>,
 }
 
 impl Seen {
-    /// Take in a page's items; whether it repeats: an item with an `id` seen before, or
-    /// (items without one) a page of nothing but items seen before.
-    fn repeats(&mut self, items: &[Value]) -> bool {
-        let mut anonymous = 0;
-        let mut anonymous_seen = 0;
-        let mut repeated = false;
-        for item in items {
-            match item.get("id").filter(|id| id.is_string() || id.is_number()) {
-                Some(id) => repeated |= !self.ids.insert(id.to_string()),
-                None => {
-                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                    item.to_string().hash(&mut hasher);
-                    anonymous += 1;
-                    if !self.hashes.insert(hasher.finish()) {
-                        anonymous_seen += 1;
-                    }
-                }
-            }
+    /// Take in a page (its items and its bytes): the items to print (those with an `id`
+    /// seen before left out) and how many were left out; `None` when the page brings
+    /// nothing new (every item's `id` seen, or, without `id`s, the same bytes as an
+    /// earlier page).
+    fn take(&mut self, items: Vec<Value>, body: &[u8]) -> Option<(Vec<Value>, usize)> {
+        if items.is_empty() {
+            return Some((items, 0));
         }
-        repeated || (anonymous > 0 && anonymous_seen == anonymous)
+        let id = |item: &Value| {
+            item.get("id")
+                .filter(|id| id.is_string() || id.is_number())
+                .map(Value::to_string)
+        };
+        if !items.iter().any(|item| id(item).is_some()) {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            body.hash(&mut hasher);
+            return self.pages.insert(hasher.finish()).then_some((items, 0));
+        }
+        let total = items.len();
+        let new: Vec<Value> = items
+            .into_iter()
+            .filter(|item| id(item).is_none_or(|id| self.ids.insert(id)))
+            .collect();
+        let again = total - new.len();
+        (again < total).then_some((new, again))
     }
 }
 
