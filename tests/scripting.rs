@@ -538,18 +538,20 @@ fn jq_never_crashes_on_deep_answers_or_endless_filters() {
         .assert()
         .success()
         .stdout("99\n");
-    // Filters that recurse without end, or are nested 20,000 deep in their text.
+    // A filter nested 20,000 deep in its text (about what a command line can hold) is
+    // parsed on saymon's large stack; deeper would be exit 2 (jq::overflow), never a crash.
     let nested = format!("{}.{}", "(".repeat(20_000), ")".repeat(20_000));
+    env.cmd()
+        .args(["whoami", "--jq", &nested])
+        .assert()
+        .success()
+        .stdout(contains("\"login\":\"admin\""));
+    // Filters that recurse without end.
     for (filter, code, says) in [
         // Too deep for the stack, or past --max-mib first (the stack's pages count too).
         ("def f: [f]; f", 1, "--jq: the filter "),
         ("def f: 1 + f; f", 1, "--jq: the filter "),
         ("reduce range(1000000) as $i (0; [.])", 1, "--jq:"),
-        (
-            nested.as_str(),
-            2,
-            "the filter is nested too deeply to parse",
-        ),
         ("import \"d\" as $a; $a", 2, "modules are not supported"),
         (
             "def f(x): f(x); f(.)",
