@@ -63,8 +63,19 @@ fn main() -> std::process::ExitCode {
         server.ca_file.display()
     );
     println!(
-        "saymon keeps its config in {} for this demo, the file store (mode 0600) for the token.\n",
+        "saymon keeps its config in {} for this demo, the file store (mode 0600) for the token.",
         demo.config.display()
+    );
+    // The password, for the steps that pipe it, in a private file: shown by name only.
+    let password_file = dir.path().join("password");
+    std::fs::write(&password_file, PASSWORD).expect("the demo's password file");
+    chmod(&password_file, 0o600);
+    println!(
+        "Each command below runs as shown in a shell with the demo's environment:\n  alias saymon={}\n  export SAYMON_CONFIG_DIR={} SAYMON_CA_CERT={}\n  PASSWORD=$(cat {})\n",
+        shell_word(&demo.saymon.display().to_string()),
+        shell_word(&demo.config.display().to_string()),
+        shell_word(&server.ca_file.display().to_string()),
+        shell_word(&password_file.display().to_string())
     );
     let ok = demo.run();
     drop(dir);

@@ -207,10 +207,17 @@ impl<'o> Client<'o> {
 
     fn deadline_passed(&self) -> anyhow::Error {
         let started = self.deadline() - self.timeout;
+        // What was being waited for: before any certificate of an https server, the
+        // connection and its handshake; after it, the answer.
+        let waiting_for = if self.server.is_https() && self.presented().is_none() {
+            "the connection and TLS handshake"
+        } else {
+            "the answer"
+        };
         Error::new(
             Exit::Unreachable,
             format!(
-                "{} did not answer in time: gave up after {:.1} s (--timeout {})",
+                "{} did not answer in time: gave up after {:.1} s (--timeout {}), waiting for {waiting_for}",
                 self.server.host_port(),
                 started.elapsed().as_secs_f64(),
                 self.timeout.as_secs()
@@ -218,6 +225,16 @@ impl<'o> Client<'o> {
         )
         .hint("check the server address and your network, or raise --timeout")
         .into()
+    }
+
+    /// `deadline_passed` for a request that changes something (POST, PUT, PATCH, DELETE):
+    /// it may have been carried out, so the hint is to check, not to send it again.
+    fn deadline_passed_sent(&self) -> anyhow::Error {
+        let err = self.deadline_passed();
+        let message = err.to_string();
+        Error::new(Exit::Unreachable, message)
+            .hint("the request may have been carried out all the same: check its result (GET it) before sending it again")
+            .into()
     }
 
     /// POST users/{id}/auth-token with Basic auth: a new token, which replaces the old one.
@@ -375,7 +392,8 @@ impl<'o> Client<'o> {
                     .await
                 {
                     Ok(result) => result,
-                    Err(_) => return Err(self.deadline_passed()),
+                    Err(_) if idempotent => return Err(self.deadline_passed()),
+                    Err(_) => return Err(self.deadline_passed_sent()),
                 };
             let why = match &result {
                 Ok(r) if matches!(r.status().as_u16(), 429 | 502..=504) => {

@@ -573,7 +573,11 @@ impl<'a> Session<'a> {
             }
         }
         if self.profile_name != config::DEFAULT_PROFILE {
-            flags.push_str(&format!(" --profile {}", self.profile_name));
+            // An odd name made before the naming rule is shown escaped, never raw.
+            flags.push_str(&format!(
+                " --profile {}",
+                crate::redact::inline(&self.profile_name)
+            ));
         }
         flags
     }

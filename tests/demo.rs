@@ -49,6 +49,15 @@ fn the_demo_runs_every_step_and_cleans_up() {
     ] {
         assert!(stdout.contains(step), "{step}:\n{stdout}");
     }
+    // The environment the command lines run in is shown once, so that they run as shown.
+    for shown in [
+        "  alias saymon=",
+        "  export SAYMON_CONFIG_DIR=",
+        " SAYMON_CA_CERT=",
+        "  PASSWORD=$(cat ",
+    ] {
+        assert!(stdout.contains(shown), "{shown}:\n{stdout}");
+    }
     let line = stdout.lines().find(|l| l.contains("config in ")).unwrap();
     assert!(!announced_dir(line).exists(), "{stdout}");
     // The password is piped, never shown.

@@ -345,3 +345,14 @@ fn a_stalled_tls_handshake_is_named_as_the_handshake() {
     );
     assert!(!line(&report, "server").starts_with("  ✘"), "{report}");
 }
+
+#[test]
+fn a_pinned_lab_certificate_is_said_to_be_pinned_not_signed_by_a_ca() {
+    let server = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let env = Env::new();
+    let report = doctor(env.at(&server).arg("doctor"), 3);
+    let tls = line(&report, "TLS");
+    assert!(tls.starts_with("  ✔"), "{report}");
+    assert!(tls.contains("verified: pinned"), "{report}");
+    assert!(!tls.contains("signed by a CA"), "{report}");
+}

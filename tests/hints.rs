@@ -191,3 +191,74 @@ fn a_mistyped_profile_lists_the_profiles_and_the_closest() {
         "{hint}"
     );
 }
+
+#[test]
+fn a_bad_server_address_names_where_it_came_from() {
+    let env = Env::new();
+    let mut cmd = env.cmd();
+    cmd.env("SAYMON_SERVER", "ftp://saymon.example")
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .arg("whoami");
+    let out = cmd.assert().code(2).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the server address from SAYMON_SERVER"),
+        "{stderr}"
+    );
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    chmod(&env.config_dir(), 0o700);
+    std::fs::write(
+        env.config_file(),
+        "[profiles.default]\nserver = \"ftp://saymon.example\"\n",
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .arg("whoami")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "the server address from profile default in {}",
+            env.config_file().display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn whoami_suggests_token_refresh_where_a_password_is_remembered() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+            "--remember-password",
+        ])
+        .assert()
+        .success();
+    server.state.lock().unwrap().users[0].token = Some("replaced-elsewhere".into());
+    let hint = hint_of(
+        {
+            let mut cmd = env.cmd();
+            cmd.arg("whoami");
+            cmd
+        },
+        4,
+    );
+    assert!(
+        hint.contains(
+            "run `saymon token refresh`: it makes a new one with the remembered password"
+        ),
+        "{hint}"
+    );
+}

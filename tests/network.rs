@@ -487,3 +487,21 @@ fn a_pinned_certificate_without_its_key_is_named_as_such() {
         .stderr(contains("neither signed").not());
     assert!(server.seen().is_empty(), "nothing was sent");
 }
+
+#[test]
+fn a_post_that_times_out_says_to_check_not_to_send_again() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    server.state.lock().unwrap().delay = std::time::Duration::from_millis(1500);
+    env.at(&server)
+        .args(["--timeout", "1", "api", "-X", "POST", "objects", "-d", "{}"])
+        .assert()
+        .code(5)
+        .stderr(contains("did not answer in time: gave up after 1."))
+        .stderr(contains("waiting for the answer"))
+        .stderr(contains(
+            "hint: the request may have been carried out all the same",
+        ))
+        .stderr(contains("raise --timeout").not());
+}

@@ -489,3 +489,22 @@ fn with_stderr_redirected_login_says_why_nothing_was_asked() {
     );
     let _ = server;
 }
+
+#[test]
+fn login_checks_the_server_before_the_first_question() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+    // No --ca-cert: the test CA is unknown, which must show before "Login for …".
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("TERM", "dumb")
+        .env("NO_COLOR", "1")
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .args(["--server", &server.url, "login"]);
+    let mut term = Pty::spawn(cmd);
+    assert_eq!(term.wait(), 5, "{}", term.screen);
+    assert!(term.screen.contains("is not trusted"), "{}", term.screen);
+    assert!(!term.screen.contains("Login for"), "{}", term.screen);
+}
