@@ -408,6 +408,7 @@ impl<'o> Client<'o> {
             let Some(why) = why.filter(|_| idempotent && attempt < self.retries) else {
                 return match result {
                     Ok(response) => Ok(response),
+                    Err(e) if !idempotent && e.is_timeout() => Err(self.deadline_passed_sent()),
                     Err(e) => Err(self.request_error(e).await),
                 };
             };
@@ -421,6 +422,7 @@ impl<'o> Client<'o> {
                 ));
                 return match result {
                     Ok(response) => Ok(response),
+                    Err(e) if !idempotent && e.is_timeout() => Err(self.deadline_passed_sent()),
                     Err(e) => Err(self.request_error(e).await),
                 };
             }
