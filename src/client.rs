@@ -188,10 +188,11 @@ impl<'o> Client<'o> {
         }
     }
 
-    /// Whether the last handshake's certificate was refused by our verifier (it notes
-    /// every certificate it is shown, and who vouched for it: nobody, here).
-    fn certificate_refused(&self) -> bool {
-        self.presented().is_some_and(|p| p.vouched_by.is_none())
+    /// Whether an attempt that failed got as far as the server's certificate (`shown`
+    /// counted before it): refused by our verifier, or not backed by its key, it is the
+    /// same on every try.
+    fn certificate_shown_since(&self, shown_before: usize) -> bool {
+        self.verifier.shown() > shown_before
     }
 
     /// Whether this client's deadline (`--timeout`, started by its first request) has
@@ -387,6 +388,7 @@ impl<'o> Client<'o> {
         let deadline = self.deadline();
         let mut attempt = 0;
         loop {
+            let shown_before = self.verifier.shown();
             let result =
                 match tokio::time::timeout_at(deadline.into(), self.execute_once(request, auth))
                     .await
@@ -400,7 +402,7 @@ impl<'o> Client<'o> {
                     Some(r.status().to_string())
                 }
                 // A refused certificate is the same on every try.
-                Err(e) if e.is_connect() && !self.certificate_refused() => {
+                Err(e) if e.is_connect() && !self.certificate_shown_since(shown_before) => {
                     Some("cannot connect".to_string())
                 }
                 _ => None,

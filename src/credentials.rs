@@ -537,6 +537,28 @@ impl<'a> Session<'a> {
         Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.config_dir))))
     }
 
+    /// Before a command that works on a profile that must exist (logout, token refresh,
+    /// token revoke, doctor): a selected profile that does not exist while others do is a
+    /// mistyped `--profile` (exit 3, listing the profiles and the closest), unless
+    /// `--server` names a server to work with anyway.
+    pub fn check_profile_exists(&self) -> Result<()> {
+        if self.global.server.is_some() {
+            return Ok(());
+        }
+        match self.unknown_profile_hint() {
+            Some(hint) => Err(Error::new(
+                Exit::NoCredentials,
+                format!(
+                    "there is no profile {}",
+                    crate::redact::inline(&self.profile_name)
+                ),
+            )
+            .hint(hint)
+            .into()),
+            None => Ok(()),
+        }
+    }
+
     /// For a profile that does not exist while others do (a mistyped `--profile`): the
     /// existing names, the closest first when one is close.
     pub fn unknown_profile_hint(&self) -> Option<String> {

@@ -236,8 +236,8 @@ impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
                         ),
                     )
                     .hint(format!(
-                        "this server sends tokens saymon cannot take (SAYMON's are UUIDs): check --server, or report the token's form; `saymon{} token refresh` tries again",
-                        session.profile_flag()
+                        "this server sends tokens saymon cannot take (SAYMON's are UUIDs): check --server, or report the token's form; {}",
+                        again(session, "token refresh")
                     ))
                     .into();
                 }
@@ -249,10 +249,13 @@ impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
                             "{e:#}; the server may have replaced the token of {login} all the same"
                         ),
                     )
-                    .hint(format!(
-                        "run `saymon{} token refresh --if-invalid`: it makes a new token only if the stored one no longer works",
-                        session.profile_flag()
-                    ))
+                    .hint(match session.profile() {
+                        Some(_) => format!(
+                            "run `saymon{} token refresh --if-invalid`: it makes a new token only if the stored one no longer works",
+                            session.profile_flag()
+                        ),
+                        None => again(session, "token refresh --if-invalid"),
+                    })
                     .into();
                 }
                 match e.downcast_ref::<crate::error::ServerError>() {
@@ -545,6 +548,18 @@ fn keep_password(
             store.describe()
         ))
         .into()),
+    }
+}
+
+/// How to try again after a token went astray: `command` for a profile that exists, else
+/// (a first login, whose profile was not saved) the same login once more.
+fn again(session: &Session<'_>, command: &str) -> String {
+    match session.profile() {
+        Some(_) => format!("`saymon{} {command}` tries again", session.profile_flag()),
+        None => format!(
+            "profile {} was not saved: run the same `saymon login` again (it makes a new token)",
+            crate::redact::inline(&session.profile_name)
+        ),
     }
 }
 

@@ -241,6 +241,10 @@ fn local_problems_are_found_before_the_network() {
     let report = doctor(broken.at(&server).arg("doctor"), 1);
     assert!(line(&report, "config").starts_with("✘"), "{report}");
     assert!(line(&report, "TLS").starts_with("  ✔"), "{report}");
+    assert!(
+        !line(&report, "token").starts_with("  ✘"),
+        "no false failure: {report}"
+    );
     // Without --server: the config's failure alone, no false "has no server".
     let report = doctor(broken.cmd().arg("doctor"), 1);
     assert!(line(&report, "config").starts_with("✘"), "{report}");

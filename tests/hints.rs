@@ -262,3 +262,58 @@ fn whoami_suggests_token_refresh_where_a_password_is_remembered() {
         "{hint}"
     );
 }
+
+#[test]
+fn a_mistyped_profile_is_caught_by_logout_refresh_revoke_doctor_and_status() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args([
+            "--profile",
+            "production",
+            "login",
+            "--login",
+            LOGIN,
+            "--store",
+            "file",
+        ])
+        .assert()
+        .success();
+    for args in [&["logout"][..], &["token", "refresh"], &["token", "revoke"]] {
+        let hint = hint_of(
+            {
+                let mut cmd = env.cmd();
+                cmd.args(["--profile", "prodution"]).args(args);
+                cmd
+            },
+            3,
+        );
+        assert!(
+            hint.contains("did you mean --profile production?"),
+            "{args:?}: {hint}"
+        );
+    }
+    let out = env
+        .cmd()
+        .args(["--profile", "prodution", "doctor"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("there is no profile prodution"), "{report}");
+    assert!(!report.contains("has no server"), "{report}");
+    let hint = hint_of(
+        {
+            let mut cmd = env.cmd();
+            cmd.args(["--profile", "prodution", "status"]);
+            cmd
+        },
+        3,
+    );
+    assert!(hint.contains("the profiles are: production"), "{hint}");
+    // The token is still there.
+    env.cmd()
+        .args(["--profile", "production", "token", "print"])
+        .assert()
+        .success();
+}

@@ -439,3 +439,19 @@ fn profile_names_cannot_forge_rows_and_new_ones_follow_the_rule() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_first_login_whose_token_is_unusable_says_to_log_in_again() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    server.state.lock().unwrap().next_token = Some("x".repeat(600));
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(1)
+        .stderr(contains("has already replaced the previous token"))
+        .stderr(contains(
+            "profile default was not saved: run the same `saymon login` again",
+        ));
+}

@@ -444,16 +444,12 @@ fn own_keyring(env: &Env, script: &str, vars: &[(&str, &str)]) -> std::process::
         .unwrap()
 }
 
-#[test]
-#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
-fn a_token_made_as_the_keyring_stops_is_rescued_used_and_moved() {
-    let server = FakeSaymon::start();
-    let env = Env::new();
-    let pid_file = env.dir.path().join("daemon.pid");
-    // The cue: the second token (the refresh's) is created, and before saymon can store
-    // it the keyring daemon stops.
+/// The cue: when the server creates its second token, the keyring daemon (its pid in
+/// `pid_file`, written by the script from `$SAYMON_KEYRING_DAEMON`) stops, before saymon
+/// can store the token.
+fn stop_the_keyring_at_the_second_token(server: &FakeSaymon, pid_file: &std::path::Path) {
     let made = std::sync::atomic::AtomicUsize::new(0);
-    let pid_path = pid_file.clone();
+    let pid_path = pid_file.to_path_buf();
     server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
         if made.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
             let pid: i32 = std::fs::read_to_string(&pid_path)
@@ -465,6 +461,17 @@ fn a_token_made_as_the_keyring_stops_is_rescued_used_and_moved() {
             assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
         }
     }));
+}
+
+#[test]
+#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
+fn a_token_made_as_the_keyring_stops_is_rescued_used_and_moved() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let pid_file = env.dir.path().join("daemon.pid");
+    // The cue: the second token (the refresh's) is created, and before saymon can store
+    // it the keyring daemon stops.
+    stop_the_keyring_at_the_second_token(&server, &pid_file);
     let account = format!("admin@127.0.0.1:{}", server.addr.port());
     let script = r#"
         echo "$SAYMON_KEYRING_DAEMON" > "$PID_FILE"
@@ -637,19 +644,7 @@ fn a_token_survives_sigterm_while_the_keyring_stalls_and_logout_removes_it() {
     let server = FakeSaymon::start();
     let env = Env::new();
     let pid_file = env.dir.path().join("daemon.pid");
-    let made = std::sync::atomic::AtomicUsize::new(0);
-    let pid_path = pid_file.clone();
-    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
-        if made.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
-            let pid: i32 = std::fs::read_to_string(&pid_path)
-                .unwrap()
-                .trim()
-                .parse()
-                .unwrap();
-            // SAFETY: a plain kill(2) of the test's own keyring daemon.
-            assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
-        }
-    }));
+    stop_the_keyring_at_the_second_token(&server, &pid_file);
     // Killed while it waits for the stopped keyring, as cron's timeout(1) would.
     let script = r#"
         echo "$SAYMON_KEYRING_DAEMON" > "$PID_FILE"

@@ -466,7 +466,9 @@ fn a_lab_certificate_is_a_pin_never_an_anchor() {
         .env("SAYMON_PASSWORD", PASSWORD)
         .args(["login", "--login", LOGIN, "--store", "file"])
         .assert()
-        .code(5);
+        .code(5)
+        .stderr(contains("signed with the key of CN=saymon lab server in"))
+        .stderr(contains("which is not a CA certificate"));
     assert!(
         forged.seen().is_empty(),
         "neither the password nor a token was sent"
@@ -485,6 +487,13 @@ fn a_pinned_certificate_without_its_key_is_named_as_such() {
         .stderr(contains("showed the pinned certificate of"))
         .stderr(contains("could not prove it holds its key"))
         .stderr(contains("neither signed").not());
+    // The same on every try: not tried again.
+    env.at(&server)
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .args(["-v", "whoami"])
+        .assert()
+        .code(5)
+        .stderr(contains("retry").not());
     assert!(server.seen().is_empty(), "nothing was sent");
 }
 
@@ -504,4 +513,27 @@ fn a_post_that_times_out_says_to_check_not_to_send_again() {
             "hint: the request may have been carried out all the same",
         ))
         .stderr(contains("raise --timeout").not());
+}
+
+#[test]
+fn timeout_is_the_one_deadline_for_a_stalled_handshake_too() {
+    // A port that takes the connection and never answers the TLS hello. Connecting once had
+    // a cap of its own (10 s): --timeout 11 gave up after 10 s while saying 11.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let env = Env::new();
+    env.cmd()
+        .env("SAYMON_SERVER", format!("https://127.0.0.1:{port}"))
+        .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+        .args(["--timeout", "11", "--retries", "0", "whoami"])
+        .assert()
+        .code(5)
+        .stderr(contains("gave up after 11."))
+        .stderr(contains("waiting for the connection and TLS handshake"));
 }

@@ -322,6 +322,21 @@ impl Client<'_> {
                 ),
             );
         }
+        // Signed with the key of a lab certificate that is pinned, not a CA: say so.
+        if let (Some(path), Some(shown)) = (&self.tls.ca_cert, self.verifier.presented())
+            && let Some(pin) = self.verifier.signed_by_a_pin(&shown.certificate)
+        {
+            return error(
+                format!(
+                    "the TLS certificate of {host} was signed with the key of {pin} in {}, which is not a CA certificate: a pinned certificate vouches only for itself, never for what its key signs",
+                    path.display()
+                ),
+                format!(
+                    "put the server's own certificate, or the CA that signed it, in {}",
+                    path.display()
+                ),
+            );
+        }
         let what = match &presented {
             Some(c) if c.self_signed => format!("self-signed, for {}", c.subject),
             Some(c) => format!("issued to {} by {}", c.subject, c.issuer),

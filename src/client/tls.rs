@@ -109,6 +109,7 @@ pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
         insecure: tls.insecure,
         system: OnceLock::new(),
         presented: Mutex::new(None),
+        shown: std::sync::atomic::AtomicUsize::new(0),
     });
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -258,6 +259,8 @@ pub struct Verifier {
     /// The system's verifier, made on first need.
     system: OnceLock<Result<Arc<dyn ServerCertVerifier>, rustls::Error>>,
     presented: Mutex<Option<Presented>>,
+    /// See `shown`.
+    shown: std::sync::atomic::AtomicUsize,
 }
 
 impl Verifier {
@@ -266,7 +269,26 @@ impl Verifier {
         self.presented.lock().ok()?.clone()
     }
 
+    /// How many certificates servers have shown this verifier: a request during which it
+    /// grew made a handshake that got as far as the certificate.
+    pub fn shown(&self) -> usize {
+        self.shown.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether a non-CA certificate of the --ca-cert file has the key that signed
+    /// `certificate` by name (its subject is the certificate's issuer): a pin, which rustls
+    /// will not take as a signer.
+    pub fn signed_by_a_pin(&self, certificate: &CertificateDer<'_>) -> Option<String> {
+        let (_, cert) = x509_parser::parse_x509_certificate(certificate).ok()?;
+        self.pinned.iter().find_map(|pin| {
+            let (_, pinned) = x509_parser::parse_x509_certificate(pin).ok()?;
+            (!is_ca(pin) && pinned.subject().as_raw() == cert.issuer().as_raw())
+                .then(|| crate::redact::server_text(&pinned.subject().to_string(), 120))
+        })
+    }
+
     fn note(&self, certificate: &CertificateDer<'_>, vouched_by: Option<VouchedBy>) {
+        self.shown.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Ok(mut presented) = self.presented.lock() {
             *presented = Some(Presented {
                 certificate: certificate.clone().into_owned(),

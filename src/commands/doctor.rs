@@ -173,7 +173,23 @@ pub async fn run(args: &DoctorArgs, global: &GlobalArgs, out: &Output) -> Result
             .into(),
         ));
     }
-    let targets: Vec<Target> = names.iter().map(|name| local(&session, name)).collect();
+    // A mistyped --profile: that is the finding, with the profiles there are.
+    let names = match session.check_profile_exists() {
+        Err(e) if config_read && !args.all => {
+            checks.push(Check::fail("profile", &e));
+            Vec::new()
+        }
+        _ => names,
+    };
+    let mut targets: Vec<Target> = names.iter().map(|name| local(&session, name)).collect();
+    if !config_read {
+        // No profile could be read: its token is not missing, it is unknown.
+        for target in &mut targets {
+            if target.token.is_none() {
+                target.no_token = None;
+            }
+        }
+    }
     let targets =
         crate::concurrent::join_bounded(targets.into_iter().map(|t| network(&session, t)), AT_ONCE)
             .await;
@@ -708,7 +724,10 @@ async fn token_checks(client: &Client<'_>, target: &mut Target) {
                 .checks
                 .push(Check::skip("token", "not tried: the store failed")),
             Some(e) => target.checks.push(Check::fail("token", &e)),
-            None => target.checks.push(Check::skip("token", "none")),
+            None => target.checks.push(Check::skip(
+                "token",
+                "none at hand (no SAYMON_TOKEN, no profile read)",
+            )),
         }
         return;
     };

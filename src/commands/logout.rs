@@ -11,6 +11,7 @@ use crate::error::{Exit, exit_code};
 use crate::store::SecretKind;
 
 pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
+    session.check_profile_exists()?;
     let name = &session.profile_name;
     let mut revoked = false;
     // With the token in use: logout takes no password. Nothing stored: nothing to revoke,

@@ -92,7 +92,16 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
                     patterns.join(" --profile ")
                 ),
             )
-            .hint("`saymon status` lists every profile")
+            .hint(format!(
+                "the profiles are: {}",
+                session
+                    .config
+                    .profiles
+                    .keys()
+                    .map(|n| crate::redact::inline(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
             .into());
         }
     }

@@ -140,6 +140,7 @@ pub fn print(_args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
 /// Create a fresh token with the given or remembered password and replace the stored one.
 /// Prints no token: cron mails whatever a job prints.
 pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
+    session.check_profile_exists()?;
     let server = session.require_server()?;
     let login = session.login_name(&args.credentials, &server)?;
     let Some(kind) = session.profile().and_then(|p| p.store) else {
@@ -293,6 +294,7 @@ fn report_refresh(
 
 /// Delete the token on the server, then forget it locally.
 pub async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
+    session.check_profile_exists()?;
     let (server, removed) = revoke_and_forget(
         session,
         &args.credentials,
