@@ -461,13 +461,14 @@ fn logout_removes_the_token_and_says_so() {
         .success()
         .stderr(contains("Nothing to remove"));
     env.cmd().args(["token", "print"]).assert().code(3);
+    // A profile that does not exist, while another does: a mistyped --profile, said so
+    // (not "nothing to remove", which would leave the real token in place unnoticed).
     env.cmd()
         .args(["--profile", "never", "logout"])
         .assert()
-        .success()
-        .stderr(contains(
-            "Nothing to remove: profile never has no stored token.",
-        ));
+        .code(3)
+        .stderr(contains("there is no profile never"))
+        .stderr(contains("the profiles are: default"));
 }
 
 #[test]
@@ -930,7 +931,7 @@ fn with_output_json_stderr_has_only_warnings_and_errors() {
             "json",
         ])
         .assert()
-        .code(2)
+        .code(3)
         .stdout("")
         .stderr(predicates::str::starts_with("saymon: error: "))
         .stderr(contains("\nhint: "));
