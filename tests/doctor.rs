@@ -324,15 +324,7 @@ fn all_checks_every_profile_in_order_and_exits_with_the_first_failure() {
 
 #[test]
 fn a_stalled_tls_handshake_is_named_as_the_handshake() {
-    // A port that takes the connection and says nothing.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
+    let port = silent_port();
     let env = Env::new();
     let report = doctor(
         env.cmd()

@@ -519,14 +519,7 @@ fn a_post_that_times_out_says_to_check_not_to_send_again() {
 fn timeout_is_the_one_deadline_for_a_stalled_handshake_too() {
     // A port that takes the connection and never answers the TLS hello. Connecting once had
     // a cap of its own (10 s): --timeout 11 gave up after 10 s while saying 11.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
+    let port = silent_port();
     let env = Env::new();
     env.cmd()
         .env("SAYMON_SERVER", format!("https://127.0.0.1:{port}"))

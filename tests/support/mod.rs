@@ -204,6 +204,20 @@ impl Env {
 /// The uid and gid of `nobody`, an ordinary user for permission tests.
 pub const NOBODY: u32 = 65534;
 
+/// A port on 127.0.0.1 that takes connections, holds them, and never says anything (a
+/// stalled TLS handshake, a silent server), for the life of the test process.
+pub fn silent_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    port
+}
+
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
