@@ -385,6 +385,8 @@ impl<'o> Client<'o> {
     /// Nothing else is ever retried: a POST may have done its work.
     pub async fn execute(&self, request: &Request, auth: &Auth<'_>) -> Result<Response> {
         let idempotent = matches!(request.method, Method::GET | Method::HEAD);
+        // A DELETE done twice ends where once does: its time-out needs no "check first".
+        let repeatable = idempotent || request.method == Method::DELETE;
         let deadline = self.deadline();
         let mut attempt = 0;
         loop {
@@ -394,7 +396,7 @@ impl<'o> Client<'o> {
                     .await
                 {
                     Ok(result) => result,
-                    Err(_) if idempotent => return Err(self.deadline_passed()),
+                    Err(_) if repeatable => return Err(self.deadline_passed()),
                     Err(_) => return Err(self.deadline_passed_sent()),
                 };
             let why = match &result {
@@ -410,7 +412,7 @@ impl<'o> Client<'o> {
             let Some(why) = why.filter(|_| idempotent && attempt < self.retries) else {
                 return match result {
                     Ok(response) => Ok(response),
-                    Err(e) if !idempotent && e.is_timeout() => Err(self.deadline_passed_sent()),
+                    Err(e) if !repeatable && e.is_timeout() => Err(self.deadline_passed_sent()),
                     Err(e) => Err(self.request_error(e).await),
                 };
             };
@@ -424,7 +426,7 @@ impl<'o> Client<'o> {
                 ));
                 return match result {
                     Ok(response) => Ok(response),
-                    Err(e) if !idempotent && e.is_timeout() => Err(self.deadline_passed_sent()),
+                    Err(e) if !repeatable && e.is_timeout() => Err(self.deadline_passed_sent()),
                     Err(e) => Err(self.request_error(e).await),
                 };
             }

@@ -370,12 +370,14 @@ impl<'a> Session<'a> {
                 "Keep the token in the file {} (readable only by you) instead? [y/N] ",
                 path.display()
             ))?;
-            if keep {
-                return Ok(());
-            }
+            let why = match keep {
+                Some(true) => return Ok(()),
+                Some(false) => "the file was declined",
+                None => "no yes or no came for the file (three tries)",
+            };
             return Err(Error::new(
                 Exit::StoreUnusable,
-                "no place to keep the token: the keyring cannot be used and the file was declined",
+                format!("no place to keep the token: the keyring cannot be used and {why}"),
             )
             .hint("start or unlock the keyring and try again, or pass --store file")
             .into());
@@ -559,6 +561,22 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Whether `profile` has a password remembered for `server` (`login
+    /// --remember-password`), so that `token refresh` is the unattended fix. A store that
+    /// cannot be read counts as no.
+    pub fn remembers_password(&self, profile: &Profile, server: &ServerUrl) -> bool {
+        profile.store.is_some_and(|kind| {
+            stored_secret(
+                profile,
+                self.store_of(kind).as_ref(),
+                server,
+                SecretKind::Password,
+                self.out,
+            )
+            .is_ok_and(|p| p.is_some())
+        })
+    }
+
     /// For a profile that does not exist while others do (a mistyped `--profile`): the
     /// existing names, the closest first when one is close.
     pub fn unknown_profile_hint(&self) -> Option<String> {
@@ -630,6 +648,17 @@ pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
     )
     .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD")
     .into()
+}
+
+/// " (SAYMON_TOKEN is set but empty)" when it is, for messages about a missing token.
+pub fn empty_env_token_note() -> &'static str {
+    let empty =
+        std::env::var_os("SAYMON_TOKEN").is_some_and(|v| v.to_string_lossy().trim().is_empty());
+    if empty {
+        " (SAYMON_TOKEN is set but empty)"
+    } else {
+        ""
+    }
 }
 
 /// Whether SAYMON_TOKEN is set to something (it then wins over any stored token).

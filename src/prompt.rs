@@ -29,8 +29,9 @@ pub fn prompt_line(prompt: &str) -> Result<String> {
 /// A yes/no question at the terminal, read with echo off: it comes right before the
 /// password prompt, and a password typed into it must not be shown. `yes` or `no` is
 /// written after the question once it is known; anything else is asked again (three
-/// times, then no), without showing it. An empty answer or end of input is no.
-pub fn prompt_yes_no(prompt: &str) -> Result<bool> {
+/// times, then `None`: no clear answer), without showing it. An empty answer or end of
+/// input is no.
+pub fn prompt_yes_no(prompt: &str) -> Result<Option<bool>> {
     // Echo stays off between tries: an answer typed while the next question is printed
     // is not shown either.
     #[cfg(unix)]
@@ -42,23 +43,23 @@ pub fn prompt_yes_no(prompt: &str) -> Result<bool> {
         let answer = Some(rpassword::prompt_password(prompt)?);
         let Some(answer) = answer else {
             crate::output::to_stderr("no");
-            return Ok(false);
+            return Ok(Some(false));
         };
         match answer.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" => {
                 crate::output::to_stderr("yes");
-                return Ok(true);
+                return Ok(Some(true));
             }
             "" | "n" | "no" => {
                 crate::output::to_stderr("no");
-                return Ok(false);
+                return Ok(Some(false));
             }
             _ => crate::output::to_stderr(
                 "\nPlease answer yes or no (what was typed is not shown: it may have been a password).",
             ),
         }
     }
-    Ok(false)
+    Ok(None)
 }
 
 /// The prompt on stderr, then one line from stdin; `None` at end of input.

@@ -261,6 +261,18 @@ fn whoami_suggests_token_refresh_where_a_password_is_remembered() {
         ),
         "{hint}"
     );
+    let hint = hint_of(
+        {
+            let mut cmd = env.cmd();
+            cmd.arg("status");
+            cmd
+        },
+        4,
+    );
+    assert!(
+        hint.contains("run `saymon --profile default token refresh`: it makes a new one with the remembered password"),
+        "{hint}"
+    );
 }
 
 #[test]

@@ -371,7 +371,14 @@ fn local(session: &Session<'_>, name: &str) -> Target {
             target.no_token = Some(
                 Error::new(
                     Exit::NoCredentials,
-                    format!("profile {name} has no stored token"),
+                    format!(
+                        "profile {name} has no stored token{}",
+                        if selected {
+                            crate::credentials::empty_env_token_note()
+                        } else {
+                            ""
+                        }
+                    ),
                 )
                 .hint(format!("run `saymon login{}`", profile_flag(session, name)))
                 .into(),

@@ -217,11 +217,21 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     else {
         return Ok(());
     };
+    let empty_env = if row.selected {
+        crate::credentials::empty_env_token_note()
+    } else {
+        ""
+    };
+    let remembered = exit == Exit::Rejected
+        && row
+            .server
+            .as_ref()
+            .is_some_and(|server| session.remembers_password(&row.profile, server));
     Err(Error::new(
         exit,
         format!(
-            "the token of profile {} {}",
-            row.name,
+            "the token of profile {} {}{empty_env}",
+            crate::redact::inline(&row.name),
             match exit {
                 Exit::NoCredentials => "is missing",
                 Exit::Rejected => "was rejected",
@@ -232,8 +242,12 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
         ),
     )
     .hint(match exit {
+        Exit::Rejected if remembered => format!(
+            "run `saymon --profile {} token refresh`: it makes a new one with the remembered password",
+            crate::redact::inline(&row.name)
+        ),
         Exit::NoCredentials | Exit::Rejected => {
-            format!("run `saymon login --profile {}`", row.name)
+            format!("run `saymon login --profile {}`", crate::redact::inline(&row.name))
         }
         _ => format!("`saymon doctor --profile {}` checks each step", row.name),
     })

@@ -8,7 +8,7 @@ use crate::client::Auth;
 use crate::credentials::Session;
 use crate::error::on_rejection;
 use crate::redact;
-use crate::store::{SecretKind, TokenSource};
+use crate::store::TokenSource;
 
 pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
@@ -64,15 +64,9 @@ fn refused_hint(
     if *source == TokenSource::Environment {
         return "SAYMON_TOKEN was refused: it was replaced by a newer token, revoked, or token authentication is off on the server".to_string();
     }
-    let remembered = session.profile().and_then(|p| p.store).is_some_and(|kind| {
-        session
-            .stored_secret(
-                session.store_of(kind).as_ref(),
-                server,
-                SecretKind::Password,
-            )
-            .is_ok_and(|p| p.is_some())
-    });
+    let remembered = session
+        .profile()
+        .is_some_and(|profile| session.remembers_password(profile, server));
     let fix = if remembered {
         format!(
             "run `saymon{} token refresh`: it makes a new one with the remembered password",
