@@ -439,9 +439,7 @@ impl<'a> Session<'a> {
             return Ok((token, TokenSource::Environment));
         }
         let not_logged_in = |detail: String| -> anyhow::Error {
-            let empty = std::env::var_os("SAYMON_TOKEN")
-                .is_some_and(|v| v.to_string_lossy().trim().is_empty());
-            let detail = if empty {
+            let detail = if env_token_empty() {
                 format!("SAYMON_TOKEN is set but empty, and {detail}")
             } else {
                 detail
@@ -501,13 +499,10 @@ impl<'a> Session<'a> {
     pub fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
         let rescue = self.rescue();
         let account = store::account(login, server);
-        match rescue.get(&account, SecretKind::Token)? {
-            Some(token) => {
-                let source = format!("{} (account {account})", rescue.describe());
-                crate::answer::accept_token(token, &source).map(Some)
-            }
-            None => Ok(None),
-        }
+        rescue
+            .get(&account, SecretKind::Token)?
+            .map(|token| store::accept_stored_token(token, &rescue, &account))
+            .transpose()
     }
 
     /// The stored token of `profile` on `server`, and where it is: a rescued one first
@@ -652,13 +647,16 @@ pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
 
 /// " (SAYMON_TOKEN is set but empty)" when it is, for messages about a missing token.
 pub fn empty_env_token_note() -> &'static str {
-    let empty =
-        std::env::var_os("SAYMON_TOKEN").is_some_and(|v| v.to_string_lossy().trim().is_empty());
-    if empty {
+    if env_token_empty() {
         " (SAYMON_TOKEN is set but empty)"
     } else {
         ""
     }
+}
+
+/// Whether SAYMON_TOKEN is set, but to nothing (white space at most).
+fn env_token_empty() -> bool {
+    std::env::var_os("SAYMON_TOKEN").is_some_and(|v| v.to_string_lossy().trim().is_empty())
 }
 
 /// Whether SAYMON_TOKEN is set to something (it then wins over any stored token).

@@ -190,11 +190,21 @@ pub fn stored_secret(
                 .as_deref()
                 .map(|login| account(login, server))
                 .unwrap_or_default();
-            let source = format!("{} (account {account})", store.describe());
-            crate::answer::accept_token(token, &source).map(Some)
+            accept_stored_token(token, store, &account).map(Some)
         }
         (secret, _) => Ok(secret),
     }
+}
+
+/// A token read from `store` for `account`, through `answer::accept_token`, its source
+/// named as `the keyring (account a@h)`.
+pub fn accept_stored_token(
+    token: Secret,
+    store: &dyn SecretStore,
+    account: &str,
+) -> Result<Secret> {
+    let source = format!("{} (account {account})", store.describe());
+    crate::answer::accept_token(token, &source)
 }
 
 fn found_secret(
