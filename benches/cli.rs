@@ -3,7 +3,7 @@
 //! `.ci/with-keyring` to include the keyring store. It measures and reports; it asserts
 //! nothing (performance is judged by reading these numbers, not by a timed test).
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/cli/support/mod.rs"]
 mod support;
 
 use std::process::Command;

@@ -6,7 +6,7 @@
 //! and logout, printing each command line before its output. It cleans up after itself,
 //! also on Ctrl-C.
 
-#[path = "../tests/support/server.rs"]
+#[path = "../tests/cli/support/server.rs"]
 #[allow(dead_code)]
 mod server;
 
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-// What the stand-in knows (tests/support/mod.rs defines the same for the tests).
+// What the stand-in knows (tests/cli/support/mod.rs defines the same for the tests).
 const PASSWORD: &str = "s3cr:et-Päss-canary";
 const LOGIN: &str = "admin";
 const EMAIL: &str = "admin@example.com";

@@ -1,6 +1,6 @@
 //! What must hold for any input to saymon's parsers of what a server or a file sends, and
 //! of what its redaction shows. The fuzz targets (`fuzz_targets/`, nightly) call these on
-//! generated inputs; `tests/fuzz_seeds.rs` (stable, in `cargo test`) calls them on every
+//! generated inputs; `tests/cli/fuzz_seeds.rs` (stable, in `cargo test`) calls them on every
 //! committed seed in `fuzz/regressions/<target>/`, so a crash once found stays fixed.
 //! Oracles, not just "no panic": no unsafe character survives redaction, no token value
 //! survives `redact::url`, `resolve` never leaves the server's origin.

@@ -101,7 +101,7 @@ pub struct GlobalArgs {
 }
 
 /// The sections of `man saymon` that clap does not make, as (title, [(term, text)]):
-/// rendered into man/saymon.1 with the rest (tests/generated.rs), never hand-edited.
+/// rendered into man/saymon.1 with the rest (tests/cli/generated.rs), never hand-edited.
 pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
     (
         "EXIT STATUS",

@@ -1,11 +1,9 @@
 //! Network behaviour: which requests are retried, after how long, and what `exec` passes
 //! on so that other tools reach the server as saymon does.
 
-mod support;
-
+use crate::support::*;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
-use support::*;
 
 #[test]
 fn a_429_is_retried_after_the_servers_retry_after() {

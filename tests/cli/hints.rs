@@ -2,9 +2,7 @@
 //! paths a newcomer meets (and main's fallback guarantees a hint for any other): each must
 //! exit with its documented code and print exactly one error line and one hint line.
 
-mod support;
-
-use support::*;
+use crate::support::*;
 
 /// Run `cmd`, expect `code`, and return the hint (asserting the two-line shape).
 fn hint_of(mut cmd: assert_cmd::Command, code: i32) -> String {

@@ -4,14 +4,12 @@
 //! as CI does, on a private Secret Service, never a developer's own keyring. Run without
 //! one, they fail.
 
-mod support;
-
 use std::process::Command as StdCommand;
 
+use crate::support::*;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::*;
 
 /// Why these tests are ignored unless asked for.
 const NEEDS: &str = "needs a Secret Service: run under .ci/with-keyring with --include-ignored";

@@ -3,16 +3,16 @@
 //! each test checks that no token is made that cannot be stored, and that what is stored
 //! still works afterwards. Tests about permissions run as an ordinary user.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::*;
 
 fn on(env: &Env, server: &FakeSaymon, as_user: bool) -> Command {
     env.with_password(server, as_user)

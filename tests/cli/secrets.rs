@@ -3,16 +3,14 @@
 //! dump of a process holding one, no config that others can redirect, and a warning
 //! whenever one crosses the network in clear.
 
-mod support;
-
 use std::io::Read;
 use std::net::{IpAddr, TcpListener, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::support::*;
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::*;
 
 fn accounts(env: &Env) -> toml::Table {
     let text = std::fs::read_to_string(env.credentials_file()).unwrap();

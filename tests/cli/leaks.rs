@@ -1,10 +1,10 @@
 //! No password or token in any output but where a command's job is to print the token:
 //! every command, on success and on failure, with and without -v.
 
-mod support;
+use crate::support;
 
+use crate::support::*;
 use assert_cmd::Command;
-use support::*;
 
 const ENV_TOKEN: &str = "env-token-canary-7f3a";
 const WRONG_PASSWORD: &str = "wr0ng:Pässword-canary";

@@ -1,12 +1,10 @@
 //! The interactive paths on a real pseudo-terminal: prompts for server and login, the
 //! hidden password prompt, and the question before falling back to the file store.
 
-mod support;
-
 use std::process::Command;
 
-use support::pty::Pty;
-use support::*;
+use crate::support::pty::Pty;
+use crate::support::*;
 
 fn on_terminal(env: &Env, server: &FakeSaymon, args: &[&str]) -> Pty {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));

@@ -1,11 +1,11 @@
 //! End-to-end: the real binary against the fake SAYMON server over HTTPS, with the file
 //! store in a temp dir and no D-Bus, no terminal, a cleared environment.
 
-mod support;
+use crate::support;
 
+use crate::support::*;
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::*;
 
 fn stored_tokens(env: &Env) -> toml::Table {
     let text = std::fs::read_to_string(env.credentials_file()).unwrap();

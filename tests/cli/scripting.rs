@@ -1,12 +1,10 @@
 //! Scripts and fleets: `api --paginate` against a paged endpoint (250 incidents, at most
 //! 100 a page), the built-in `--jq`, and `status` over many profiles at once.
 
-mod support;
-
+use crate::support::*;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::Value;
-use support::*;
 
 fn logged_in(server: &FakeSaymon) -> Env {
     let env = Env::new();

@@ -1,12 +1,10 @@
 //! `saymon doctor`: each step checked in order against the in-process fake, on a healthy
 //! setup and on each broken one; the exit code is the first failure's.
 
-mod support;
-
+use crate::support::*;
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use serde_json::Value;
-use support::*;
 
 /// The stdout of a doctor run, with its exit code checked.
 fn doctor(cmd: &mut assert_cmd::Command, code: i32) -> String {

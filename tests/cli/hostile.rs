@@ -1,11 +1,11 @@
 //! Hostile or broken servers: answers too large to hold, tokens that would break a URL or
 //! a shell, and text meant to drive the terminal. Also a password file saved on Windows.
 
-mod support;
+use crate::support;
 
+use crate::support::*;
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::*;
 
 fn on(env: &Env, server: &FakeSaymon) -> assert_cmd::Command {
     env.with_password(server, false)

@@ -2,7 +2,7 @@
 //! parser, and a few that show what each target is about) replayed through the same
 //! oracles the fuzzers check, on stable, in `cargo test`.
 
-#[path = "../fuzz/oracles.rs"]
+#[path = "../../fuzz/oracles.rs"]
 mod oracles;
 
 use std::path::Path;

@@ -1,12 +1,10 @@
 //! `saymon api` against the fake server: paths, queries, bodies, fields, statuses,
 //! streaming, and a token that goes only to the profile's server, never to the logs.
 
-mod support;
-
+use crate::support::*;
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::{Value, json};
-use support::*;
 
 fn logged_in(server: &FakeSaymon) -> (Env, String) {
     let env = Env::new();

@@ -1,6 +1,6 @@
 //! completions/, man/ and tests/help/ are made from the clap definition and committed.
 //! This test fails when they drift; to remake them after changing the CLI, run
-//!     SAYMON_UPDATE_GENERATED=1 cargo test --test generated
+//!     SAYMON_UPDATE_GENERATED=1 cargo test --test cli generated::
 
 use std::path::{Path, PathBuf};
 
@@ -122,7 +122,7 @@ fn generated_files_match_the_cli() {
     }
     assert!(
         stale.is_empty(),
-        "out of date: {stale:?}; run `SAYMON_UPDATE_GENERATED=1 cargo test --test generated` and commit"
+        "out of date: {stale:?}; run `SAYMON_UPDATE_GENERATED=1 cargo test --test cli generated::` and commit"
     );
     // Nothing stale lingers in the generated dirs either.
     if !update {

@@ -1,13 +1,13 @@
 //! Unattended use as cron and CI run it: a cleared environment (HOME and PATH only), no
 //! terminal, no D-Bus, several jobs at once.
 
-mod support;
+use crate::support;
 
 use std::process::{Command as StdCommand, Stdio};
 
+use crate::support::*;
 use predicates::prelude::*;
 use predicates::str::contains;
-use support::*;
 
 /// `login --store file --remember-password` the way a cron set-up script would run it.
 fn cron_login(env: &Env, server: &FakeSaymon, profile: &str) {

@@ -1,0 +1,24 @@
+//! The integration tests, as one test binary: every module runs the real `saymon` binary
+//! (or the demo) the way its users do, against the in-process fake SAYMON server of
+//! `support`. One binary links the dependency tree once instead of once per file.
+//!
+//! Run one group with `cargo test --test cli <module>::`, e.g. `cargo test --test cli doctor::`.
+
+mod support;
+
+mod api;
+mod cron;
+mod demo;
+mod doctor;
+mod end_to_end;
+mod faults;
+mod fuzz_seeds;
+mod generated;
+mod hints;
+mod hostile;
+mod keyring;
+mod leaks;
+mod network;
+mod scripting;
+mod secrets;
+mod terminal;
