@@ -5,11 +5,14 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::error::{Error, Exit};
+
+mod lock;
+pub use lock::DirLock;
 
 /// Room reserved beyond a file's current size for the write that will replace it: a
 /// token (at most `answer::MAX_TOKEN_LEN`) and a remembered password, with plenty to spare.
@@ -42,74 +45,6 @@ pub fn check_writable(dir: &Path) -> Result<()> {
         .tempfile_in(dir)
         .map(drop)
         .map_err(|e| io_error(e, dir, "cannot write in"))
-}
-
-/// An exclusive lock on a file in the config dir, held until dropped. Every
-/// read-modify-write of a file there happens under `.lock`, so concurrent processes (two
-/// cron jobs) serialize instead of losing each other's writes.
-pub struct DirLock {
-    _file: File,
-}
-
-impl DirLock {
-    /// Held from creating a token until it is stored: a new token kills the previous
-    /// one, so two processes must not create and store in crossed order. A holder may be
-    /// stuck on a slow server, so the wait is bounded by `wait`; `waiting` is called once
-    /// when the lock is not free at once.
-    pub fn token(dir: &Path, wait: Duration, waiting: &dyn Fn()) -> Result<DirLock> {
-        Self::acquire_named(dir, ".token.lock", wait, waiting)
-    }
-
-    /// The short lock around one read-modify-write of a file in `dir`.
-    pub fn acquire(dir: &Path) -> Result<DirLock> {
-        Self::acquire_named(dir, ".lock", Duration::from_secs(30), &|| {})
-    }
-
-    fn acquire_named(
-        dir: &Path,
-        name: &str,
-        wait: Duration,
-        waiting: &dyn Fn(),
-    ) -> Result<DirLock> {
-        ensure_private_dir(dir)?;
-        let path = dir.join(name);
-        let file = open_private(
-            &path,
-            OpenOptions::new().create(true).truncate(false).write(true),
-        )
-        .map_err(|e| io_error(e, &path, "cannot open the lock file"))?;
-        let started = Instant::now();
-        let mut told = false;
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(DirLock { _file: file }),
-                Err(fs::TryLockError::WouldBlock) => {}
-                Err(fs::TryLockError::Error(e)) => {
-                    return Err(e).with_context(|| format!("cannot lock {}", path.display()));
-                }
-            }
-            if started.elapsed() >= wait {
-                return Err(Error::new(
-                    Exit::Failure,
-                    format!(
-                        "another saymon has held {} for {} s; gave up waiting",
-                        path.display(),
-                        started.elapsed().as_secs()
-                    ),
-                )
-                .hint(format!(
-                    "another saymon is still running (stuck on a slow server?): find it with `fuser {}` and stop it, or raise --timeout",
-                    path.display()
-                ))
-                .into());
-            }
-            if !told {
-                told = true;
-                waiting();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
 }
 
 fn open_private(path: &Path, options: &mut OpenOptions) -> io::Result<File> {
@@ -155,20 +90,14 @@ pub struct Reserved {
 /// makes, would prove no space at all).
 fn claim(file: &mut File, room: u64) -> io::Result<()> {
     #[cfg(target_os = "linux")]
-    if let Ok(len) = libc::off_t::try_from(room)
-        && len > 0
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: fallocate on our own open descriptor; mode 0 allocates (and extends).
-        if unsafe { libc::fallocate(file.as_raw_fd(), 0, 0, len) } == 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        if !matches!(
-            e.raw_os_error(),
-            Some(libc::EOPNOTSUPP | libc::ENOSYS | libc::EINVAL)
-        ) {
-            return Err(e);
+    if room > 0 {
+        use rustix::fs::{FallocateFlags, fallocate};
+        use rustix::io::Errno;
+        // Mode 0 (no flags) allocates, and extends the file to `room`.
+        match fallocate(&*file, FallocateFlags::empty(), 0, room) {
+            Ok(()) => return Ok(()),
+            Err(Errno::OPNOTSUPP | Errno::NOSYS | Errno::INVAL) => {}
+            Err(e) => return Err(e.into()),
         }
     }
     let chunk = [b' '; 8192];
@@ -499,24 +428,5 @@ mod tests {
             .unwrap();
         sweep_temp_files(&target, false, None);
         assert!(!stale.exists());
-    }
-
-    #[test]
-    fn a_held_lock_is_waited_for_with_one_notice_then_given_up() {
-        let dir = tempfile::tempdir().unwrap();
-        let held = DirLock::token(dir.path(), Duration::ZERO, &|| {}).unwrap();
-        let told = std::cell::Cell::new(0);
-        let started = Instant::now();
-        let err = DirLock::token(dir.path(), Duration::from_millis(300), &|| {
-            told.set(told.get() + 1)
-        })
-        .err()
-        .expect("the lock is held");
-        assert!(started.elapsed() >= Duration::from_millis(300));
-        assert_eq!(told.get(), 1);
-        assert_eq!(crate::error::exit_code(&err), Exit::Failure);
-        assert!(err.to_string().contains("gave up waiting"), "{err}");
-        drop(held);
-        DirLock::token(dir.path(), Duration::ZERO, &|| {}).unwrap();
     }
 }

@@ -77,7 +77,9 @@ fn read_after(prompt: &str) -> io::Result<Option<String>> {
 /// A password typed at the terminal (stdin), not echoed. Echo is turned off before the
 /// prompt is printed, as readpassphrase(3) and sudo do: a password typed or pasted the
 /// moment the prompt appears is never shown. Ctrl-C, a hangup or a stop restores the
-/// terminal before the signal takes its course.
+/// terminal before the signal takes its course. Kept as our own on unix because
+/// rpassword (used elsewhere) prints the prompt before it turns echo off and leaves echo
+/// off when Ctrl-C ends the process.
 #[cfg(unix)]
 pub fn prompt_password(prompt: &str) -> io::Result<String> {
     let hidden = hidden::Hidden::start(true)?;

@@ -38,7 +38,8 @@ impl Drop for Secret {
     }
 }
 
-/// The soft core-size limit saymon started with, restored for the command `exec` runs.
+/// The soft core-size limit saymon started with, restored for the command `exec` runs
+/// (`u64::MAX`: unlimited).
 #[cfg(unix)]
 static CORE_LIMIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -47,16 +48,24 @@ static CORE_LIMIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// ptrace attach, no /proc/PID/mem for the same user). Call it first thing in `main`.
 pub fn harden_process() {
     #[cfg(unix)]
-    // SAFETY: getrlimit/setrlimit/prctl with valid arguments; a failure changes nothing.
-    unsafe {
-        let mut limit: libc::rlimit = std::mem::zeroed();
-        if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) == 0 {
-            CORE_LIMIT.store(limit.rlim_cur as u64, std::sync::atomic::Ordering::SeqCst);
-            limit.rlim_cur = 0;
-            libc::setrlimit(libc::RLIMIT_CORE, &limit);
-        }
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let limit = getrlimit(Resource::Core);
+        CORE_LIMIT.store(
+            limit.current.unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+        // A failure changes nothing: the process is then as it was.
+        let _ = setrlimit(
+            Resource::Core,
+            Rlimit {
+                current: Some(0),
+                ..limit
+            },
+        );
         #[cfg(any(target_os = "linux", target_os = "android"))]
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        let _ =
+            rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
     }
 }
 
@@ -64,14 +73,17 @@ pub fn harden_process() {
 /// saymon (dumpability comes back by itself on exec). Only async-signal-safe calls.
 #[cfg(unix)]
 pub fn restore_core_limit() {
-    // SAFETY: getrlimit/setrlimit are plain system calls.
-    unsafe {
-        let mut limit: libc::rlimit = std::mem::zeroed();
-        if libc::getrlimit(libc::RLIMIT_CORE, &mut limit) == 0 {
-            limit.rlim_cur = CORE_LIMIT.load(std::sync::atomic::Ordering::SeqCst) as libc::rlim_t;
-            libc::setrlimit(libc::RLIMIT_CORE, &limit);
-        }
-    }
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    // rustix makes these system calls itself, without allocating: safe after fork.
+    let saved = CORE_LIMIT.load(std::sync::atomic::Ordering::SeqCst);
+    let current = (saved != u64::MAX).then_some(saved);
+    let _ = setrlimit(
+        Resource::Core,
+        Rlimit {
+            current,
+            ..getrlimit(Resource::Core)
+        },
+    );
 }
 
 #[cfg(test)]

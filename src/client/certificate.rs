@@ -81,30 +81,20 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// A moment as `YYYY-MM-DD HH:MM UTC`.
+/// A moment (seconds since the epoch) as `YYYY-MM-DD HH:MM UTC`; one outside the years
+/// 9999 BC to 9999 AD (no certificate holds such) as its number of seconds.
 pub fn date(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let minutes = seconds.rem_euclid(86_400) / 60;
-    let (year, month, day) = civil(days);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
-        minutes / 60,
-        minutes % 60
-    )
-}
-
-/// The calendar date of a day number (days since 1970-01-01), by Howard Hinnant's method.
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    match time::OffsetDateTime::from_unix_timestamp(seconds) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => format!("{seconds} s after 1970-01-01 UTC"),
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +108,10 @@ mod tests {
         assert_eq!(date(1_795_825_800), "2026-11-28 00:30 UTC");
         assert_eq!(date(-86_400), "1969-12-31 00:00 UTC");
         assert_eq!(date(253_402_300_799), "9999-12-31 23:59 UTC");
+        assert_eq!(
+            date(i64::MAX),
+            format!("{} s after 1970-01-01 UTC", i64::MAX)
+        );
     }
 
     #[test]

@@ -4,61 +4,14 @@
 
 use std::time::Duration;
 
+use rustls::CertificateError;
+
 use super::Client;
 use super::certificate::{self, Described};
 use crate::error::{Error, Exit};
 
-/// What a failure's innermost cause says, lowercased, sorted into what saymon can explain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cause {
-    /// TLS was asked for, and what came back was not TLS.
-    NotTls,
-    /// Plain HTTP was asked for, and what came back was not HTTP (or nothing, a reset).
-    NotHttp,
-    /// The server wants a client certificate (mutual TLS) and got none.
-    ClientCertRequired,
-    /// The server refused the client certificate it got.
-    ClientCertRefused,
-    /// The server's certificate was refused.
-    Certificate,
-    /// No TCP connection, no DNS answer.
-    Unreachable,
-    Other,
-}
-
-fn cause(chain: &str, https: bool) -> Cause {
-    let has = |s: &str| chain.contains(s);
-    if https && (has("invalidcontenttype") || has("corrupt message")) {
-        Cause::NotTls
-    } else if has("certificaterequired") {
-        Cause::ClientCertRequired
-    } else if has("received fatal alert")
-        && (has("badcertificate")
-            || has("unknownca")
-            || has("certificateunknown")
-            || has("accessdenied")
-            || has("unsupportedcertificate")
-            || has("certificaterevoked")
-            || has("certificateexpired")
-            || has("decrypterror"))
-    {
-        Cause::ClientCertRefused
-    } else if has("invalid peer certificate") || has("certificate") || has("unknownissuer") {
-        Cause::Certificate
-    } else if !https
-        && (has("invalid http")
-            || has("parse")
-            || has("unexpected message")
-            || has("connection closed before message completed")
-            || has("connection reset"))
-    {
-        Cause::NotHttp
-    } else if has("dns") || has("resolve") || has("connection refused") || has("os error") {
-        Cause::Unreachable
-    } else {
-        Cause::Other
-    }
-}
+mod cause;
+use cause::{Cause, cause, chain};
 
 /// A failed request, read once: its innermost cause in words, and what kind of failure.
 struct Failure {
@@ -66,19 +19,6 @@ struct Failure {
     cause: Cause,
     connect: bool,
     body: bool,
-}
-
-impl Cause {
-    /// Whether the TLS handshake is what failed.
-    fn in_tls(self) -> bool {
-        matches!(
-            self,
-            Cause::NotTls
-                | Cause::ClientCertRequired
-                | Cause::ClientCertRefused
-                | Cause::Certificate
-        )
-    }
 }
 
 impl Client<'_> {
@@ -97,7 +37,7 @@ impl Client<'_> {
         }
         let failure = self.failure(err);
         let in_tls = self.server.is_https() && failure.cause.in_tls();
-        let error = match failure.cause {
+        let error = match &failure.cause {
             Cause::NotTls if self.proxy.is_none() => self.not_tls(&failure.chain).await,
             Cause::NotHttp if self.proxy.is_none() => self.not_http(&failure.chain).await,
             _ => self.explain(&failure),
@@ -115,8 +55,9 @@ impl Client<'_> {
 
     fn failure(&self, err: reqwest::Error) -> Failure {
         let (connect, body) = (err.is_connect(), err.is_decode() || err.is_body());
-        let chain = error_chain(&err.without_url());
-        let cause = cause(&chain.to_ascii_lowercase(), self.server.is_https());
+        let err = err.without_url();
+        let cause = cause(&chain(&err), self.server.is_https());
+        let chain = error_chain(&err);
         Failure {
             chain,
             cause,
@@ -132,15 +73,15 @@ impl Client<'_> {
             connect,
             body,
         } = failure;
-        let (chain, cause, connect, body) = (chain.as_str(), *cause, *connect, *body);
+        let (chain, connect, body) = (chain.as_str(), *connect, *body);
         let host = self.server.host_port();
-        let lower = chain.to_ascii_lowercase();
 
+        // A proxy's own failures (down, refusing the tunnel) come from reqwest's connector.
         if let Some(proxy) = &self.proxy
-            && (connect || lower.contains("tunnel") || lower.contains("proxy"))
+            && connect
             && !matches!(
                 cause,
-                Cause::Certificate | Cause::ClientCertRequired | Cause::ClientCertRefused
+                Cause::Certificate(_) | Cause::ClientCertRequired | Cause::ClientCertRefused
             )
         {
             return Error::new(
@@ -176,7 +117,7 @@ impl Client<'_> {
                     .hint("ask the server's admin which CA it trusts for client certificates, or check the certificate's dates")
                     .into()
             }
-            Cause::Certificate => self.certificate_error(&lower, chain),
+            Cause::Certificate(why) => self.certificate_error(why.as_ref(), chain),
             Cause::Unreachable => {
                 Error::new(Exit::Unreachable, format!("cannot reach {host}: {chain}"))
                     .hint("check the server address (--server) and that the server is up; `saymon doctor` checks each step")
@@ -264,80 +205,125 @@ impl Client<'_> {
     }
 
     /// A refused server certificate, in our words: its names or dates, and the real fix.
-    fn certificate_error(&self, why: &str, chain: &str) -> anyhow::Error {
-        let host = self.server.host_port();
+    fn certificate_error(&self, why: Option<&CertificateError>, chain: &str) -> anyhow::Error {
         let presented = self
             .verifier
             .presented()
             .and_then(|p| certificate::describe(p.certificate.as_ref()));
-        let error = |message: String, hint: String| -> anyhow::Error {
-            Error::new(Exit::Unreachable, message).hint(hint).into()
-        };
-        // The certificate is the pinned one, yet the handshake failed: the server could not
-        // sign with the certificate's key, which a copy of the certificate does not give.
-        if let (Some(path), Some(super::tls::VouchedBy::Pinned)) = (
-            &self.tls.ca_cert,
-            self.verifier.presented().and_then(|p| p.vouched_by),
+        let (message, hint) = self
+            .pinned_without_its_key()
+            .or_else(|| self.wrong_name(why, presented.as_ref()))
+            .or_else(|| self.outside_its_dates(why, presented.as_ref(), chain))
+            .or_else(|| self.signed_by_a_pin())
+            .unwrap_or_else(|| self.untrusted(presented.as_ref(), chain));
+        Error::new(Exit::Unreachable, message).hint(hint).into()
+    }
+
+    /// The certificate is the pinned one, yet the handshake failed: the server could not
+    /// sign with the certificate's key, which a copy of the certificate does not give.
+    fn pinned_without_its_key(&self) -> Option<(String, String)> {
+        let path = self.tls.ca_cert.as_ref()?;
+        let vouched_by = self.verifier.presented().and_then(|p| p.vouched_by);
+        (vouched_by == Some(super::tls::VouchedBy::Pinned)).then(|| (
+            format!(
+                "{} showed the pinned certificate of {}, but could not prove it holds its key: someone may be in the middle, or the certificate was copied to another server",
+                self.server.host_port(),
+                path.display()
+            ),
+            "send nothing to it: check the network path (a proxy, DNS, the address in --server); `saymon doctor` shows the certificate".to_string(),
+        ))
+    }
+
+    /// A certificate for other names than the server's.
+    fn wrong_name(
+        &self,
+        why: Option<&CertificateError>,
+        presented: Option<&Described>,
+    ) -> Option<(String, String)> {
+        if !matches!(
+            why,
+            Some(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. }
+            )
         ) {
-            return error(
-                format!(
-                    "{host} showed the pinned certificate of {}, but could not prove it holds its key: someone may be in the middle, or the certificate was copied to another server",
-                    path.display()
-                ),
-                "send nothing to it: check the network path (a proxy, DNS, the address in --server); `saymon doctor` shows the certificate".to_string(),
-            );
+            return None;
         }
-        if why.contains("notvalidforname") || why.contains("not valid for name") {
-            let names = presented
-                .as_ref()
-                .map(Described::names_listed)
-                .unwrap_or_else(|| "other names".to_string());
-            return error(
-                format!(
-                    "the TLS certificate of {host} is for {names}, not for {}",
-                    self.server.host()
-                ),
-                "use a name the certificate holds in --server, or have the certificate remade for this one (--ca-cert cannot help)".to_string(),
-            );
+        let names = presented
+            .map(Described::names_listed)
+            .unwrap_or_else(|| "other names".to_string());
+        Some((
+            format!(
+                "the TLS certificate of {} is for {names}, not for {}",
+                self.server.host_port(),
+                self.server.host()
+            ),
+            "use a name the certificate holds in --server, or have the certificate remade for this one (--ca-cert cannot help)".to_string(),
+        ))
+    }
+
+    /// A certificate expired or not valid yet (or this machine's clock is wrong).
+    fn outside_its_dates(
+        &self,
+        why: Option<&CertificateError>,
+        presented: Option<&Described>,
+        chain: &str,
+    ) -> Option<(String, String)> {
+        if !matches!(
+            why,
+            Some(
+                CertificateError::Expired
+                    | CertificateError::ExpiredContext { .. }
+                    | CertificateError::NotValidYet
+                    | CertificateError::NotValidYetContext { .. }
+            )
+        ) {
+            return None;
         }
-        if why.contains("expired") || why.contains("notvalidyet") || why.contains("not valid yet") {
-            let now = certificate::now();
-            let message = match &presented {
-                Some(c) if c.not_after < now => format!(
-                    "the TLS certificate of {host} expired on {} ({} days ago)",
-                    certificate::date(c.not_after),
-                    -c.days_left(now)
-                ),
-                Some(c) => format!(
-                    "the TLS certificate of {host} is valid only from {}",
-                    certificate::date(c.not_before)
-                ),
-                None => format!("the TLS certificate of {host} is outside its dates: {chain}"),
-            };
-            return error(
-                message,
-                format!(
-                    "renew the certificate on the server, or check this machine's clock (it says {}); --ca-cert cannot help",
-                    certificate::date(certificate::now())
-                ),
-            );
-        }
-        // Signed with the key of a lab certificate that is pinned, not a CA: say so.
-        if let (Some(path), Some(shown)) = (&self.tls.ca_cert, self.verifier.presented())
-            && let Some(pin) = self.verifier.signed_by_a_pin(&shown.certificate)
-        {
-            return error(
-                format!(
-                    "the TLS certificate of {host} was signed with the key of {pin} in {}, which is not a CA certificate: a pinned certificate vouches only for itself, never for what its key signs",
-                    path.display()
-                ),
-                format!(
-                    "put the server's own certificate, or the CA that signed it, in {}",
-                    path.display()
-                ),
-            );
-        }
-        let what = match &presented {
+        let host = self.server.host_port();
+        let now = certificate::now();
+        let message = match presented {
+            Some(c) if c.not_after < now => format!(
+                "the TLS certificate of {host} expired on {} ({} days ago)",
+                certificate::date(c.not_after),
+                -c.days_left(now)
+            ),
+            Some(c) => format!(
+                "the TLS certificate of {host} is valid only from {}",
+                certificate::date(c.not_before)
+            ),
+            None => format!("the TLS certificate of {host} is outside its dates: {chain}"),
+        };
+        Some((
+            message,
+            format!(
+                "renew the certificate on the server, or check this machine's clock (it says {}); --ca-cert cannot help",
+                certificate::date(now)
+            ),
+        ))
+    }
+
+    /// Signed with the key of a lab certificate that is pinned, not a CA: say so.
+    fn signed_by_a_pin(&self) -> Option<(String, String)> {
+        let path = self.tls.ca_cert.as_ref()?;
+        let shown = self.verifier.presented()?;
+        let pin = self.verifier.signed_by_a_pin(&shown.certificate)?;
+        Some((
+            format!(
+                "the TLS certificate of {} was signed with the key of {pin} in {}, which is not a CA certificate: a pinned certificate vouches only for itself, never for what its key signs",
+                self.server.host_port(),
+                path.display()
+            ),
+            format!(
+                "put the server's own certificate, or the CA that signed it, in {}",
+                path.display()
+            ),
+        ))
+    }
+
+    /// Signed by no CA this machine (or `--ca-cert`) trusts.
+    fn untrusted(&self, presented: Option<&Described>, chain: &str) -> (String, String) {
+        let host = self.server.host_port();
+        let what = match presented {
             Some(c) if c.self_signed => format!("self-signed, for {}", c.subject),
             Some(c) => format!("issued to {} by {}", c.subject, c.issuer),
             None => chain.to_string(),
@@ -349,7 +335,7 @@ impl Client<'_> {
             ),
             None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate); `saymon doctor` shows what the server presents; in a lab only, --insecure".to_string(),
         };
-        error(
+        (
             format!(
                 "the TLS certificate of {host} is not trusted ({what}): no CA this machine trusts signed it"
             ),
@@ -366,49 +352,4 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         last = source;
     }
     crate::redact::terminal(&last.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn causes() {
-        let https = |s: &str| cause(&s.to_ascii_lowercase(), true);
-        let http = |s: &str| cause(&s.to_ascii_lowercase(), false);
-        assert_eq!(
-            https("received corrupt message of type InvalidContentType"),
-            Cause::NotTls
-        );
-        assert_eq!(
-            https("received fatal alert: CertificateRequired"),
-            Cause::ClientCertRequired
-        );
-        assert_eq!(
-            https("received fatal alert: UnknownCA"),
-            Cause::ClientCertRefused
-        );
-        assert_eq!(
-            https("invalid peer certificate: UnknownIssuer"),
-            Cause::Certificate
-        );
-        assert_eq!(http("invalid HTTP version parsed"), Cause::NotHttp);
-        assert_eq!(
-            http("received unexpected message from connection"),
-            Cause::NotHttp
-        );
-        assert_eq!(
-            http("connection closed before message completed"),
-            Cause::NotHttp
-        );
-        assert_eq!(
-            https("connection closed before message completed"),
-            Cause::Other
-        );
-        assert_eq!(
-            https("Connection refused (os error 111)"),
-            Cause::Unreachable
-        );
-        assert_eq!(https("dns error: failed to lookup"), Cause::Unreachable);
-    }
 }

@@ -248,6 +248,10 @@ pub fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
         .collect()
 }
 
+/// Our own `ServerCertVerifier`, kept because no crate does this: rustls's webpki verifier
+/// refuses a pinned self-signed CA:TRUE certificate as an end entity, cannot try the
+/// file's roots before the system's, and does not say which certificate it saw or who
+/// vouched for it (what the errors and `doctor` show). The checks themselves are webpki's.
 #[derive(Debug)]
 pub struct Verifier {
     provider: Arc<CryptoProvider>,

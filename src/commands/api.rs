@@ -1,6 +1,6 @@
 //! `saymon api PATH`: any authenticated request, the response body streamed to stdout.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, Read};
 
 use anyhow::{Context, Result};
 use reqwest::Method;
@@ -14,13 +14,8 @@ use crate::credentials::Session;
 use crate::error::{Error, Exit, ServerError};
 use crate::store::TokenSource;
 
-/// JSON bodies up to this size are pretty-printed at a terminal; larger ones stream as
-/// they are.
-const PRETTY_LIMIT: usize = 16 << 20;
-/// How much of an error body is kept to find SAYMON's `{code, message}` in it.
-const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
-
 mod paginate;
+mod print;
 
 pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     if args.include && session.out.jq().is_some() {
@@ -32,6 +27,36 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     }
     let (token, source) = session.token()?;
     let server = session.require_server()?;
+    let mut request = build_request(args, &server)?;
+    let client = session.client(&server)?;
+    let auth = Auth::Token(&token);
+    if args.paginate {
+        let plan = paginate::plan(&mut request.url, args.page_size)?;
+        let keep = u64::from(session.global.max_mib) << 20;
+        return paginate::run(&client, request, plan, keep, &auth, session.out)
+            .await
+            .map_err(|e| status_error(e, &source, session));
+    }
+    let response = client.execute(&request, &auth).await?;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let head = print::answer(args, session, &client, response, &content_type).await?;
+    if status.is_success() {
+        return Ok(());
+    }
+    let err = parse_error_body(status, &content_type, &head);
+    Err(status_error(err.into(), &source, session))
+}
+
+/// The request `args` asks for on `server`: its method (-X, else POST with a body or
+/// fields, else GET), the fields as a query (GET, DELETE, HEAD) or a JSON body, the
+/// headers. Exit 2 for a method, header or field that cannot be.
+fn build_request(args: &ApiArgs, server: &crate::server::ServerUrl) -> Result<Request> {
     let mut url = server.resolve(&args.path)?;
     let fields = parse_fields(args)?;
     let body_given = args.data.is_some();
@@ -66,135 +91,12 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     if body.is_some() && !headers.iter().any(|(name, _)| name == CONTENT_TYPE) {
         headers.push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
     }
-
-    let client = session.client(&server)?;
-    let mut request = Request {
+    Ok(Request {
         method,
         url,
         headers,
         body,
-    };
-    if args.paginate {
-        let plan = paginate::plan(&mut request.url, args.page_size)?;
-        let keep = u64::from(session.global.max_mib) << 20;
-        return paginate::run(
-            &client,
-            request,
-            plan,
-            keep,
-            &Auth::Token(&token),
-            session.out,
-        )
-        .await
-        .map_err(|e| status_error(e, &source, session));
-    }
-    let mut response = client.execute(&request, &Auth::Token(&token)).await?;
-    let status = response.status();
-
-    crate::output::stdout_open()?;
-    let mut stdout = io::stdout().lock();
-    if args.include {
-        writeln!(stdout, "{:?} {}", response.version(), status)?;
-        for (name, value) in response.headers() {
-            stdout.write_all(name.as_str().as_bytes())?;
-            stdout.write_all(b": ")?;
-            stdout.write_all(value.as_bytes())?;
-            stdout.write_all(b"\n")?;
-        }
-        stdout.write_all(b"\n")?;
-    }
-
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    // --jq filters a whole answer: it is kept (up to a bound) instead of streamed.
-    let jq = session.out.jq().filter(|_| status.is_success());
-    // With --jq, stdout holds only the filter's JSON: an error's body is not printed (its
-    // SAYMON message is in the error line on stderr).
-    let unprinted = session.out.jq().is_some() && !status.is_success();
-    let mut whole: Vec<u8> = Vec::new();
-    // Pretty JSON for a person at a terminal (an error's body too); byte for byte, as it
-    // arrives, otherwise.
-    let mut buffering =
-        jq.is_none() && !args.raw && content_type.contains("json") && io::stdout().is_terminal();
-    let mut pending: Vec<u8> = Vec::new();
-    // The head of an error body, to find SAYMON's `{code, message}` in it.
-    let mut head: Vec<u8> = Vec::new();
-    // The last byte streamed, so that an error's body ends its line before the error.
-    let mut last: Option<u8> = None;
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| client.transport_error(e))?
-    {
-        if !status.is_success() && head.len() < ERROR_BODY_LIMIT {
-            let room = ERROR_BODY_LIMIT - head.len();
-            head.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        }
-        if jq.is_some() {
-            // --jq filters a whole document, held in memory: at most --max-mib of it.
-            let limit = (session.global.max_mib as usize) << 20;
-            if whole.len() + chunk.len() > limit {
-                return Err(Error::new(
-                    Exit::Failure,
-                    format!(
-                        "the answer is over --max-mib ({} MiB), too large for --jq",
-                        session.global.max_mib
-                    ),
-                )
-                .hint("raise --max-mib, filter on the server (query parameters), or pipe the answer to jq")
-                .into());
-            }
-            whole.extend_from_slice(&chunk);
-        } else if unprinted {
-        } else if buffering {
-            pending.extend_from_slice(&chunk);
-            if pending.len() > PRETTY_LIMIT {
-                // Too large to pretty-print: stream it as it is.
-                stdout.write_all(&pending)?;
-                pending = Vec::new();
-                buffering = false;
-            }
-        } else {
-            stdout.write_all(&chunk)?;
-            last = chunk.last().copied().or(last);
-        }
-    }
-    if let Some(jq) = jq {
-        jq.run(
-            &whole,
-            session.out.format == crate::cli::OutputFormat::Json,
-            &mut stdout,
-        )?;
-    }
-    if buffering {
-        match serde_json::from_slice::<Value>(&pending) {
-            Ok(value) => {
-                // At a terminal: no escape sequence from the server reaches it.
-                let pretty = serde_json::to_string_pretty(&value).map_err(io::Error::other)?;
-                stdout.write_all(crate::redact::json(&pretty).as_bytes())?;
-                stdout.write_all(b"\n")?;
-            }
-            Err(_) => {
-                stdout.write_all(&pending)?;
-                last = pending.last().copied().or(last);
-            }
-        }
-    }
-    if !status.is_success() && last.is_some_and(|b| b != b'\n') {
-        stdout.write_all(b"\n")?;
-    }
-    stdout.flush()?;
-    drop(stdout);
-
-    if status.is_success() {
-        return Ok(());
-    }
-    let err = parse_error_body(status, &content_type, &head);
-    Err(status_error(err.into(), &source, session))
+    })
 }
 
 /// A server's error answer as `api` exits with it: 4 for 401/403 (with the hint that fits

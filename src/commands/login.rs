@@ -10,6 +10,7 @@ use crate::config::StoreKind;
 use crate::credentials::{Session, password_given};
 use crate::error::{Exit, exit_code, on_rejection};
 use crate::issue::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
+use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind, SecretStore, TokenSource};
 
@@ -60,38 +61,8 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         Moved::Done => return Ok(()),
         Moved::Nothing(store) => store,
     };
-    let mut tries = 1;
-    // At a terminal each typed password is tried first (users/current), so that a typo is
-    // asked again; that also gives the user id. Otherwise the issuer finds the id.
-    let (password, checked_id) = loop {
-        let password = session.password(&args.credentials, &login, &server)?;
-        if !prompted {
-            break (password, None);
-        }
-        // The time a person took to answer is not the server's: --timeout starts again.
-        client.restart_deadline();
-        let auth = Auth::Basic {
-            login: &login,
-            password: &password,
-        };
-        match client.current_user(&auth).await {
-            Ok(user) => {
-                let id = match &args.credentials.user_id {
-                    Some(id) => check_user_id(id)?,
-                    None => check_user_id(user["id"].as_str().unwrap_or_default())
-                        .context("the server sent a strange user id")?,
-                };
-                break (password, Some(id));
-            }
-            Err(e) if exit_code(&e) == Exit::Rejected && tries < TRIES => {
-                tries += 1;
-                session.out.note("Sorry, try again.");
-            }
-            Err(e) => {
-                return Err(on_rejection(e, password_hint(&login))).with_context(context);
-            }
-        }
-    };
+    let (password, checked_id) =
+        password_and_id(args, session, &client, &login, prompted, &context).await?;
     let auth = Auth::Basic {
         login: &login,
         password: &password,
@@ -131,6 +102,49 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         "SAYMON keeps one token per user: the previous token of {login} no longer works, wherever it was used (another machine, a cron job). Give each job its own SAYMON user."
     ));
     Ok(())
+}
+
+/// The password and, when it was typed at a terminal, the user id: each typed password is
+/// tried first (users/current), so that a typo is asked again (`TRIES` times in all).
+/// Otherwise (given by a flag or a variable) it is returned unchecked, without an id: the
+/// issuer finds the id. Exit 4 for a password the server refuses (under `context`).
+async fn password_and_id(
+    args: &LoginArgs,
+    session: &Session<'_>,
+    client: &Client<'_>,
+    login: &str,
+    prompted: bool,
+    context: &dyn Fn() -> String,
+) -> Result<(Secret, Option<String>)> {
+    let server = client.server();
+    let mut tries = 1;
+    loop {
+        let password = session.password(&args.credentials, login, server)?;
+        if !prompted {
+            return Ok((password, None));
+        }
+        // The time a person took to answer is not the server's: --timeout starts again.
+        client.restart_deadline();
+        let auth = Auth::Basic {
+            login,
+            password: &password,
+        };
+        match client.current_user(&auth).await {
+            Ok(user) => {
+                let id = match &args.credentials.user_id {
+                    Some(id) => check_user_id(id)?,
+                    None => check_user_id(user["id"].as_str().unwrap_or_default())
+                        .context("the server sent a strange user id")?,
+                };
+                return Ok((password, Some(id)));
+            }
+            Err(e) if exit_code(&e) == Exit::Rejected && tries < TRIES => {
+                tries += 1;
+                session.out.note("Sorry, try again.");
+            }
+            Err(e) => return Err(on_rejection(e, password_hint(login))).with_context(context),
+        }
+    }
 }
 
 enum Moved {

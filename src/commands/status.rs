@@ -2,6 +2,7 @@
 //! (unless --offline) whether the server accepts the token.
 
 use anyhow::Result;
+use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
@@ -76,9 +77,20 @@ const AT_ONCE: usize = 32;
 
 pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     let env_token = env_token()?;
+    let names = select(session, env_token.is_some())?;
+    let (mut rows, checks) = read_rows(args, session, names, env_token.as_ref());
+    check_all(session, &mut rows, &checks).await;
+    show(session, &rows)?;
+    judge(args, session, &rows)
+}
+
+/// The names of the profiles to show: all, or those `--profile` patterns match; the
+/// selected one too when SAYMON_TOKEN or `--server` make it without a config entry.
+/// Exit 3 when none is left.
+fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
     let mut names: Vec<String> = session.config.profiles.keys().cloned().collect();
     let selected_exists = names.contains(&session.profile_name);
-    if !selected_exists && (env_token.is_some() || session.global.server.is_some()) {
+    if !selected_exists && (env_token || session.global.server.is_some()) {
         names.push(session.profile_name.clone());
     }
     if session.global.profile_on_command_line {
@@ -113,7 +125,20 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
         .hint("run `saymon login --server URL`, or set SAYMON_SERVER and SAYMON_TOKEN")
         .into());
     }
+    Ok(names)
+}
 
+/// A token to ask a server about: the row it belongs to, the server, its TLS settings.
+type Check = (usize, ServerUrl, Tls, Secret);
+
+/// Each profile's row as far as this machine knows it (server, token source), and the
+/// checks to make of the servers (none with --offline).
+fn read_rows(
+    args: &StatusArgs,
+    session: &Session<'_>,
+    names: Vec<String>,
+    env_token: Option<&Secret>,
+) -> (Vec<Row>, Vec<Check>) {
     let mut rows = Vec::new();
     let mut checks = Vec::new();
     for name in names {
@@ -140,7 +165,7 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             }
         };
         row.server = server.clone();
-        let token = match (&env_token, selected) {
+        let token = match (env_token, selected) {
             (Some(token), true) => {
                 row.source = Some(TokenSource::Environment);
                 Some(token.clone())
@@ -167,21 +192,28 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
         }
         rows.push(row);
     }
-    // Every server at once (a bounded number), each within --timeout; rows keep their order.
-    let answers = crate::concurrent::join_bounded(
-        checks.iter().map(|(_, server, tls, token)| async move {
-            let started = std::time::Instant::now();
-            let state = check(session, server, tls, token).await;
-            (state, started.elapsed())
-        }),
-        AT_ONCE,
-    )
+    (rows, checks)
+}
+
+/// Ask every server at once (a bounded number), each within --timeout; rows keep their
+/// order.
+async fn check_all(session: &Session<'_>, rows: &mut [Row], checks: &[Check]) {
+    let answers: Vec<_> = stream::iter(checks.iter().map(|(_, server, tls, token)| async move {
+        let started = std::time::Instant::now();
+        let state = check(session, server, tls, token).await;
+        (state, started.elapsed())
+    }))
+    .buffered(AT_ONCE)
+    .collect()
     .await;
     for ((index, ..), (state, took)) in checks.iter().zip(answers) {
         rows[*index].state = state;
         rows[*index].answer = Some(took);
     }
+}
 
+/// The table, or the JSON document, on stdout.
+fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
     let file = session.config_dir.join(store::file::CREDENTIALS_FILE);
     if session.out.json() {
         let profiles: Vec<Value> = rows.iter().map(|r| row_json(r, &file)).collect();
@@ -191,10 +223,14 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
             "profiles": profiles,
         }))?;
     } else {
-        session.out.result(&table(&rows, &file))?;
+        session.out.result(&table(rows, &file))?;
     }
-    // The selected profile decides, unless --all-ok (or it was not among those checked):
-    // then the first checked profile whose token does not work.
+    Ok(())
+}
+
+/// The exit: the selected profile decides, unless --all-ok (or it was not among those
+/// checked): then the first checked profile whose token does not work, with its fix.
+fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
     let judged: Vec<&Row> = match rows.iter().find(|r| r.selected) {
         Some(row) if !args.all_ok => vec![row],
         _ if args.all_ok || session.global.profile_on_command_line => rows.iter().collect(),

@@ -6,14 +6,15 @@ use serde_json::json;
 use crate::cli::{
     CredentialArgs, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs,
 };
-use crate::client::Auth;
+use crate::client::{Auth, Client};
 use crate::config::StoreKind;
 use crate::credentials::Session;
 use crate::credentials::password_given;
 use crate::error::{Error, Exit};
-use crate::issue::{Issuer, Remember, Target, TokenLock};
+use crate::issue::{Issued, Issuer, Remember, Target, TokenLock};
+use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store::{self, SecretKind};
+use crate::store::{self, SecretKind, SecretStore};
 
 /// Create a token and print it bare. SAYMON keeps one token per user, so when the token
 /// is for the profile's own user the stored token is replaced too (it is dead anyway).
@@ -29,21 +30,7 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
         .and_then(|p| p.store)
         .filter(|_| session.profile_is(&server, &login));
     // Where the new token must be stored is checked before the password is asked for.
-    let target = if args.save {
-        Some(session.choose_store(args.store)?)
-    } else if let Some(kind) = own_kind {
-        let store = session.store_of(kind);
-        store.prepare().with_context(|| {
-            format!(
-                "profile {} keeps the token of {login} in {}, which must be replaced with the new one",
-                session.profile_name,
-                store.describe()
-            )
-        })?;
-        Some((kind, store))
-    } else {
-        None
-    };
+    let target = create_target(args, session, own_kind, &login)?;
     let password = session.password(&args.credentials, &login, &server)?;
     let client = session.client(&server)?;
     let auth = Auth::Basic {
@@ -71,6 +58,53 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
         .await?
         .keep(Remember::Keep)?;
 
+    deliver(session, &issued, &login, &server)?;
+    session.out.note(&format!(
+        "Created a new token for {login} on {server}; the user's previous token no longer works."
+    ));
+    if let Some(saved) = &issued.saved {
+        let what = if own_kind.is_some() && !args.save {
+            "The stored token was replaced too"
+        } else {
+            "Stored it"
+        };
+        session.out.note(&format!(
+            "{what}: profile {} now uses the new token, in {saved}.",
+            session.profile_name
+        ));
+    }
+    Ok(())
+}
+
+/// Where `token create` stores the new token: with --save, the store chosen for the new
+/// profile; for the profile's own user, its store (proven writable now, before the
+/// password is asked for); else nowhere.
+fn create_target(
+    args: &TokenCreateArgs,
+    session: &Session<'_>,
+    own_kind: Option<StoreKind>,
+    login: &str,
+) -> Result<Option<(StoreKind, Box<dyn SecretStore>)>> {
+    if args.save {
+        return session.choose_store(args.store).map(Some);
+    }
+    let Some(kind) = own_kind else {
+        return Ok(None);
+    };
+    let store = session.store_of(kind);
+    store.prepare().with_context(|| {
+        format!(
+            "profile {} keeps the token of {login} in {}, which must be replaced with the new one",
+            session.profile_name,
+            store.describe()
+        )
+    })?;
+    Ok(Some((kind, store)))
+}
+
+/// Print the new token (bare, or as JSON). Stdout that cannot take it is exit 1 saying
+/// where the token is stored, or that it was made and is lost when nothing stores it.
+fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerUrl) -> Result<()> {
     let delivered = if session.out.json() {
         session.out.result_json(&json!({
             "token": issued.token.expose(),
@@ -105,20 +139,6 @@ pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()>
         };
         return Err(Error::new(Exit::Failure, message).hint(hint).into());
     }
-    session.out.note(&format!(
-        "Created a new token for {login} on {server}; the user's previous token no longer works."
-    ));
-    if let Some(saved) = &issued.saved {
-        let what = if own_kind.is_some() && !args.save {
-            "The stored token was replaced too"
-        } else {
-            "Stored it"
-        };
-        session.out.note(&format!(
-            "{what}: profile {} now uses the new token, in {saved}.",
-            session.profile_name
-        ));
-    }
     Ok(())
 }
 
@@ -143,20 +163,7 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
     session.check_profile_exists()?;
     let server = session.require_server()?;
     let login = session.login_name(&args.credentials, &server)?;
-    let Some(kind) = session.profile().and_then(|p| p.store) else {
-        return Err(Error::new(
-            Exit::NoCredentials,
-            format!(
-                "profile {} has no stored token to refresh",
-                session.profile_name
-            ),
-        )
-        .hint(format!(
-            "log in once: saymon login{} --store file --remember-password",
-            session.profile_flag()
-        ))
-        .into());
-    };
+    let kind = stored_kind(session)?;
     let store = session.store_of(kind);
     let context = || {
         format!(
@@ -167,30 +174,17 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
     let client = session.client(&server)?;
     // Refreshes serialize here: the next one sees this one's token.
     let lock = TokenLock::acquire(session)?;
-
     if args.if_invalid
-        && let Some(profile) = session.profile()
-        && let Some((token, _)) = session
-            .stored_token(profile, &server)
+        && still_works(session, &client, &server)
+            .await
             .with_context(context)?
     {
-        match client.current_user(&Auth::Token(&token)).await {
-            Ok(_) => {
-                session.out.note(&format!(
-                    "The token of profile {} still works; no new one was made.",
-                    session.profile_name
-                ));
-                return report_refresh(session, &server, &login, kind, false);
-            }
-            Err(e) if crate::error::exit_code(&e) == Exit::Rejected => {
-                session
-                    .out
-                    .verbose("the stored token was refused; making a new one");
-            }
-            Err(e) => return Err(e.context(context())),
-        }
+        session.out.note(&format!(
+            "The token of profile {} still works; no new one was made.",
+            session.profile_name
+        ));
+        return report_refresh(session, &server, &login, kind, false);
     }
-
     let remembered = if password_given(&args.credentials) {
         None
     } else {
@@ -200,33 +194,12 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
     };
     let password = match remembered {
         Some(password) => {
-            session.out.verbose(&format!("password remembered in {}", store.describe()));
+            session
+                .out
+                .verbose(&format!("password remembered in {}", store.describe()));
             password
         }
-        None if session.interactive && !password_given(&args.credentials) => {
-            // Asked for at the terminal, after --if-invalid's check: a person's time is not
-            // the server's, so --timeout starts again with the next request.
-            let password = session.password(&args.credentials, &login, &server)?;
-            client.restart_deadline();
-            password
-        }
-        None => session
-            .password(&args.credentials, &login, &server)
-            .map_err(|e| {
-                if crate::error::exit_code(&e) != Exit::NoCredentials {
-                    return e;
-                }
-                let account = store::account(&login, &server);
-                Error::new(
-                    Exit::NoCredentials,
-                    format!("no password remembered for {account}, none given, and no terminal to ask at"),
-                )
-                .hint(format!(
-                    "remember it once with `saymon login{} --remember-password`, or pass --password-file FILE",
-                    session.profile_flag()
-                ))
-                .into()
-            })?,
+        None => refresh_password(args, session, &client, &login, &server)?,
     };
     let auth = Auth::Basic {
         login: &login,
@@ -261,6 +234,84 @@ pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<(
         session.profile_name
     ));
     report_refresh(session, &server, &login, kind, true)
+}
+
+/// The store of the profile's token; exit 3 when the profile stores none.
+fn stored_kind(session: &Session<'_>) -> Result<StoreKind> {
+    session.profile().and_then(|p| p.store).ok_or_else(|| {
+        Error::new(
+            Exit::NoCredentials,
+            format!(
+                "profile {} has no stored token to refresh",
+                session.profile_name
+            ),
+        )
+        .hint(format!(
+            "log in once: saymon login{} --store file --remember-password",
+            session.profile_flag()
+        ))
+        .into()
+    })
+}
+
+/// For --if-invalid: whether the stored token still works (the server accepts it). A
+/// refused or missing token is `false`; any other failure (the server down) an error.
+async fn still_works(
+    session: &Session<'_>,
+    client: &Client<'_>,
+    server: &ServerUrl,
+) -> Result<bool> {
+    let Some(profile) = session.profile() else {
+        return Ok(false);
+    };
+    let Some((token, _)) = session.stored_token(profile, server)? else {
+        return Ok(false);
+    };
+    match client.current_user(&Auth::Token(&token)).await {
+        Ok(_) => Ok(true),
+        Err(e) if crate::error::exit_code(&e) == Exit::Rejected => {
+            session
+                .out
+                .verbose("the stored token was refused; making a new one");
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The password for a refresh when none is remembered: given (a flag, SAYMON_PASSWORD),
+/// or asked at a terminal; without either, exit 3 saying how to remember one.
+fn refresh_password(
+    args: &TokenRefreshArgs,
+    session: &Session<'_>,
+    client: &Client<'_>,
+    login: &str,
+    server: &ServerUrl,
+) -> Result<Secret> {
+    if session.interactive && !password_given(&args.credentials) {
+        // Asked for at the terminal, after --if-invalid's check: a person's time is not
+        // the server's, so --timeout starts again with the next request.
+        let password = session.password(&args.credentials, login, server)?;
+        client.restart_deadline();
+        return Ok(password);
+    }
+    session
+        .password(&args.credentials, login, server)
+        .map_err(|e| {
+            if crate::error::exit_code(&e) != Exit::NoCredentials {
+                return e;
+            }
+            let account = store::account(login, server);
+            Error::new(
+                Exit::NoCredentials,
+                format!("no password remembered for {account}, none given, and no terminal to ask at"),
+            )
+            .hint(format!(
+                "remember it once with `saymon login{} --remember-password`, or pass --password-file FILE",
+                session.profile_flag()
+            ))
+            .into()
+        })
 }
 
 fn remembered_password_hint(err: anyhow::Error, session: &Session<'_>) -> anyhow::Error {

@@ -209,36 +209,8 @@ async fn pages(
     let mut seen = Seen::default();
     let mut kept: u64 = 0;
     for number in 1.. {
-        let page = Request {
-            method: Method::GET,
-            url: page_url(&request.url, size, skip),
-            headers: request.headers.clone(),
-            body: None,
-        };
         out.verbose(&format!("page {number}: limit {size}, skip {skip}"));
-        let out_of_time = |e: anyhow::Error| {
-            if number > 1 && client.out_of_time() {
-                Error::new(
-                    Exit::Unreachable,
-                    format!(
-                        "stopped after {} pages ({} items): --timeout ({} s) covers the whole walk",
-                        number - 1,
-                        skip - walk.first_skip,
-                        client.timeout().as_secs()
-                    ),
-                )
-                .hint("raise --timeout for a long walk, or narrow the query (a filter, a smaller range)")
-                .into()
-            } else {
-                e
-            }
-        };
-        let response = client.execute(&page, auth).await.map_err(out_of_time)?;
-        let body = client
-            .read_page(response, MAX_PAGE)
-            .await
-            .map_err(out_of_time)
-            .map_err(|e| e.context(format!("page {number} (skip {skip})")))?;
+        let body = fetch(client, request, walk, auth, number, skip).await?;
         if matches!(sink, Sink::Keep(_)) {
             kept += body.len() as u64;
             if kept > walk.keep {
@@ -253,30 +225,7 @@ async fn pages(
                 .into());
             }
         }
-        let items = match serde_json::from_slice::<Value>(&body) {
-            Ok(Value::Array(items)) => items,
-            Ok(other) => {
-                return Err(not_a_list(number, skip, crate::answer::json_kind(&other)));
-            }
-            Err(e) if crate::answer::too_deep(&e) => {
-                return Err(Error::new(
-                    Exit::Failure,
-                    format!(
-                        "page {number} (skip {skip}) is JSON nested deeper than {} levels: saymon reads no deeper",
-                        crate::jq::MAX_INPUT_DEPTH
-                    ),
-                )
-                .hint("SAYMON's lists are a few levels deep: is --server the SAYMON server itself?")
-                .into());
-            }
-            Err(_) => {
-                return Err(not_a_list(
-                    number,
-                    skip,
-                    &crate::answer::describe_body(&body),
-                ));
-            }
-        };
+        let items = items_of(number, skip, &body)?;
         let received = items.len() as u64;
         let Some((items, again)) = seen.take(items, &body) else {
             return Err(Error::new(
@@ -303,6 +252,69 @@ async fn pages(
         skip += received;
     }
     Ok(())
+}
+
+/// Page `number` (1-based) of the walk, at `skip`: its body, read whole up to
+/// `MAX_PAGE` bytes. When --timeout ends the walk after its first page, the error says how
+/// far it got.
+async fn fetch(
+    client: &Client<'_>,
+    request: &Request,
+    walk: &Walk,
+    auth: &Auth<'_>,
+    number: u64,
+    skip: u64,
+) -> Result<Vec<u8>> {
+    let page = Request {
+        method: Method::GET,
+        url: page_url(&request.url, walk.size, skip),
+        headers: request.headers.clone(),
+        body: None,
+    };
+    let out_of_time = |e: anyhow::Error| {
+        if number > 1 && client.out_of_time() {
+            Error::new(
+                Exit::Unreachable,
+                format!(
+                    "stopped after {} pages ({} items): --timeout ({} s) covers the whole walk",
+                    number - 1,
+                    skip - walk.first_skip,
+                    client.timeout().as_secs()
+                ),
+            )
+            .hint(
+                "raise --timeout for a long walk, or narrow the query (a filter, a smaller range)",
+            )
+            .into()
+        } else {
+            e
+        }
+    };
+    let response = client.execute(&page, auth).await.map_err(out_of_time)?;
+    client
+        .read_page(response, MAX_PAGE)
+        .await
+        .map_err(out_of_time)
+        .map_err(|e| e.context(format!("page {number} (skip {skip})")))
+}
+
+/// The items of page `number`: exit 1 for anything but a JSON array (nested no deeper
+/// than `--jq` reads).
+fn items_of(number: u64, skip: u64, body: &[u8]) -> Result<Vec<Value>> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(other) => Err(not_a_list(number, skip, crate::answer::json_kind(&other))),
+        Err(e) if crate::answer::too_deep(&e) => Err(Error::new(
+            Exit::Failure,
+            format!(
+                "page {number} (skip {skip}) is JSON nested deeper than {} levels: saymon reads no deeper",
+                crate::jq::MAX_INPUT_DEPTH
+            ),
+        )
+        .hint("SAYMON's lists are a few levels deep: is --server the SAYMON server itself?")
+        .into()),
+        Err(_) => Err(not_a_list(number, skip, &crate::answer::describe_body(body))),
+    }
 }
 
 /// What a walk has seen: the items' `id`s, and a hash of each page without any.

@@ -1,0 +1,67 @@
+//! The args of `login` and `logout`, and where a login and password come from.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+/// Where the login and password come from. The password is never a command-line value.
+#[derive(Debug, Default, Args)]
+pub struct CredentialArgs {
+    /// Login name or e-mail [default: the profile's; else asked at a terminal]
+    #[arg(long, env = "SAYMON_LOGIN", value_name = "NAME")]
+    pub login: Option<String>,
+
+    /// Read the password from the first line of stdin
+    #[arg(long, conflicts_with = "password_file")]
+    pub password_stdin: bool,
+
+    /// Read the password from this file (its first line)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// The user's id (24 hex digits) [default: the profile's; else asked from the server]
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The password comes from --password-stdin, --password-file, \
+SAYMON_PASSWORD, or a hidden prompt at a terminal, in that order.
+
+Examples:
+  saymon --server https://saymon.example.com login          # asks for what is missing
+  saymon --profile lab --server lab.example login --ca-cert lab.pem
+  saymon --profile prod --server https://saymon.example.com login \\
+      --login robot --store file --remember-password --password-file ~/robot.password"
+)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Where to keep the token [default: the profile's, else auto]
+    #[arg(long, value_enum, value_name = "STORE")]
+    pub store: Option<StoreChoice>,
+
+    /// Also keep the password, in the same store, so that `token refresh` needs no input
+    /// (for cron). Without it, a password remembered before is forgotten.
+    #[arg(long)]
+    pub remember_password: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreChoice {
+    /// The keyring when it answers; else, at a terminal, ask before using the file
+    Auto,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager)
+    Keyring,
+    /// credentials.toml in the config dir, readable only by you (mode 0600)
+    File,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Also delete the token on the server (authenticated with the token itself)
+    #[arg(long)]
+    pub revoke: bool,
+}

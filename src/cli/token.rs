@@ -1,0 +1,60 @@
+//! The args of `token create | print | refresh | revoke`.
+
+use clap::{Args, Subcommand};
+
+use super::{CredentialArgs, StoreChoice};
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a new token and print it, bare, on stdout
+    ///
+    /// SAYMON keeps one token per user: the new token replaces the old one on the server,
+    /// and so also replaces the token stored for the profile when it is the same user.
+    Create(TokenCreateArgs),
+    /// Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout
+    Print(TokenPrintArgs),
+    /// Create a fresh token and replace the stored one (for cron); prints no token
+    ///
+    /// The password is the one given (--password-stdin, --password-file, SAYMON_PASSWORD),
+    /// else the one remembered by `login --remember-password`, else asked at a terminal.
+    /// The new token kills the old one on the server: anything else holding the old token
+    /// needs the new one (`saymon token print`, `saymon exec`).
+    Refresh(TokenRefreshArgs),
+    /// Delete the user's token on the server and forget it locally
+    ///
+    /// Authenticates with the token in use, or with the password when one is given.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Also store the token, creating the profile if there is none
+    #[arg(long)]
+    pub save: bool,
+
+    /// Where to store it with --save [default: the profile's, else auto]
+    #[arg(long, value_enum, value_name = "STORE", requires = "save")]
+    pub store: Option<StoreChoice>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenPrintArgs {}
+
+#[derive(Debug, Args)]
+pub struct TokenRefreshArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// First ask the server whether the stored token still works; create one only if not
+    #[arg(long)]
+    pub if_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}

@@ -1,0 +1,96 @@
+//! How a profile reaches its server: the TLS files in force (flags, variables, the
+//! profile's) and the one client built from them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::client::{Client, ClientOptions, Tls};
+use crate::server::ServerUrl;
+
+use super::Session;
+
+impl<'a> Session<'a> {
+    /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's.
+    pub fn ca_cert(&self) -> Option<PathBuf> {
+        self.global
+            .ca_cert
+            .clone()
+            .or_else(|| self.profile().and_then(|p| p.ca_cert.clone()))
+    }
+
+    /// The TLS settings for `server`: each from its flag or variable, else the profile's;
+    /// the profile's `login --insecure` only for the profile's own server.
+    pub fn tls(&self, server: &ServerUrl) -> Tls {
+        let profile = self.profile();
+        // The certificate and its key come as a pair: a flag for one replaces both.
+        let (client_cert, client_key) =
+            if self.global.client_cert.is_some() || self.global.client_key.is_some() {
+                (
+                    self.global.client_cert.clone(),
+                    self.global.client_key.clone(),
+                )
+            } else {
+                (
+                    profile.and_then(|p| p.client_cert.clone()),
+                    profile.and_then(|p| p.client_key.clone()),
+                )
+            };
+        Tls {
+            ca_cert: self.ca_cert(),
+            client_cert,
+            client_key,
+            insecure: self.insecure(server),
+        }
+    }
+
+    /// Profile `name`'s server: for the selected profile --server / SAYMON_SERVER win, as
+    /// for every command; another profile has its own (`status`, `doctor --all`).
+    pub fn server_of(&self, name: &str) -> Result<Option<ServerUrl>> {
+        if name == self.profile_name {
+            return self.server();
+        }
+        self.profile_server(name)
+    }
+
+    /// Profile `name`'s TLS settings for `server`: the flags' for the selected profile,
+    /// another profile's own otherwise.
+    pub fn tls_of(&self, name: &str, server: &ServerUrl) -> Tls {
+        if name == self.profile_name {
+            self.tls(server)
+        } else {
+            self.config.profile(name).map(Tls::of).unwrap_or_default()
+        }
+    }
+
+    pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
+        self.client_with(server, &self.tls(server))
+    }
+
+    /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
+    /// `login --insecure` when `server` is the profile's own.
+    pub fn insecure(&self, server: &ServerUrl) -> bool {
+        self.global.insecure
+            || self.profile().is_some_and(|p| {
+                p.insecure
+                    && p.server
+                        .as_deref()
+                        .and_then(|s| ServerUrl::parse(s).ok())
+                        .is_some_and(|s| s.same_origin_as(server))
+            })
+    }
+
+    /// A client for `server` with these TLS settings (another profile's, for `status`).
+    pub fn client_with(&self, server: &ServerUrl, tls: &Tls) -> Result<Client<'a>> {
+        Client::new(
+            server.clone(),
+            &ClientOptions {
+                tls,
+                timeout: Duration::from_secs(self.global.timeout),
+                retries: self.global.retries,
+            },
+            self.out,
+        )
+    }
+}

@@ -1,0 +1,273 @@
+//! Where the login, password and token come from, in the order of the table at the top
+//! of `credentials`: flags and variables first, then the rescue file and the store.
+
+use std::io::{self, BufRead};
+
+use anyhow::{Context, Result};
+
+use crate::cli::CredentialArgs;
+use crate::config::Profile;
+use crate::error::{Error, Exit};
+use crate::output::{self};
+use crate::prompt::{prompt_line, strip_newline};
+use crate::secret::Secret;
+use crate::server::ServerUrl;
+use crate::store::file::FileStore;
+use crate::store::{self, SecretKind, SecretStore, TokenSource, stored_secret};
+
+use super::Session;
+
+impl<'a> Session<'a> {
+    /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
+    pub fn login_name(&self, args: &CredentialArgs, server: &ServerUrl) -> Result<String> {
+        if let Some(login) = args.login.as_deref().filter(|l| !l.trim().is_empty()) {
+            return Ok(login.trim().to_string());
+        }
+        if let Some(login) = self.profile().and_then(|p| p.login.clone()) {
+            return Ok(login);
+        }
+        if self.interactive && !args.password_stdin {
+            let answer = prompt_line(&format!("Login for {server}: "))?;
+            if !answer.is_empty() {
+                return Ok(answer);
+            }
+        }
+        Err(Error::new(
+            Exit::NoCredentials,
+            format!(
+                "no login given for profile {} ({server}){}",
+                self.profile_name,
+                output::not_asked()
+            ),
+        )
+        .hint("pass --login NAME or set SAYMON_LOGIN")
+        .into())
+    }
+
+    /// The password: --password-stdin, --password-file, SAYMON_PASSWORD, else a hidden
+    /// prompt at a terminal. Without any of them: exit 3 at once, never a hang.
+    pub fn password(
+        &self,
+        args: &CredentialArgs,
+        login: &str,
+        server: &ServerUrl,
+    ) -> Result<Secret> {
+        let (password, source) = if args.password_stdin {
+            let mut line = String::new();
+            io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the password from stdin")?;
+            (Secret::new(strip_newline(line)), "stdin")
+        } else if let Some(path) = &args.password_file {
+            crate::fsutil::check_private(path, "a password")?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::new(
+                    Exit::NoCredentials,
+                    format!("cannot read the password file {}: {e}", path.display()),
+                )
+                .hint("check the path and that you may read it: --password-file takes a file whose first line is the password")
+            })?;
+            // Its first line; a line saved on Windows ends in \r\n, and the \r goes too.
+            let first = text.split('\n').next().unwrap_or_default();
+            let first = first.strip_suffix('\r').unwrap_or(first);
+            (Secret::new(first), "the password file")
+        } else if let Some(value) = std::env::var_os("SAYMON_PASSWORD") {
+            let value = value.into_string().map_err(|_| {
+                Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8")
+            })?;
+            (Secret::new(value), "SAYMON_PASSWORD")
+        } else if self.interactive {
+            let prompt = format!("Password for {login} on {}: ", server.host_port());
+            let value = crate::prompt::prompt_password(&prompt)
+                .context("cannot read the password from the terminal")?;
+            (Secret::new(value), "the prompt")
+        } else {
+            return Err(no_password(login, server));
+        };
+        self.out.verbose(&format!("password from {source}"));
+        if password.is_empty() {
+            return Err(Error::new(
+                Exit::NoCredentials,
+                format!("the password from {source} is empty"),
+            )
+            .hint("give the real password: an empty line, file or SAYMON_PASSWORD is refused, never sent")
+            .into());
+        }
+        Ok(password)
+    }
+
+    /// Whether `profile` has a password remembered for `server` (`login
+    /// --remember-password`), so that `token refresh` is the unattended fix. A store that
+    /// cannot be read counts as no.
+    pub fn remembers_password(&self, profile: &Profile, server: &ServerUrl) -> bool {
+        profile.store.is_some_and(|kind| {
+            stored_secret(
+                profile,
+                self.store_of(kind).as_ref(),
+                server,
+                SecretKind::Password,
+                self.out,
+            )
+            .is_ok_and(|p| p.is_some())
+        })
+    }
+
+    /// The token in use: SAYMON_TOKEN, else the profile's stored one.
+    pub fn token(&self) -> Result<(Secret, TokenSource)> {
+        if let Some(token) = env_token()? {
+            self.out.verbose("token from SAYMON_TOKEN (environment)");
+            return Ok((token, TokenSource::Environment));
+        }
+        let not_logged_in = |detail: String| -> anyhow::Error {
+            let detail = if env_token_empty() {
+                format!("SAYMON_TOKEN is set but empty, and {detail}")
+            } else {
+                detail
+            };
+            Error::new(Exit::NoCredentials, format!("not logged in: {detail}"))
+                .hint(format!(
+                    "run `saymon login{}` or set SAYMON_TOKEN",
+                    self.profile_flag()
+                ))
+                .into()
+        };
+        let Some(profile) = self.profile() else {
+            return Err(match self.unknown_profile_hint() {
+                Some(hint) => Error::new(
+                    Exit::NoCredentials,
+                    format!("not logged in: there is no profile {}", self.profile_name),
+                )
+                .hint(hint)
+                .into(),
+                None => not_logged_in(format!("there is no profile {}", self.profile_name)),
+            });
+        };
+        let server = self
+            .server()?
+            .ok_or_else(|| not_logged_in(format!("profile {} has no server", self.profile_name)))?;
+        let Some(account) = self.account(&server) else {
+            return Err(not_logged_in(format!(
+                "profile {} ({server}) has no stored token",
+                self.profile_name
+            )));
+        };
+        let Some((token, source)) = self
+            .stored_token(profile, &server)
+            .with_context(|| format!("profile {} ({server})", self.profile_name))?
+        else {
+            let place = match profile.store {
+                Some(kind) => TokenSource::of_store(kind, &self.config_dir).to_string(),
+                None => "any store".into(),
+            };
+            return Err(not_logged_in(format!(
+                "no token for {account} in {place} (profile {})",
+                self.profile_name
+            )));
+        };
+        self.out
+            .verbose(&format!("token of {account} from {source}"));
+        Ok((token, source))
+    }
+
+    /// The rescue file (see `issue`): tokens that were made but could not be stored.
+    pub fn rescue(&self) -> FileStore {
+        FileStore::rescue(&self.config_dir)
+    }
+
+    /// The token of `login` on `server` waiting in the rescue file, if any, checked as
+    /// every token is (`answer::accept_token`).
+    pub fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
+        let rescue = self.rescue();
+        let account = store::account(login, server);
+        rescue
+            .get(&account, SecretKind::Token)?
+            .map(|token| store::accept_stored_token(token, &rescue, &account))
+            .transpose()
+    }
+
+    /// The stored token of `profile` on `server`, and where it is: a rescued one first
+    /// (it is newer than anything the profile's store holds), else the store's. Each
+    /// passes `answer::accept_token`. Errors: the store's (exit 7), a token that cannot
+    /// be one (exit 1).
+    pub fn stored_token(
+        &self,
+        profile: &Profile,
+        server: &ServerUrl,
+    ) -> Result<Option<(Secret, TokenSource)>> {
+        let Some(login) = profile.login.as_deref() else {
+            return Ok(None);
+        };
+        if let Some(token) = self.rescued_token(login, server)? {
+            let path = self.rescue().path().to_path_buf();
+            return Ok(Some((token, TokenSource::Rescued(path))));
+        }
+        let Some(kind) = profile.store else {
+            return Ok(None);
+        };
+        let token = stored_secret(
+            profile,
+            self.store_of(kind).as_ref(),
+            server,
+            SecretKind::Token,
+            self.out,
+        )?;
+        Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.config_dir))))
+    }
+}
+
+/// Whether a password was given for this run (a flag or SAYMON_PASSWORD), as opposed to
+/// one remembered in the store or asked for.
+pub fn password_given(args: &CredentialArgs) -> bool {
+    args.password_stdin
+        || args.password_file.is_some()
+        || std::env::var_os("SAYMON_PASSWORD").is_some()
+}
+
+/// Exit 3: no password source and no terminal to ask at, naming the options.
+pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
+    Error::new(
+        Exit::NoCredentials,
+        format!(
+            "no password for {login} on {server}, and no terminal to ask at{}",
+            crate::output::not_asked()
+        ),
+    )
+    .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD")
+    .into()
+}
+
+/// " (SAYMON_TOKEN is set but empty)" when it is, for messages about a missing token.
+pub fn empty_env_token_note() -> &'static str {
+    if env_token_empty() {
+        " (SAYMON_TOKEN is set but empty)"
+    } else {
+        ""
+    }
+}
+
+/// Whether SAYMON_TOKEN is set, but to nothing (white space at most).
+fn env_token_empty() -> bool {
+    std::env::var_os("SAYMON_TOKEN").is_some_and(|v| v.to_string_lossy().trim().is_empty())
+}
+
+/// Whether SAYMON_TOKEN is set to something (it then wins over any stored token).
+pub fn env_token_set() -> bool {
+    std::env::var_os("SAYMON_TOKEN").is_some_and(|v| !v.to_string_lossy().trim().is_empty())
+}
+
+/// SAYMON_TOKEN, when it is set and not empty, through `answer::accept_token` (exit 1
+/// when it cannot be a token; exit 3 when it is not UTF-8, as for SAYMON_PASSWORD).
+pub fn env_token() -> Result<Option<Secret>> {
+    let Some(value) = std::env::var_os("SAYMON_TOKEN") else {
+        return Ok(None);
+    };
+    let value = value
+        .into_string()
+        .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_TOKEN is not valid UTF-8"))?;
+    let value = Secret::new(value);
+    if value.expose().trim().is_empty() {
+        return Ok(None);
+    }
+    crate::answer::accept_token(value, "SAYMON_TOKEN").map(Some)
+}
