@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Create a token with your login and password, store it, and remember the profile')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s stored token and password (--revoke: delete the token on the server too)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Create, print, refresh and revoke tokens')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List the profiles, choose the default one, remove one')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the user the stored token belongs to, as the server sees it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every profile: server, login, where its secrets live, whether its token works')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Send any authenticated request to the SAYMON API and print the response body')
@@ -264,6 +265,122 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
         'saymon;token;help;help' {
             break
         }
+        'saymon;profile' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)')
+            [CompletionResult]::new('--max-mib', '--max-mib', [CompletionResultType]::ParameterName, 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every profile: its server, login, store, and which is the default')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the default profile (the one used without --profile)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'saymon;profile;list' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)')
+            [CompletionResult]::new('--max-mib', '--max-mib', [CompletionResultType]::ParameterName, 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'saymon;profile;use' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)')
+            [CompletionResult]::new('--max-mib', '--max-mib', [CompletionResultType]::ParameterName, 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'saymon;profile;remove' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')
+            [CompletionResult]::new('--client-cert', '--client-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login')
+            [CompletionResult]::new('--client-key', '--client-key', [CompletionResultType]::ParameterName, 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Result format on stdout')
+            [CompletionResult]::new('--jq', '--jq', [CompletionResultType]::ParameterName, 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)')
+            [CompletionResult]::new('--max-mib', '--max-mib', [CompletionResultType]::ParameterName, 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1')
+            [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]')
+            [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'First delete the profile''s token on the server (authenticated with the token itself)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'saymon;profile;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every profile: its server, login, store, and which is the default')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the default profile (the one used without --profile)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'saymon;profile;help;list' {
+            break
+        }
+        'saymon;profile;help;use' {
+            break
+        }
+        'saymon;profile;help;remove' {
+            break
+        }
+        'saymon;profile;help;help' {
+            break
+        }
         'saymon;whoami' {
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
@@ -424,6 +541,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Create a token with your login and password, store it, and remember the profile')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Forget the profile''s stored token and password (--revoke: delete the token on the server too)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Create, print, refresh and revoke tokens')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List the profiles, choose the default one, remove one')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the user the stored token belongs to, as the server sees it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Every profile: server, login, where its secrets live, whether its token works')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Send any authenticated request to the SAYMON API and print the response body')
@@ -456,6 +574,21 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             break
         }
         'saymon;help;token;revoke' {
+            break
+        }
+        'saymon;help;profile' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every profile: its server, login, store, and which is the default')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the default profile (the one used without --profile)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)')
+            break
+        }
+        'saymon;help;profile;list' {
+            break
+        }
+        'saymon;help;profile;use' {
+            break
+        }
+        'saymon;help;profile;remove' {
             break
         }
         'saymon;help;whoami' {

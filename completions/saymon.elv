@@ -41,6 +41,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand login 'Create a token with your login and password, store it, and remember the profile'
             cand logout 'Forget the profile''s stored token and password (--revoke: delete the token on the server too)'
             cand token 'Create, print, refresh and revoke tokens'
+            cand profile 'List the profiles, choose the default one, remove one'
             cand whoami 'Show the user the stored token belongs to, as the server sees it'
             cand status 'Every profile: server, login, where its secrets live, whether its token works'
             cand api 'Send any authenticated request to the SAYMON API and print the response body'
@@ -247,6 +248,113 @@ set edit:completion:arg-completer[saymon] = {|@words|
         }
         &'saymon;token;help;help'= {
         }
+        &'saymon;profile'= {
+            cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
+            cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
+            cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'
+            cand --client-cert 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login'
+            cand --client-key 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login'
+            cand --timeout 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)'
+            cand --retries 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)'
+            cand --output 'Result format on stdout'
+            cand --jq 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)'
+            cand --max-mib 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1'
+            cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
+            cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand --verbose 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'Every profile: its server, login, store, and which is the default'
+            cand use 'Make NAME the default profile (the one used without --profile)'
+            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'saymon;profile;list'= {
+            cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
+            cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
+            cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'
+            cand --client-cert 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login'
+            cand --client-key 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login'
+            cand --timeout 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)'
+            cand --retries 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)'
+            cand --output 'Result format on stdout'
+            cand --jq 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)'
+            cand --max-mib 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1'
+            cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
+            cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand --verbose 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'saymon;profile;use'= {
+            cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
+            cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
+            cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'
+            cand --client-cert 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login'
+            cand --client-key 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login'
+            cand --timeout 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)'
+            cand --retries 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)'
+            cand --output 'Result format on stdout'
+            cand --jq 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)'
+            cand --max-mib 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1'
+            cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
+            cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand --verbose 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'saymon;profile;remove'= {
+            cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
+            cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
+            cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'
+            cand --client-cert 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login'
+            cand --client-key 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login'
+            cand --timeout 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)'
+            cand --retries 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)'
+            cand --output 'Result format on stdout'
+            cand --jq 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)'
+            cand --max-mib 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1'
+            cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
+            cand --revoke 'First delete the profile''s token on the server (authenticated with the token itself)'
+            cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand --verbose 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'saymon;profile;help'= {
+            cand list 'Every profile: its server, login, store, and which is the default'
+            cand use 'Make NAME the default profile (the one used without --profile)'
+            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'saymon;profile;help;list'= {
+        }
+        &'saymon;profile;help;use'= {
+        }
+        &'saymon;profile;help;remove'= {
+        }
+        &'saymon;profile;help;help'= {
+        }
         &'saymon;whoami'= {
             cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
             cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
@@ -401,6 +509,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand login 'Create a token with your login and password, store it, and remember the profile'
             cand logout 'Forget the profile''s stored token and password (--revoke: delete the token on the server too)'
             cand token 'Create, print, refresh and revoke tokens'
+            cand profile 'List the profiles, choose the default one, remove one'
             cand whoami 'Show the user the stored token belongs to, as the server sees it'
             cand status 'Every profile: server, login, where its secrets live, whether its token works'
             cand api 'Send any authenticated request to the SAYMON API and print the response body'
@@ -426,6 +535,17 @@ set edit:completion:arg-completer[saymon] = {|@words|
         &'saymon;help;token;refresh'= {
         }
         &'saymon;help;token;revoke'= {
+        }
+        &'saymon;help;profile'= {
+            cand list 'Every profile: its server, login, store, and which is the default'
+            cand use 'Make NAME the default profile (the one used without --profile)'
+            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)'
+        }
+        &'saymon;help;profile;list'= {
+        }
+        &'saymon;help;profile;use'= {
+        }
+        &'saymon;help;profile;remove'= {
         }
         &'saymon;help;whoami'= {
         }

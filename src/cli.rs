@@ -7,12 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod checks;
 mod login;
 mod man;
+mod profile;
 mod requests;
 mod token;
 
 pub use checks::{CompletionsArgs, DoctorArgs, StatusArgs, WhoamiArgs};
 pub use login::{CredentialArgs, LoginArgs, LogoutArgs, StoreChoice};
 pub use man::MAN_SECTIONS;
+pub use profile::{ProfileCommand, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
 pub use requests::{ApiArgs, ExecArgs};
 pub use token::{TokenCommand, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs};
 
@@ -35,7 +37,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// SAYMON server: a URL, or a bare host that means https://HOST
@@ -142,6 +144,16 @@ pub enum Command {
   saymon token create --login robot --password-file ~/robot.password"
     )]
     Token(TokenCommand),
+    /// List the profiles, choose the default one, remove one
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  saymon profile list
+  saymon profile use prod                        # commands without --profile now use prod
+  saymon profile remove old-lab --revoke         # delete its token on the server, then forget it
+  saymon profile list --output json | jq -r '.[] | select(.default) | .name'"
+    )]
+    Profile(ProfileCommand),
     /// Show the user the stored token belongs to, as the server sees it
     Whoami(WhoamiArgs),
     /// Every profile: server, login, where its secrets live, whether its token works

@@ -37,6 +37,8 @@ pub struct Session<'a> {
     pub interactive: bool,
     /// The run's one keyring connection, shared by every profile (see `store::keyring`).
     keyring: KeyringStore,
+    /// Whether SAYMON_TOKEN applies (to the selected profile); not for `named`'s sessions.
+    env_token_applies: bool,
 }
 
 impl<'a> Session<'a> {
@@ -64,6 +66,24 @@ impl<'a> Session<'a> {
             profile_name,
             interactive,
             keyring,
+            env_token_applies: true,
+        }
+    }
+
+    /// A session for the profile `name` exactly as config.toml has it, for a command that
+    /// names a profile as its argument (`profile remove NAME`): the flags and variables
+    /// that apply to the selected profile (--server, the TLS files, SAYMON_TOKEN) do not.
+    /// `global` is this session's options with those cleared, and the profile set to `name`.
+    pub fn named<'b>(&'b self, global: &'b GlobalArgs) -> Session<'b> {
+        Session {
+            global,
+            out: self.out,
+            config_dir: self.config_dir.clone(),
+            config: self.config.clone(),
+            profile_name: global.profile().unwrap_or_default().to_string(),
+            interactive: self.interactive,
+            keyring: self.keyring.clone(),
+            env_token_applies: false,
         }
     }
 

@@ -123,6 +123,53 @@ pub extern "C" fn record_closed_standard_fds() {
     }
 }
 
+/// The most characters a table cell shows; a longer value (a profile's 64 KiB server
+/// URL) is cut, ending in `…`, so that no row is wider than a few screens.
+const MAX_CELL: usize = 200;
+
+/// `lines` (the header first) as a text table: each cell escaped (`redact::inline`), cut
+/// to `MAX_CELL` characters, padded to its column's width; columns two spaces apart, no
+/// trailing spaces, a newline after each line.
+pub fn table(lines: &[Vec<String>]) -> String {
+    let cells: Vec<Vec<String>> = lines
+        .iter()
+        .map(|line| {
+            line.iter()
+                .map(|cell| {
+                    let mut cell = redact::inline(cell);
+                    if let Some((cut, _)) = cell.char_indices().nth(MAX_CELL - 1) {
+                        cell.truncate(cut);
+                        cell.push('…');
+                    }
+                    cell
+                })
+                .collect()
+        })
+        .collect();
+    let columns = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            cells
+                .iter()
+                .filter_map(|l| l.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &cells {
+        let padded: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .collect();
+        out.push_str(padded.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// An error when stdout was closed when saymon started: a result has nowhere to go.
 pub fn stdout_open() -> io::Result<()> {
     if CLOSED_AT_START.load(std::sync::atomic::Ordering::SeqCst) & 0b010 != 0 {

@@ -6,13 +6,14 @@ mod doctor;
 pub mod exec;
 mod login;
 mod logout;
+mod profile;
 mod status;
 mod token;
 mod whoami;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, TokenCommand};
+use crate::cli::{Cli, Command, ProfileCommand, TokenCommand};
 use crate::credentials::Session;
 use crate::output::Output;
 
@@ -43,6 +44,9 @@ pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
         Command::Token(TokenCommand::Print(args)) => token::print(args, &session),
         Command::Token(TokenCommand::Refresh(args)) => token::refresh(args, &session).await,
         Command::Token(TokenCommand::Revoke(args)) => token::revoke(args, &session).await,
+        Command::Profile(ProfileCommand::List(args)) => profile::list(args, &session),
+        Command::Profile(ProfileCommand::Use(args)) => profile::use_(args, &session),
+        Command::Profile(ProfileCommand::Remove(args)) => profile::remove(args, &session).await,
         Command::Whoami(args) => whoami::run(args, &session).await,
         Command::Status(args) => status::run(args, &session).await,
         Command::Api(args) => api::run(args, &session).await,

@@ -369,18 +369,6 @@ fn row_json(row: &Row, credentials_file: &std::path::Path) -> Value {
     })
 }
 
-/// The most characters a table cell shows; a longer value (a profile's 64 KiB server
-/// URL) is cut, ending in `…`, so that no row is wider than a few screens.
-const MAX_CELL: usize = 200;
-
-/// Cut `cell` to `MAX_CELL` characters.
-fn bound(cell: &mut String) {
-    if let Some((cut, _)) = cell.char_indices().nth(MAX_CELL - 1) {
-        cell.truncate(cut);
-        cell.push('…');
-    }
-}
-
 fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
     let header = [
         "PROFILE",
@@ -392,12 +380,12 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
         "ANSWER",
         "TOKEN",
     ];
-    let mut lines: Vec<[String; 8]> = vec![header.map(String::from)];
+    let mut lines: Vec<Vec<String>> = vec![header.map(String::from).to_vec()];
     for row in rows {
         let mark = if row.selected { "*" } else { " " };
         let default = if row.is_default { " (default)" } else { "" };
         let store = row.profile.store.map_or("-", StoreKind::name).to_string();
-        lines.push([
+        lines.push(vec![
             format!("{mark}{}{default}", row.name),
             row.server.as_ref().map_or("-".into(), ToString::to_string),
             row.profile.login.clone().unwrap_or_else(|| "-".into()),
@@ -411,38 +399,7 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
             row.state.text(),
         ]);
     }
-    for line in &mut lines {
-        for cell in line.iter_mut() {
-            *cell = crate::redact::inline(cell);
-            bound(cell);
-        }
-    }
-    let widths: Vec<usize> = (0..8)
-        .map(|i| {
-            lines
-                .iter()
-                .map(|l| l[i].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for line in &lines {
-        let cells: Vec<String> = line
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 7 {
-                    c.clone()
-                } else {
-                    let pad = widths[i] - c.chars().count();
-                    format!("{c}{}", " ".repeat(pad))
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
+    let mut out = crate::output::table(&lines);
     if rows
         .iter()
         .any(|r| r.profile.store == Some(StoreKind::File))

@@ -115,7 +115,9 @@ impl<'a> Session<'a> {
 
     /// The token in use: SAYMON_TOKEN, else the profile's stored one.
     pub fn token(&self) -> Result<(Secret, TokenSource)> {
-        if let Some(token) = env_token()? {
+        if self.env_token_applies
+            && let Some(token) = env_token()?
+        {
             self.out.verbose("token from SAYMON_TOKEN (environment)");
             return Ok((token, TokenSource::Environment));
         }

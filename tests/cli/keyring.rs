@@ -197,6 +197,29 @@ fn a_remembered_password_lives_in_the_keyring_beside_the_token() {
     assert_eq!(secret_tool_lookup(&account), None);
 }
 
+#[test]
+#[ignore = "needs a Secret Service: run under .ci/with-keyring with --include-ignored"]
+fn profile_remove_forgets_the_keyring_items_then_the_profile() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    login_remembering_the_password(&env, &server);
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    assert!(secret_tool_lookup(&account).is_some());
+    keyring_cmd(&env, &server)
+        .args(["profile", "remove", "default"])
+        .assert()
+        .success()
+        .stderr("Removed profile default and its token and password.\nNo profile is left: `saymon login --server URL` makes one.\n");
+    assert_eq!(secret_tool_lookup(&account), None);
+    let out = StdCommand::new("secret-tool")
+        .args(["lookup", "service", "saymon-password", "username", &account])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the password is gone too");
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(!config.contains("[profiles.default]"), "{config}");
+}
+
 fn secret_tool(args: &[&str], input: Option<&str>) -> std::process::Output {
     use std::io::Write;
     let mut child = StdCommand::new("secret-tool")

@@ -19,6 +19,7 @@ mod hostile;
 mod keyring;
 mod leaks;
 mod network;
+mod profile;
 mod scripting;
 mod secrets;
 mod terminal;

@@ -255,6 +255,13 @@ impl FakeSaymon {
     pub fn add_user(&self, user: User) {
         self.state.lock().unwrap().users.push(user);
     }
+
+    /// Every user's token deleted, as an admin would on the server.
+    pub fn revoke_all(&self) {
+        for user in &mut self.state.lock().unwrap().users {
+            user.token = None;
+        }
+    }
 }
 
 async fn serve(

@@ -1,0 +1,198 @@
+//! `saymon profile list | use NAME | remove NAME`: see the profiles, choose the default one,
+//! and remove one with its secrets. config.toml is changed under its lock, atomically.
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+
+use super::token;
+use crate::cli::{CredentialArgs, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
+use crate::config::{self, StoreKind};
+use crate::credentials::Session;
+use crate::error::{Error, Exit, exit_code};
+use crate::redact;
+use crate::store::SecretKind;
+
+/// Every profile as a table (`*` marks the default), or with `--output json` an array of
+/// `{name, server, login, store, default}`.
+pub fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
+    let default = session.config.default_profile.as_deref();
+    let profiles = &session.config.profiles;
+    if session.out.json() {
+        let all: Vec<Value> = profiles
+            .iter()
+            .map(|(name, p)| {
+                json!({
+                    "name": name,
+                    "server": p.server,
+                    "login": p.login,
+                    "store": p.store.map(StoreKind::name),
+                    "default": Some(name.as_str()) == default,
+                })
+            })
+            .collect();
+        return session.out.result_json(&Value::Array(all));
+    }
+    if profiles.is_empty() {
+        session.out.note(&format!(
+            "No profiles in {}: `saymon login --server URL` makes one.",
+            session.config_dir.display()
+        ));
+        return Ok(());
+    }
+    let mut lines = vec![
+        ["PROFILE", "SERVER", "LOGIN", "STORE"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for (name, p) in profiles {
+        let mark = if Some(name.as_str()) == default {
+            "*"
+        } else {
+            " "
+        };
+        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        lines.push(vec![
+            format!("{mark}{name}"),
+            shown(&p.server),
+            shown(&p.login),
+            p.store.map_or("-", StoreKind::name).to_string(),
+        ]);
+    }
+    session.out.result(&crate::output::table(&lines))?;
+    Ok(())
+}
+
+/// Make NAME the default profile. Exit 3 when there is no profile NAME.
+pub fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
+    let name = existing(session, &args.name)?;
+    config::update(&session.config_dir, |config| {
+        config.default_profile = Some(name.clone());
+    })?;
+    if session.out.json() {
+        session.out.result_json(&json!({ "default": name }))?;
+    } else {
+        session.out.note(&format!(
+            "Profile {} is the default now: commands without --profile use it.",
+            redact::inline(&name)
+        ));
+    }
+    warn_overridden(session);
+    Ok(())
+}
+
+/// Remove NAME: with --revoke its token is deleted on the server first; then its token and
+/// password are forgotten in whichever store holds them (and the rescue file), and the
+/// profile leaves config.toml. Removing the default says which profile is the default now.
+/// Exit 3 for an unknown NAME; a store that cannot be used is exit 7 and keeps the profile.
+pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<()> {
+    let name = existing(session, &args.name)?;
+    // NAME as config.toml has it: --server, the TLS flags and SAYMON_TOKEN are for the
+    // selected profile, and would point the revocation and the removal elsewhere.
+    let mut global = session.global.clone();
+    global.server = None;
+    global.ca_cert = None;
+    global.client_cert = None;
+    global.client_key = None;
+    global.insecure = false;
+    global.profile = vec![name.clone()];
+    let named = session.named(&global);
+    let revoked = args.revoke && revoke(&named, &name).await?;
+    let forgotten = match named.server()? {
+        Some(server) => {
+            crate::issue::forget(&named, &server, &[SecretKind::Token, SecretKind::Password])
+                .with_context(|| format!("cannot remove profile {}", redact::inline(&name)))?
+        }
+        None => None,
+    };
+    let removed = forgotten.map(|f| f.removed).unwrap_or_default();
+    let after = config::update(&session.config_dir, |config| {
+        config.profiles.remove(&name);
+        if config.default_profile.as_deref() == Some(name.as_str()) {
+            // The first profile left, by name, is the default now (as `login` makes the
+            // first profile the default).
+            config.default_profile = config.profiles.keys().next().cloned();
+        }
+    })?;
+    let was_default = session.config.default_profile.as_deref() == Some(name.as_str());
+    if session.out.json() {
+        session.out.result_json(&json!({
+            "profile": name,
+            "revoked": revoked,
+            "removed_secrets": removed,
+            "default": after.default_profile,
+        }))?;
+        return Ok(());
+    }
+    let secrets = if removed.is_empty() {
+        String::new()
+    } else {
+        format!(" and its {}", removed.join(" and "))
+    };
+    session.out.note(&format!(
+        "Removed profile {}{secrets}.",
+        redact::inline(&name)
+    ));
+    if was_default {
+        session.out.note(&match &after.default_profile {
+            Some(now) => format!("The default profile is {} now.", redact::inline(now)),
+            None => "No profile is left: `saymon login --server URL` makes one.".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// --revoke: delete the profile's token on the server with the token itself. `false`
+/// when the profile stores no token (nothing to revoke).
+async fn revoke(named: &Session<'_>, name: &str) -> Result<bool> {
+    match named.token() {
+        Ok(_) => {}
+        Err(e) if exit_code(&e) == Exit::NoCredentials => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    let refused = format!(
+        "the token no longer works (replaced or revoked), so there is nothing to revoke with it: `saymon profile remove {}` removes the profile without --revoke",
+        redact::inline(name)
+    );
+    token::revoke_and_forget(named, &CredentialArgs::default(), &refused).await?;
+    Ok(true)
+}
+
+/// `name`, when it is a profile; else exit 3 naming the profiles there are.
+fn existing(session: &Session<'_>, name: &str) -> Result<String> {
+    if session.config.profile(name).is_some() {
+        return Ok(name.to_string());
+    }
+    let names: Vec<String> = session
+        .config
+        .profiles
+        .keys()
+        .map(|n| redact::inline(n))
+        .collect();
+    let hint = if names.is_empty() {
+        "there are no profiles: `saymon login --server URL` makes one".to_string()
+    } else {
+        format!("the profiles are: {}", names.join(", "))
+    };
+    Err(Error::new(
+        Exit::NoCredentials,
+        format!("there is no profile {}", redact::inline(name)),
+    )
+    .hint(hint)
+    .into())
+}
+
+/// SAYMON_PROFILE (or --profile) chooses a profile before the default does: say so, or
+/// `profile use` seems to do nothing.
+fn warn_overridden(session: &Session<'_>) {
+    if let Some(chosen) = session.global.profile() {
+        session.out.warn(&format!(
+            "{} selects profile {} in this environment, before the default",
+            if session.global.profile_on_command_line {
+                "--profile"
+            } else {
+                "SAYMON_PROFILE"
+            },
+            redact::inline(chosen)
+        ));
+    }
+}
