@@ -1,5 +1,5 @@
 //! The one HTTP client: its TLS options and proxy, and the SAYMON endpoints saymon itself
-//! calls. `deadline` times every wait, `send` sends with retries and turns a non-2xx
+//! calls. `deadline` times requests and reads, `send` sends with retries and turns a non-2xx
 //! answer into a typed error (its body parsed by `answer`), `failure` tells a failed
 //! request by its errors' types, `tls` decides whom to trust.
 

@@ -5,6 +5,7 @@ pub mod answer;
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod concurrent;
 pub mod config;
 pub mod credentials;
 pub mod error;

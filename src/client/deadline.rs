@@ -1,6 +1,8 @@
 //! One deadline per client: `--timeout` from its first request covers connecting, TLS,
-//! sending, the headers and reading the body, across retries. Every wait on the network
-//! goes through `before_deadline`.
+//! sending, the headers and reading a body saymon parses, across retries: every request
+//! and every such read goes through `before_deadline`. (`api` streams its body past it,
+//! each read by itself; `doctor`'s DNS and TCP steps and the protocol probe of
+//! `failure` time themselves, within what is left.)
 
 use std::time::Instant;
 

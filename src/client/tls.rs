@@ -419,7 +419,17 @@ impl ServerCertVerifier for Verifier {
 fn system_verifier(
     provider: Arc<CryptoProvider>,
 ) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
-    Ok(Arc::new(rustls_platform_verifier::Verifier::new(provider)?))
+    rustls_platform_verifier::Verifier::new(provider)
+        .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
+        .map_err(|e| no_roots(e.to_string()))
+}
+
+/// The system's roots cannot be had: the server's certificate cannot be trusted, said as
+/// a certificate error (what `client::failure` explains as one), not rustls's General.
+fn no_roots(message: String) -> rustls::Error {
+    rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(
+        std::io::Error::other(message),
+    ))))
 }
 
 /// Elsewhere, webpki with the system's roots, read once.
@@ -430,14 +440,14 @@ fn system_verifier(
     let mut roots = RootCertStore::empty();
     roots.add_parsable_certificates(system_roots());
     if roots.is_empty() {
-        return Err(rustls::Error::General(
+        return Err(no_roots(
             "no CA certificates found on this system (install ca-certificates, or set SSL_CERT_FILE)".into(),
         ));
     }
     WebPkiServerVerifier::builder_with_provider(roots.into(), provider)
         .build()
         .map(|v| v as Arc<dyn ServerCertVerifier>)
-        .map_err(|e| rustls::Error::General(e.to_string()))
+        .map_err(|e| no_roots(e.to_string()))
 }
 
 /// The system's roots: what SSL_CERT_FILE / SSL_CERT_DIR name when set (OpenSSL's rules),

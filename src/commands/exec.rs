@@ -79,11 +79,12 @@ static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0
 #[cfg(unix)]
 extern "C" fn forward(signal: libc::c_int) {
     let pid = CHILD.load(std::sync::atomic::Ordering::SeqCst);
-    if pid > 0 {
-        // SAFETY: kill is async-signal-safe.
-        unsafe {
-            libc::kill(pid, signal);
-        }
+    // rustix's kill is a plain system call: async-signal-safe.
+    if let (Some(pid), Some(signal)) = (
+        rustix::process::Pid::from_raw(pid),
+        rustix::process::Signal::from_named_raw(signal),
+    ) {
+        let _ = rustix::process::kill_process(pid, signal);
     }
 }
 

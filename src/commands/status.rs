@@ -2,7 +2,6 @@
 //! (unless --offline) whether the server accepts the token.
 
 use anyhow::Result;
-use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
 use crate::cli::StatusArgs;
@@ -198,13 +197,14 @@ fn read_rows(
 /// Ask every server at once (a bounded number), each within --timeout; rows keep their
 /// order.
 async fn check_all(session: &Session<'_>, rows: &mut [Row], checks: &[Check]) {
-    let answers: Vec<_> = stream::iter(checks.iter().map(|(_, server, tls, token)| async move {
-        let started = std::time::Instant::now();
-        let state = check(session, server, tls, token).await;
-        (state, started.elapsed())
-    }))
-    .buffered(AT_ONCE)
-    .collect()
+    let answers = crate::concurrent::join_bounded(
+        checks.iter().map(|(_, server, tls, token)| async move {
+            let started = std::time::Instant::now();
+            let state = check(session, server, tls, token).await;
+            (state, started.elapsed())
+        }),
+        AT_ONCE,
+    )
     .await;
     for ((index, ..), (state, took)) in checks.iter().zip(answers) {
         rows[*index].state = state;

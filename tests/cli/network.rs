@@ -337,6 +337,36 @@ fn not_a_web_server() -> std::net::SocketAddr {
     addr
 }
 
+/// An HTTP server whose every answer has a head of 2 MB: HTTP all the same.
+fn a_server_with_a_huge_head() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.read(&mut [0; 4096]);
+            let head = format!("HTTP/1.1 200 OK\r\nX-Big: {}\r\n\r\n", "a".repeat(2 << 20));
+            let _ = stream.write_all(head.as_bytes());
+        }
+    });
+    addr
+}
+
+#[test]
+fn an_answer_head_too_large_is_not_called_another_protocol() {
+    let env = Env::new();
+    let addr = a_server_with_a_huge_head();
+    env.cmd()
+        .env("SAYMON_SERVER", format!("http://{addr}"))
+        .env("SAYMON_TOKEN", "tok-canary")
+        .arg("whoami")
+        .assert()
+        .code(5)
+        .stderr(contains(format!("the request to {addr} failed")))
+        .stderr(contains("not a web server").not());
+}
+
 #[test]
 fn a_port_that_speaks_another_protocol_is_named_with_the_fix() {
     let env = Env::new();

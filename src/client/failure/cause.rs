@@ -43,7 +43,12 @@ pub(super) fn chain<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdEr
 
 pub(super) fn cause(chain: &[&(dyn StdError + 'static)], https: bool) -> Cause {
     let tls = chain.iter().find_map(|e| e.downcast_ref::<rustls::Error>());
-    let hyper = chain.iter().find_map(|e| e.downcast_ref::<hyper::Error>());
+    // The innermost of hyper's errors says what happened: a request canceled because its
+    // connection broke wraps the reason (`Canceled` around `UnexpectedMessage`).
+    let hyper = chain
+        .iter()
+        .rev()
+        .find_map(|e| e.downcast_ref::<hyper::Error>());
     let io = chain
         .iter()
         .rev()
@@ -59,11 +64,7 @@ pub(super) fn cause(chain: &[&(dyn StdError + 'static)], https: bool) -> Cause {
         Some(rustls::Error::InvalidCertificate(why)) => {
             return Cause::Certificate(Some(why.clone()));
         }
-        // Our verifier's own refusals that are not about one certificate (no CA on this
-        // system) are General: still a certificate that could not be trusted.
-        Some(rustls::Error::NoCertificatesPresented | rustls::Error::General(_)) => {
-            return Cause::Certificate(None);
-        }
+        Some(rustls::Error::NoCertificatesPresented) => return Cause::Certificate(None),
         _ => {}
     }
     let reset = io.is_some_and(|e| e.kind() == io::ErrorKind::ConnectionReset);
@@ -89,6 +90,9 @@ fn refuses_a_certificate(alert: AlertDescription) -> bool {
             | AlertDescription::CertificateRevoked
             | AlertDescription::CertificateExpired
             | AlertDescription::DecryptError
+            | AlertDescription::BadCertificateStatusResponse
+            | AlertDescription::BadCertificateHashValue
+            | AlertDescription::CertificateUnobtainable
     )
 }
 
@@ -98,13 +102,15 @@ fn not_http(e: &hyper::Error) -> bool {
     // Bytes where no answer was due ("received unexpected message from connection") have
     // no predicate in hyper: that kind is the one without a source that none names.
     let unexpected = e.source().is_none()
-        && !(e.is_user()
+        && !(e.is_parse()
+            || e.is_user()
             || e.is_canceled()
             || e.is_closed()
             || e.is_timeout()
             || e.is_shutdown()
             || e.is_body_write_aborted());
-    e.is_parse() || e.is_incomplete_message() || unexpected
+    // A head too large to read is HTTP all the same.
+    (e.is_parse() && !e.is_parse_too_large()) || e.is_incomplete_message() || unexpected
 }
 
 impl Cause {
@@ -150,6 +156,15 @@ mod tests {
         );
         assert_eq!(
             of(alert(AlertDescription::HandshakeFailure), true),
+            Cause::Other
+        );
+        assert_eq!(
+            of(tls(rustls::Error::NoCertificatesPresented), true),
+            Cause::Certificate(None)
+        );
+        // General is rustls's own trouble (a key that cannot sign), not a certificate.
+        assert_eq!(
+            of(tls(rustls::Error::General("signing failed".into())), true),
             Cause::Other
         );
         let unknown = CertificateError::UnknownIssuer;

@@ -20,7 +20,8 @@ const PRETTY_LIMIT: usize = 16 << 20;
 const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
 
 /// Print `response` (its status line and headers first with -i) on stdout as `args` and
-/// the session ask, within the client's deadline. Returns the head of an error body
+/// the session ask; each read of a streamed body waits at most --timeout (the whole
+/// body may take longer: a large answer streams). Returns the head of an error body
 /// (empty for a 2xx). Errors: a closed stdout, a failed read, an answer over `--max-mib`
 /// for --jq (exit 1), the filter's own.
 pub async fn answer(

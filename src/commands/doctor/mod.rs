@@ -8,7 +8,6 @@ mod network;
 mod report;
 
 use anyhow::Result;
-use futures_util::{StreamExt, stream};
 
 use crate::cli::{DoctorArgs, GlobalArgs};
 use crate::client::Tls;
@@ -90,10 +89,9 @@ pub async fn run(args: &DoctorArgs, global: &GlobalArgs, out: &Output) -> Result
             }
         }
     }
-    let targets: Vec<_> = stream::iter(targets.into_iter().map(|t| network(&session, t)))
-        .buffered(AT_ONCE)
-        .collect()
-        .await;
+    let targets =
+        crate::concurrent::join_bounded(targets.into_iter().map(|t| network(&session, t)), AT_ONCE)
+            .await;
 
     report(&session, &checks, &targets)?;
     let first_failure = checks
