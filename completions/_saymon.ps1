@@ -72,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of stdin')
             [CompletionResult]::new('--remember-password', '--remember-password', [CompletionResultType]::ParameterName, 'Also keep the password, in the same store, so that `token refresh` needs no input (for cron). Without it, a password remembered before is forgotten')
+            [CompletionResult]::new('--with-token', '--with-token', [CompletionResultType]::ParameterName, 'Store a token made elsewhere (by an admin, for an LDAP/SSO account, from a vault), read from stdin (hidden at a terminal): checked with the server first, then stored, and the profile takes its login and user id from the server''s answer')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')

@@ -68,6 +68,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
             cand --password-stdin 'Read the password from the first line of stdin'
             cand --remember-password 'Also keep the password, in the same store, so that `token refresh` needs no input (for cron). Without it, a password remembered before is forgotten'
+            cand --with-token 'Store a token made elsewhere (by an admin, for an LDAP/SSO account, from a vault), read from stdin (hidden at a terminal): checked with the server first, then stored, and the profile takes its login and user id from the server''s answer'
             cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'

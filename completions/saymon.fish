@@ -72,6 +72,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -l max-mib -d 'The 
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l password-stdin -d 'Read the password from the first line of stdin'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l remember-password -d 'Also keep the password, in the same store, so that `token refresh` needs no input (for cron). Without it, a password remembered before is forgotten'
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l with-token -d 'Store a token made elsewhere (by an admin, for an LDAP/SSO account, from a vault), read from stdin (hidden at a terminal): checked with the server first, then stored, and the profile takes its login and user id from the server\'s answer'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand login" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'

@@ -47,6 +47,12 @@ pub struct LoginArgs {
     /// (for cron). Without it, a password remembered before is forgotten.
     #[arg(long)]
     pub remember_password: bool,
+
+    /// Store a token made elsewhere (by an admin, for an LDAP/SSO account, from a vault),
+    /// read from stdin (hidden at a terminal): checked with the server first, then stored,
+    /// and the profile takes its login and user id from the server's answer
+    #[arg(long, conflicts_with_all = ["password_stdin", "password_file", "remember_password", "user_id"])]
+    pub with_token: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,13 +3,15 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use crate::answer::accept_token;
 use crate::cli::LoginArgs;
 use crate::client::Auth;
 use crate::client::Client;
 use crate::config::StoreKind;
 use crate::credentials::{Session, password_given};
-use crate::error::{Exit, exit_code, on_rejection};
+use crate::error::{Error, Exit, exit_code, on_rejection};
 use crate::issue::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
+use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind, SecretStore, TokenSource};
@@ -27,6 +29,9 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         )
     };
     let client = session.client(&server)?;
+    if args.with_token {
+        return with_token(args, session, &client, &context).await;
+    }
     // A person about to type a login and password first learns whether the server can be
     // reached and trusted: a TLS problem shows before the first question (nothing secret
     // is sent).
@@ -41,14 +46,8 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     let login = session.login_name(&args.credentials, &server)?;
     // Without a terminal, a missing password is said (exit 3) before the store is chosen,
     // unless a rescued token waits to be moved (that needs none).
-    if !session.interactive
-        && !password_given(&args.credentials)
-        && session
-            .rescued_token(&login, &server)
-            .ok()
-            .flatten()
-            .is_none()
-    {
+    let rescued = || session.rescued_token(&login, &server).ok().flatten();
+    if !session.interactive && !password_given(&args.credentials) && rescued().is_none() {
         return Err(crate::credentials::no_password(&login, &server));
     }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
@@ -145,6 +144,109 @@ async fn password_and_id(
             Err(e) => return Err(on_rejection(e, password_hint(login))).with_context(context),
         }
     }
+}
+
+/// `login --with-token`: a token made elsewhere, read from stdin (a hidden prompt at a
+/// terminal), through the one token check, then checked with the server (users/current):
+/// only a token the server takes is stored, and the profile takes its login and user id
+/// from the answer. A refused token is exit 4 and nothing is stored or changed; a
+/// `--login` that is not the token's user is exit 4 too. A password remembered for the
+/// same account is left as it is.
+async fn with_token(
+    args: &LoginArgs,
+    session: &Session<'_>,
+    client: &Client<'_>,
+    context: &dyn Fn() -> String,
+) -> Result<()> {
+    let server = client.server();
+    let token = read_token(session)?;
+    let user = client
+        .current_user(&Auth::Token(&token))
+        .await
+        .map_err(|e| {
+            on_rejection(
+                e,
+                "the server refused this token (mistyped, revoked, or replaced by a newer one): nothing was stored; get a current token, or log in with a password",
+            )
+        })
+        .with_context(context)?;
+    let login = user_login(&user)?;
+    if let Some(given) = &args.credentials.login
+        && given != &login
+        && user["email"].as_str() != Some(given.as_str())
+    {
+        return Err(Error::new(
+            Exit::Rejected,
+            format!(
+                "the token belongs to {}, not to {}: nothing was stored",
+                redact::inline(&login),
+                redact::inline(given)
+            ),
+        )
+        .hint("drop --login (and SAYMON_LOGIN): the token says whose it is")
+        .into());
+    }
+    let user_id = check_user_id(user["id"].as_str().unwrap_or_default())
+        .context("the server sent a strange user id")?;
+    let (kind, store) = session.choose_store(args.store).with_context(context)?;
+    let lock = TokenLock::acquire(session)?;
+    let checked = token.clone();
+    let auth = Auth::Token(&checked);
+    let issuer = Issuer {
+        session,
+        client,
+        login: &login,
+        auth: &auth,
+        sets_tls: true,
+    };
+    let issued = issuer
+        .prepare(user_id, Some((&lock, Target { kind, store })))
+        .with_context(context)?
+        .adopt(token)
+        .keep(Remember::Keep)?;
+    let saved = issued.saved.expect("login always stores");
+    report(
+        session,
+        server,
+        &login,
+        &issued.user_id,
+        kind.name(),
+        &saved,
+    )
+}
+
+/// The token of `login --with-token`: stdin's text (at most a few KiB), or at a terminal a
+/// hidden prompt, through `answer::accept_token` (exit 1 for what cannot be a token).
+fn read_token(session: &Session<'_>) -> Result<Secret> {
+    let text = if session.interactive {
+        crate::prompt::prompt_password("Token: ").context("cannot read the token")?
+    } else {
+        use std::io::Read;
+        let mut text = String::new();
+        std::io::stdin()
+            .lock()
+            .take(8 << 10)
+            .read_to_string(&mut text)
+            .context("cannot read the token from stdin")?;
+        text
+    };
+    accept_token(Secret::new(text), "stdin")
+}
+
+/// The login in a user object the server sent: a short line of text, or exit 1.
+fn user_login(user: &serde_json::Value) -> Result<String> {
+    let login = user["login"].as_str().unwrap_or_default();
+    if login.is_empty() || login.len() > 256 || login.chars().any(char::is_control) {
+        return Err(Error::new(
+            Exit::Failure,
+            format!(
+                "the server sent a strange login: {:?}",
+                redact::server_text(login, 64)
+            ),
+        )
+        .into());
+    }
+    Ok(login.to_string())
 }
 
 enum Moved {

@@ -23,3 +23,4 @@ mod profile;
 mod scripting;
 mod secrets;
 mod terminal;
+mod with_token;
