@@ -222,7 +222,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__api)
-            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --paginate --page-size --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
+            opts="-X -d -f -F -H -i -q -v -h -V --method --data --raw-field --field --header --include --raw --paginate --dry-run --curl --page-size --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -429,6 +429,8 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand --include 'Print the status line and response headers before the body'
             cand --raw 'Print the body exactly as received, also at a terminal'
             cand --paginate 'GET every page (`limit` and `skip`, advancing skip by the items received, until a page is shorter than the page size) and print one JSON array of all items, written as pages arrive. If a page fails, the array so far is closed (stdout stays valid JSON) and the exit code is that page''s: scripts must check it. A page size above the server''s own cap ends early: keep it at or below that cap'
+            cand --dry-run 'Print the request that would be sent (method, URL with api-token=***, headers, body), and send nothing'
+            cand --curl 'Print one curl command line that sends the same request, reading the token from $SAYMON_TOKEN when it runs (under `saymon exec`), and send nothing'
             cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'

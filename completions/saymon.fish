@@ -342,6 +342,8 @@ complete -c saymon -n "__fish_saymon_using_subcommand api" -l config-dir -d 'Dir
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s i -l include -d 'Print the status line and response headers before the body'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l raw -d 'Print the body exactly as received, also at a terminal'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l paginate -d 'GET every page (`limit` and `skip`, advancing skip by the items received, until a page is shorter than the page size) and print one JSON array of all items, written as pages arrive. If a page fails, the array so far is closed (stdout stays valid JSON) and the exit code is that page\'s: scripts must check it. A page size above the server\'s own cap ends early: keep it at or below that cap'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l dry-run -d 'Print the request that would be sent (method, URL with api-token=***, headers, body), and send nothing'
+complete -c saymon -n "__fish_saymon_using_subcommand api" -l curl -d 'Print one curl command line that sends the same request, reading the token from $SAYMON_TOKEN when it runs (under `saymon exec`), and send nothing'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand api" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'

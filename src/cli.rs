@@ -180,7 +180,9 @@ pub enum Command {
   saymon api -X GET incidents -F limit=20
   saymon api objects/$ID/stat -d '{\"cpu\": 42.5}'
   saymon api -X PATCH objects/$ID -d @object.json
-  saymon api incidents --paginate --jq 'map(select(.state == 1)) | length'")]
+  saymon api incidents --paginate --jq 'map(select(.state == 1)) | length'
+  saymon api -X PATCH objects/$ID -f name=UPS --dry-run   # show the request, send nothing
+  saymon exec -- sh -c \"$(saymon api --curl objects)\"     # the same request with curl")]
     Api(ApiArgs),
     /// Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment
     ///

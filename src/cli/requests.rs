@@ -48,6 +48,16 @@ pub struct ApiArgs {
     #[arg(long, conflicts_with_all = ["data", "include", "raw"])]
     pub paginate: bool,
 
+    /// Print the request that would be sent (method, URL with api-token=***, headers,
+    /// body), and send nothing
+    #[arg(long, conflicts_with_all = ["curl", "include", "raw"])]
+    pub dry_run: bool,
+
+    /// Print one curl command line that sends the same request, reading the token from
+    /// $SAYMON_TOKEN when it runs (under `saymon exec`), and send nothing
+    #[arg(long, conflicts_with_all = ["paginate", "include", "raw"])]
+    pub curl: bool,
+
     /// Items per page for --paginate [default: a `limit` in PATH or -F, else 100]
     #[arg(long, value_name = "N", requires = "paginate",
           value_parser = clap::value_parser!(u32).range(1..=100_000))]

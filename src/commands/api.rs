@@ -16,6 +16,7 @@ use crate::store::TokenSource;
 
 mod paginate;
 mod print;
+mod show;
 
 pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     if args.include && session.out.jq().is_some() {
@@ -25,13 +26,36 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
                 .into(),
         );
     }
-    let (token, source) = session.token()?;
+    // A preview reads no token; a request's missing token is said before its server.
+    let preview = args.dry_run || args.curl;
+    let token = if preview {
+        None
+    } else {
+        Some(session.token()?)
+    };
     let server = session.require_server()?;
     let mut request = build_request(args, &server)?;
+    // --paginate's first page, as --dry-run shows it.
+    let paginate_plan = match args.paginate {
+        true => Some(paginate::plan(&mut request.url, args.page_size)?),
+        false => None,
+    };
+    if args.dry_run {
+        if let Some((size, skip)) = paginate_plan {
+            request.url = paginate::page_url(&request.url, size, skip);
+            session.out.note(&format!(
+                "--paginate: this is the first page; the next ones follow with skip advanced by the items received, until a page has fewer than {size}"
+            ));
+        }
+        return show::dry_run(session, &request);
+    }
+    if args.curl {
+        return show::curl(args, session, &request, &session.tls(&server));
+    }
+    let (token, source) = token.expect("a request that is sent has its token");
     let client = session.client(&server)?;
     let auth = Auth::Token(&token);
-    if args.paginate {
-        let plan = paginate::plan(&mut request.url, args.page_size)?;
+    if let Some(plan) = paginate_plan {
         let keep = u64::from(session.global.max_mib) << 20;
         return paginate::run(&client, request, plan, keep, &auth, session.out)
             .await

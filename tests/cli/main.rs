@@ -19,6 +19,7 @@ mod hostile;
 mod keyring;
 mod leaks;
 mod network;
+mod preview;
 mod profile;
 mod scripting;
 mod secrets;

@@ -67,7 +67,8 @@ pub fn plan(url: &mut Url, page_size: Option<u32>) -> Result<(u64, u64)> {
     Ok((size, skip))
 }
 
-fn page_url(base: &Url, size: u64, skip: u64) -> Url {
+/// `base` with the page's `limit` (`size`) and `skip` appended.
+pub fn page_url(base: &Url, size: u64, skip: u64) -> Url {
     let mut url = base.clone();
     url.query_pairs_mut()
         .append_pair("limit", &size.to_string())

@@ -1,0 +1,185 @@
+//! `api --dry-run` and `api --curl`: the request `api` would send, shown instead of sent.
+//! Neither reads the token: --dry-run shows `api-token=***`, and the curl line reads
+//! `$SAYMON_TOKEN` when it runs (`saymon exec` sets it).
+
+use std::path::Path;
+
+use anyhow::Result;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::cli::ApiArgs;
+use crate::client::{Request, Tls};
+use crate::credentials::Session;
+use crate::error::{Error, Exit};
+
+/// The request as text: the method and URL (`api-token=***`), the headers saymon sets, a
+/// blank line and the body (as it is, or its size when it is not text). With `--output
+/// json`: `{method, url, headers: [{name, value}], body}` (`body` null without one, a
+/// string when it is text, else `{"bytes": N}`). Sends nothing; exit 0.
+pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
+    let mut url = request.url.clone();
+    url.query_pairs_mut().append_pair("api-token", "***");
+    let mut headers = vec![(
+        "User-Agent".to_string(),
+        concat!("saymon/", env!("CARGO_PKG_VERSION")).to_string(),
+    )];
+    for (name, value) in &request.headers {
+        headers.push((
+            name.to_string(),
+            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        ));
+    }
+    let text = request
+        .body
+        .as_deref()
+        .map(|b| std::str::from_utf8(b).ok().filter(|t| !has_controls(t)));
+    if session.out.json() {
+        let headers: Vec<Value> = headers
+            .iter()
+            .map(|(name, value)| json!({ "name": name, "value": value }))
+            .collect();
+        let body = match (&request.body, text) {
+            (None, _) => Value::Null,
+            (Some(_), Some(Some(text))) => Value::String(text.to_string()),
+            (Some(body), _) => json!({ "bytes": body.len() }),
+        };
+        return session.out.result_json(&json!({
+            "method": request.method.as_str(),
+            "url": url.as_str(),
+            "headers": headers,
+            "body": body,
+        }));
+    }
+    let mut shown = format!("{} {url}\n", request.method);
+    for (name, value) in &headers {
+        shown.push_str(&format!("{name}: {}\n", crate::redact::inline(value)));
+    }
+    match (&request.body, text) {
+        (None, _) => {}
+        (Some(_), Some(Some(text))) => shown.push_str(&format!("\n{text}\n")),
+        (Some(body), _) => shown.push_str(&format!(
+            "\n[{} bytes that are not text: not shown]\n",
+            body.len()
+        )),
+    }
+    session.out.result(shown.trim_end())?;
+    Ok(())
+}
+
+/// One line of sh that sends the same request with curl: the token from `$SAYMON_TOKEN`
+/// as it runs, given to curl on its stdin as its config (`-K -`), so that it is in no
+/// process's arguments; the TLS files in force (`--cacert "$SAYMON_CA_CERT"` when that
+/// variable names the CA, else the file's path); the body from the same file (`-d @FILE`)
+/// or inline. Every word is quoted for sh (shlex). Exit 2 for a body that cannot be
+/// inlined (stdin holding a NUL or control characters: give it as -d @FILE).
+pub fn curl(args: &ApiArgs, session: &Session<'_>, request: &Request, tls: &Tls) -> Result<()> {
+    let mut words: Vec<String> = vec!["curl".into(), "-sS".into(), "--globoff".into()];
+    words.extend(method_words(request));
+    for (name, value) in &request.headers {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        words.extend(["-H".into(), quote(&format!("{name}: {value}"))?]);
+    }
+    words.extend(body_words(args, request)?);
+    words.extend(tls_words(tls)?);
+    words.extend(["-K".into(), "-".into()]);
+    let separator = if request.url.query().is_some() {
+        '&'
+    } else {
+        '?'
+    };
+    let url = format!("{}{separator}api-token=", request.url);
+    let line = format!(
+        "printf 'url = \"%s\"\\n' {}\"$SAYMON_TOKEN\" | {}",
+        quote(&url)?,
+        words.join(" ")
+    );
+    if session.out.json() {
+        return session.out.result_json(&json!({ "curl": line }));
+    }
+    session.out.result(&line)?;
+    Ok(())
+}
+
+/// `-X METHOD` (or `--head`) where curl would not infer the method itself.
+fn method_words(request: &Request) -> Vec<String> {
+    let inferred = if request.body.is_some() {
+        Method::POST
+    } else {
+        Method::GET
+    };
+    match &request.method {
+        m if *m == Method::HEAD => vec!["--head".into()],
+        m if *m == inferred => Vec::new(),
+        m => vec!["-X".into(), m.as_str().into()],
+    }
+}
+
+/// The body as curl's `--data-binary`: `@FILE` for a body from a file, else the bytes
+/// inline (text without control characters only).
+fn body_words(args: &ApiArgs, request: &Request) -> Result<Vec<String>> {
+    let Some(body) = &request.body else {
+        return Ok(Vec::new());
+    };
+    if let Some(path) = args.data.as_deref().and_then(|d| d.strip_prefix('@'))
+        && path != "-"
+    {
+        let path = std::path::absolute(Path::new(path))?;
+        return Ok(vec![
+            "--data-binary".into(),
+            quote(&format!("@{}", path.to_string_lossy()))?,
+        ]);
+    }
+    let text = std::str::from_utf8(body)
+        .ok()
+        .filter(|t| !has_controls(t))
+        .ok_or_else(|| {
+            Error::new(
+                Exit::Usage,
+                "the body is not plain text (it holds control characters or is not UTF-8): it cannot be put on a command line",
+            )
+            .hint("save it to a file and pass -d @FILE: the curl line then reads the same file")
+        })?;
+    Ok(vec!["--data-binary".into(), quote(text)?])
+}
+
+/// `--cacert`, `--cert`, `--key`, `--insecure` for the TLS settings in force.
+fn tls_words(tls: &Tls) -> Result<Vec<String>> {
+    let mut words = Vec::new();
+    if let Some(ca) = &tls.ca_cert {
+        let from_env = std::env::var_os("SAYMON_CA_CERT").is_some_and(|v| Path::new(&v) == ca);
+        words.push("--cacert".into());
+        words.push(if from_env {
+            "\"$SAYMON_CA_CERT\"".into()
+        } else {
+            quote(&std::path::absolute(ca)?.to_string_lossy())?
+        });
+    }
+    for (flag, file) in [("--cert", &tls.client_cert), ("--key", &tls.client_key)] {
+        if let Some(file) = file {
+            words.push(flag.into());
+            words.push(quote(&std::path::absolute(file)?.to_string_lossy())?);
+        }
+    }
+    if tls.insecure {
+        words.push("--insecure".into());
+    }
+    Ok(words)
+}
+
+/// Whether `text` holds a control character other than tab, newline and carriage return:
+/// shown at a terminal or pasted into one, it could drive it.
+fn has_controls(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || text.chars().any(crate::redact::is_unsafe)
+}
+
+/// `word` quoted for sh; exit 2 for a NUL, which no shell word can hold.
+fn quote(word: &str) -> Result<String> {
+    shlex::try_quote(word).map(|q| q.into_owned()).map_err(|_| {
+        Error::new(Exit::Usage, "a NUL byte cannot be put on a command line")
+            .hint("save the body to a file and pass -d @FILE")
+            .into()
+    })
+}

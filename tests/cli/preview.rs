@@ -1,0 +1,246 @@
+//! `api --dry-run` and `api --curl`: the request shown, nothing sent; and the curl line run
+//! by the real curl, under `saymon exec`, against the test server.
+
+use predicates::prelude::*;
+use predicates::str::contains;
+use serde_json::Value;
+
+use crate::support::*;
+
+#[test]
+fn dry_run_shows_the_request_and_sends_nothing() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    // No token anywhere: a preview needs none, and shows none.
+    env.at(&server)
+        .args(["api", "objects/1", "-X", "patch", "-F", "cpu=42.5", "-f", "note=ok"])
+        .args(["-H", "X-Trace: 7", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(format!(
+            "PATCH {}/node/api/objects/1?api-token=***\nUser-Agent: saymon/{}\nx-trace: 7\ncontent-type: application/json\n\n{{\"note\":\"ok\",\"cpu\":42.5}}\n",
+            server.url,
+            env!("CARGO_PKG_VERSION")
+        ));
+    env.at(&server)
+        .args(["--output", "json", "api", "incidents", "--paginate", "--page-size", "50"])
+        .arg("--dry-run")
+        .assert()
+        .success()
+        .stdout(format!(
+            "{{\"method\":\"GET\",\"url\":\"{}/node/api/incidents?limit=50&skip=0&api-token=***\",\"headers\":[{{\"name\":\"User-Agent\",\"value\":\"saymon/{}\"}}],\"body\":null}}\n",
+            server.url,
+            env!("CARGO_PKG_VERSION")
+        ));
+    assert!(server.seen().is_empty(), "{:?}", server.seen());
+}
+
+#[test]
+fn dry_run_never_shows_the_token_and_escapes_what_it_prints() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    let before = server.seen().len();
+    let out = env
+        .at(&server)
+        .args([
+            "-v",
+            "api",
+            "objects",
+            "-d",
+            "{\"a\":\"\u{1b}[2J\"}",
+            "--dry-run",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let (stdout, stderr) = outputs(&out);
+    assert!(!stdout.contains(&token) && !stderr.contains(&token));
+    // A body that would drive a terminal is not printed as it is.
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(
+        stdout.ends_with("\n\n[12 bytes that are not text: not shown]\n"),
+        "{stdout}"
+    );
+    assert_eq!(server.seen().len(), before);
+}
+
+/// `saymon api --curl ARGS…` (the profile logged in, its CA from SAYMON_CA_CERT).
+fn curl_line(env: &Env, server: &FakeSaymon, args: &[&str]) -> String {
+    let out = env
+        .at(server)
+        .args(["api", "--curl"])
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let line = String::from_utf8(out).unwrap();
+    assert_eq!(line.lines().count(), 1, "{line}");
+    line.trim_end().to_string()
+}
+
+/// `saymon exec -- sh -c LINE`: the line run by sh, with the token in the environment.
+fn run_under_exec(env: &Env, server: &FakeSaymon, line: &str) -> std::process::Output {
+    env.at(server)
+        .args(["exec", "--", "sh", "-c", line])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_curl_line_does_the_same_request_with_the_real_curl() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+
+    let line = curl_line(&env, &server, &["objects?fields=id,name"]);
+    assert!(!line.contains(&token), "{line}");
+    assert!(line.contains("--cacert \"$SAYMON_CA_CERT\""), "{line}");
+    let out = run_under_exec(&env, &server, &line);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let direct = env.at(&server).args(["api", "objects"]).output().unwrap();
+    let want: Value = serde_json::from_slice(&direct.stdout).unwrap();
+    assert_eq!(got, want);
+    let seen = server.seen();
+    let by_curl = &seen[seen.len() - 2];
+    assert_eq!(by_curl.method, "GET");
+    assert_eq!(
+        by_curl.query.as_deref(),
+        Some(format!("fields=id,name&api-token={token}").as_str())
+    );
+
+    // A body from a file, a method curl would not infer, a header: all as saymon sends them.
+    let file = env.dir.path().join("it's a body.json");
+    std::fs::write(&file, "{\"name\": \"Renamed\"}").unwrap();
+    let data = format!("@{}", file.display());
+    let line = curl_line(
+        &env,
+        &server,
+        &[
+            "-X",
+            "PATCH",
+            "objects/1",
+            "-d",
+            &data,
+            "-H",
+            "X-Why: it's $HOME",
+        ],
+    );
+    let out = run_under_exec(&env, &server, &line);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["name"], "Renamed");
+    let last = server.seen().pop().unwrap();
+    assert_eq!(last.method, "PATCH");
+    assert_eq!(last.body, b"{\"name\": \"Renamed\"}");
+    assert_eq!(last.content_type.as_deref(), Some("application/json"));
+
+    // Inline fields with quotes, spaces and sh's own characters.
+    let line = curl_line(
+        &env,
+        &server,
+        &["objects", "-f", "name=a 'b' \"c\" $(d) `e`"],
+    );
+    let out = run_under_exec(&env, &server, &line);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["name"], "a 'b' \"c\" $(d) `e`");
+}
+
+#[test]
+fn the_token_stays_out_of_every_process_s_arguments() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    let line = curl_line(&env, &server, &["objects"]);
+    // curl's own arguments, as `ps` would show them, printed by a stand-in named curl.
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("curl");
+    std::fs::write(&fake, "#!/bin/sh\necho \"ARGS: $*\"\ncat\n").unwrap();
+    chmod(&fake, 0o755);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = env
+        .at(&server)
+        .env("PATH", path)
+        .args(["exec", "--", "sh", "-c", &line])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let args = stdout.lines().next().unwrap();
+    assert!(args.starts_with("ARGS: -sS --globoff"), "{stdout}");
+    assert!(!args.contains(&token), "{args}");
+    // The token reaches curl on its stdin, as its config.
+    assert!(stdout.contains(&format!("api-token={token}\"")), "{stdout}");
+}
+
+#[test]
+fn what_cannot_be_on_a_command_line_is_refused_with_the_way_out() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .args(["api", "objects", "-d", "@-", "--curl"])
+        .write_stdin("{\"a\":\"\u{7}\"}")
+        .assert()
+        .code(2)
+        .stderr(contains("pass -d @FILE"));
+    env.at(&server)
+        .args(["api", "incidents", "--paginate", "--curl"])
+        .assert()
+        .code(2);
+    env.at(&server)
+        .args(["api", "objects", "--dry-run", "--curl"])
+        .assert()
+        .code(2);
+    // The profile's CA file is named by its path when SAYMON_CA_CERT does not name it.
+    let out = env
+        .cmd()
+        .args(["--server", &server.url, "--ca-cert"])
+        .arg(&server.ca_file)
+        .args(["api", "objects", "--curl"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let line = String::from_utf8(out).unwrap();
+    assert!(
+        line.contains(&format!("--cacert {}", server.ca_file.display()))
+            || line.contains(&format!("--cacert '{}'", server.ca_file.display())),
+        "{line}"
+    );
+    assert!(server.seen().is_empty());
+}
+
+#[test]
+fn help_names_the_preview_flags() {
+    Env::new()
+        .cmd()
+        .args(["api", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--dry-run").and(contains("--curl")));
+}
