@@ -59,6 +59,54 @@ fn main() {
     stream(512 << 20);
     fleet();
     paginate(10_000);
+    exec_output(100 << 20);
+}
+
+/// `exec` passing 100 MB of a command's output to a pipe: the command alone, through
+/// `exec --no-mask` (the pipe is the command's own), and through `exec`'s masking (every
+/// byte copied and searched for the token). Five runs each, the median.
+fn exec_output(size: usize) {
+    let env = Env::new();
+    let dir = env.dir.path();
+    // Every byte value, in a pattern that never forms the token: the worst case is no
+    // case here, as the search is memchr's.
+    let data: Vec<u8> = (0..size)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(dir.join("data"), data).unwrap();
+    let script = "cat data; cat data";
+    let run = |command: &[&str]| -> f64 {
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let mut cmd = Command::new(command[0]);
+            cmd.args(&command[1..])
+                .current_dir(dir)
+                .env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("SAYMON_CONFIG_DIR", env.config_dir())
+                .env("SAYMON_SERVER", "https://saymon.example")
+                .env("SAYMON_TOKEN", "a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d")
+                .stdout(std::process::Stdio::piped());
+            let started = Instant::now();
+            let mut child = cmd.spawn().unwrap();
+            let mut out = child.stdout.take().unwrap();
+            let copied = std::io::copy(&mut out, &mut std::io::sink()).unwrap();
+            assert!(child.wait().unwrap().success());
+            assert_eq!(copied as usize, 2 * size);
+            times.push(started.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        times[2] * 1000.0
+    };
+    // Each run reads the file (from the page cache) twice.
+    let saymon = env!("CARGO_BIN_EXE_saymon");
+    let direct = run(&["sh", "-c", script]);
+    let unmasked = run(&[saymon, "exec", "--no-mask", "--", "sh", "-c", script]);
+    let masked = run(&[saymon, "exec", "--", "sh", "-c", script]);
+    println!(
+        "exec, {} MiB of output to a pipe (median of 5): the command alone {direct:.0} ms, exec --no-mask {unmasked:.0} ms, exec masking {masked:.0} ms",
+        (2 * size) >> 20
+    );
 }
 
 /// `status` over 50 profiles whose server takes 200 ms to answer each request.

@@ -440,7 +440,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__exec)
-            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --no-mask --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,7 +764,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__login)
-            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --with-token --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --login --password-stdin --password-file --user-id --store --remember-password --with-token --pin --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,6 +784,10 @@ _saymon() {
                     ;;
                 --store)
                     COMPREPLY=($(compgen -W "auto keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --pin)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --server)

@@ -58,6 +58,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand login" -l user-id -d 'The 
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l store -d 'Where to keep the token [default: the profile\'s, else auto]' -r -f -a "auto\t'The keyring when it answers; else, at a terminal, ask before using the file'
 keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'credentials.toml in the config dir, readable only by you (mode 0600)'"
+complete -c saymon -n "__fish_saymon_using_subcommand login" -l pin -d 'Trust the server\'s certificate only if its SHA-256 fingerprint is this one (colons and case ignored), and pin it for the profile, as --ca-cert with that certificate would: for a self-signed server without a terminal to ask at' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand login" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
@@ -361,6 +362,7 @@ json\t''"
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand exec" -l no-mask -d 'Pass the command\'s output through untouched: without it, the token (and a remembered password) is shown as *** in each of its stdout and stderr that is not a terminal'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'

@@ -27,6 +27,7 @@ pub const TARGETS: &[(&str, Oracle)] = &[
     ("certificate", certificate),
     ("jq", jq),
     ("jq_write", jq_write),
+    ("mask", mask),
 ];
 
 /// No character that could drive a terminal (but newline and tab where `lines`).
@@ -291,5 +292,61 @@ pub fn jq_write(data: &[u8]) {
         for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             serde_json::from_slice::<Value>(line).expect("the --jq writer wrote what is not JSON");
         }
+    }
+}
+
+/// `mask::Masker` (exec's output): the first byte gives a secret's length (1 to 16), the
+/// secret follows, the rest is the stream. Fed in pieces of any size, the output is what
+/// masking the whole at once gives, and what the plain leftmost replacement gives; and no
+/// secret survives it (unless the secret is made of `*`, which the mask itself can form).
+pub fn mask(data: &[u8]) {
+    use saymon::mask::{MASK, Masker};
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let len = usize::from(first % 16) + 1;
+    if rest.len() < len {
+        return;
+    }
+    let (secret, stream) = rest.split_at(len);
+    let run = |pieces: &mut dyn Iterator<Item = &[u8]>| {
+        let mut masker = Masker::new([secret]);
+        let mut out = Vec::new();
+        for piece in pieces {
+            masker.feed(piece, &mut out);
+        }
+        masker.finish(&mut out);
+        out
+    };
+    let whole = run(&mut std::iter::once(stream));
+    let sizes: Vec<usize> = secret.iter().map(|b| usize::from(b % 7) + 1).collect();
+    let mut at = 0;
+    let mut pieces = Vec::new();
+    for size in sizes.iter().cycle() {
+        if at >= stream.len() {
+            break;
+        }
+        let end = (at + size).min(stream.len());
+        pieces.push(&stream[at..end]);
+        at = end;
+    }
+    assert_eq!(run(&mut pieces.into_iter()), whole, "split differently");
+    let mut plain = Vec::new();
+    let mut i = 0;
+    while i < stream.len() {
+        if stream[i..].starts_with(secret) {
+            plain.extend_from_slice(MASK);
+            i += secret.len();
+        } else {
+            plain.push(stream[i]);
+            i += 1;
+        }
+    }
+    assert_eq!(whole, plain, "not the leftmost replacement");
+    if !secret.contains(&b'*') {
+        assert!(
+            !whole.windows(secret.len()).any(|w| w == secret),
+            "a secret survived"
+        );
     }
 }

@@ -186,9 +186,12 @@ pub enum Command {
     Api(ApiArgs),
     /// Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment
     ///
-    /// The command inherits stdin, stdout and stderr, and saymon exits with its exit code
-    /// (128+N when a signal N ended it, as a shell reports it). The token is passed in the
-    /// environment only, never on a command line.
+    /// The command inherits stdin, and stdout and stderr where they are a terminal; where
+    /// they are not (a log, a pipe), its output comes through saymon with the token shown
+    /// as *** (--no-mask: untouched). saymon exits with its exit code (128+N when a signal
+    /// N ended it, as a shell reports it). The token is passed in the environment only,
+    /// never on a command line. Under GitHub Actions or Azure Pipelines the token is
+    /// registered with the runner first, which masks it in the whole log.
     #[command(after_help = "Examples:
   saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'
   saymon --profile prod exec -- ./update-dashboards.sh

@@ -42,7 +42,7 @@ pub struct Unreached {
 }
 
 pub use send::Request;
-pub use tls::{Presented, Tls, VouchedBy};
+pub use tls::{Presented, Tls, VouchedBy, pinnable};
 
 /// TLS and timeout settings, from the global options and the profile.
 pub struct ClientOptions<'a> {

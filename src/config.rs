@@ -52,6 +52,10 @@ pub struct Profile {
     pub store: Option<StoreKind>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ca_cert: Option<PathBuf>,
+    /// The SHA-256 fingerprint of the server certificate that `ca_cert` holds, when it was
+    /// trusted on first use or with `login --pin` (as `certificate::fingerprint` writes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin: Option<String>,
     /// `login --client-cert`/`--client-key`: the identity for mutual TLS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_cert: Option<PathBuf>,
@@ -283,7 +287,8 @@ mod tests {
                 login: Some("admin".into()),
                 user_id: Some("5e21b752308c3c66d64e072c".into()),
                 store: Some(StoreKind::File),
-                ca_cert: None,
+                ca_cert: Some("/etc/saymon/certs/prod.pem".into()),
+                pin: Some("AB:CD".into()),
                 client_cert: Some("/etc/saymon/client.pem".into()),
                 client_key: Some("/etc/saymon/client.key".into()),
                 insecure: true,

@@ -39,6 +39,8 @@ pub struct Session<'a> {
     keyring: KeyringStore,
     /// Whether SAYMON_TOKEN applies (to the selected profile); not for `named`'s sessions.
     env_token_applies: bool,
+    /// A certificate `login` just pinned (its file and fingerprint): the CA in force.
+    pinned: Option<(PathBuf, String)>,
 }
 
 impl<'a> Session<'a> {
@@ -67,6 +69,23 @@ impl<'a> Session<'a> {
             interactive,
             keyring,
             env_token_applies: true,
+            pinned: None,
+        }
+    }
+
+    /// This session with the server certificate in `file` (fingerprint `pin`) pinned:
+    /// it is the CA in force from now on, and the profile `login` writes keeps it.
+    pub fn with_pin(&self, file: PathBuf, pin: String) -> Session<'a> {
+        Session {
+            global: self.global,
+            out: self.out,
+            config_dir: self.config_dir.clone(),
+            config: self.config.clone(),
+            profile_name: self.profile_name.clone(),
+            interactive: self.interactive,
+            keyring: self.keyring.clone(),
+            env_token_applies: self.env_token_applies,
+            pinned: Some((file, pin)),
         }
     }
 
@@ -84,6 +103,7 @@ impl<'a> Session<'a> {
             interactive: self.interactive,
             keyring: self.keyring.clone(),
             env_token_applies: false,
+            pinned: None,
         }
     }
 

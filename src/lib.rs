@@ -12,6 +12,7 @@ pub mod error;
 pub mod fsutil;
 pub mod issue;
 pub mod jq;
+pub mod mask;
 pub mod output;
 pub mod prompt;
 pub mod redact;

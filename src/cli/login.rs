@@ -33,7 +33,12 @@ Examples:
   saymon --server https://saymon.example.com login          # asks for what is missing
   saymon --profile lab --server lab.example login --ca-cert lab.pem
   saymon --profile prod --server https://saymon.example.com login \\
-      --login robot --store file --remember-password --password-file ~/robot.password"
+      --login robot --store file --remember-password --password-file ~/robot.password
+  saymon --server https://lab.example:8443 login --pin sha256:AB:CD:…   # a self-signed lab server
+  vault kv get -field=token secret/saymon | saymon --server saymon.example.com login --with-token
+
+At a terminal, a certificate no CA vouches for is shown with its SHA-256 fingerprint, and
+login asks whether to trust it for this server (trust on first use)."
 )]
 pub struct LoginArgs {
     #[command(flatten)]
@@ -53,6 +58,12 @@ pub struct LoginArgs {
     /// and the profile takes its login and user id from the server's answer
     #[arg(long, conflicts_with_all = ["password_stdin", "password_file", "remember_password", "user_id"])]
     pub with_token: bool,
+
+    /// Trust the server's certificate only if its SHA-256 fingerprint is this one (colons
+    /// and case ignored), and pin it for the profile, as --ca-cert with that certificate
+    /// would: for a self-signed server without a terminal to ask at
+    #[arg(long, value_name = "sha256:HEX")]
+    pub pin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -66,6 +66,12 @@ pub struct ApiArgs {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
+    /// Pass the command's output through untouched: without it, the token (and a
+    /// remembered password) is shown as *** in each of its stdout and stderr that is not
+    /// a terminal
+    #[arg(long)]
+    pub no_mask: bool,
+
     /// The command and its arguments, after `--`
     #[arg(
         required = true,

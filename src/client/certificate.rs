@@ -15,6 +15,8 @@ pub struct Described {
     pub not_after: i64,
     /// Whether it signed itself (subject and issuer are the same).
     pub self_signed: bool,
+    /// Its SHA-256 fingerprint, as `fingerprint` writes it.
+    pub fingerprint: String,
 }
 
 /// At most this many names are kept: a certificate may hold thousands.
@@ -47,6 +49,7 @@ pub fn describe(der: &[u8]) -> Option<Described> {
         not_before: validity.not_before.timestamp(),
         not_after: validity.not_after.timestamp(),
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
+        fingerprint: fingerprint(der),
     })
 }
 
@@ -72,6 +75,40 @@ impl Described {
     pub fn days_left(&self, now: i64) -> i64 {
         self.not_after.saturating_sub(now).div_euclid(86_400)
     }
+}
+
+/// The SHA-256 fingerprint of a certificate's DER bytes, as `openssl x509 -noout
+/// -fingerprint -sha256` shows it: 32 bytes in upper-case hex, colon-separated.
+pub fn fingerprint(der: &[u8]) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, der);
+    let hex: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
+    hex.join(":")
+}
+
+/// A `--pin` (`sha256:` then the 64 hex digits of a SHA-256 fingerprint; colons and case
+/// are ignored) as `fingerprint` writes it. Errors (exit 2) say what a pin looks like.
+pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
+    let bad = || {
+        crate::error::Error::new(
+            crate::error::Exit::Usage,
+            format!(
+                "--pin {:?} is not a SHA-256 fingerprint",
+                redact::server_text(text, 120)
+            ),
+        )
+        .hint("write sha256: and the 64 hex digits, e.g. sha256:AB:CD:… as `openssl x509 -noout -fingerprint -sha256` prints it (colons and case do not matter)")
+    };
+    let (kind, hex) = text.trim().split_once(':').ok_or_else(bad)?;
+    if !kind.eq_ignore_ascii_case("sha256") {
+        return Err(bad());
+    }
+    let digits: String = hex.chars().filter(|&c| c != ':').collect();
+    if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let upper = digits.to_ascii_uppercase();
+    let pairs: Vec<&str> = (0..32).map(|i| &upper[2 * i..2 * i + 2]).collect();
+    Ok(pairs.join(":"))
 }
 
 /// Seconds since the epoch, now.
@@ -123,6 +160,7 @@ mod tests {
             not_before: 0,
             not_after: 10 * 86_400,
             self_signed: false,
+            fingerprint: String::new(),
         };
         assert_eq!(d.days_left(0), 10);
         assert_eq!(d.days_left(86_400 + 1), 8);
@@ -138,12 +176,34 @@ mod tests {
             not_before: 0,
             not_after: 0,
             self_signed: true,
+            fingerprint: String::new(),
         };
         assert_eq!(d.names_listed(), "no names (only the subject CN=x)");
         d.names = vec!["a".into()];
         assert_eq!(d.names_listed(), "a");
         d.names = vec!["a".into(), "b".into(), "127.0.0.1".into()];
         assert_eq!(d.names_listed(), "a, b and 127.0.0.1");
+    }
+
+    #[test]
+    fn fingerprints_and_pins() {
+        // SHA-256 of the empty input, as openssl would show it.
+        let empty = "E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:93:4C:A4:95:99:1B:78:52:B8:55";
+        assert_eq!(fingerprint(b""), empty);
+        let lower = format!("sha256:{}", empty.replace(':', "").to_ascii_lowercase());
+        assert_eq!(parse_pin(&lower).unwrap(), empty);
+        assert_eq!(parse_pin(&format!("SHA256:{empty}")).unwrap(), empty);
+        for bad in [
+            "",
+            "sha256:",
+            "md5:00",
+            "sha256:zz",
+            &format!("sha1:{empty}"),
+            &lower[..70],
+        ] {
+            let err = parse_pin(bad).unwrap_err();
+            assert_eq!(err.exit, crate::error::Exit::Usage, "{bad}");
+        }
     }
 
     #[test]

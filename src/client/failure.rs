@@ -212,6 +212,7 @@ impl Client<'_> {
             .and_then(|p| certificate::describe(p.certificate.as_ref()));
         let (message, hint) = self
             .pinned_without_its_key()
+            .or_else(|| self.pin_changed(presented.as_ref()))
             .or_else(|| self.wrong_name(why, presented.as_ref()))
             .or_else(|| self.outside_its_dates(why, presented.as_ref(), chain))
             .or_else(|| self.signed_by_a_pin())
@@ -231,6 +232,27 @@ impl Client<'_> {
                 path.display()
             ),
             "send nothing to it: check the network path (a proxy, DNS, the address in --server); `saymon doctor` shows the certificate".to_string(),
+        ))
+    }
+
+    /// The server shows another certificate than the one saymon pinned for it (trusted
+    /// on first use, or with `login --pin`): both fingerprints, and how to trust the new
+    /// one once it is known to be the server's.
+    fn pin_changed(&self, presented: Option<&Described>) -> Option<(String, String)> {
+        let pin = self.tls.pin.as_ref()?;
+        let shown = presented.filter(|c| c.fingerprint != *pin)?;
+        Some((
+            format!(
+                "the TLS certificate of {} changed: saymon pinned SHA-256 {pin}, the server now shows SHA-256 {} ({}, issued by {})",
+                self.server.host_port(),
+                shown.fingerprint,
+                shown.subject,
+                shown.issuer
+            ),
+            format!(
+                "if the server's certificate was renewed (ask its admin to confirm the new fingerprint), trust it with `saymon login --pin sha256:{}` (and the profile's --profile); otherwise send nothing to it",
+                shown.fingerprint.replace(':', "")
+            ),
         ))
     }
 

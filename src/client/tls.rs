@@ -28,6 +28,9 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use crate::error::{Error, Exit};
 use crate::fsutil;
 
+mod roots;
+use roots::system_verifier;
+
 /// The TLS settings in force for one server: from the flags and environment, else the
 /// profile (see `Session::tls`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,12 +39,16 @@ pub struct Tls {
     pub client_cert: Option<std::path::PathBuf>,
     pub client_key: Option<std::path::PathBuf>,
     pub insecure: bool,
+    /// The fingerprint of the certificate `ca_cert` pins, when saymon pinned it (trust on
+    /// first use, `login --pin`): a server that shows another is said to have changed.
+    pub pin: Option<String>,
 }
 
 impl Tls {
     /// A profile's own settings.
     pub fn of(profile: &crate::config::Profile) -> Tls {
         Tls {
+            pin: profile.pin.clone(),
             ca_cert: profile.ca_cert.clone(),
             client_cert: profile.client_cert.clone(),
             client_key: profile.client_key.clone(),
@@ -414,62 +421,11 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
-/// The platform's verifier: macOS and Windows ask the operating system.
-#[cfg(any(target_vendor = "apple", windows, target_os = "android"))]
-fn system_verifier(
-    provider: Arc<CryptoProvider>,
-) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
-    rustls_platform_verifier::Verifier::new(provider)
-        .map(|v| Arc::new(v) as Arc<dyn ServerCertVerifier>)
-        .map_err(|e| no_roots(e.to_string()))
-}
-
-/// The system's roots cannot be had: the server's certificate cannot be trusted, said as
-/// a certificate error (what `client::failure` explains as one), not rustls's General.
-fn no_roots(message: String) -> rustls::Error {
-    rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(Arc::new(
-        std::io::Error::other(message),
-    ))))
-}
-
-/// Elsewhere, webpki with the system's roots, read once.
-#[cfg(not(any(target_vendor = "apple", windows, target_os = "android")))]
-fn system_verifier(
-    provider: Arc<CryptoProvider>,
-) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
-    let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(system_roots());
-    if roots.is_empty() {
-        return Err(no_roots(
-            "no CA certificates found on this system (install ca-certificates, or set SSL_CERT_FILE)".into(),
-        ));
-    }
-    WebPkiServerVerifier::builder_with_provider(roots.into(), provider)
-        .build()
-        .map(|v| v as Arc<dyn ServerCertVerifier>)
-        .map_err(|e| no_roots(e.to_string()))
-}
-
-/// The system's roots: what SSL_CERT_FILE / SSL_CERT_DIR name when set (OpenSSL's rules),
-/// else the bundle file (update-ca-certificates writes every root of the certificate
-/// directory into it), else the directory.
-#[cfg(not(any(target_vendor = "apple", windows, target_os = "android")))]
-fn system_roots() -> Vec<CertificateDer<'static>> {
-    if std::env::var_os("SSL_CERT_FILE").is_some() || std::env::var_os("SSL_CERT_DIR").is_some() {
-        return rustls_native_certs::load_native_certs().certs;
-    }
-    let probe = openssl_probe::probe();
-    if let Some(file) = &probe.cert_file {
-        let certs = rustls_native_certs::load_certs_from_paths(Some(file), None).certs;
-        if !certs.is_empty() {
-            return certs;
-        }
-    }
-    probe
-        .cert_dir
-        .iter()
-        .flat_map(|dir| rustls_native_certs::load_certs_from_paths(None, Some(dir)).certs)
-        .collect()
+/// Whether `cert`, pinned, would be trusted for `host` (a DNS name or an IP address, IPv6
+/// in brackets or not): its names and dates are right. What trust on first use asks.
+pub fn pinnable(cert: &CertificateDer<'_>, host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    ServerName::try_from(host).is_ok_and(|name| check_pinned(cert, &name, UnixTime::now()).is_ok())
 }
 
 /// What a pinned certificate must still be: for this host, and within its dates.

@@ -105,6 +105,7 @@ fn create_target(
 /// Print the new token (bare, or as JSON). Stdout that cannot take it is exit 1 saying
 /// where the token is stored, or that it was made and is lost when nothing stores it.
 fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerUrl) -> Result<()> {
+    crate::mask::register_with_ci(issued.token.expose().as_bytes());
     let delivered = if session.out.json() {
         session.out.result_json(&json!({
             "token": issued.token.expose(),
@@ -145,6 +146,7 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
 /// Print the token in use, bare: SAYMON_TOKEN, else the profile's stored token.
 pub fn print(_args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
+    crate::mask::register_with_ci(token.expose().as_bytes());
     if session.out.json() {
         session.out.result_json(&json!({
             "token": token.expose(),

@@ -14,10 +14,25 @@ use super::Session;
 impl<'a> Session<'a> {
     /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's.
     pub fn ca_cert(&self) -> Option<PathBuf> {
+        if let Some((file, _)) = &self.pinned {
+            return Some(file.clone());
+        }
         self.global
             .ca_cert
             .clone()
             .or_else(|| self.profile().and_then(|p| p.ca_cert.clone()))
+    }
+
+    /// The fingerprint of the certificate the CA file in force pins, when saymon pinned it:
+    /// just now (`with_pin`), or before for the profile (unless --ca-cert replaces its file).
+    fn pin(&self) -> Option<String> {
+        if let Some((_, pin)) = &self.pinned {
+            return Some(pin.clone());
+        }
+        if self.global.ca_cert.is_some() {
+            return None;
+        }
+        self.profile().and_then(|p| p.pin.clone())
     }
 
     /// The TLS settings for `server`: each from its flag or variable, else the profile's;
@@ -42,6 +57,7 @@ impl<'a> Session<'a> {
             client_cert,
             client_key,
             insecure: self.insecure(server),
+            pin: self.pin(),
         }
     }
 

@@ -186,7 +186,7 @@ fn the_token_stays_out_of_every_process_s_arguments() {
     let out = env
         .at(&server)
         .env("PATH", path)
-        .args(["exec", "--", "sh", "-c", &line])
+        .args(["exec", "--no-mask", "--", "sh", "-c", &line])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

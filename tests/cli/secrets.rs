@@ -174,8 +174,10 @@ fn exec_gives_the_command_the_token_never_the_password() {
             .assert()
     };
     run(&["login", "--login", LOGIN, "--store", "file"]).success();
+    // --no-mask: the token is to be seen here (exec masks it in piped output).
     let out = run(&[
         "exec",
+        "--no-mask",
         "--",
         "sh",
         "-c",

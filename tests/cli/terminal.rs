@@ -344,6 +344,9 @@ fn an_untrusted_server_is_named_before_the_password_is_asked_for() {
             "file",
         ]);
     let mut term = Pty::spawn(cmd);
+    // Trust on first use asks first; declined, the certificate's error ends the login.
+    term.expect("Trust this certificate for");
+    term.send("\n");
     assert_eq!(term.wait(), 5, "{}", term.screen);
     assert!(term.screen.contains("is not trusted"), "{}", term.screen);
     assert!(!term.screen.contains("Password for"), "{}", term.screen);
@@ -502,6 +505,9 @@ fn login_checks_the_server_before_the_first_question() {
         .env("SAYMON_CONFIG_DIR", env.config_dir())
         .args(["--server", &server.url, "login"]);
     let mut term = Pty::spawn(cmd);
+    // The certificate is the first question (trust on first use); declined, it ends here.
+    term.expect("Trust this certificate for");
+    term.send("n\n");
     assert_eq!(term.wait(), 5, "{}", term.screen);
     assert!(term.screen.contains("is not trusted"), "{}", term.screen);
     assert!(!term.screen.contains("Login for"), "{}", term.screen);

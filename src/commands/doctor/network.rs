@@ -210,6 +210,8 @@ pub(super) fn tls_check(
         if let Some(presented) = client.presented()
             && let Some(described) = certificate::describe(presented.certificate.as_ref())
         {
+            // The fingerprint to compare with the admin's, for `login --pin`.
+            check.detail = format!("{}; its SHA-256: {}", check.detail, described.fingerprint);
             check = check.with_data(certificate_data(&described, presented.vouched_by));
         }
         return check;
@@ -257,11 +259,12 @@ pub(super) fn summary(c: &Described, now: i64) -> String {
         format!("issued by {}", c.issuer)
     };
     format!(
-        "{} for {}, {issued}, valid until {} ({} days left)",
+        "{} for {}, {issued}, valid until {} ({} days left), SHA-256 {}",
         c.subject,
         c.names_listed(),
         certificate::date(c.not_after),
-        c.days_left(now)
+        c.days_left(now),
+        c.fingerprint
     )
 }
 
@@ -273,6 +276,7 @@ pub(super) fn certificate_data(c: &Described, vouched_by: Option<VouchedBy>) -> 
         "not_before": certificate::date(c.not_before),
         "not_after": certificate::date(c.not_after),
         "days_left": c.days_left(certificate::now()),
+        "sha256": c.fingerprint,
         "verified_by": vouched_by.map(|v| match v {
             VouchedBy::Pinned => "pinned",
             VouchedBy::CaFile => "ca-cert",

@@ -16,6 +16,8 @@ use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind, SecretStore, TokenSource};
 
+mod trust;
+
 /// How often a person at a terminal may type the password (as sudo allows).
 const TRIES: u32 = 3;
 
@@ -29,20 +31,22 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         )
     };
     let client = session.client(&server)?;
+    // A person about to type a login and password first learns whether the server can be
+    // reached and trusted: a TLS problem shows before the first question (nothing secret
+    // is sent). A certificate pinned now (trust on first use, --pin) is the CA from here on.
+    let pinned;
+    let (session, client) = match trust::check(args, session, &client, &context).await? {
+        Some((file, pin)) => {
+            pinned = session.with_pin(file, pin);
+            let client = pinned.client(&server)?;
+            (&pinned, client)
+        }
+        None => (session, client),
+    };
     if args.with_token {
         return with_token(args, session, &client, &context).await;
     }
-    // A person about to type a login and password first learns whether the server can be
-    // reached and trusted: a TLS problem shows before the first question (nothing secret
-    // is sent).
     let prompted = session.interactive && !password_given(&args.credentials);
-    if prompted {
-        client
-            .reach()
-            .await
-            .map_err(|unreached| unreached.error)
-            .with_context(context)?;
-    }
     let login = session.login_name(&args.credentials, &server)?;
     // Without a terminal, a missing password is said (exit 3) before the store is chosen,
     // unless a rescued token waits to be moved (that needs none).

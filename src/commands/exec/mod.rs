@@ -8,6 +8,11 @@ use anyhow::Result;
 use crate::cli::ExecArgs;
 use crate::credentials::Session;
 use crate::error::{Error, Exit, Exited};
+use crate::secret::Secret;
+use crate::server::ServerUrl;
+use crate::store::{SecretKind, TokenSource};
+
+mod masked;
 
 pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
@@ -31,6 +36,14 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         Some(path) => command.env("SAYMON_CA_CERT", std::path::absolute(&path).unwrap_or(path)),
         None => command.env_remove("SAYMON_CA_CERT"),
     };
+    crate::mask::register_with_ci(token.expose().as_bytes());
+    let plan = (!args.no_mask).then(|| {
+        let secrets = secrets_to_mask(session, &server, token.clone(), &source);
+        masked::Plan::new(secrets)
+    });
+    if let Some(plan) = &plan {
+        plan.prepare(&mut command);
+    }
     // Before the spawn, so that no signal falls between it and our waiting.
     leave_signals_to_the_command(&mut command);
     let child = command.spawn();
@@ -38,7 +51,14 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         Ok(mut child) => {
             #[cfg(unix)]
             CHILD.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
-            child.wait()?
+            let copies = plan
+                .as_ref()
+                .map(|p| p.start(child.stdout.take(), child.stderr.take()));
+            let status = child.wait();
+            if let Some(copies) = copies {
+                copies.finish();
+            }
+            status?
         }
         Err(e) => {
             // As a shell does: 127 for a command not found, 126 for one that cannot run.
@@ -70,6 +90,29 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         return Err(Exited(u8::try_from(128 + signal).unwrap_or(255)).into());
     }
     Err(Error::new(Exit::Failure, format!("the command ended with {status}")).into())
+}
+
+/// What `exec` masks in the command's output: the token, and the password remembered
+/// beside it (read only when the token is the store's; a store that cannot be read adds
+/// nothing: the command gets no password to print).
+fn secrets_to_mask(
+    session: &Session<'_>,
+    server: &ServerUrl,
+    token: Secret,
+    source: &TokenSource,
+) -> Vec<Secret> {
+    let mut secrets = vec![token];
+    if *source != TokenSource::Environment
+        && let Some((kind, _)) = session.profile_store(server)
+        && let Ok(Some(password)) = session.stored_secret(
+            session.store_of(kind).as_ref(),
+            server,
+            SecretKind::Password,
+        )
+    {
+        secrets.push(password);
+    }
+    secrets
 }
 
 /// The pid that `forward` passes signals on to.

@@ -1,0 +1,166 @@
+//! Trust on first use, as ssh does, and `login --pin`: a server whose certificate no CA
+//! vouches for (a self-signed lab server) can be trusted by its SHA-256 fingerprint. The
+//! certificate is saved in the config dir (`certs/<profile>.pem`) and pinned for the
+//! profile exactly as `--ca-cert` with that file would (its names and dates still
+//! checked); config.toml keeps the fingerprint, so that a certificate that changes later is
+//! said to have changed.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use rustls::pki_types::CertificateDer;
+
+use crate::cli::LoginArgs;
+use crate::client::certificate::{self, Described};
+use crate::client::{Client, pinnable};
+use crate::credentials::Session;
+use crate::error::{Error, Exit};
+
+/// Before `login` asks for anything, at a terminal or with `--pin`: the server is reached
+/// (a bare GET of version/hash, nothing secret sent), so that a network or TLS problem
+/// shows before the first question. With `--pin`, the server's certificate must have that
+/// fingerprint (exit 5 showing both otherwise). At a terminal, a certificate no CA vouches
+/// for, but whose names and dates are right, is shown and the person asked whether to
+/// trust it (default no: the error as without the question). Returns the saved file and
+/// fingerprint when a certificate was pinned, `None` when nothing changed.
+pub async fn check(
+    args: &LoginArgs,
+    session: &Session<'_>,
+    client: &Client<'_>,
+    context: &dyn Fn() -> String,
+) -> Result<Option<(PathBuf, String)>> {
+    let server = client.server();
+    let want = args
+        .pin
+        .as_deref()
+        .map(certificate::parse_pin)
+        .transpose()?;
+    if want.is_some() && (!server.is_https() || session.global.insecure) {
+        return Err(Error::new(
+            Exit::Usage,
+            "--pin is for an https:// server whose certificate is checked (not with --insecure)",
+        )
+        .into());
+    }
+    if want.is_none() && !session.interactive {
+        return Ok(None);
+    }
+    let reached = client.reach().await;
+    let Some(presented) = client.presented().filter(|_| server.is_https()) else {
+        return match reached {
+            Ok(_) => Ok(None),
+            Err(unreached) => Err(unreached.error).with_context(context),
+        };
+    };
+    let cert = presented.certificate;
+    let got = certificate::fingerprint(cert.as_ref());
+    if let Some(want) = want {
+        if got != want {
+            return Err(Error::new(
+                Exit::Unreachable,
+                format!(
+                    "the TLS certificate of {} has the SHA-256 fingerprint {got}, not {want} (--pin): nothing was sent",
+                    server.host_port()
+                ),
+            )
+            .hint("check --server and the fingerprint with the server's admin (openssl x509 -noout -fingerprint -sha256 -in cert.pem prints it)")
+            .into());
+        }
+        // Pinned, its names and dates are still checked: nothing is saved for one that
+        // is wrong.
+        if !pinnable(&cert, server.host()) {
+            let what = certificate::describe(cert.as_ref()).map_or_else(String::new, |c| {
+                format!(
+                    ": it is for {}, valid {} to {}",
+                    c.names_listed(),
+                    certificate::date(c.not_before),
+                    certificate::date(c.not_after)
+                )
+            });
+            return Err(Error::new(
+                Exit::Unreachable,
+                format!(
+                    "the TLS certificate of {} has the fingerprint given, but its names or dates are wrong for it{what}",
+                    server.host_port()
+                ),
+            )
+            .hint("use a name the certificate holds in --server, or have the certificate remade; a pin does not change what it is for")
+            .into());
+        }
+        return save(session, &cert, got).map(Some);
+    }
+    let Err(unreached) = reached else {
+        return Ok(None);
+    };
+    // Only a certificate that no one vouched for, and that pinned would be right (names,
+    // dates): any other failure is the error it is.
+    let untrusted =
+        unreached.in_tls && presented.vouched_by.is_none() && pinnable(&cert, server.host());
+    if !untrusted || !ask(client, &cert)? {
+        return Err(unreached.error).with_context(context);
+    }
+    save(session, &cert, got).map(Some)
+}
+
+/// Show the certificate and ask whether to trust it for this server; `false` unless yes.
+fn ask(client: &Client<'_>, cert: &CertificateDer<'_>) -> Result<bool> {
+    let server = client.server();
+    let Some(c) = certificate::describe(cert.as_ref()) else {
+        return Ok(false);
+    };
+    crate::output::to_stderr(&shown(server.host_port().as_str(), &c));
+    let answer = crate::prompt::prompt_yes_no(&format!(
+        "Trust this certificate for {}? [y/N] ",
+        server.host_port()
+    ))?;
+    Ok(answer == Some(true))
+}
+
+/// The certificate as the question shows it.
+fn shown(host: &str, c: &Described) -> String {
+    let issuer = if c.self_signed {
+        "itself (self-signed)".to_string()
+    } else {
+        c.issuer.clone()
+    };
+    format!(
+        "No CA this machine trusts vouches for the TLS certificate of {host}:\n  subject      {}\n  names        {}\n  issued by    {issuer}\n  valid        {} to {}\n  SHA-256      {}\nCompare the fingerprint with the one the server's admin gives you before you trust it.",
+        c.subject,
+        c.names_listed(),
+        certificate::date(c.not_before),
+        certificate::date(c.not_after),
+        c.fingerprint
+    )
+}
+
+/// Write `cert` (PEM) to `certs/<profile>.pem` in the config dir, atomically; returns
+/// the file and the fingerprint to pin.
+fn save(
+    session: &Session<'_>,
+    cert: &CertificateDer<'_>,
+    fingerprint: String,
+) -> Result<(PathBuf, String)> {
+    let name = if crate::config::valid_profile_name(&session.profile_name) {
+        session.profile_name.clone()
+    } else {
+        "profile".to_string()
+    };
+    let dir = session.config_dir.join("certs");
+    crate::fsutil::ensure_private_dir(&session.config_dir)?;
+    crate::fsutil::ensure_private_dir(&dir)?;
+    let file = dir.join(format!("{name}.pem"));
+    let base64 = data_encoding::BASE64.encode(cert.as_ref());
+    let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in base64.as_bytes().chunks(64) {
+        pem.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    crate::fsutil::write_atomic(&file, pem.as_bytes())?;
+    session.out.note(&format!(
+        "Pinned the certificate (SHA-256 {fingerprint}) in {} for profile {}.",
+        file.display(),
+        crate::redact::inline(&session.profile_name)
+    ));
+    Ok((file, fingerprint))
+}

@@ -1,0 +1,225 @@
+//! Secrets masked in a stream of bytes (`exec`'s output), and registered with a CI runner
+//! that masks them in its logs (GitHub Actions, Azure Pipelines).
+//!
+//! The masker is our own: aho-corasick's `stream_replace_all` reads until it holds a
+//! pattern's length more before it writes anything, so a line a command prints and then
+//! waits on would not appear. This one writes everything at once but the end that could
+//! still become a secret with the next bytes (a secret split across writes is masked all
+//! the same). The search itself is memchr's.
+
+use std::io::Write;
+
+use memchr::memmem::Finder;
+
+/// What a masked secret becomes.
+pub const MASK: &[u8] = b"***";
+
+/// Streaming replacement of secrets by `***`. Feed it the bytes as they come; what it
+/// returns is final and in order; `finish` gives what it held back.
+pub struct Masker<'s> {
+    /// Borrowed from the secrets: no copy of them is made.
+    finders: Vec<Finder<'s>>,
+    /// The end of the bytes so far that is the start of a secret, held back.
+    held: Vec<u8>,
+}
+
+impl<'s> Masker<'s> {
+    /// A masker of `secrets` (empty ones are ignored; where two match at one place, the
+    /// longer one is masked).
+    pub fn new(secrets: impl IntoIterator<Item = &'s [u8]>) -> Masker<'s> {
+        let mut finders: Vec<Finder<'s>> = secrets
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(Finder::new)
+            .collect();
+        finders.sort_by_key(|f| std::cmp::Reverse(f.needle().len()));
+        Masker {
+            finders,
+            held: Vec::new(),
+        }
+    }
+
+    /// Mask `chunk` (after what was held back) and append what is final to `out`.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        if self.finders.is_empty() {
+            out.extend_from_slice(chunk);
+            return;
+        }
+        let joined;
+        let data = if self.held.is_empty() {
+            chunk
+        } else {
+            self.held.extend_from_slice(chunk);
+            joined = std::mem::take(&mut self.held);
+            &joined[..]
+        };
+        let mut at = 0;
+        while let Some((start, len)) = self.next_match(&data[at..]) {
+            out.extend_from_slice(&data[at..at + start]);
+            out.extend_from_slice(MASK);
+            at += start + len;
+        }
+        let rest = &data[at..];
+        let keep = self.partial_at_end(rest);
+        out.extend_from_slice(&rest[..rest.len() - keep]);
+        self.held = rest[rest.len() - keep..].to_vec();
+    }
+
+    /// The bytes held back at the end of the stream (no secret can complete them now).
+    pub fn finish(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.held);
+    }
+
+    /// The first secret in `data`: its start and length (the longest at that start).
+    fn next_match(&self, data: &[u8]) -> Option<(usize, usize)> {
+        self.finders
+            .iter()
+            .filter_map(|f| f.find(data).map(|start| (start, f.needle().len())))
+            .min_by_key(|&(start, len)| (start, std::cmp::Reverse(len)))
+    }
+
+    /// How many bytes at the end of `data` begin some secret (a proper beginning: a whole
+    /// one was masked already).
+    fn partial_at_end(&self, data: &[u8]) -> usize {
+        self.finders
+            .iter()
+            .filter_map(|f| {
+                let secret = f.needle();
+                let most = data.len().min(secret.len() - 1);
+                (1..=most).rev().find(|&k| data.ends_with(&secret[..k]))
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Under GitHub Actions (`GITHUB_ACTIONS=true`) or Azure Pipelines (`TF_BUILD=True`), tell
+/// the runner to mask `secret` in its logs, with its workflow command on stderr (the
+/// runner reads both streams; stdout keeps only the result, for `$(saymon token print)`).
+/// Elsewhere nothing is written. Called before a token is printed or handed to a command.
+pub fn register_with_ci(secret: &[u8]) {
+    let Some(line) = ci_command(secret, |name| std::env::var(name).ok()) else {
+        return;
+    };
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(line.as_bytes());
+    let _ = stderr.flush();
+}
+
+/// The line that registers `secret` with the CI runner that `var` (the environment) names,
+/// escaped as each runner reads its commands; `None` outside CI.
+fn ci_command(secret: &[u8], var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let text = String::from_utf8_lossy(secret);
+    if var("GITHUB_ACTIONS").as_deref() == Some("true") {
+        // GitHub's escaping of a command's data: %, CR and LF.
+        let data = text
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        return Some(format!("::add-mask::{data}\n"));
+    }
+    if var("TF_BUILD").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+        // Azure's escaping of a logging command's value.
+        let data = text
+            .replace('%', "%AZP25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        return Some(format!("##vso[task.setsecret]{data}\n"));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(secrets: &[&str], chunks: &[&str]) -> String {
+        let mut masker = Masker::new(secrets.iter().map(|s| s.as_bytes()));
+        let mut out = Vec::new();
+        for chunk in chunks {
+            masker.feed(chunk.as_bytes(), &mut out);
+        }
+        masker.finish(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn secrets_are_masked_wherever_the_writes_split_them() {
+        let token = "a5f946dc-4c21";
+        assert_eq!(masked(&[token], &["x a5f946dc-4c21 y"]), "x *** y");
+        assert_eq!(masked(&[token], &["x a5f9", "46dc-4", "c21 y"]), "x *** y");
+        assert_eq!(masked(&[token], &["a5f946dc-4c21a5f946dc-4c21"]), "******");
+        // A start that does not become the secret is given back as it was.
+        assert_eq!(masked(&[token], &["a5f9", "46dX"]), "a5f946dX");
+        assert_eq!(masked(&[token], &["ends with a5f946"]), "ends with a5f946");
+        // The longer of two secrets at one place; both anywhere.
+        assert_eq!(masked(&["pass", "password"], &["my password"]), "my ***");
+        assert_eq!(masked(&["tok", "pw"], &["tok pw tok"]), "*** *** ***");
+        assert_eq!(masked(&[], &["nothing"]), "nothing");
+        assert_eq!(masked(&[""], &["nothing"]), "nothing");
+    }
+
+    #[test]
+    fn only_a_possible_start_of_a_secret_is_held_back() {
+        let mut masker = Masker::new([&b"secret"[..]]);
+        let mut out = Vec::new();
+        masker.feed(b"progress 50% sec", &mut out);
+        assert_eq!(out, b"progress 50% ");
+        out.clear();
+        masker.feed(b"ond\n", &mut out);
+        assert_eq!(out, b"second\n");
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_pass_untouched_in_any_split() {
+        // 0..=255 sixteen times: the secret ff 00 01 spans each of the 15 block joins.
+        let data: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        let mut want = Vec::new();
+        for (i, block) in data.chunks(256).enumerate() {
+            let start = if i == 0 { 0 } else { 2 };
+            let end = if i == 15 { 256 } else { 255 };
+            want.extend_from_slice(&block[start..end]);
+            if i < 15 {
+                want.extend_from_slice(MASK);
+            }
+        }
+        for size in [1, 2, 3, 7, 255, 256, 4096] {
+            let mut masker = Masker::new([&b"\xff\x00\x01"[..]]);
+            let mut out = Vec::new();
+            for chunk in data.chunks(size) {
+                masker.feed(chunk, &mut out);
+            }
+            masker.finish(&mut out);
+            assert_eq!(out, want, "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn ci_runners_get_their_own_commands() {
+        let env = |pairs: &'static [(&str, &str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            ci_command(b"tok-1", env(&[("GITHUB_ACTIONS", "true")])).as_deref(),
+            Some("::add-mask::tok-1\n")
+        );
+        assert_eq!(
+            ci_command(b"a%b\nc", env(&[("GITHUB_ACTIONS", "true")])).as_deref(),
+            Some("::add-mask::a%25b%0Ac\n")
+        );
+        assert_eq!(
+            ci_command(b"tok-1", env(&[("TF_BUILD", "True")])).as_deref(),
+            Some("##vso[task.setsecret]tok-1\n")
+        );
+        assert_eq!(
+            ci_command(b"tok-1", env(&[("GITHUB_ACTIONS", "false")])),
+            None
+        );
+        assert_eq!(ci_command(b"tok-1", env(&[])), None);
+    }
+}
