@@ -6,11 +6,13 @@
 
 mod support;
 
+mod answers;
 mod api;
 mod cron;
 mod demo;
 mod doctor;
 mod end_to_end;
+mod exec;
 mod faults;
 mod fuzz_seeds;
 mod generated;
@@ -18,6 +20,7 @@ mod hints;
 mod hostile;
 mod keyring;
 mod leaks;
+mod login;
 mod masking;
 mod network;
 mod preview;

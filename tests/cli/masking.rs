@@ -138,13 +138,8 @@ fn a_remembered_password_is_masked_too() {
 #[test]
 fn at_a_terminal_the_command_s_output_is_its_own() {
     let env = Env::new();
-    let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_saymon"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("TERM", "dumb")
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .env("SAYMON_SERVER", "https://saymon.example")
+    let mut cmd = env.terminal_cmd();
+    cmd.env("SAYMON_SERVER", "https://saymon.example")
         .env("SAYMON_TOKEN", TOKEN)
         .args([
             "exec",

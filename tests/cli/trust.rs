@@ -2,8 +2,6 @@
 //! fingerprint and trusted at a terminal, or by `login --pin sha256:…` without one; the
 //! pin kept, a changed certificate refused with both fingerprints; `doctor` showing it.
 
-use std::process::Command as StdCommand;
-
 use predicates::str::contains;
 use serde_json::Value;
 
@@ -147,21 +145,16 @@ fn a_pinned_certificate_that_changes_is_refused_with_the_way_to_trust_the_new_on
 }
 
 fn on_terminal(env: &Env, server: &FakeSaymon) -> Pty {
-    let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_saymon"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("TERM", "dumb")
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .args([
-            "--server",
-            &server.url,
-            "login",
-            "--login",
-            LOGIN,
-            "--store",
-            "file",
-        ]);
+    let mut cmd = env.terminal_cmd();
+    cmd.args([
+        "--server",
+        &server.url,
+        "login",
+        "--login",
+        LOGIN,
+        "--store",
+        "file",
+    ]);
     Pty::spawn(cmd)
 }
 

@@ -1,8 +1,6 @@
 //! `saymon login --with-token`: a token made elsewhere, from stdin (hidden at a terminal),
 //! checked with the server before anything is stored.
 
-use std::process::Command as StdCommand;
-
 use predicates::str::contains;
 
 use crate::support::pty::Pty;
@@ -177,21 +175,15 @@ fn at_a_terminal_the_token_is_asked_for_hidden() {
     let server = FakeSaymon::start();
     let env = Env::new();
     let (token, _) = token_made_elsewhere(&server);
-    let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_saymon"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("TERM", "dumb")
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .env("SAYMON_CA_CERT", &server.ca_file)
-        .args([
-            "--server",
-            &server.url,
-            "login",
-            "--with-token",
-            "--store",
-            "file",
-        ]);
+    let mut cmd = env.terminal_cmd();
+    cmd.env("SAYMON_CA_CERT", &server.ca_file).args([
+        "--server",
+        &server.url,
+        "login",
+        "--with-token",
+        "--store",
+        "file",
+    ]);
     let mut term = Pty::spawn(cmd);
     term.expect("Token: ");
     term.wait_for_hidden_input();

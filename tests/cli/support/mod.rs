@@ -90,6 +90,29 @@ impl Env {
         std_cmd
     }
 
+    /// The lines of credentials.toml that hold a token ("" when there is no such file).
+    pub fn stored_token_lines(&self) -> String {
+        std::fs::read_to_string(self.credentials_file())
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("token"))
+            .collect()
+    }
+
+    /// `saymon` for a pseudo-terminal (`Pty::spawn` takes a std command): the environment
+    /// of `cmd` (PATH, HOME, SAYMON_CONFIG_DIR, NO_COLOR, RUST_BACKTRACE=0) and TERM=dumb.
+    pub fn terminal_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home())
+            .env("SAYMON_CONFIG_DIR", self.config_dir())
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "0")
+            .env("TERM", "dumb");
+        cmd
+    }
+
     /// The hermetic environment of `cmd`, for commands that run saymon another way.
     pub fn hermetic(&self, cmd: &mut Command) {
         cmd.env_clear()
