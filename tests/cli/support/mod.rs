@@ -90,6 +90,13 @@ impl Env {
         std_cmd
     }
 
+    /// A fresh environment logged in to `server` (`login_file`).
+    pub fn logged_in(server: &FakeSaymon) -> Env {
+        let env = Env::new();
+        env.login_file(server);
+        env
+    }
+
     /// The lines of credentials.toml that hold a token ("" when there is no such file).
     pub fn stored_token_lines(&self) -> String {
         std::fs::read_to_string(self.credentials_file())
