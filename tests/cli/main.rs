@@ -31,4 +31,5 @@ mod secrets;
 mod status;
 mod terminal;
 mod trust;
+mod unattended;
 mod with_token;

@@ -90,6 +90,26 @@ impl Env {
         std_cmd
     }
 
+    /// `login --store file --remember-password` as a cron set-up script would run it (`cron`'s
+    /// environment), for `profile`.
+    pub fn cron_login(&self, server: &FakeSaymon, profile: &str) {
+        self.cron()
+            .args(["--profile", profile, "--server", &server.url, "--ca-cert"])
+            .arg(&server.ca_file)
+            .args([
+                "login",
+                "--login",
+                LOGIN,
+                "--store",
+                "file",
+                "--remember-password",
+                "--password-stdin",
+            ])
+            .write_stdin(format!("{PASSWORD}\n"))
+            .assert()
+            .success();
+    }
+
     /// A fresh environment logged in to `server` (`login_file`).
     pub fn logged_in(server: &FakeSaymon) -> Env {
         let env = Env::new();
