@@ -30,6 +30,7 @@ mod scripting;
 mod secrets;
 mod status;
 mod terminal;
+mod tls;
 mod trust;
 mod unattended;
 mod with_token;
