@@ -65,6 +65,11 @@ impl<'s> Masker<'s> {
         self.held = rest[rest.len() - keep..].to_vec();
     }
 
+    /// The bytes held back so far (the start of a secret, maybe).
+    pub fn held(&self) -> &[u8] {
+        &self.held
+    }
+
     /// The bytes held back at the end of the stream (no secret can complete them now).
     pub fn finish(self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.held);

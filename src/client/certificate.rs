@@ -86,7 +86,8 @@ pub fn fingerprint(der: &[u8]) -> String {
 }
 
 /// A `--pin` (`sha256:` then the 64 hex digits of a SHA-256 fingerprint; colons and case
-/// are ignored) as `fingerprint` writes it. Errors (exit 2) say what a pin looks like.
+/// are ignored; the digits alone, as `doctor` shows them, too) as `fingerprint` writes it.
+/// Errors (exit 2) say what a pin looks like.
 pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
     let bad = || {
         crate::error::Error::new(
@@ -98,10 +99,12 @@ pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
         )
         .hint("write sha256: and the 64 hex digits, e.g. sha256:AB:CD:… as `openssl x509 -noout -fingerprint -sha256` prints it (colons and case do not matter)")
     };
-    let (kind, hex) = text.trim().split_once(':').ok_or_else(bad)?;
-    if !kind.eq_ignore_ascii_case("sha256") {
-        return Err(bad());
-    }
+    let text = text.trim();
+    let hex = match text.split_once(':') {
+        Some((kind, hex)) if kind.eq_ignore_ascii_case("sha256") => hex,
+        Some((kind, _)) if kind.len() != 2 => return Err(bad()),
+        _ => text,
+    };
     let digits: String = hex.chars().filter(|&c| c != ':').collect();
     if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(bad());
@@ -193,6 +196,7 @@ mod tests {
         let lower = format!("sha256:{}", empty.replace(':', "").to_ascii_lowercase());
         assert_eq!(parse_pin(&lower).unwrap(), empty);
         assert_eq!(parse_pin(&format!("SHA256:{empty}")).unwrap(), empty);
+        assert_eq!(parse_pin(empty).unwrap(), empty, "as doctor shows it");
         for bad in [
             "",
             "sha256:",

@@ -250,7 +250,7 @@ impl Client<'_> {
                 shown.issuer
             ),
             format!(
-                "if the server's certificate was renewed (ask its admin to confirm the new fingerprint), trust it with `saymon login --pin sha256:{}` (and the profile's --profile); otherwise send nothing to it",
+                "if the server's certificate was renewed (ask its admin to confirm the new fingerprint), trust it by logging in again with `--pin sha256:{}` (`saymon login --pin …`, or `saymon login --with-token --pin …` for a token made elsewhere; with --profile NAME for another profile than the default); otherwise send nothing to it",
                 shown.fingerprint.replace(':', "")
             ),
         ))
@@ -355,7 +355,7 @@ impl Client<'_> {
                 "{} neither signed the server's certificate nor is it: get the right one, e.g. with `openssl s_client -showcerts -connect {host}`; `saymon doctor` shows what the server presents",
                 path.display()
             ),
-            None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate); `saymon doctor` shows what the server presents; in a lab only, --insecure".to_string(),
+            None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate), or trust this certificate by its fingerprint (`saymon login` asks at a terminal, `saymon login --pin sha256:…` without one); `saymon doctor` shows the fingerprint; in a lab only, --insecure".to_string(),
         };
         (
             format!(

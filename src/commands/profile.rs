@@ -1,6 +1,8 @@
 //! `saymon profile list | use NAME | remove NAME`: see the profiles, choose the default one,
 //! and remove one with its secrets. config.toml is changed under its lock, atomically.
 
+use std::path::Path;
+
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
@@ -96,13 +98,25 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
     global.insecure = false;
     global.profile = vec![name.clone()];
     let named = session.named(&global);
+    let sharing = sharing_secrets(session, &name);
+    if args.revoke && !sharing.is_empty() {
+        return Err(Error::new(
+            Exit::Usage,
+            format!(
+                "profile {} uses the same token (the same login, server and store): --revoke would end it there too",
+                sharing.join(", ")
+            ),
+        )
+        .hint("remove that profile too, or drop --revoke (the token stays for it)")
+        .into());
+    }
     let revoked = args.revoke && revoke(&named, &name).await?;
     let forgotten = match named.server()? {
-        Some(server) => {
+        Some(server) if sharing.is_empty() => {
             crate::issue::forget(&named, &server, &[SecretKind::Token, SecretKind::Password])
                 .with_context(|| format!("cannot remove profile {}", redact::inline(&name)))?
         }
-        None => None,
+        _ => None,
     };
     let removed = forgotten.map(|f| f.removed).unwrap_or_default();
     let after = config::update(&session.config_dir, |config| {
@@ -113,6 +127,7 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
             config.default_profile = config.profiles.keys().next().cloned();
         }
     })?;
+    forget_pinned_certificate(session, &name);
     let was_default = session.config.default_profile.as_deref() == Some(name.as_str());
     if session.out.json() {
         session.out.result_json(&json!({
@@ -132,6 +147,12 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
         "Removed profile {}{secrets}.",
         redact::inline(&name)
     ));
+    if !sharing.is_empty() {
+        session.out.note(&format!(
+            "Its token stays: profile {} uses it too.",
+            sharing.join(", ")
+        ));
+    }
     if was_default {
         session.out.note(&match &after.default_profile {
             Some(now) => format!("The default profile is {} now.", redact::inline(now)),
@@ -155,6 +176,54 @@ async fn revoke(named: &Session<'_>, name: &str) -> Result<bool> {
     );
     token::revoke_and_forget(named, &CredentialArgs::default(), &refused).await?;
     Ok(true)
+}
+
+/// The other profiles whose secrets are `name`'s (the same login on the same server, in
+/// the same store: one entry), escaped for messages.
+fn sharing_secrets(session: &Session<'_>, name: &str) -> Vec<String> {
+    let account = |n: &str| {
+        let p = session.config.profile(n)?;
+        let server = crate::server::ServerUrl::parse(p.server.as_deref()?).ok()?;
+        Some((
+            p.store?,
+            crate::store::account(p.login.as_deref()?, &server),
+        ))
+    };
+    let Some(mine) = account(name) else {
+        return Vec::new();
+    };
+    session
+        .config
+        .profiles
+        .keys()
+        .filter(|other| *other != name && account(other).as_ref() == Some(&mine))
+        .map(|other| redact::inline(other))
+        .collect()
+}
+
+/// A certificate saymon pinned for the profile (`certs/` in the config dir) goes with it,
+/// unless another profile trusts the same file.
+fn forget_pinned_certificate(session: &Session<'_>, name: &str) {
+    let Some(file) = session
+        .config
+        .profile(name)
+        .filter(|p| p.pin.is_some())
+        .and_then(|p| p.ca_cert.clone())
+        .filter(|f| {
+            let certs = std::path::absolute(session.config_dir.join("certs")).ok();
+            f.parent().map(Path::to_path_buf) == certs
+        })
+    else {
+        return;
+    };
+    let shared = session
+        .config
+        .profiles
+        .iter()
+        .any(|(other, p)| other != name && p.ca_cert.as_ref() == Some(&file));
+    if !shared {
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 /// `name`, when it is a profile; else exit 3 naming the profiles there are.

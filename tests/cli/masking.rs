@@ -203,3 +203,39 @@ fn github_actions_and_azure_are_told_to_mask_the_token() {
         .success()
         .stderr(contains("add-mask").not());
 }
+
+#[test]
+fn stdout_and_stderr_to_one_file_keep_their_order() {
+    let env = Env::new();
+    let log = env.dir.path().join("log");
+    let file = std::fs::File::create(&log).unwrap();
+    let status = StdCommand::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_SERVER", "https://saymon.example")
+        .env("SAYMON_TOKEN", TOKEN)
+        .args(["exec", "--", "sh", "-c"])
+        .arg("for i in 1 2 3 4 5 6; do echo \"out$i $SAYMON_TOKEN\"; echo err$i >&2; done")
+        .stdout(file.try_clone().unwrap())
+        .stderr(file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let want: String = (1..=6).map(|i| format!("out{i} ***\nerr{i}\n")).collect();
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), want);
+}
+
+#[test]
+fn what_a_left_running_process_held_back_is_not_lost() {
+    let env = Env::new();
+    // The background sleep keeps the pipe open after the command ended: saymon stops
+    // waiting for it, and first writes out the end it held back ("5" might have begun
+    // a token).
+    let token_start = &TOKEN[..1];
+    exec_sh(&env, &format!("printf 'count: {token_start}'; sleep 3 &"))
+        .timeout(std::time::Duration::from_secs(30))
+        .assert()
+        .success()
+        .stdout(format!("count: {token_start}"));
+}

@@ -36,6 +36,26 @@ fn dry_run_shows_the_request_and_sends_nothing() {
 }
 
 #[test]
+fn dry_run_hides_what_v_hides_and_shows_a_body_of_several_lines() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.at(&server)
+        .args(["api", "objects?api-token=LEAKME&x=1", "--dry-run"])
+        .args([
+            "-H",
+            "Authorization: Bearer HIDDEN",
+            "-H",
+            "Cookie: s=HIDDEN",
+        ])
+        .args(["-d", "{\n  \"a\": 1\n}\n"])
+        .assert()
+        .success()
+        .stdout(contains("LEAKME").not().and(contains("HIDDEN").not()))
+        .stdout(contains("authorization: [hidden]"))
+        .stdout(contains("\n\n{\n  \"a\": 1\n}\n"));
+}
+
+#[test]
 fn dry_run_never_shows_the_token_and_escapes_what_it_prints() {
     let server = FakeSaymon::start();
     let env = Env::new();
@@ -149,6 +169,21 @@ fn the_curl_line_does_the_same_request_with_the_real_curl() {
     assert_eq!(last.body, b"{\"name\": \"Renamed\"}");
     assert_eq!(last.content_type.as_deref(), Some("application/json"));
 
+    // A backslash in the path, which curl's config reads as an escape: sent as saymon does.
+    let line = curl_line(&env, &server, &["objects?q=a\\b"]);
+    let out = run_under_exec(&env, &server, &line);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let by_curl = server.seen().pop().unwrap().query;
+    env.at(&server)
+        .args(["api", "objects?q=a\\b"])
+        .assert()
+        .success();
+    assert_eq!(by_curl, server.seen().pop().unwrap().query);
+
     // Inline fields with quotes, spaces and sh's own characters.
     let line = curl_line(
         &env,
@@ -171,7 +206,11 @@ fn the_token_stays_out_of_every_process_s_arguments() {
     let env = Env::new();
     env.login_file(&server);
     let token = server.token_of(LOGIN).unwrap();
-    let line = curl_line(&env, &server, &["objects"]);
+    let line = curl_line(
+        &env,
+        &server,
+        &["objects", "-H", "Authorization: Bearer HDR-SECRET"],
+    );
     // curl's own arguments, as `ps` would show them, printed by a stand-in named curl.
     let bin = env.dir.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
@@ -192,7 +231,14 @@ fn the_token_stays_out_of_every_process_s_arguments() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let args = stdout.lines().next().unwrap();
     assert!(args.starts_with("ARGS: -sS --globoff"), "{stdout}");
-    assert!(!args.contains(&token), "{args}");
+    assert!(
+        !args.contains(&token) && !args.contains("HDR-SECRET"),
+        "{args}"
+    );
+    assert!(
+        stdout.contains("header = \"authorization: Bearer HDR-SECRET\""),
+        "{stdout}"
+    );
     // The token reaches curl on its stdin, as its config.
     assert!(stdout.contains(&format!("api-token={token}\"")), "{stdout}");
 }

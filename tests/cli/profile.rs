@@ -230,3 +230,33 @@ fn profile_names_complete_for_use_and_remove() {
         assert!(text.starts_with(&names), "{command}: {text}");
     }
 }
+
+#[test]
+fn remove_keeps_a_token_another_profile_uses_and_revoke_says_why_not() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    two_profiles(&env, &server);
+    // A second profile for the same login on the same server: one stored entry.
+    let text = std::fs::read_to_string(env.config_file()).unwrap();
+    let prod = text[text.find("[profiles.prod]").unwrap()..]
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .replace("[profiles.prod]", "[profiles.twin]");
+    std::fs::write(env.config_file(), format!("{text}\n{prod}\n")).unwrap();
+    env.cmd()
+        .args(["profile", "remove", "prod", "--revoke"])
+        .assert()
+        .code(2)
+        .stderr(contains("profile twin uses the same token"));
+    assert!(server.token_of(LOGIN).is_some());
+    env.cmd()
+        .args(["profile", "remove", "prod"])
+        .assert()
+        .success()
+        .stderr(contains("Its token stays: profile twin uses it too."));
+    env.cmd()
+        .args(["--profile", "twin", "token", "print"])
+        .assert()
+        .success();
+}

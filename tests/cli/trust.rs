@@ -65,7 +65,9 @@ fn a_pin_trusts_the_certificate_and_is_kept_for_the_profile() {
         .success()
         .stderr(contains(format!("Pinned the certificate (SHA-256 {fp})")))
         .stderr(contains("Logged in to"));
-    let pem = env.config_dir().join("certs/default.pem");
+    // A file of its own for this certificate: certs/<profile>-<fingerprint's start>.pem.
+    let short = fp.replace(':', "")[..16].to_ascii_lowercase();
+    let pem = env.config_dir().join(format!("certs/default-{short}.pem"));
     assert_eq!(
         std::fs::read_to_string(&pem)
             .unwrap()
@@ -78,7 +80,10 @@ fn a_pin_trusts_the_certificate_and_is_kept_for_the_profile() {
     );
     let config = std::fs::read_to_string(env.config_file()).unwrap();
     assert!(config.contains(&format!("pin = \"{fp}\"")), "{config}");
-    assert!(config.contains("certs/default.pem"), "{config}");
+    assert!(
+        config.contains(&format!("certs/default-{short}.pem")),
+        "{config}"
+    );
     // Later commands trust it as --ca-cert with that file.
     env.cmd().arg("whoami").assert().success();
 }
@@ -132,7 +137,7 @@ fn a_pinned_certificate_that_changes_is_refused_with_the_way_to_trust_the_new_on
             "changed: saymon pinned SHA-256 {old}, the server now shows SHA-256 {new}"
         )))
         .stderr(contains(format!(
-            "saymon login --pin sha256:{}",
+            "logging in again with `--pin sha256:{}`",
             new.replace(':', "")
         )));
     // Re-trusted with the new fingerprint, it works again.
@@ -142,6 +147,8 @@ fn a_pinned_certificate_that_changes_is_refused_with_the_way_to_trust_the_new_on
         .assert()
         .success();
     env.cmd().arg("whoami").assert().success();
+    // The file of the certificate trusted before is gone with it.
+    assert_eq!(files_in(&env.config_dir().join("certs")).len(), 1);
 }
 
 fn on_terminal(env: &Env, server: &FakeSaymon) -> Pty {
@@ -216,4 +223,29 @@ fn a_certificate_for_other_names_is_not_offered() {
         .code(5)
         .stderr(contains("has the fingerprint given, but its names or dates are wrong for it: it is for other.example"));
     assert!(!env.config_dir().join("certs").exists());
+}
+
+#[test]
+fn a_login_that_fails_leaves_the_trust_as_it_was() {
+    let first = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let env = Env::new();
+    let old = fingerprint(&env, &first);
+    // Pasted as doctor shows it: no sha256: prefix.
+    login_pinned(&env, &first, &old).assert().success();
+    let certs = || files_in(&env.config_dir().join("certs"));
+    let before = (std::fs::read_to_string(env.config_file()).unwrap(), certs());
+    // Another certificate, pinned by a login that then fails (no password here).
+    let second = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let new = fingerprint(&Env::new(), &second);
+    env.cmd()
+        .env("SAYMON_SERVER", &second.url)
+        .args(["login", "--pin", &new])
+        .assert()
+        .code(3);
+    let after = (std::fs::read_to_string(env.config_file()).unwrap(), certs());
+    assert_eq!(
+        before, after,
+        "the failed login changed what the profile trusts"
+    );
+    env.cmd().arg("whoami").assert().success();
 }

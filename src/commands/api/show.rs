@@ -13,6 +13,9 @@ use crate::client::{Request, Tls};
 use crate::credentials::Session;
 use crate::error::{Error, Exit};
 
+/// Headers whose values hold a password or a session: never shown.
+const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie"];
+
 /// The request as text: the method and URL (`api-token=***`), the headers saymon sets, a
 /// blank line and the body (as it is, or its size when it is not text). With `--output
 /// json`: `{method, url, headers: [{name, value}], body}` (`body` null without one, a
@@ -20,15 +23,19 @@ use crate::error::{Error, Exit};
 pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
     let mut url = request.url.clone();
     url.query_pairs_mut().append_pair("api-token", "***");
+    // As -v shows it: any api-token and the URL's user and password masked.
+    let url = crate::redact::url(&url);
     let mut headers = vec![(
         "User-Agent".to_string(),
         concat!("saymon/", env!("CARGO_PKG_VERSION")).to_string(),
     )];
     for (name, value) in &request.headers {
-        headers.push((
-            name.to_string(),
-            String::from_utf8_lossy(value.as_bytes()).into_owned(),
-        ));
+        let value = if SECRET_HEADERS.contains(&name.as_str()) {
+            "[hidden]".to_string()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        headers.push((name.to_string(), value));
     }
     let text = request
         .body
@@ -46,7 +53,7 @@ pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
         };
         return session.out.result_json(&json!({
             "method": request.method.as_str(),
-            "url": url.as_str(),
+            "url": url,
             "headers": headers,
             "body": body,
         }));
@@ -76,22 +83,31 @@ pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
 pub fn curl(args: &ApiArgs, session: &Session<'_>, request: &Request, tls: &Tls) -> Result<()> {
     let mut words: Vec<String> = vec!["curl".into(), "-sS".into(), "--globoff".into()];
     words.extend(method_words(request));
-    for (name, value) in &request.headers {
-        let value = String::from_utf8_lossy(value.as_bytes());
-        words.extend(["-H".into(), quote(&format!("{name}: {value}"))?]);
-    }
     words.extend(body_words(args, request)?);
     words.extend(tls_words(tls)?);
     words.extend(["-K".into(), "-".into()]);
+    // curl's config on its stdin: the URL (with the token) and the headers (an
+    // Authorization among them), so that none of them is in a process's arguments; printf
+    // is the shell's own. Inside its double quotes curl reads backslash escapes.
     let separator = if request.url.query().is_some() {
         '&'
     } else {
         '?'
     };
     let url = format!("{}{separator}api-token=", request.url);
+    let mut format = String::from(r#"url = "%s"\n"#);
+    let mut values = vec![format!(
+        r#"{}"$SAYMON_TOKEN""#,
+        quote(&config_escaped(&url))?
+    )];
+    for (name, value) in &request.headers {
+        let header = format!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+        format.push_str(r#"header = "%s"\n"#);
+        values.push(quote(&config_escaped(&header))?);
+    }
     let line = format!(
-        "printf 'url = \"%s\"\\n' {}\"$SAYMON_TOKEN\" | {}",
-        quote(&url)?,
+        "printf '{format}' {} | {}",
+        values.join(" "),
         words.join(" ")
     );
     if session.out.json() {
@@ -99,6 +115,11 @@ pub fn curl(args: &ApiArgs, session: &Session<'_>, request: &Request, tls: &Tls)
     }
     session.out.result(&line)?;
     Ok(())
+}
+
+/// `text` inside double quotes of curl's config: backslash and quote escaped.
+fn config_escaped(text: &str) -> String {
+    text.replace('\\', r"\\").replace('"', r#"\""#)
 }
 
 /// `-X METHOD` (or `--head`) where curl would not infer the method itself.
@@ -171,8 +192,7 @@ fn tls_words(tls: &Tls) -> Result<Vec<String>> {
 /// shown at a terminal or pasted into one, it could drive it.
 fn has_controls(text: &str) -> bool {
     text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-        || text.chars().any(crate::redact::is_unsafe)
+        .any(|c| crate::redact::is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// `word` quoted for sh; exit 2 for a NUL, which no shell word can hold.

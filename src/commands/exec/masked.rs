@@ -23,6 +23,9 @@ pub struct Plan {
     secrets: Arc<Vec<Secret>>,
     stdout: bool,
     stderr: bool,
+    /// When stdout and stderr are one file (`2>&1`): the read end of the one pipe both
+    /// of the command's streams write to, so that their order stays as it was.
+    shared: Option<io::PipeReader>,
 }
 
 impl Plan {
@@ -32,21 +35,37 @@ impl Plan {
             secrets: Arc::new(secrets),
             stdout: !io::stdout().is_terminal(),
             stderr: !io::stderr().is_terminal(),
+            shared: None,
         }
     }
 
-    /// Give `command` a pipe for each masked stream.
-    pub fn prepare(&self, command: &mut Command) {
+    /// Give `command` a pipe for each masked stream, or one for both when they are one
+    /// file. Errors: a pipe that cannot be made.
+    pub fn prepare(&mut self, command: &mut Command) -> io::Result<()> {
+        if self.stdout && self.stderr && same_file() {
+            let (reader, writer) = io::pipe()?;
+            command.stdout(writer.try_clone()?).stderr(writer);
+            self.shared = Some(reader);
+            return Ok(());
+        }
         if self.stdout {
             command.stdout(Stdio::piped());
         }
         if self.stderr {
             command.stderr(Stdio::piped());
         }
+        Ok(())
     }
 
     /// Start copying the spawned command's pipes.
-    pub fn start(&self, stdout: Option<ChildStdout>, stderr: Option<ChildStderr>) -> Copies {
+    pub fn start(&mut self, stdout: Option<ChildStdout>, stderr: Option<ChildStderr>) -> Copies {
+        if let Some(pipe) = self.shared.take() {
+            return Copies(vec![Copying::start(
+                pipe,
+                Sink::Stdout,
+                self.secrets.clone(),
+            )]);
+        }
         let mut copies = Vec::new();
         if let Some(pipe) = stdout {
             copies.push(Copying::start(pipe, Sink::Stdout, self.secrets.clone()));
@@ -71,6 +90,23 @@ impl Copies {
     }
 }
 
+/// Whether saymon's stdout and stderr are one file (the same device and inode), as
+/// `2>&1` makes them.
+fn same_file() -> bool {
+    #[cfg(unix)]
+    {
+        match (
+            rustix::fs::fstat(io::stdout()),
+            rustix::fs::fstat(io::stderr()),
+        ) {
+            (Ok(out), Ok(err)) => out.st_dev == err.st_dev && out.st_ino == err.st_ino,
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    false
+}
+
 #[derive(Clone, Copy)]
 enum Sink {
     Stdout,
@@ -80,6 +116,7 @@ enum Sink {
 struct Copying {
     thread: JoinHandle<()>,
     state: Arc<State>,
+    sink: Sink,
 }
 
 /// What a copy is doing, for `finish`.
@@ -89,6 +126,9 @@ struct State {
     /// Milliseconds after `started` when the copy began to wait for bytes; 0 while it
     /// writes.
     waiting_since: AtomicU64,
+    /// What the masker holds back (the start of a secret, maybe), written out when the
+    /// copy is left to end with the process.
+    held: std::sync::Mutex<Vec<u8>>,
 }
 
 impl Copying {
@@ -97,13 +137,18 @@ impl Copying {
             started: Instant::now(),
             done: AtomicBool::new(false),
             waiting_since: AtomicU64::new(0),
+            held: std::sync::Mutex::new(Vec::new()),
         });
         let shared = state.clone();
         let thread = std::thread::spawn(move || {
             copy(pipe, sink, &secrets, &shared);
             shared.done.store(true, Ordering::SeqCst);
         });
-        Copying { thread, state }
+        Copying {
+            thread,
+            state,
+            sink,
+        }
     }
 
     fn finish(self) {
@@ -115,7 +160,10 @@ impl Copying {
             let since = self.state.waiting_since.load(Ordering::SeqCst);
             let now = self.state.started.elapsed().as_millis() as u64;
             if since > 0 && now.saturating_sub(since) >= LINGER.as_millis() as u64 {
-                // Left to end with the process: the pipe closes then.
+                // Left to end with the process (the pipe closes then); what the masker
+                // held back can no longer become a secret here.
+                let held = std::mem::take(&mut *self.state.held.lock().unwrap());
+                let _ = write(self.sink, &held);
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -145,9 +193,11 @@ fn copy(mut pipe: impl Read, sink: Sink, secrets: &[Secret], state: &State) {
         if write(sink, &out).is_err() {
             return;
         }
+        *state.held.lock().unwrap() = masker.held().to_vec();
     }
     out.clear();
     masker.finish(&mut out);
+    state.held.lock().unwrap().clear();
     let _ = write(sink, &out);
 }
 

@@ -37,22 +37,25 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         None => command.env_remove("SAYMON_CA_CERT"),
     };
     crate::mask::register_with_ci(token.expose().as_bytes());
-    let plan = (!args.no_mask).then(|| {
+    let mut plan = (!args.no_mask).then(|| {
         let secrets = secrets_to_mask(session, &server, token.clone(), &source);
         masked::Plan::new(secrets)
     });
-    if let Some(plan) = &plan {
-        plan.prepare(&mut command);
+    if let Some(plan) = &mut plan {
+        plan.prepare(&mut command)?;
     }
     // Before the spawn, so that no signal falls between it and our waiting.
     leave_signals_to_the_command(&mut command);
     let child = command.spawn();
+    // The command holds the write end of a shared pipe: ours must close, or the copy
+    // would never see its end.
+    drop(command);
     let status = match child {
         Ok(mut child) => {
             #[cfg(unix)]
             CHILD.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
             let copies = plan
-                .as_ref()
+                .as_mut()
                 .map(|p| p.start(child.stdout.take(), child.stderr.take()));
             let status = child.wait();
             if let Some(copies) = copies {

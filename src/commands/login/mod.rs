@@ -34,30 +34,43 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // A person about to type a login and password first learns whether the server can be
     // reached and trusted: a TLS problem shows before the first question (nothing secret
     // is sent). A certificate pinned now (trust on first use, --pin) is the CA from here on.
-    let pinned;
-    let (session, client) = match trust::check(args, session, &client, &context).await? {
-        Some((file, pin)) => {
-            pinned = session.with_pin(file, pin);
-            let client = pinned.client(&server)?;
-            (&pinned, client)
-        }
-        None => (session, client),
+    let Some(pin) = trust::check(args, session, &client, &context).await? else {
+        return log_in(args, session, &client, &context).await;
     };
+    // The certificate is trusted for good only when the login succeeds.
+    let pinned = session.with_pin(pin.file.clone(), pin.fingerprint.clone());
+    let result = match pinned.client(&server) {
+        Ok(client) => log_in(args, &pinned, &client, &context).await,
+        Err(e) => Err(e),
+    };
+    pin.settle(session, result.is_ok());
+    result
+}
+
+/// Log in to the client's server with the session's TLS settings: a token made elsewhere
+/// (`--with-token`), a rescued token moved, or a new token made with the password.
+async fn log_in(
+    args: &LoginArgs,
+    session: &Session<'_>,
+    client: &Client<'_>,
+    context: &dyn Fn() -> String,
+) -> Result<()> {
+    let server = client.server();
     if args.with_token {
-        return with_token(args, session, &client, &context).await;
+        return with_token(args, session, client, context).await;
     }
     let prompted = session.interactive && !password_given(&args.credentials);
-    let login = session.login_name(&args.credentials, &server)?;
+    let login = session.login_name(&args.credentials, server)?;
     // Without a terminal, a missing password is said (exit 3) before the store is chosen,
     // unless a rescued token waits to be moved (that needs none).
-    let rescued = || session.rescued_token(&login, &server).ok().flatten();
+    let rescued = || session.rescued_token(&login, server).ok().flatten();
     if !session.interactive && !password_given(&args.credentials) && rescued().is_none() {
-        return Err(crate::credentials::no_password(&login, &server));
+        return Err(crate::credentials::no_password(&login, server));
     }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
     // A token that a failed store left in the rescue file is moved, not replaced.
-    let store = match move_rescued(args, session, &client, &login, &server, kind, store)
+    let store = match move_rescued(args, session, client, &login, server, kind, store)
         .await
         .with_context(context)?
     {
@@ -65,14 +78,14 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
         Moved::Nothing(store) => store,
     };
     let (password, checked_id) =
-        password_and_id(args, session, &client, &login, prompted, &context).await?;
+        password_and_id(args, session, client, &login, prompted, context).await?;
     let auth = Auth::Basic {
         login: &login,
         password: &password,
     };
     let issuer = Issuer {
         session,
-        client: &client,
+        client,
         login: &login,
         auth: &auth,
         sets_tls: true,
@@ -95,7 +108,7 @@ pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
 
     report(
         session,
-        &server,
+        server,
         &login,
         &issued.user_id,
         kind.name(),

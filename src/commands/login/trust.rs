@@ -1,6 +1,6 @@
 //! Trust on first use, as ssh does, and `login --pin`: a server whose certificate no CA
 //! vouches for (a self-signed lab server) can be trusted by its SHA-256 fingerprint. The
-//! certificate is saved in the config dir (`certs/<profile>.pem`) and pinned for the
+//! certificate is saved in the config dir (`certs/<profile>-<fingerprint>.pem`) and pinned for the
 //! profile exactly as `--ca-cert` with that file would (its names and dates still
 //! checked); config.toml keeps the fingerprint, so that a certificate that changes later is
 //! said to have changed.
@@ -21,14 +21,14 @@ use crate::error::{Error, Exit};
 /// shows before the first question. With `--pin`, the server's certificate must have that
 /// fingerprint (exit 5 showing both otherwise). At a terminal, a certificate no CA vouches
 /// for, but whose names and dates are right, is shown and the person asked whether to
-/// trust it (default no: the error as without the question). Returns the saved file and
-/// fingerprint when a certificate was pinned, `None` when nothing changed.
+/// trust it (default no: the error as without the question). Returns the pin when a
+/// certificate was saved for the login to use, `None` when nothing changed.
 pub async fn check(
     args: &LoginArgs,
     session: &Session<'_>,
     client: &Client<'_>,
     context: &dyn Fn() -> String,
-) -> Result<Option<(PathBuf, String)>> {
+) -> Result<Option<Pin>> {
     let server = client.server();
     let want = args
         .pin
@@ -133,13 +133,48 @@ fn shown(host: &str, c: &Described) -> String {
     )
 }
 
-/// Write `cert` (PEM) to `certs/<profile>.pem` in the config dir, atomically; returns
-/// the file and the fingerprint to pin.
-fn save(
-    session: &Session<'_>,
-    cert: &CertificateDer<'_>,
-    fingerprint: String,
-) -> Result<(PathBuf, String)> {
+/// A certificate saved for this login, in a file of its own: the profile's trust changes
+/// only when the login succeeds (`settle`).
+pub struct Pin {
+    pub file: PathBuf,
+    pub fingerprint: String,
+    /// Whether the file is new (else another login pinned the same certificate before).
+    created: bool,
+}
+
+impl Pin {
+    /// After the login: a failed one removes the file it made (the profile still trusts
+    /// what it trusted); a good one removes the file the profile pinned before, unless
+    /// another profile uses it.
+    pub fn settle(&self, session: &Session<'_>, logged_in: bool) {
+        if !logged_in {
+            if self.created {
+                let _ = std::fs::remove_file(&self.file);
+            }
+            return;
+        }
+        let Some(before) = session
+            .profile()
+            .filter(|p| p.pin.is_some())
+            .and_then(|p| p.ca_cert.clone())
+            .filter(|f| *f != self.file && f.parent() == self.file.parent())
+        else {
+            return;
+        };
+        let shared =
+            session.config.profiles.iter().any(|(name, p)| {
+                *name != session.profile_name && p.ca_cert.as_ref() == Some(&before)
+            });
+        if !shared {
+            let _ = std::fs::remove_file(before);
+        }
+    }
+}
+
+/// Write `cert` (PEM) to `certs/<profile>-<fingerprint's start>.pem` in the config dir,
+/// atomically: a file of its own for each certificate, so that what a profile trusts now
+/// is never overwritten by a login that may yet fail.
+fn save(session: &Session<'_>, cert: &CertificateDer<'_>, fingerprint: String) -> Result<Pin> {
     let name = if crate::config::valid_profile_name(&session.profile_name) {
         session.profile_name.clone()
     } else {
@@ -148,7 +183,9 @@ fn save(
     let dir = session.config_dir.join("certs");
     crate::fsutil::ensure_private_dir(&session.config_dir)?;
     crate::fsutil::ensure_private_dir(&dir)?;
-    let file = dir.join(format!("{name}.pem"));
+    let short: String = fingerprint.chars().filter(|&c| c != ':').take(16).collect();
+    let file = std::path::absolute(dir.join(format!("{name}-{}.pem", short.to_ascii_lowercase())))?;
+    let created = !file.exists();
     let base64 = data_encoding::BASE64.encode(cert.as_ref());
     let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
     for line in base64.as_bytes().chunks(64) {
@@ -162,5 +199,9 @@ fn save(
         file.display(),
         crate::redact::inline(&session.profile_name)
     ));
-    Ok((file, fingerprint))
+    Ok(Pin {
+        file,
+        fingerprint,
+        created,
+    })
 }

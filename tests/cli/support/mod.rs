@@ -323,33 +323,60 @@ pub fn outputs(output: &std::process::Output) -> (String, String) {
     )
 }
 
-/// Run `cmd` (stdout and stderr piped) to its end and measure its peak resident memory.
-pub fn run_measured(mut cmd: std::process::Command) -> (Option<i32>, usize, String) {
-    use std::io::Read;
-    use std::process::Stdio;
-    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(rc, pid, "wait4");
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+/// `cmd` run by a small python3 that writes the command's peak resident memory (KiB) to
+/// `report` when it ends, and exits with its code (128+N for signal N). A child spawned
+/// from this test process shares its memory until it execs, and Linux keeps that
+/// high-water mark across exec, so `wait4` here would report this process's peak (large,
+/// with every test in one binary), not the command's. Its stdio is the command's.
+pub fn measured(cmd: &std::process::Command, report: &Path) -> std::process::Command {
+    const SCRIPT: &str = "import resource, subprocess, sys
+r = subprocess.run(sys.argv[2:])
+open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(r.returncode if r.returncode >= 0 else 128 - r.returncode)";
+    let mut wrapped = std::process::Command::new("python3");
+    wrapped
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(report)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env_clear();
+    for (name, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(name, value);
+        }
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
+}
+
+/// The peak `measured` wrote to `report`, in MiB.
+pub fn measured_peak_mib(report: &Path) -> usize {
+    let text = std::fs::read_to_string(report).unwrap();
     // ru_maxrss is in KiB on Linux.
-    (code, usage.ru_maxrss as usize / 1024, stderr)
+    text.trim()
+        .parse::<usize>()
+        .unwrap_or_else(|_| panic!("{text:?}"))
+        / 1024
+}
+
+/// Run `cmd` (stdin and stdout null) and return its exit code, its peak resident memory in
+/// MiB (`measured`) and its stderr.
+pub fn run_measured(cmd: std::process::Command) -> (Option<i32>, usize, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("peak");
+    let out = measured(&cmd, &report)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .output()
+        .expect("python3 runs the measured command");
+    (
+        out.status.code(),
+        measured_peak_mib(&report),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// What `saymon api big?size=N` did with a large streamed body.
@@ -376,12 +403,14 @@ pub fn stream_big_body(size: usize) -> Streamed {
         .args(["login", "--login", LOGIN, "--store", "file"])
         .assert()
         .success();
-    #[allow(clippy::zombie_processes)] // reaped below with wait4, which also gives its rusage
-    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_saymon"))
+    let mut saymon = StdCommand::new(env!("CARGO_BIN_EXE_saymon"));
+    saymon
         .env_clear()
         .env("HOME", env.home())
         .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .args(["api", &format!("big?size={size}")])
+        .args(["api", &format!("big?size={size}")]);
+    let report = env.dir.path().join("peak");
+    let mut child = measured(&saymon, &report)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
@@ -397,17 +426,11 @@ pub fn stream_big_body(size: usize) -> Streamed {
         intact &= buf[..n].iter().all(|&b| b == b'x');
         bytes += n;
     }
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid; wait4 fills it for our own child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(rc, pid, "wait4");
+    let status = child.wait().unwrap();
     Streamed {
         bytes,
         intact,
-        success: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        // ru_maxrss is in KiB on Linux.
-        peak_rss_mib: usage.ru_maxrss as usize / 1024,
+        success: status.success(),
+        peak_rss_mib: measured_peak_mib(&report),
     }
 }
