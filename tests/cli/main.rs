@@ -26,6 +26,7 @@ mod masking;
 mod network;
 mod preview;
 mod profile;
+mod rescue;
 mod scripting;
 mod secrets;
 mod status;

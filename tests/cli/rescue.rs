@@ -1,0 +1,166 @@
+//! The rescue file: a token made just before its store broke is kept there (0600), used
+//! from there, and moved into the store by the next `login` without a new token; one
+//! that cannot be a token is removed, and a token lost both ways says so.
+
+use crate::support;
+use crate::support::*;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+#[test]
+fn a_token_whose_file_store_breaks_after_the_post_is_rescued_used_and_moved() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    // The cue: once the refresh's token exists, credentials.toml turns to garbage, so
+    // both tries of its write fail.
+    let creds = env.credentials_file();
+    let garbled = creds.clone();
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        std::fs::write(&garbled, "garbage = [").unwrap();
+    }));
+    let rescue = env.config_dir().join("rescued-tokens.toml");
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!(
+            "it is kept in the file {} (mode 0600), and saymon uses it from there",
+            rescue.display()
+        )))
+        .stderr(contains("hint: once the file"))
+        .stderr(contains("--store file`: it moves the token there"));
+    server.state.lock().unwrap().on_token_created = None;
+    let token = server.token_of(LOGIN).unwrap();
+    assert_eq!(support::mode(&rescue) & 0o777, 0o600);
+    env.at(&server)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "token from:   the rescue file {}",
+            rescue.display()
+        )));
+    env.at(&server)
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+    // The store mended, login moves the token without making a new one.
+    std::fs::remove_file(&creds).unwrap();
+    env.at(&server)
+        .args(["login", "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains("Moved the rescued token of admin into the file"));
+    assert_eq!(server.token_creations(), 2);
+    assert!(std::fs::read_to_string(&creds).unwrap().contains(&token));
+    assert!(
+        !std::fs::read_to_string(&rescue)
+            .unwrap_or_default()
+            .contains(&token)
+    );
+    env.at(&server)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("token from:   the file"));
+}
+
+#[test]
+fn a_first_login_whose_store_breaks_still_writes_its_profile_and_a_lost_token_says_so() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    support::chmod(&env.config_dir(), 0o700);
+    let creds = env.credentials_file();
+    let rescue = env.config_dir().join("rescued-tokens.toml");
+    // First login: credentials.toml turns to garbage once the token exists.
+    let garbled = creds.clone();
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        std::fs::write(&garbled, "garbage = [").unwrap();
+    }));
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(7)
+        .stderr(contains("it is kept in the file"));
+    let config = std::fs::read_to_string(env.config_file()).unwrap();
+    assert!(
+        config.contains("store = \"file\""),
+        "the profile is written: {config}"
+    );
+    env.at(&server).arg("whoami").assert().success();
+
+    // Both the store and the rescue file break: the token is lost, and that is said.
+    let (garbled, rescue_garbled) = (creds.clone(), rescue.clone());
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        std::fs::write(&garbled, "garbage = [").unwrap();
+        std::fs::write(&rescue_garbled, "garbage = [").unwrap();
+    }));
+    std::fs::remove_file(&creds).unwrap();
+    std::fs::remove_file(&rescue).unwrap();
+    env.at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!("nor in the file {}", rescue.display())))
+        .stderr(contains("and it has replaced the old one on the server"))
+        .stderr(contains(PASSWORD).not());
+}
+
+#[test]
+fn a_rescued_token_that_cannot_be_one_is_removed_by_login_and_hints_name_the_config_dir() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.login_file(&server);
+    let rescue = env.config_dir().join("rescued-tokens.toml");
+    let account = format!("admin@127.0.0.1:{}", server.addr.port());
+    std::fs::write(
+        &rescue,
+        format!("[accounts.\"{account}\"]\ntoken = \"SECRET bad\"\n"),
+    )
+    .unwrap();
+    support::chmod(&rescue, 0o600);
+    env.at(&server)
+        .arg("whoami")
+        .assert()
+        .code(1)
+        .stderr(contains("cannot be a SAYMON token"))
+        .stderr(contains("SECRET").not());
+    // The config dir given as a flag (not SAYMON_CONFIG_DIR): hints carry it.
+    let moved = env.dir.path().join("elsewhere");
+    std::fs::rename(env.config_dir(), &moved).unwrap();
+    let flagged = || {
+        let mut cmd = env.at(&server);
+        cmd.env_remove("SAYMON_CONFIG_DIR")
+            .arg("--config-dir")
+            .arg(&moved);
+        cmd
+    };
+    flagged()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .arg("login")
+        .assert()
+        .success()
+        .stderr(contains("it is removed from the file"))
+        .stderr(contains("SECRET").not());
+    assert_eq!(server.token_creations(), 2);
+    flagged().arg("whoami").assert().success();
+    let garbled = moved.join("credentials.toml");
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        std::fs::write(&garbled, "garbage = [").unwrap();
+    }));
+    flagged()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!(
+            "run `saymon login --config-dir {} --store file`",
+            moved.display()
+        )));
+}
