@@ -239,3 +239,29 @@ fn what_a_left_running_process_held_back_is_not_lost() {
         .success()
         .stdout(format!("count: {token_start}"));
 }
+
+#[test]
+fn output_that_cannot_be_written_is_an_error_not_a_silent_loss() {
+    let env = Env::new();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = StdCommand::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_SERVER", "https://saymon.example")
+        .env("SAYMON_TOKEN", TOKEN)
+        .args(["exec", "--", "echo", "hello"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the command's output could not be written: No space left on device"),
+        "{stderr}"
+    );
+}

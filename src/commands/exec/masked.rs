@@ -83,10 +83,16 @@ pub struct Copies(Vec<Copying>);
 impl Copies {
     /// After the command ended: wait for each copy to write what is left, unless it has
     /// been waiting for bytes for `LINGER` (a process the command left holds the pipe).
-    pub fn finish(self) {
+    /// Returns the first error writing the command's output (a full disk, a closed
+    /// stream), but a reader that went away, which ends the command as without saymon.
+    pub fn finish(self) -> Option<io::Error> {
+        let mut first = None;
         for copy in self.0 {
+            let state = copy.state.clone();
             copy.finish();
+            first = first.or(state.failed.lock().unwrap().take());
         }
+        first
     }
 }
 
@@ -129,6 +135,8 @@ struct State {
     /// What the masker holds back (the start of a secret, maybe), written out when the
     /// copy is left to end with the process.
     held: std::sync::Mutex<Vec<u8>>,
+    /// Why the sink took no more (not a reader gone away).
+    failed: std::sync::Mutex<Option<io::Error>>,
 }
 
 impl Copying {
@@ -138,6 +146,7 @@ impl Copying {
             done: AtomicBool::new(false),
             waiting_since: AtomicU64::new(0),
             held: std::sync::Mutex::new(Vec::new()),
+            failed: std::sync::Mutex::new(None),
         });
         let shared = state.clone();
         let thread = std::thread::spawn(move || {
@@ -190,7 +199,10 @@ fn copy(mut pipe: impl Read, sink: Sink, secrets: &[Secret], state: &State) {
         state.waiting_since.store(0, Ordering::SeqCst);
         out.clear();
         masker.feed(&buf[..n], &mut out);
-        if write(sink, &out).is_err() {
+        if let Err(e) = write(sink, &out) {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                *state.failed.lock().unwrap() = Some(e);
+            }
             return;
         }
         *state.held.lock().unwrap() = masker.held().to_vec();

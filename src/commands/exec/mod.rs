@@ -57,11 +57,19 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
             let copies = plan
                 .as_mut()
                 .map(|p| p.start(child.stdout.take(), child.stderr.take()));
-            let status = child.wait();
-            if let Some(copies) = copies {
-                copies.finish();
+            let status = child.wait()?;
+            let failed = copies.and_then(masked::Copies::finish);
+            if let Some(e) = failed
+                && status.success()
+            {
+                return Err(Error::new(
+                    Exit::Failure,
+                    format!("the command's output could not be written: {e}"),
+                )
+                .hint("check where stdout and stderr go (a full disk?); `--no-mask` hands them to the command itself")
+                .into());
             }
-            status?
+            status
         }
         Err(e) => {
             // As a shell does: 127 for a command not found, 126 for one that cannot run.
