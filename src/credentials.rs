@@ -27,7 +27,9 @@ mod stores;
 
 pub use secrets::{empty_env_token_note, env_token, env_token_set, no_password, password_given};
 
-/// The state every command starts from: options, config, the selected profile.
+/// The state every command starts from: options, config, the selected profile. A clone
+/// shares the run's keyring connection.
+#[derive(Clone)]
 pub struct Session<'a> {
     pub global: &'a GlobalArgs,
     pub out: &'a Output,
@@ -77,15 +79,8 @@ impl<'a> Session<'a> {
     /// it is the CA in force from now on, and the profile `login` writes keeps it.
     pub fn with_pin(&self, file: PathBuf, pin: String) -> Session<'a> {
         Session {
-            global: self.global,
-            out: self.out,
-            config_dir: self.config_dir.clone(),
-            config: self.config.clone(),
-            profile_name: self.profile_name.clone(),
-            interactive: self.interactive,
-            keyring: self.keyring.clone(),
-            env_token_applies: self.env_token_applies,
             pinned: Some((file, pin)),
+            ..self.clone()
         }
     }
 
@@ -96,14 +91,10 @@ impl<'a> Session<'a> {
     pub fn named<'b>(&'b self, global: &'b GlobalArgs) -> Session<'b> {
         Session {
             global,
-            out: self.out,
-            config_dir: self.config_dir.clone(),
-            config: self.config.clone(),
             profile_name: global.profile().unwrap_or_default().to_string(),
-            interactive: self.interactive,
-            keyring: self.keyring.clone(),
             env_token_applies: false,
             pinned: None,
+            ..self.clone()
         }
     }
 

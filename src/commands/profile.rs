@@ -1,8 +1,6 @@
 //! `saymon profile list | use NAME | remove NAME`: see the profiles, choose the default one,
 //! and remove one with its secrets. config.toml is changed under its lock, atomically.
 
-use std::path::Path;
-
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
@@ -127,7 +125,8 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
             config.default_profile = config.profiles.keys().next().cloned();
         }
     })?;
-    forget_pinned_certificate(session, &name);
+    // A certificate saymon pinned for it goes too, unless another profile trusts it.
+    super::login::forget_pinned(session, &name, None);
     let was_default = session.config.default_profile.as_deref() == Some(name.as_str());
     if session.out.json() {
         session.out.result_json(&json!({
@@ -199,31 +198,6 @@ fn sharing_secrets(session: &Session<'_>, name: &str) -> Vec<String> {
         .filter(|other| *other != name && account(other).as_ref() == Some(&mine))
         .map(|other| redact::inline(other))
         .collect()
-}
-
-/// A certificate saymon pinned for the profile (`certs/` in the config dir) goes with it,
-/// unless another profile trusts the same file.
-fn forget_pinned_certificate(session: &Session<'_>, name: &str) {
-    let Some(file) = session
-        .config
-        .profile(name)
-        .filter(|p| p.pin.is_some())
-        .and_then(|p| p.ca_cert.clone())
-        .filter(|f| {
-            let certs = std::path::absolute(session.config_dir.join("certs")).ok();
-            f.parent().map(Path::to_path_buf) == certs
-        })
-    else {
-        return;
-    };
-    let shared = session
-        .config
-        .profiles
-        .iter()
-        .any(|(other, p)| other != name && p.ca_cert.as_ref() == Some(&file));
-    if !shared {
-        let _ = std::fs::remove_file(file);
-    }
 }
 
 /// `name`, when it is a profile; else exit 3 naming the profiles there are.

@@ -7,16 +7,8 @@ use crate::support::pty::Pty;
 use crate::support::*;
 
 fn on_terminal(env: &Env, server: &FakeSaymon, args: &[&str]) -> Pty {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("TERM", "dumb")
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "0")
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .env("SAYMON_CA_CERT", &server.ca_file)
-        .args(args);
+    let mut cmd = env.terminal_cmd();
+    cmd.env("SAYMON_CA_CERT", &server.ca_file).args(args);
     Pty::spawn(cmd)
 }
 
@@ -328,21 +320,17 @@ fn a_mistyped_password_is_asked_again_and_the_next_one_works() {
 fn an_untrusted_server_is_named_before_the_password_is_asked_for() {
     let server = FakeSaymon::start();
     let env = Env::new();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
     // No SAYMON_CA_CERT: the test CA is unknown here.
-    cmd.env_clear()
-        .env("HOME", env.home())
-        .env("TERM", "dumb")
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .args([
-            "login",
-            "--server",
-            &server.url,
-            "--login",
-            LOGIN,
-            "--store",
-            "file",
-        ]);
+    let mut cmd = env.terminal_cmd();
+    cmd.args([
+        "login",
+        "--server",
+        &server.url,
+        "--login",
+        LOGIN,
+        "--store",
+        "file",
+    ]);
     let mut term = Pty::spawn(cmd);
     // Trust on first use asks first; declined, the certificate's error ends the login.
     term.expect("Trust this certificate for");
@@ -495,15 +483,9 @@ fn with_stderr_redirected_login_says_why_nothing_was_asked() {
 fn login_checks_the_server_before_the_first_question() {
     let server = FakeSaymon::start();
     let env = Env::new();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
     // No --ca-cert: the test CA is unknown, which must show before "Login for …".
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.home())
-        .env("TERM", "dumb")
-        .env("NO_COLOR", "1")
-        .env("SAYMON_CONFIG_DIR", env.config_dir())
-        .args(["--server", &server.url, "login"]);
+    let mut cmd = env.terminal_cmd();
+    cmd.args(["--server", &server.url, "login"]);
     let mut term = Pty::spawn(cmd);
     // The certificate is the first question (trust on first use); declined, it ends here.
     term.expect("Trust this certificate for");

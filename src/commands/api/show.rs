@@ -37,19 +37,20 @@ pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
         };
         headers.push((name.to_string(), value));
     }
-    let text = request
+    // The body as text, or its size when it is not plain text.
+    let body = request
         .body
         .as_deref()
-        .map(|b| std::str::from_utf8(b).ok().filter(|t| !has_controls(t)));
+        .map(|b| plain_text(b).ok_or(b.len()));
     if session.out.json() {
         let headers: Vec<Value> = headers
             .iter()
             .map(|(name, value)| json!({ "name": name, "value": value }))
             .collect();
-        let body = match (&request.body, text) {
-            (None, _) => Value::Null,
-            (Some(_), Some(Some(text))) => Value::String(text.to_string()),
-            (Some(body), _) => json!({ "bytes": body.len() }),
+        let body = match body {
+            None => Value::Null,
+            Some(Ok(text)) => Value::String(text.to_string()),
+            Some(Err(bytes)) => json!({ "bytes": bytes }),
         };
         return session.out.result_json(&json!({
             "method": request.method.as_str(),
@@ -62,13 +63,12 @@ pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
     for (name, value) in &headers {
         shown.push_str(&format!("{name}: {}\n", crate::redact::inline(value)));
     }
-    match (&request.body, text) {
-        (None, _) => {}
-        (Some(_), Some(Some(text))) => shown.push_str(&format!("\n{text}\n")),
-        (Some(body), _) => shown.push_str(&format!(
-            "\n[{} bytes that are not text: not shown]\n",
-            body.len()
-        )),
+    match body {
+        None => {}
+        Some(Ok(text)) => shown.push_str(&format!("\n{text}\n")),
+        Some(Err(bytes)) => {
+            shown.push_str(&format!("\n[{bytes} bytes that are not text: not shown]\n"))
+        }
     }
     session.out.result(shown.trim_end())?;
     Ok(())
@@ -151,10 +151,7 @@ fn body_words(args: &ApiArgs, request: &Request) -> Result<Vec<String>> {
             quote(&format!("@{}", path.to_string_lossy()))?,
         ]);
     }
-    let text = std::str::from_utf8(body)
-        .ok()
-        .filter(|t| !has_controls(t))
-        .ok_or_else(|| {
+    let text = plain_text(body).ok_or_else(|| {
             Error::new(
                 Exit::Usage,
                 "the body is not plain text (it holds control characters or is not UTF-8): it cannot be put on a command line",
@@ -188,11 +185,14 @@ fn tls_words(tls: &Tls) -> Result<Vec<String>> {
     Ok(words)
 }
 
-/// Whether `text` holds a control character other than tab, newline and carriage return:
-/// shown at a terminal or pasted into one, it could drive it.
-fn has_controls(text: &str) -> bool {
-    text.chars()
-        .any(|c| crate::redact::is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r'))
+/// `body` as text, when it is UTF-8 without a control character but tab, newline and
+/// carriage return (shown at a terminal or pasted into one, any other could drive it).
+fn plain_text(body: &[u8]) -> Option<&str> {
+    std::str::from_utf8(body).ok().filter(|text| {
+        !text
+            .chars()
+            .any(|c| crate::redact::is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r'))
+    })
 }
 
 /// `word` quoted for sh; exit 2 for a NUL, which no shell word can hold.

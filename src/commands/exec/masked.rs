@@ -205,7 +205,9 @@ fn copy(mut pipe: impl Read, sink: Sink, secrets: &[Secret], state: &State) {
             }
             return;
         }
-        *state.held.lock().unwrap() = masker.held().to_vec();
+        let mut held = state.held.lock().unwrap();
+        held.clear();
+        held.extend_from_slice(masker.held());
     }
     out.clear();
     masker.finish(&mut out);

@@ -18,6 +18,8 @@ use crate::store::{self, SecretKind, SecretStore, TokenSource};
 
 mod trust;
 
+pub(super) use trust::forget_pinned;
+
 /// How often a person at a terminal may type the password (as sudo allows).
 const TRIES: u32 = 3;
 

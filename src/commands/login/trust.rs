@@ -5,7 +5,7 @@
 //! checked); config.toml keeps the fingerprint, so that a certificate that changes later is
 //! said to have changed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use rustls::pki_types::CertificateDer;
@@ -153,22 +153,37 @@ impl Pin {
             }
             return;
         }
-        let Some(before) = session
-            .profile()
-            .filter(|p| p.pin.is_some())
-            .and_then(|p| p.ca_cert.clone())
-            .filter(|f| *f != self.file && f.parent() == self.file.parent())
-        else {
-            return;
-        };
-        let shared =
-            session.config.profiles.iter().any(|(name, p)| {
-                *name != session.profile_name && p.ca_cert.as_ref() == Some(&before)
-            });
-        if !shared {
-            let _ = std::fs::remove_file(before);
-        }
+        forget_pinned(session, &session.profile_name, Some(&self.file));
     }
+}
+
+/// Remove the certificate file saymon pinned for profile `name` (in `certs/`), unless it
+/// is `keep` or another profile trusts the same file. Best effort: a file left behind
+/// only takes room.
+pub fn forget_pinned(session: &Session<'_>, name: &str, keep: Option<&Path>) {
+    let certs = std::path::absolute(certs_dir(session)).ok();
+    let Some(file) = session
+        .config
+        .profile(name)
+        .filter(|p| p.pin.is_some())
+        .and_then(|p| p.ca_cert.clone())
+        .filter(|f| Some(f.as_path()) != keep && f.parent() == certs.as_deref())
+    else {
+        return;
+    };
+    let shared = session
+        .config
+        .profiles
+        .iter()
+        .any(|(other, p)| other != name && p.ca_cert.as_ref() == Some(&file));
+    if !shared {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+/// Where pinned certificates are kept: `certs/` in the config dir.
+fn certs_dir(session: &Session<'_>) -> PathBuf {
+    session.config_dir.join("certs")
 }
 
 /// Write `cert` (PEM) to `certs/<profile>-<fingerprint's start>.pem` in the config dir,
@@ -180,12 +195,14 @@ fn save(session: &Session<'_>, cert: &CertificateDer<'_>, fingerprint: String) -
     } else {
         "profile".to_string()
     };
-    let dir = session.config_dir.join("certs");
+    let dir = certs_dir(session);
     crate::fsutil::ensure_private_dir(&session.config_dir)?;
     crate::fsutil::ensure_private_dir(&dir)?;
     let short: String = fingerprint.chars().filter(|&c| c != ':').take(16).collect();
     let file = std::path::absolute(dir.join(format!("{name}-{}.pem", short.to_ascii_lowercase())))?;
     let created = !file.exists();
+    // PEM's framing (RFC 7468: a label line, base64 in lines of 64, an end line) around
+    // data-encoding's base64: rustls-pki-types reads PEM but does not write it.
     let base64 = data_encoding::BASE64.encode(cert.as_ref());
     let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
     for line in base64.as_bytes().chunks(64) {
