@@ -42,7 +42,7 @@ pub struct Unreached {
 }
 
 pub use send::Request;
-pub use tls::{Presented, Tls, VouchedBy, pinnable};
+pub use tls::{PinSource, Presented, Tls, VouchedBy, pinnable};
 
 /// TLS and timeout settings, from the global options and the profile.
 pub struct ClientOptions<'a> {
@@ -149,6 +149,11 @@ impl<'o> Client<'o> {
     }
 
     /// The certificate the server presented in the last handshake, and who vouched for it.
+    /// The TLS settings this client was made with.
+    pub fn tls(&self) -> &Tls {
+        &self.tls
+    }
+
     pub fn presented(&self) -> Option<Presented> {
         self.verifier.presented()
     }

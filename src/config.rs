@@ -12,6 +12,7 @@ use crate::error::{Error, Exit};
 use crate::fsutil;
 
 mod private;
+pub use private::check_own_private;
 use private::check_private;
 
 pub const CONFIG_FILE: &str = "config.toml";
@@ -248,7 +249,12 @@ pub fn update_reserved(
 ) -> Result<Config> {
     let _lock = fsutil::DirLock::acquire(dir)?;
     let path = dir.join(CONFIG_FILE);
-    fsutil::sweep_temp_files(&path, false, reserved.as_ref().map(fsutil::Reserved::path));
+    fsutil::sweep_temp_files(
+        &path,
+        false,
+        reserved.as_ref().map(fsutil::Reserved::path),
+        &[],
+    );
     let mut config = load(dir)?;
     let before = config.clone();
     change(&mut config);

@@ -43,19 +43,28 @@ pub struct Session<'a> {
     env_token_applies: bool,
     /// A certificate `login` just pinned (its file and fingerprint): the CA in force.
     pinned: Option<(PathBuf, String)>,
+    /// SAYMON_PIN, checked: the fingerprint of the only certificate to trust.
+    env_pin: Option<String>,
+    /// Whether the profile's remembered `--insecure` is set aside: `login` decides the
+    /// trust anew, from its own flags.
+    trust_anew: bool,
 }
 
 impl<'a> Session<'a> {
     pub fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
-        Ok(Self::with(global, out, config_dir, config))
+        let mut session = Self::with(global, out, config_dir, config);
+        session.env_pin = connect::env_pin()?;
+        Ok(session)
     }
 
     /// A session without the config, for `doctor` when the config cannot be read.
     pub fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
-        Ok(Self::with(global, out, config_dir, Config::default()))
+        let mut session = Self::with(global, out, config_dir, Config::default());
+        session.env_pin = connect::env_pin()?;
+        Ok(session)
     }
 
     fn with(global: &'a GlobalArgs, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
@@ -72,6 +81,18 @@ impl<'a> Session<'a> {
             keyring,
             env_token_applies: true,
             pinned: None,
+            env_pin: None,
+            trust_anew: false,
+        }
+    }
+
+    /// This session for `login`, which decides the trust anew: the profile's remembered
+    /// `--insecure` does not apply (a login without the flag verifies the certificate
+    /// before anything is sent).
+    pub fn trusting_anew(&self) -> Session<'a> {
+        Session {
+            trust_anew: true,
+            ..self.clone()
         }
     }
 
@@ -94,6 +115,7 @@ impl<'a> Session<'a> {
             profile_name: global.profile().unwrap_or_default().to_string(),
             env_token_applies: false,
             pinned: None,
+            env_pin: None,
             ..self.clone()
         }
     }

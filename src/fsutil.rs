@@ -144,22 +144,33 @@ impl Reserved {
 
     /// Replace the target with `contents`: written into the reserved space, synced, and
     /// renamed over the target. Contents larger than the reservation are still tried.
+    /// When the contents were written but the rename failed (a directory made read-only
+    /// since), the temp file is kept, not removed: it may hold the only copy of a secret,
+    /// and its reader finds it (see `temp_files`); the error names it.
     pub fn commit(mut self, contents: &[u8]) -> Result<()> {
+        let mut written = false;
         let result = (|| -> io::Result<()> {
             self.file.rewind()?;
             self.file.write_all(contents)?;
             self.file.set_len(contents.len() as u64)?;
             self.file.sync_all()?;
+            written = true;
             fs::rename(&self.path, &self.target)?;
             sync_dir(parent(&self.target));
             Ok(())
         })();
         let target = self.target.clone();
-        if result.is_ok() {
+        let kept = std::mem::take(&mut self.path);
+        match result {
             // Renamed: nothing of ours is left at `path`.
-            self.path = PathBuf::new();
+            Ok(()) => Ok(()),
+            Err(e) if written => Err(io_error(e, &target, "cannot write")
+                .context(format!("what was to be written is in {}", kept.display()))),
+            Err(e) => {
+                self.path = kept;
+                Err(io_error(e, &target, "cannot write"))
+            }
         }
-        result.map_err(|e| io_error(e, &target, "cannot write"))
     }
 
     /// Whether `contents` fit in what was reserved.
@@ -211,10 +222,48 @@ pub fn replace(path: &Path, reserved: Option<Reserved>, contents: &[u8]) -> Resu
     }
 }
 
+/// The temp files of `target` that are plain files of ours (not links), with the time
+/// each was last written, oldest first: a write cut off by a kill, or one whose rename a
+/// read-only directory refused, left what it wrote in one of them.
+pub fn temp_files(target: &Path) -> Vec<(PathBuf, SystemTime)> {
+    let prefix = temp_prefix(target);
+    let Ok(entries) = fs::read_dir(parent(target)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, SystemTime)> = entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&prefix) && name.ends_with(".tmp")
+        })
+        .filter_map(|entry| {
+            // DirEntry::metadata does not follow links.
+            let meta = entry.metadata().ok()?;
+            let modified = meta.modified().ok()?;
+            (meta.is_file() && is_own(&meta)).then(|| (entry.path(), modified))
+        })
+        .collect();
+    found.sort();
+    found.sort_by_key(|(_, modified)| *modified);
+    found
+}
+
+#[cfg(unix)]
+fn is_own(meta: &fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::uid(meta) == rustix::process::geteuid().as_raw()
+}
+
+#[cfg(not(unix))]
+fn is_own(_meta: &fs::Metadata) -> bool {
+    true
+}
+
 /// Remove temp files of `target` left by killed writers: those older than a couple of
 /// minutes, or, with `all`, every one but `keep` (only under both the token lock and the
-/// directory lock, when no other write of ours can be in flight). Best effort.
-pub fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>) {
+/// directory lock, when no other write of ours can be in flight), and never one of
+/// `holding` (which hold secrets that a reader adopts). Best effort.
+pub fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>, holding: &[PathBuf]) {
     let prefix = temp_prefix(target);
     let Ok(entries) = fs::read_dir(parent(target)) else {
         return;
@@ -227,7 +276,7 @@ pub fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>) {
             continue;
         }
         let path = entry.path();
-        if Some(path.as_path()) == keep {
+        if Some(path.as_path()) == keep || holding.contains(&path) {
             continue;
         }
         // DirEntry::metadata does not follow links: a planted link is judged and removed
@@ -406,10 +455,10 @@ mod tests {
         assert_eq!(fs::read_to_string(&target).unwrap(), "ok");
 
         // Young ones stay unless `all`; the reservation named by `keep` always stays.
-        sweep_temp_files(&target, false, None);
+        sweep_temp_files(&target, false, None, &[]);
         assert!(stale.exists());
         let reserved = Reserved::new(&target, 10).unwrap();
-        sweep_temp_files(&target, true, Some(reserved.path()));
+        sweep_temp_files(&target, true, Some(reserved.path()), &[]);
         assert!(!stale.exists() && planted.symlink_metadata().is_err());
         assert!(reserved.path().exists(), "the live reservation is spared");
         assert!(
@@ -426,7 +475,7 @@ mod tests {
             .unwrap()
             .set_modified(old)
             .unwrap();
-        sweep_temp_files(&target, false, None);
+        sweep_temp_files(&target, false, None, &[]);
         assert!(!stale.exists());
     }
 }

@@ -186,7 +186,10 @@ impl<'s, 'a> Issuer<'s, 'a> {
         let tls = session.tls(self.client.server());
         let absolute = |p: std::path::PathBuf| std::path::absolute(&p).unwrap_or(p);
         profile.ca_cert = tls.ca_cert.map(absolute);
-        profile.pin = tls.pin;
+        // SAYMON_PIN is for this run only: the profile keeps what it pinned.
+        if tls.pin_source != crate::client::PinSource::Environment {
+            profile.pin = tls.pin;
+        }
         profile.client_cert = tls.client_cert.map(absolute);
         profile.client_key = tls.client_key.map(absolute);
         if self.sets_tls {

@@ -67,6 +67,10 @@ pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
                 "A CA or server certificate file to trust, as --ca-cert; exec sets it for its command.",
             ),
             (
+                "SAYMON_PIN",
+                "sha256:FINGERPRINT: trust exactly the server certificate with this SHA-256 fingerprint, for this run (a job with no login); nothing is written.",
+            ),
+            (
                 "SAYMON_CLIENT_CERT, SAYMON_CLIENT_KEY",
                 "The client certificate and key for mutual TLS, as --client-cert and --client-key.",
             ),

@@ -86,8 +86,10 @@ pub fn fingerprint(der: &[u8]) -> String {
 }
 
 /// A `--pin` (`sha256:` then the 64 hex digits of a SHA-256 fingerprint; colons and case
-/// are ignored; the digits alone, as `doctor` shows them, too) as `fingerprint` writes it.
-/// Errors (exit 2) say what a pin looks like.
+/// are ignored) as `fingerprint` writes it. The lines people paste are taken too: the
+/// digits alone, `SHA-256 AB:…` as `doctor` shows it, and `sha256 Fingerprint=AB:…` (or
+/// OpenSSL 1.1's `SHA256 Fingerprint=AB:…`) as `openssl x509 -noout -fingerprint -sha256`
+/// prints it. Errors (exit 2) say what a pin looks like.
 pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
     let bad = || {
         crate::error::Error::new(
@@ -100,10 +102,23 @@ pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
         .hint("write sha256: and the 64 hex digits, e.g. sha256:AB:CD:… as `openssl x509 -noout -fingerprint -sha256` prints it (colons and case do not matter)")
     };
     let text = text.trim();
-    let hex = match text.split_once(':') {
-        Some((kind, hex)) if kind.eq_ignore_ascii_case("sha256") => hex,
-        Some((kind, _)) if kind.len() != 2 => return Err(bad()),
-        _ => text,
+    // The label, when there is one: ASCII, so that the rest starts at its length.
+    let lower = text.to_ascii_lowercase();
+    let labelled = ["sha256", "sha-256"].iter().find_map(|kind| {
+        let rest = lower.strip_prefix(kind)?;
+        let after = [" fingerprint=", ":", " "]
+            .iter()
+            .find_map(|sep| rest.strip_prefix(sep))?;
+        Some(text[text.len() - after.len()..].trim())
+    });
+    let hex = match labelled {
+        Some(hex) => hex,
+        // Another label ("sha1 Fingerprint=", "md5:") is not a SHA-256 fingerprint.
+        None if text.contains(['=', ' ']) => return Err(bad()),
+        None => match text.split_once(':') {
+            Some((kind, _)) if kind.len() != 2 => return Err(bad()),
+            _ => text,
+        },
     };
     let digits: String = hex.chars().filter(|&c| c != ':').collect();
     if digits.len() != 64 || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -214,5 +229,41 @@ mod tests {
     fn garbage_is_none() {
         assert_eq!(describe(b""), None);
         assert_eq!(describe(b"\x30\x03\x02\x01\x00"), None);
+    }
+
+    #[test]
+    fn pins_as_people_paste_them() {
+        let fp = "AB:".repeat(31) + "AB";
+        let digits = fp.replace(':', "");
+        for pasted in [
+            format!("sha256:{fp}"),
+            format!("SHA256:{}", digits.to_ascii_lowercase()),
+            digits.clone(),
+            fp.clone(),
+            // openssl x509 -noout -fingerprint -sha256 (3.x, then 1.1)
+            format!("sha256 Fingerprint={fp}"),
+            format!("SHA256 Fingerprint={fp}\n"),
+            // doctor's TLS line
+            format!("SHA-256 {fp}"),
+            format!("  sha-256:{digits}  "),
+        ] {
+            assert_eq!(
+                parse_pin(&pasted).map_err(|e| e.message),
+                Ok(fp.clone()),
+                "{pasted:?}"
+            );
+        }
+        for bad in [
+            format!("sha1 Fingerprint={}", "AB:".repeat(19) + "AB"),
+            format!("md5:{fp}"),
+            format!("sha256 Fingerprint={}", &fp[3..]),
+            format!("sha512 {fp}"),
+            "sha256:".to_string(),
+            "Ä".repeat(64),
+            String::new(),
+        ] {
+            let err = parse_pin(&bad).unwrap_err();
+            assert_eq!(err.exit, crate::error::Exit::Usage, "{bad:?}");
+        }
     }
 }

@@ -223,13 +223,18 @@ impl Client<'_> {
     /// The certificate is the pinned one, yet the handshake failed: the server could not
     /// sign with the certificate's key, which a copy of the certificate does not give.
     fn pinned_without_its_key(&self) -> Option<(String, String)> {
-        let path = self.tls.ca_cert.as_ref()?;
         let vouched_by = self.verifier.presented().and_then(|p| p.vouched_by);
-        (vouched_by == Some(super::tls::VouchedBy::Pinned)).then(|| (
+        let which = match (vouched_by, &self.tls.ca_cert, &self.tls.pin) {
+            (Some(super::tls::VouchedBy::Pin), _, Some(pin)) => format!("(SHA-256 {pin})"),
+            (Some(super::tls::VouchedBy::Pinned), Some(path), _) => {
+                format!("of {}", path.display())
+            }
+            _ => return None,
+        };
+        Some((
             format!(
-                "{} showed the pinned certificate of {}, but could not prove it holds its key: someone may be in the middle, or the certificate was copied to another server",
+                "{} showed the pinned certificate {which}, but could not prove it holds its key: someone may be in the middle, or the certificate was copied to another server",
                 self.server.host_port(),
-                path.display()
             ),
             "send nothing to it: check the network path (a proxy, DNS, the address in --server); `saymon doctor` shows the certificate".to_string(),
         ))
@@ -241,19 +246,30 @@ impl Client<'_> {
     fn pin_changed(&self, presented: Option<&Described>) -> Option<(String, String)> {
         let pin = self.tls.pin.as_ref()?;
         let shown = presented.filter(|c| c.fingerprint != *pin)?;
-        Some((
-            format!(
-                "the TLS certificate of {} changed: saymon pinned SHA-256 {pin}, the server now shows SHA-256 {} ({}, issued by {})",
-                self.server.host_port(),
-                shown.fingerprint,
-                shown.subject,
-                shown.issuer
+        let new = shown.fingerprint.replace(':', "");
+        let host = self.server.host_port();
+        let what = format!(
+            "SHA-256 {} ({}, issued by {})",
+            shown.fingerprint, shown.subject, shown.issuer
+        );
+        Some(match &self.tls.pin_source {
+            super::PinSource::Environment => (
+                format!(
+                    "the TLS certificate of {host} is not the one SAYMON_PIN trusts: SAYMON_PIN has SHA-256 {pin}, the server shows {what}; nothing was sent"
+                ),
+                format!(
+                    "check SAYMON_PIN (the CI variable or secret) against the server's certificate; once its admin confirms the new one, set SAYMON_PIN=sha256:{new}"
+                ),
             ),
-            format!(
-                "if the server's certificate was renewed (ask its admin to confirm the new fingerprint), trust it by logging in again with `--pin sha256:{}` (`saymon login --pin …`, or `saymon login --with-token --pin …` for a token made elsewhere; with --profile NAME for another profile than the default); otherwise send nothing to it",
-                shown.fingerprint.replace(':', "")
+            super::PinSource::Login { flag } => (
+                format!(
+                    "the TLS certificate of {host} changed: saymon pinned SHA-256 {pin}, the server now shows {what}; nothing was sent"
+                ),
+                format!(
+                    "someone may be in the middle; if the server's admin confirms the new fingerprint, trust it on purpose: `saymon{flag} login --pin sha256:{new}`"
+                ),
             ),
-        ))
+        })
     }
 
     /// A certificate for other names than the server's.
@@ -355,7 +371,7 @@ impl Client<'_> {
                 "{} neither signed the server's certificate nor is it: get the right one, e.g. with `openssl s_client -showcerts -connect {host}`; `saymon doctor` shows what the server presents",
                 path.display()
             ),
-            None => "for a company or self-signed CA pass --ca-cert FILE.pem (the CA, or the server's own certificate), or trust this certificate by its fingerprint (`saymon login` asks at a terminal, `saymon login --pin sha256:…` without one); `saymon doctor` shows the fingerprint; in a lab only, --insecure".to_string(),
+            None => "for a company or self-signed CA pass --ca-cert FILE.pem or set SAYMON_CA_CERT (the CA, or the server's own certificate); or trust this certificate by its fingerprint: `saymon login` asks at a terminal, `saymon login --pin sha256:…` pins it without one, and SAYMON_PIN=sha256:… trusts it for a job with no login (nothing written); `saymon doctor` shows the fingerprint; in a lab only, --insecure".to_string(),
         };
         (
             format!(

@@ -39,9 +39,31 @@ pub struct Tls {
     pub client_cert: Option<std::path::PathBuf>,
     pub client_key: Option<std::path::PathBuf>,
     pub insecure: bool,
-    /// The fingerprint of the certificate `ca_cert` pins, when saymon pinned it (trust on
-    /// first use, `login --pin`): a server that shows another is said to have changed.
+    /// The SHA-256 fingerprint (as `certificate::fingerprint` writes it) of the one
+    /// certificate the server must present: pinned at login (trust on first use, `login
+    /// --pin`; `ca_cert` is then the file that holds it) or given by `SAYMON_PIN`. With a
+    /// pin, no CA vouches: only that certificate is trusted.
     pub pin: Option<String>,
+    /// Where `pin` comes from, for the words of an error.
+    pub pin_source: PinSource,
+}
+
+/// Where a pin in force comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinSource {
+    /// Pinned at login for a profile; `flag` names the profile in a command (` --profile
+    /// P`, or empty for the default), for the command that pins a new certificate.
+    Login { flag: String },
+    /// The `SAYMON_PIN` variable: nothing on disk.
+    Environment,
+}
+
+impl Default for PinSource {
+    fn default() -> PinSource {
+        PinSource::Login {
+            flag: String::new(),
+        }
+    }
 }
 
 impl Tls {
@@ -49,6 +71,7 @@ impl Tls {
     pub fn of(profile: &crate::config::Profile) -> Tls {
         Tls {
             pin: profile.pin.clone(),
+            pin_source: PinSource::default(),
             ca_cert: profile.ca_cert.clone(),
             client_cert: profile.client_cert.clone(),
             client_key: profile.client_key.clone(),
@@ -62,6 +85,8 @@ impl Tls {
 pub enum VouchedBy {
     /// The certificate is one of the `--ca-cert` file's.
     Pinned,
+    /// The certificate has the fingerprint pinned at login or by `SAYMON_PIN`.
+    Pin,
     /// A CA of the `--ca-cert` file signed it.
     CaFile,
     /// The system's roots.
@@ -74,6 +99,7 @@ impl VouchedBy {
     pub fn describe(self) -> &'static str {
         match self {
             VouchedBy::Pinned => "pinned: it is a certificate of the --ca-cert file",
+            VouchedBy::Pin => "pinned: it has the fingerprint pinned for this server",
             VouchedBy::CaFile => "signed by a CA of the --ca-cert file",
             VouchedBy::System => "signed by a CA of the system's trust store",
             VouchedBy::Nobody => "NOT verified (--insecure)",
@@ -91,9 +117,17 @@ pub struct Presented {
 /// A rustls configuration for `tls`, and the verifier that notes what the server presented.
 pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let pinned = match &tls.ca_cert {
-        Some(path) => read_ca_certs(path)?,
-        None => Vec::new(),
+    // A pin trusts its one certificate and nothing else: no CA of a file, none of the
+    // system's. The file that holds a login's pin is checked, so that a swapped one is
+    // said, but it cannot widen the trust: the fingerprint decides.
+    let pin = tls.pin.clone().filter(|_| !tls.insecure);
+    if let (Some(pin), Some(path), PinSource::Login { .. }) = (&pin, &tls.ca_cert, &tls.pin_source)
+    {
+        check_pin_file(path, pin)?;
+    }
+    let pinned = match (&tls.ca_cert, &pin) {
+        (Some(path), None) => read_ca_certs(path)?,
+        _ => Vec::new(),
     };
     // Every certificate of the file is a pin; only a CA's is also an anchor (as OpenSSL,
     // and so curl --cacert, require): a lab server's own certificate must not vouch for
@@ -113,6 +147,7 @@ pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
         provider: provider.clone(),
         own,
         pinned,
+        pin,
         insecure: tls.insecure,
         system: OnceLock::new(),
         presented: Mutex::new(None),
@@ -235,6 +270,44 @@ fn read_ca_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
     Ok(certs)
 }
 
+/// The file that holds the certificate pinned at login: the user's own (or root's), not a
+/// link, writable by nobody else, in a directory of the same kind, and holding exactly
+/// the pinned certificate. Otherwise exit 7: someone may have swapped it.
+fn check_pin_file(path: &Path, pin: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::config::check_own_private(dir, "chmod 700")?;
+    crate::config::check_own_private(path, "chmod 600")?;
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::new(
+            Exit::StoreUnusable,
+            format!("cannot read the certificate pinned at login, {}: {e}", path.display()),
+        )
+        .hint("nothing was sent; pin the server's certificate again on purpose: `saymon login --pin sha256:FINGERPRINT` (the admin's fingerprint)")
+    })?;
+    let certs = pem_certs(&pem);
+    let held: Vec<String> = certs
+        .iter()
+        .map(|c| super::certificate::fingerprint(c.as_ref()))
+        .collect();
+    if held.len() == 1 && held[0] == pin {
+        return Ok(());
+    }
+    let what = match held.as_slice() {
+        [] => "no certificate".to_string(),
+        [one] => format!("a certificate with SHA-256 {one}"),
+        more => format!("{} certificates", more.len()),
+    };
+    Err(Error::new(
+        Exit::StoreUnusable,
+        format!(
+            "{} should hold the certificate pinned at login (SHA-256 {pin}) but holds {what}: it was changed since, by someone or something else",
+            path.display()
+        ),
+    )
+    .hint("nothing was sent; find out who changed it, then pin the server's certificate again on purpose: `saymon login --pin sha256:FINGERPRINT` (the admin's fingerprint)")
+    .into())
+}
+
 /// Whether a certificate may sign others: CA:TRUE in its basic constraints, or an X.509
 /// v1 certificate (which has no extensions, as old self-made CAs are).
 fn is_ca(der: &CertificateDer<'_>) -> bool {
@@ -266,6 +339,8 @@ pub struct Verifier {
     own: Option<Arc<WebPkiServerVerifier>>,
     /// The `--ca-cert` file's certificates, each trusted as the server's own.
     pinned: Vec<CertificateDer<'static>>,
+    /// The fingerprint of the only certificate trusted, when one is pinned.
+    pin: Option<String>,
     insecure: bool,
     /// The system's verifier, made on first need.
     system: OnceLock<Result<Arc<dyn ServerCertVerifier>, rustls::Error>>,
@@ -325,6 +400,15 @@ impl Verifier {
     ) -> Result<VouchedBy, rustls::Error> {
         if self.insecure {
             return Ok(VouchedBy::Nobody);
+        }
+        if let Some(pin) = &self.pin {
+            if super::certificate::fingerprint(end_entity.as_ref()) != *pin {
+                return Err(rustls::Error::InvalidCertificate(
+                    CertificateError::ApplicationVerificationFailure,
+                ));
+            }
+            check_pinned(end_entity, server_name, now)?;
+            return Ok(VouchedBy::Pin);
         }
         // The file's CAs first: they are why it was given, and they spare reading the system's.
         let mut own_error = None;

@@ -28,6 +28,35 @@ pub(super) fn check_private(_path: &Path, _fix: &str) -> Result<()> {
     Ok(())
 }
 
+/// As `check_private`, and a symbolic link is refused too (not followed): for the pinned
+/// certificates and their directory, whose contents decide whom saymon trusts. Exit 7,
+/// with `fix` (e.g. "chmod 700") for a mode others may write. A missing path is fine.
+#[cfg(unix)]
+pub fn check_own_private(path: &Path, fix: &str) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        let shown = path.display();
+        return Err(Error::new(
+            Exit::StoreUnusable,
+            format!(
+                "{shown} is a symbolic link: saymon does not follow one to what decides whom it trusts"
+            ),
+        )
+        .hint(format!(
+            "remove the link ({shown}) and pin again with `saymon login --pin sha256:FINGERPRINT`"
+        ))
+        .into());
+    }
+    check_private(path, fix)
+}
+
+#[cfg(not(unix))]
+pub fn check_own_private(_path: &Path, _fix: &str) -> Result<()> {
+    Ok(())
+}
+
 /// Why a config path others could change is refused.
 #[cfg(unix)]
 #[derive(Debug, PartialEq, Eq)]

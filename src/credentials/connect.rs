@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::client::{Client, ClientOptions, Tls};
+use crate::client::{Client, ClientOptions, PinSource, Tls};
+use crate::error::{Error, Exit};
 use crate::server::ServerUrl;
 
 use super::Session;
@@ -23,16 +24,25 @@ impl<'a> Session<'a> {
             .or_else(|| self.profile().and_then(|p| p.ca_cert.clone()))
     }
 
-    /// The fingerprint of the certificate the CA file in force pins, when saymon pinned it:
-    /// just now (`with_pin`), or before for the profile (unless --ca-cert replaces its file).
-    fn pin(&self) -> Option<String> {
+    /// The fingerprint of the one certificate to trust, and where it comes from:
+    /// SAYMON_PIN; else the one `login` just pinned (`with_pin`); else the profile's pin
+    /// (unless --ca-cert replaces its file).
+    fn pin(&self) -> Option<(String, PinSource)> {
+        if let Some(pin) = &self.env_pin {
+            return Some((pin.clone(), PinSource::Environment));
+        }
+        let login = PinSource::Login {
+            flag: self.profile_flag(),
+        };
         if let Some((_, pin)) = &self.pinned {
-            return Some(pin.clone());
+            return Some((pin.clone(), login));
         }
         if self.global.ca_cert.is_some() {
             return None;
         }
-        self.profile().and_then(|p| p.pin.clone())
+        self.profile()
+            .and_then(|p| p.pin.clone())
+            .map(|p| (p, login))
     }
 
     /// The TLS settings for `server`: each from its flag or variable, else the profile's;
@@ -52,12 +62,14 @@ impl<'a> Session<'a> {
                     profile.and_then(|p| p.client_key.clone()),
                 )
             };
+        let (pin, pin_source) = self.pin().unzip();
         Tls {
             ca_cert: self.ca_cert(),
             client_cert,
             client_key,
             insecure: self.insecure(server),
-            pin: self.pin(),
+            pin,
+            pin_source: pin_source.unwrap_or_default(),
         }
     }
 
@@ -76,7 +88,11 @@ impl<'a> Session<'a> {
         if name == self.profile_name {
             self.tls(server)
         } else {
-            self.config.profile(name).map(Tls::of).unwrap_or_default()
+            let mut tls = self.config.profile(name).map(Tls::of).unwrap_or_default();
+            tls.pin_source = PinSource::Login {
+                flag: format!(" --profile {}", crate::redact::inline(name)),
+            };
+            tls
         }
     }
 
@@ -88,13 +104,14 @@ impl<'a> Session<'a> {
     /// `login --insecure` when `server` is the profile's own.
     pub fn insecure(&self, server: &ServerUrl) -> bool {
         self.global.insecure
-            || self.profile().is_some_and(|p| {
-                p.insecure
-                    && p.server
-                        .as_deref()
-                        .and_then(|s| ServerUrl::parse(s).ok())
-                        .is_some_and(|s| s.same_origin_as(server))
-            })
+            || !self.trust_anew
+                && self.profile().is_some_and(|p| {
+                    p.insecure
+                        && p.server
+                            .as_deref()
+                            .and_then(|s| ServerUrl::parse(s).ok())
+                            .is_some_and(|s| s.same_origin_as(server))
+                })
     }
 
     /// A client for `server` with these TLS settings (another profile's, for `status`).
@@ -109,4 +126,24 @@ impl<'a> Session<'a> {
             self.out,
         )
     }
+}
+
+/// SAYMON_PIN, when set and not empty: the SHA-256 fingerprint of the only certificate to
+/// trust, for a CI job that has no login to pin it (nothing is written). Exit 2 when it is
+/// not a fingerprint.
+pub(super) fn env_pin() -> Result<Option<String>> {
+    let Some(value) = std::env::var_os("SAYMON_PIN") else {
+        return Ok(None);
+    };
+    let value = value.to_string_lossy();
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::client::certificate::parse_pin(&value)
+        .map(Some)
+        .map_err(|e| {
+            Error::new(Exit::Usage, e.message.replacen("--pin", "SAYMON_PIN", 1))
+                .hint(e.hint.unwrap_or_default())
+                .into()
+        })
 }

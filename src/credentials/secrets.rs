@@ -200,9 +200,11 @@ impl<'a> Session<'a> {
         let Some(login) = profile.login.as_deref() else {
             return Ok(None);
         };
-        if let Some(token) = self.rescued_token(login, server)? {
-            let path = self.rescue().path().to_path_buf();
-            return Ok(Some((token, TokenSource::Rescued(path))));
+        let rescue = self.rescue();
+        let account = store::account(login, server);
+        if let Some((token, file)) = rescue.token_and_file(&account)? {
+            let token = store::accept_stored_token(token, &rescue, &account)?;
+            return Ok(Some((token, TokenSource::Rescued(file))));
         }
         let Some(kind) = profile.store else {
             return Ok(None);

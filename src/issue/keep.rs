@@ -42,6 +42,9 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
 
         let password_asked = matches!(remember, Remember::Store(_));
         let saved = keep_token(session, store, &rescue, &account, &token).map_err(|failed| {
+            if matches!(failed, Unstored::Lost(..)) {
+                show_once(&token);
+            }
             failed.into_error(
                 login,
                 server,
@@ -128,6 +131,9 @@ fn write_profile(
 enum Unstored {
     /// In the rescue file, because the store failed twice (the last error).
     Rescued(anyhow::Error),
+    /// Not in its file: the store and then the rescue file failed, but a write that
+    /// could not be renamed left the token in this temp file, where it is read from.
+    Stranded(anyhow::Error, std::path::PathBuf),
     /// Nowhere: the store and then the rescue file failed.
     Lost(anyhow::Error, anyhow::Error),
 }
@@ -169,6 +175,21 @@ impl Unstored {
                 kind.name()
             ))
             .into(),
+            Unstored::Stranded(e, file) => Error::new(
+                Exit::StoreUnusable,
+                format!(
+                    "the new token for {login} on {server} could not be stored in {} ({e:#}) nor in {}, but it is kept in {} (mode 0600), and saymon uses it from there{not_remembered}",
+                    store.describe(),
+                    rescue.describe(),
+                    file.display()
+                ),
+            )
+            .hint(format!(
+                "make the config dir writable again, then run `saymon login{} --store {}{remember}`: it moves the token without making a new one",
+                session.profile_flag(),
+                kind.name()
+            ))
+            .into(),
             Unstored::Lost(e, r) => Error::new(
                 Exit::StoreUnusable,
                 format!(
@@ -184,6 +205,21 @@ impl Unstored {
             ))
             .into(),
         }
+    }
+}
+
+/// A token that no file could take is shown once to the person at the terminal, so that
+/// they can keep it (`saymon login --with-token` stores it later); never on a stderr that
+/// is not a terminal (a log, a CI job's output).
+fn show_once(token: &Secret) {
+    use std::io::{IsTerminal, Write};
+    let mut stderr = std::io::stderr();
+    if stderr.is_terminal() {
+        let _ = writeln!(
+            stderr,
+            "saymon: no file could take the new token; here it is, once (keep it, then `saymon login --with-token` stores it):\n{}",
+            token.expose()
+        );
     }
 }
 
@@ -217,6 +253,14 @@ fn keep_token(
         store.reconnect();
         store.write(&change)
     });
+    let stranded = |e: anyhow::Error| -> Unstored {
+        // A write whose rename failed keeps what it wrote, and every reader finds it.
+        let kept = rescue.token_and_file(account).ok().flatten();
+        match kept {
+            Some((kept, file)) if kept.expose() == token.expose() => Unstored::Stranded(e, file),
+            _ => Unstored::Lost(e, anyhow::anyhow!("nothing was kept")),
+        }
+    };
     match stored {
         Ok(_) => {
             if let Err(e) = rescue.delete(account, SecretKind::Token) {
@@ -230,7 +274,10 @@ fn keep_token(
         Err(e) if rescued_first.is_ok() => Err(Unstored::Rescued(e)),
         Err(e) => match rescue.write(&change) {
             Ok(_) => Err(Unstored::Rescued(e)),
-            Err(r) => Err(Unstored::Lost(e, r)),
+            Err(r) => Err(match stranded(e) {
+                Unstored::Lost(e, _) => Unstored::Lost(e, r),
+                kept => kept,
+            }),
         },
     }
 }

@@ -92,8 +92,54 @@ impl FileStore {
         Error::new(Exit::StoreUnusable, message)
     }
 
-    /// Read the file, refusing it when group or others may read it (as ssh does).
+    /// Read the file and what cut-off writes of it left (`load`).
     fn read(&self) -> Result<Credentials> {
+        self.load().map(|loaded| loaded.creds)
+    }
+
+    /// The file, with what writes of it that were cut off (a kill between writing and
+    /// renaming) or refused their rename (a directory made read-only) left in their temp
+    /// files: each such file that parses and holds a token is the file as that write made
+    /// it, newer than the file (a write that succeeds adopts and removes them), so its
+    /// accounts are laid over the file's, oldest first. A secret there is never lost to a
+    /// sweep: the next write of the file takes it in.
+    fn load(&self) -> Result<Loaded> {
+        let mut creds = self.read_file()?;
+        let mut loaded = Loaded::default();
+        for (path, _) in fsutil::temp_files(&self.path) {
+            let Some(stranded) = read_stranded(&path) else {
+                continue;
+            };
+            for (account, entry) in stranded.accounts {
+                if entry.token.is_some() {
+                    loaded.origins.insert(account.clone(), path.clone());
+                }
+                creds.accounts.insert(account, entry);
+            }
+            loaded.adopted.push(path);
+        }
+        loaded.creds = creds;
+        Ok(loaded)
+    }
+
+    /// The token of `account`, and the file it is in: this file, or the temp file a write
+    /// cut off left it in (see `load`). Exit 7 as for `get`.
+    pub fn token_and_file(&self, account: &str) -> Result<Option<(Secret, PathBuf)>> {
+        let mut loaded = self.load()?;
+        let file = loaded
+            .origins
+            .remove(account)
+            .unwrap_or_else(|| self.path.clone());
+        Ok(loaded
+            .creds
+            .accounts
+            .get_mut(account)
+            .and_then(|a| a.token.take())
+            .map(|token| (token, file)))
+    }
+
+    /// Read the file, refusing it when group or others may read it (as ssh does).
+    fn read_file(&self) -> Result<Credentials> {
         let shown = self.path.display();
         let meta = match fs::metadata(&self.path) {
             Ok(meta) => meta,
@@ -133,12 +179,15 @@ impl FileStore {
     fn modify<T>(&self, change: impl FnOnce(&mut Credentials) -> (T, bool)) -> Result<T> {
         let _lock = fsutil::DirLock::acquire(&self.dir)?;
         let reserved = self.reserved.borrow_mut().take();
+        let Loaded {
+            mut creds, adopted, ..
+        } = self.load()?;
         fsutil::sweep_temp_files(
             &self.path,
             reserved.is_some(),
             reserved.as_ref().map(fsutil::Reserved::path),
+            &adopted,
         );
-        let mut creds = self.read()?;
         let (result, changed) = change(&mut creds);
         if !changed {
             return Ok(result);
@@ -148,6 +197,10 @@ impl FileStore {
         ));
         text.push_str(&Zeroizing::new(toml::to_string_pretty(&creds)?));
         fsutil::replace(&self.path, reserved, text.as_bytes())?;
+        // Written into the file now: the temp files it took in are done with.
+        for path in adopted {
+            let _ = fs::remove_file(path);
+        }
         Ok(result)
     }
 }
@@ -160,9 +213,37 @@ impl FileStore {
             return Ok(());
         }
         let _lock = fsutil::DirLock::acquire(&self.dir)?;
-        fsutil::sweep_temp_files(&self.path, true, None);
+        let holding = self.load()?.adopted;
+        fsutil::sweep_temp_files(&self.path, true, None, &holding);
         Ok(())
     }
+}
+
+/// What `load` read: the file with the cut-off writes laid over it, those writes' temp
+/// files, and for each account whose token came from one of them, that file.
+#[derive(Default)]
+struct Loaded {
+    creds: Credentials,
+    adopted: Vec<PathBuf>,
+    origins: BTreeMap<String, PathBuf>,
+}
+
+/// A temp file that a cut-off write left, when it is private, parses, and holds a token.
+/// A write killed before it set the length may have left the reserved room's blanks or
+/// zeros after the text: they are not part of it.
+fn read_stranded(path: &Path) -> Option<Credentials> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if fsutil::mode(&meta).is_some_and(|mode| mode & 0o077 != 0) {
+        return None;
+    }
+    let bytes = Zeroizing::new(fs::read(path).ok()?);
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let creds = parse(text.trim_end_matches(['\0', ' ', '\n'])).ok()?;
+    creds
+        .accounts
+        .values()
+        .any(|a| a.token.is_some())
+        .then_some(creds)
 }
 
 /// Parse the file's text; the error is only the line number, since the parser's message

@@ -24,6 +24,7 @@ mod leaks;
 mod login;
 mod masking;
 mod network;
+mod pins;
 mod preview;
 mod profile;
 mod rescue;

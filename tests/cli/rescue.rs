@@ -164,3 +164,145 @@ fn a_rescued_token_that_cannot_be_one_is_removed_by_login_and_hints_name_the_con
             moved.display()
         )));
 }
+
+/// The temp files of `name` in `dir`: `.NAME.*.tmp`.
+fn temps_of(dir: &std::path::Path, name: &str) -> Vec<std::path::PathBuf> {
+    files_in(dir)
+        .into_iter()
+        .filter(|f| f.starts_with(&format!(".{name}.")) && f.ends_with(".tmp"))
+        .map(|f| dir.join(f))
+        .collect()
+}
+
+#[test]
+fn a_token_left_in_a_temp_file_by_a_read_only_dir_is_found_named_and_moved() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    env.login_plain(&server, true, &[]);
+    let dir = env.config_dir();
+    // The config dir turns read-only once the new token exists: neither credentials.toml
+    // nor rescued-tokens.toml can be renamed into place. Before, saymon said the token
+    // was lost while it sat in a hidden temp file, which the next login swept away.
+    let frozen = dir.clone();
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        support::chmod(&frozen, 0o500);
+    }));
+    let out = env
+        .with_password(&server, true)
+        .args(["token", "refresh"])
+        .output()
+        .unwrap();
+    server.state.lock().unwrap().on_token_created = None;
+    let (_, stderr) = outputs(&out);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    let token = server.token_of(LOGIN).unwrap();
+    assert!(!stderr.contains(&token), "{stderr}");
+    assert!(!stderr.contains("has replaced the old one"), "{stderr}");
+    let kept = temps_of(&dir, "rescued-tokens.toml");
+    assert_eq!(kept.len(), 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "but it is kept in {} (mode 0600), and saymon uses it from there",
+            kept[0].display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(support::mode(&kept[0]) & 0o777, 0o600);
+    // Every command finds it there, and says where.
+    env.with_password(&server, true)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "token from:   the rescue file {}",
+            kept[0].display()
+        )));
+    env.with_password(&server, true)
+        .args(["token", "print"])
+        .assert()
+        .success()
+        .stdout(format!("{token}\n"));
+    // The dir writable again, login adopts it without making a new token, and the temp
+    // files are gone once the token is in its store.
+    support::chmod(&dir, 0o700);
+    let made = server.token_creations();
+    env.with_password(&server, true)
+        .args(["login", "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains("Moved the rescued token"));
+    assert_eq!(server.token_creations(), made);
+    assert!(
+        std::fs::read_to_string(env.credentials_file())
+            .unwrap()
+            .contains(&token)
+    );
+    assert!(temps_of(&dir, "rescued-tokens.toml").is_empty());
+    assert!(temps_of(&dir, "credentials.toml").is_empty());
+    env.with_password(&server, true)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("token from:   the file"));
+}
+
+#[test]
+fn a_temp_file_a_kill_left_holding_a_token_is_read_adopted_and_removed() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    env.login_plain(&server, false, &[]);
+    let dir = env.config_dir();
+    let token = server.token_of(LOGIN).unwrap();
+    // What a kill -9 between writing and renaming the rescue file leaves: the text, then
+    // the reserved room's zeros; old enough for the stale sweep.
+    let host = &server.url;
+    let planted = dir.join(".rescued-tokens.toml.k1llEdWr1te0.tmp");
+    let mut text = format!("[accounts.\"{LOGIN}@{host}\"]\ntoken = \"{token}\"\n").into_bytes();
+    text.extend([0u8; 4096]);
+    std::fs::write(&planted, text).unwrap();
+    support::chmod(&planted, 0o600);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&planted)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    // A write of the rescue file (here: another login's) sweeps old temp files: not this.
+    env.with_password(&server, false)
+        .args(["token", "refresh"])
+        .assert()
+        .success();
+    // Refreshed: the new token went to the store, and the rescue (the planted one) held the
+    // old token of this account, now removed with the file that held it.
+    assert!(
+        !planted.exists(),
+        "adopted into the rescue file and removed"
+    );
+    env.with_password(&server, false)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("token from:   the file"));
+    // Planted again: read by every command, and logout removes it.
+    let token = server.token_of(LOGIN).unwrap();
+    let mut text = format!("[accounts.\"{LOGIN}@{host}\"]\ntoken = \"{token}\"\n").into_bytes();
+    text.extend([0u8; 100]);
+    std::fs::write(&planted, text).unwrap();
+    support::chmod(&planted, 0o600);
+    env.with_password(&server, false)
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains(format!(
+            "token from:   the rescue file {}",
+            planted.display()
+        )));
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .arg("logout")
+        .assert()
+        .success();
+    assert!(!planted.exists());
+    assert!(temps_of(&dir, "rescued-tokens.toml").is_empty());
+}

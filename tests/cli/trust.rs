@@ -9,7 +9,7 @@ use crate::support::pty::Pty;
 use crate::support::*;
 
 /// The fingerprint of the certificate `server` shows, as `doctor --output json` reads it.
-fn fingerprint(env: &Env, server: &FakeSaymon) -> String {
+pub(crate) fn fingerprint(env: &Env, server: &FakeSaymon) -> String {
     let out = env
         .cmd()
         .env("SAYMON_SERVER", &server.url)
@@ -137,7 +137,7 @@ fn a_pinned_certificate_that_changes_is_refused_with_the_way_to_trust_the_new_on
             "changed: saymon pinned SHA-256 {old}, the server now shows SHA-256 {new}"
         )))
         .stderr(contains(format!(
-            "logging in again with `--pin sha256:{}`",
+            "trust it on purpose: `saymon login --pin sha256:{}`",
             new.replace(':', "")
         )));
     // Re-trusted with the new fingerprint, it works again.
@@ -178,11 +178,12 @@ fn at_a_terminal_an_untrusted_certificate_is_shown_and_trusted_on_first_use() {
         server.addr.port()
     ));
     term.send("y\n");
-    term.expect("Pinned the certificate");
     term.expect("Password for admin");
     term.wait_for_hidden_input();
     term.send(&format!("{PASSWORD}\n"));
     term.expect("Logged in to");
+    // Said once it holds: after the login, not before.
+    term.expect(&format!("Pinned the certificate (SHA-256 {fp})"));
     assert_eq!(term.wait(), 0, "{}", term.screen);
     env.cmd().arg("whoami").assert().success();
 }

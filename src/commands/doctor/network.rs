@@ -224,11 +224,18 @@ pub(super) fn tls_check(
     };
     let now = certificate::now();
     let days = described.days_left(now);
-    let detail = format!(
-        "{}; verified: {}",
-        summary(&described, now),
-        presented.vouched_by.map_or("?", VouchedBy::describe)
-    );
+    let tls = client.tls();
+    let verified = match (presented.vouched_by, &tls.pin_source, &tls.ca_cert) {
+        (Some(VouchedBy::Pin), crate::client::PinSource::Environment, _) => {
+            "pinned by SAYMON_PIN (the only certificate trusted)".to_string()
+        }
+        (Some(VouchedBy::Pin), _, Some(file)) => format!(
+            "pinned at login (the only certificate trusted; kept in {})",
+            file.display()
+        ),
+        (vouched_by, ..) => vouched_by.map_or("?", VouchedBy::describe).to_string(),
+    };
+    let detail = format!("{}; verified: {verified}", summary(&described, now));
     let data = certificate_data(&described, presented.vouched_by);
     let check = if days < EXPIRY_WARNING_DAYS && presented.vouched_by != Some(VouchedBy::Nobody) {
         Check::warn(
@@ -279,6 +286,7 @@ pub(super) fn certificate_data(c: &Described, vouched_by: Option<VouchedBy>) -> 
         "sha256": c.fingerprint,
         "verified_by": vouched_by.map(|v| match v {
             VouchedBy::Pinned => "pinned",
+            VouchedBy::Pin => "pin",
             VouchedBy::CaFile => "ca-cert",
             VouchedBy::System => "system",
             VouchedBy::Nobody => "none",

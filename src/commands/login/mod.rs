@@ -24,6 +24,9 @@ pub(super) use trust::forget_pinned;
 const TRIES: u32 = 3;
 
 pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
+    // A login decides the trust anew: a profile's remembered --insecure does not carry
+    // over to a login without the flag, which verifies before anything is sent.
+    let session = &session.trusting_anew();
     session.check_new_profile()?;
     let server = session.server_or_prompt()?;
     let context = || {

@@ -93,9 +93,13 @@ pub async fn check(
         return Ok(None);
     };
     // Only a certificate that no one vouched for, and that pinned would be right (names,
-    // dates): any other failure is the error it is.
-    let untrusted =
-        unreached.in_tls && presented.vouched_by.is_none() && pinnable(&cert, server.host());
+    // dates), for a profile that never pinned one: any other failure is the error it is.
+    // A pinned certificate that changed is refused as ssh refuses a changed host key, with
+    // the command that trusts the new one on purpose (never a reflex "y").
+    let untrusted = unreached.in_tls
+        && presented.vouched_by.is_none()
+        && session.tls(server).pin.is_none()
+        && pinnable(&cert, server.host());
     if !untrusted || !ask(client, &cert)? {
         return Err(unreached.error).with_context(context);
     }
@@ -144,8 +148,8 @@ pub struct Pin {
 
 impl Pin {
     /// After the login: a failed one removes the file it made (the profile still trusts
-    /// what it trusted); a good one removes the file the profile pinned before, unless
-    /// another profile uses it.
+    /// what it trusted); a good one says what is pinned now and removes the file the
+    /// profile pinned before, unless another profile uses it.
     pub fn settle(&self, session: &Session<'_>, logged_in: bool) {
         if !logged_in {
             if self.created {
@@ -153,6 +157,12 @@ impl Pin {
             }
             return;
         }
+        session.out.note(&format!(
+            "Pinned the certificate (SHA-256 {}) in {} for profile {}.",
+            self.fingerprint,
+            self.file.display(),
+            crate::redact::inline(&session.profile_name)
+        ));
         forget_pinned(session, &session.profile_name, Some(&self.file));
     }
 }
@@ -197,6 +207,8 @@ fn save(session: &Session<'_>, cert: &CertificateDer<'_>, fingerprint: String) -
     };
     let dir = certs_dir(session);
     crate::fsutil::ensure_private_dir(&session.config_dir)?;
+    // Never written through a link, nor into a directory another user could change.
+    crate::config::check_own_private(&dir, "chmod 700")?;
     crate::fsutil::ensure_private_dir(&dir)?;
     let short: String = fingerprint.chars().filter(|&c| c != ':').take(16).collect();
     let file = std::path::absolute(dir.join(format!("{name}-{}.pem", short.to_ascii_lowercase())))?;
@@ -211,11 +223,6 @@ fn save(session: &Session<'_>, cert: &CertificateDer<'_>, fingerprint: String) -
     }
     pem.push_str("-----END CERTIFICATE-----\n");
     crate::fsutil::write_atomic(&file, pem.as_bytes())?;
-    session.out.note(&format!(
-        "Pinned the certificate (SHA-256 {fingerprint}) in {} for profile {}.",
-        file.display(),
-        crate::redact::inline(&session.profile_name)
-    ));
     Ok(Pin {
         file,
         fingerprint,
