@@ -25,7 +25,9 @@ mod connect;
 mod secrets;
 mod stores;
 
-pub use secrets::{empty_env_token_note, env_token, env_token_set, no_password, password_given};
+pub use secrets::{
+    ENV_TOKEN_REFUSED, empty_env_token_note, env_token, env_token_set, no_password, password_given,
+};
 
 /// The state every command starts from: options, config, the selected profile. A clone
 /// shares the run's keyring connection.

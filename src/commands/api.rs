@@ -144,10 +144,10 @@ fn status_error(err: anyhow::Error, source: &TokenSource, session: &Session<'_>)
     }
     if server_error.is_rejection() {
         error = error.hint(match source {
-            TokenSource::Environment => {
-                "SAYMON_TOKEN was refused, or the user lacks the permission the message names"
-                    .to_string()
-            }
+            TokenSource::Environment => format!(
+                "{}; or the user lacks the permission the message names",
+                crate::credentials::ENV_TOKEN_REFUSED
+            ),
             _ => format!(
                 "the token was refused (replaced or revoked?), or the user lacks the permission the message names; `saymon whoami{}` tells which",
                 session.profile_flag()

@@ -278,6 +278,9 @@ fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
         ),
     )
     .hint(match exit {
+        Exit::Rejected if row.source == Some(TokenSource::Environment) => {
+            crate::credentials::ENV_TOKEN_REFUSED.to_string()
+        }
         Exit::Rejected if remembered => format!(
             "run `saymon --profile {} token refresh`: it makes a new one with the remembered password",
             crate::redact::inline(&row.name)

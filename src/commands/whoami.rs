@@ -62,7 +62,7 @@ fn refused_hint(
     server: &crate::server::ServerUrl,
 ) -> String {
     if *source == TokenSource::Environment {
-        return "SAYMON_TOKEN was refused: it was replaced by a newer token, revoked, or token authentication is off on the server".to_string();
+        return crate::credentials::ENV_TOKEN_REFUSED.to_string();
     }
     let remembered = session
         .profile()

@@ -255,6 +255,11 @@ fn env_token_empty() -> bool {
     std::env::var_os("SAYMON_TOKEN").is_some_and(|v| v.to_string_lossy().trim().is_empty())
 }
 
+/// What to do about a SAYMON_TOKEN the server refused. It may never have worked, and it
+/// wins over the stored token, so `login` or `token refresh` (which would kill the stored
+/// token that works) are never the fix.
+pub const ENV_TOKEN_REFUSED: &str = "SAYMON_TOKEN was refused (not a token of this server, mistyped, replaced or revoked): check the CI secret or variable it comes from, or unset SAYMON_TOKEN to use the stored token";
+
 /// Whether SAYMON_TOKEN is set to something (it then wins over any stored token).
 pub fn env_token_set() -> bool {
     std::env::var_os("SAYMON_TOKEN").is_some_and(|v| !v.to_string_lossy().trim().is_empty())

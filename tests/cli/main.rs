@@ -12,6 +12,7 @@ mod cron;
 mod demo;
 mod doctor;
 mod end_to_end;
+mod env_token;
 mod exec;
 mod faults;
 mod fuzz_seeds;

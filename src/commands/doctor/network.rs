@@ -11,6 +11,7 @@ use crate::client::{Auth, Client, VouchedBy};
 use crate::credentials::Session;
 use crate::error::{self, Error, Exit, exit_code};
 use crate::server::ServerUrl;
+use crate::store::TokenSource;
 
 use super::Target;
 use super::report::Check;
@@ -324,13 +325,17 @@ pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
         }
         Err(e) => {
             let refused = exit_code(&e) == Exit::Rejected;
-            let e = if refused {
-                error::on_rejection(
+            let e = match (refused, source) {
+                (true, TokenSource::Environment) => {
+                    error::on_rejection(e, crate::credentials::ENV_TOKEN_REFUSED)
+                }
+                (true, _) => error::on_rejection(
                     e,
-                    "the token was replaced by a newer one or revoked: run `saymon token refresh` or `saymon login`",
-                )
-            } else {
-                e
+                    format!(
+                        "the token was replaced by a newer one or revoked (the token of {source}): run `saymon token refresh` or `saymon login`"
+                    ),
+                ),
+                _ => e,
             };
             target.checks.push(Check::fail("token", &e));
             refused
@@ -339,7 +344,9 @@ pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
     let (Some(login), Some(password)) = (&target.login, &target.password) else {
         return;
     };
-    if !refused {
+    // A refused SAYMON_TOKEN says nothing of the server's token authentication: it may
+    // never have been a token of this server.
+    if !refused || *source == TokenSource::Environment {
         return;
     }
     let basic = Auth::Basic { login, password };
