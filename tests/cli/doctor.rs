@@ -187,8 +187,22 @@ fn each_broken_step_fails_with_its_fix_and_exit_code() {
     let report = doctor(env.at(&server).env("SAYMON_TOKEN", &old).arg("doctor"), 4);
     let token = line(&report, "token");
     assert!(token.starts_with("  ✘"), "{report}");
-    assert!(token.contains("fix: the token was replaced by a newer one or revoked"));
+    // It came from SAYMON_TOKEN: that is the fix, not a refresh of the stored token.
+    assert!(token.contains("fix: SAYMON_TOKEN was refused"), "{report}");
     assert!(!report.contains(&old));
+    // The stored token's own refusal gets the refresh.
+    std::fs::write(
+        env.credentials_file(),
+        std::fs::read_to_string(env.credentials_file())
+            .unwrap()
+            .replace(&server.token_of(LOGIN).unwrap(), &old),
+    )
+    .unwrap();
+    let report = doctor(env.at(&server).arg("doctor"), 4);
+    assert!(
+        line(&report, "token").contains("fix: the token was replaced by a newer one or revoked"),
+        "{report}"
+    );
 
     // Not logged in: exit 3 at token.
     let env = Env::new();
