@@ -17,6 +17,7 @@ use crate::error::{Error, Exit};
 use crate::redact;
 
 mod memory;
+mod number;
 mod overflow;
 pub mod write;
 
@@ -30,6 +31,8 @@ type Data = data::JustLut<Val>;
 
 pub struct Jq {
     filter: jaq_core::Filter<Data>,
+    /// The values of the filter's `$__loc__`s, one a line they are on (`locations`).
+    locations: Vec<Val>,
     /// The most memory a run may add, in bytes (`--max-mib`).
     memory: u64,
 }
@@ -40,69 +43,27 @@ impl std::fmt::Debug for Jq {
     }
 }
 
-/// What jaq's standard library lacks and scripts copied from jq's manual use, as jq 1.7
-/// defines it: `@csv`, `@tsv`, `@base32`/`@base32d` (over natives), `IN`, `INDEX`,
-/// `JOIN`, `trimstr`, `ltrimstr`/`rtrimstr` (which fail on what is not a string, as in
-/// jq 1.8), `ascii`, `tostream`, `truncate_stream`, `have_literal_numbers`, jq's `del` (all
-/// paths at once) and jq's `join` (null as "", numbers and booleans as JSON).
-const FORMATS: &str = r#"
-def @base32: tostring | encode_base32;
-def @base32d: tostring | decode_base32;
-def IN(s): any(s == .; .);
-def IN(src; s): any(src == s; .);
-def INDEX(stream; idx_expr): reduce stream as $row ({}; .[$row | idx_expr | tostring] |= $row);
-def INDEX(idx_expr): INDEX(.[]; idx_expr);
-def JOIN($idx; idx_expr): [.[] | [., $idx[idx_expr]]];
-def JOIN($idx; stream; idx_expr): stream | [., $idx[idx_expr]];
-def JOIN($idx; stream; idx_expr; join_expr): stream | [., $idx[idx_expr]] | join_expr;
-def ltrimstr($x): if startswith($x) then .[$x | length:] else . end;
-def rtrimstr($x): if endswith($x) and ($x | length) > 0 then .[:length - ($x | length)] else . end;
-def trimstr($x): ltrimstr($x) | rtrimstr($x);
-def ascii: if type == "number" and . >= 0 and . <= 127 then [.] | implode
-  else error("ascii takes a number from 0 to 127") end;
-def del(f): reduce ([path(f)] | unique | reverse)[] as $p (.; delpaths([$p]));
-def tostream: path(def r: (.[]? | r), .; r) as $p | getpath($p)
-  | reduce path(.[]?) as $q ([$p, .]; [$p + $q]);
-def truncate_stream(stream): . as $n | null | stream | . as $input
-  | if (.[0] | length) > $n then setpath([0]; .[0][$n:]) else empty end;
-def have_literal_numbers: true;
-def have_decnum: false;
-def join($x): reduce .[] as $i (null;
-    (if . == null then "" else . + $x end)
-    + ($i | if . == null then "" elif type == "string" then . else tojson end)
-  ) // "";
-def @csv: map(
-    if type == "string" then "\"" + (split("\"") | join("\"\"")) + "\""
-    elif . == null then ""
-    elif type == "number" or type == "boolean" then tostring
-    else error("\(type) is not valid in a csv row") end
-  ) | join(",");
-def @tsv: map(
-    if type == "string" then
-      split("\\") | join("\\\\") | split("\t") | join("\\t")
-      | split("\n") | join("\\n") | split("\r") | join("\\r")
-    elif . == null then ""
-    elif type == "number" or type == "boolean" then tostring
-    else error("\(type) is not valid in a tsv row") end
-  ) | join("\t");
-"#;
+/// saymon's prelude (`jq/prelude.jq`): what jaq's standard library lacks, or does otherwise
+/// than jq 1.8, and scripts meet (jq's errors, `range` bounds, `getpath`, regex flags,
+/// `sub`/`gsub`, the formats, `IN`/`INDEX`/`JOIN`, ...), defined in jq over jaq's filters.
+const PRELUDE: &str = include_str!("jq/prelude.jq");
 
 /// The filters a program may use: jq's standard library, minus `env`.
 fn definitions() -> (
     impl Iterator<Item = jaq_core::load::parse::Def<&'static str>>,
     impl Iterator<Item = jaq_core::native::Filter<jaq_core::Native<Data>>>,
 ) {
-    let formats = jaq_core::load::parse(FORMATS, |p| p.defs()).expect("FORMATS parses");
+    let prelude = jaq_core::load::parse(PRELUDE, |p| p.defs()).expect("the prelude parses");
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
-        .chain(formats);
+        .chain(prelude);
     let funs = jaq_core::funs()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
         // env: the environment holds secrets; stderr/debug: jaq's go to a logger nobody
-        // installed, ours print escaped lines.
-        .filter(|(name, _, _)| !matches!(*name, "env" | "stderr_empty" | "debug_empty"))
+        // installed, ours print escaped lines; tojson: ours writes numbers as jq does.
+        .filter(|(name, _, _)| !matches!(*name, "env" | "stderr_empty" | "debug_empty" | "tojson"))
         .chain(natives());
     (defs, funs)
 }
@@ -110,7 +71,8 @@ fn definitions() -> (
 /// `name/arity` of every filter a program may call, for `builtins`.
 static BUILTINS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
 
-/// Natives of ours: base32 (the data-encoding crate) and `builtins`.
+/// Natives of ours: base32 (the data-encoding crate), `tojson` (jq's numbers), `_jqdump`
+/// (a value as jq quotes it in an error), stderr/debug, and `builtins`.
 fn natives<D: for<'a> jaq_core::DataT<V<'a> = Val>>()
 -> impl Iterator<Item = jaq_core::native::Fun<D>> {
     native_ptrs()
@@ -136,6 +98,16 @@ fn native_ptrs<D: for<'a> jaq_core::DataT<V<'a> = Val>>()
                     .map(Val::utf8_str)
                     .map_err(|e| jaq_core::Error::str(format_args!("@base32d: {e}")))
             }))
+        }),
+        ("tojson", v(0), |cv| {
+            bome(
+                write::tojson(&cv.1)
+                    .map(Val::utf8_str)
+                    .map_err(jaq_core::Error::str),
+            )
+        }),
+        ("_jqdump", v(0), |cv| {
+            bome(Ok(Val::utf8_str(jq_dump(&cv.1))))
         }),
         ("stderr_empty", v(0), |cv| {
             let text = match &cv.1 {
@@ -177,18 +149,17 @@ impl Jq {
             names
         });
         let (defs, funs) = definitions();
+        let (code, lines, longer) = locations(expr);
+        let code = code.as_str();
         let arena = Arena::default();
-        let program = File {
-            code: expr,
-            path: (),
-        };
+        let program = File { code, path: () };
         let modules = Loader::new(defs).load(&arena, program).map_err(|errors| {
             let (what, at) = errors
                 .into_iter()
                 .next()
                 .map(|(_, e)| load_error(&e))
                 .unwrap_or_else(|| ("a syntax error".to_string(), None));
-            syntax_error(expr, &what, at.map(|s| offset(expr, s)))
+            syntax_error(expr, &what, at.map(|s| column(expr, code, &longer, s)))
         })?;
         // Data imports (`import "d" as $a`) would have to be read by us before running,
         // and modules from files; saymon takes neither (exit 2 before anything is sent).
@@ -199,22 +170,38 @@ impl Jq {
                 None,
             )
         })?;
+        let names: Vec<String> = lines.iter().map(|line| location_name(*line)).collect();
         let filter = Compiler::default()
             .with_funs(funs)
+            .with_global_vars(names.iter().map(String::as_str))
             .compile(modules)
             .map_err(|errors| {
                 let first = errors.into_iter().flat_map(|(_, e)| e).next();
                 match first {
+                    Some((name, what)) if withheld(name, &what) => environment_error(),
                     Some((name, what)) => syntax_error(
                         expr,
                         &format!("{} is not defined", undefined(name, &what)),
-                        Some(offset(expr, name)),
+                        Some(column(expr, code, &longer, name)),
                     ),
                     None => syntax_error(expr, "it does not compile", None),
                 }
             })?;
+        let locations = lines
+            .iter()
+            .map(|line| {
+                let object = [
+                    ("file", Val::utf8_str("<top-level>")),
+                    ("line", Val::Num(jaq_json::Num::Int(*line as isize))),
+                ]
+                .into_iter()
+                .map(|(k, v)| (Val::utf8_str(k), v));
+                Val::obj(object.collect())
+            })
+            .collect();
         Ok(Jq {
             filter,
+            locations,
             memory: 512 << 20,
         })
     }
@@ -245,16 +232,21 @@ impl Jq {
             .hint("drop --jq to see the answer as it is")
         })?;
         let terminal = io::stdout().is_terminal();
-        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new(self.locations.clone()));
         for result in self.filter.id.run((ctx, value)) {
             // jaq's own unwrap_valr would end the process on `halt`: here `halt` ends the
             // output (exit 0, as jq), `halt_error` is exit 1 (saymon's codes are its own).
             let value = match result.map_err(|e| e.get_err()) {
                 Ok(value) => value,
                 Err(Ok(e)) => {
+                    // A message is shown as jq shows it: a string as it is, not quoted.
+                    let message = match e.into_val() {
+                        Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(&s).into_owned(),
+                        other => other.to_string(),
+                    };
                     return Err(Error::new(
                         Exit::Failure,
-                        format!("--jq: {}", redact::server_text(&e.to_string(), 200)),
+                        format!("--jq: {}", redact::server_text(&message, 200)),
                     )
                     .hint("the filter failed on this input: check it against the JSON without --jq")
                     .into());
@@ -316,6 +308,145 @@ fn check_depth(input: &[u8]) -> Result<()> {
     }
 }
 
+/// `expr` with each `$__loc__` renamed after its line (`$_L00003`, as long, so that columns
+/// stay true; `{$__loc__}` becomes `{__loc__:$_L00003}`), the lines, in the order of
+/// `location_name`'s global variables, and where in `expr` the longer forms are. jq's
+/// `$__loc__` is `{"file":"<top-level>","line":N}`; jaq has none. A filter that does not
+/// lex is left as it is, for the loader to report.
+fn locations(expr: &str) -> (String, Vec<usize>, Vec<usize>) {
+    use jaq_core::load::lex::{StrPart, Tok, Token};
+    /// Each `$__loc__`, and whether it is an object's shorthand key (`{$__loc__}`).
+    fn find<'a>(tokens: &[Token<&'a str>], object: bool, found: &mut Vec<(&'a str, bool)>) {
+        for (i, Token(text, tok)) in tokens.iter().enumerate() {
+            match tok {
+                Tok::Var if *text == "$__loc__" => {
+                    let sym = |t: Option<&Token<&str>>, s: &[&str]| matches!(t, Some(Token(x, Tok::Sym)) if s.contains(x));
+                    let alone = (i == 0 || sym(tokens.get(i - 1), &[","]))
+                        && sym(tokens.get(i + 1), &[",", "}"]);
+                    found.push((text, object && alone));
+                }
+                Tok::Block(inner) => find(inner, text.starts_with('{'), found),
+                Tok::Str(parts) => {
+                    for part in parts {
+                        if let StrPart::Term(term) = part {
+                            find(std::slice::from_ref(term), false, found);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    if let Ok(tokens) = jaq_core::load::Lexer::new(expr).lex() {
+        find(&tokens, false, &mut found);
+    }
+    let mut code = expr.to_string();
+    let mut lines = Vec::new();
+    let mut longer = Vec::new();
+    // From the end, so that each position in `expr` is still true in `code`.
+    for (text, shorthand) in found.into_iter().rev() {
+        let at = (text.as_ptr() as usize).wrapping_sub(expr.as_ptr() as usize);
+        let Some(before) = expr.get(..at) else {
+            continue;
+        };
+        let line = before.matches('\n').count() + 1;
+        let name = location_name(line);
+        if name.len() != text.len() {
+            continue;
+        }
+        if shorthand {
+            code.replace_range(at..at + text.len(), &format!("__loc__:{name}"));
+            longer.push(at);
+        } else {
+            code.replace_range(at..at + text.len(), &name);
+        }
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    longer.reverse();
+    (code, lines, longer)
+}
+
+/// Where `part` (a slice of `code`, made by `locations` from `expr`) starts in `expr`, in
+/// characters; past the end when it is not inside `code` (an error at the end).
+fn column(expr: &str, code: &str, longer: &[usize], part: &str) -> usize {
+    let start = (part.as_ptr() as usize).wrapping_sub(code.as_ptr() as usize);
+    let mut byte = start.min(code.len());
+    // Each `{$__loc__}` made `code` longer by "__loc__:" after that point.
+    let extra = "__loc__:".len();
+    for (i, at) in longer.iter().enumerate() {
+        let in_code = at + i * extra;
+        if start > in_code {
+            byte = byte.saturating_sub(extra.min(start - in_code));
+        }
+    }
+    let byte = byte.min(expr.len());
+    expr.get(..byte).map_or(0, |s| s.chars().count())
+}
+
+/// The global variable that holds `$__loc__` on `line`: as long as `$__loc__` up to line
+/// 99,999 (past it, the filter says `$__loc__` is not defined).
+fn location_name(line: usize) -> String {
+    format!("$_L{line:05}")
+}
+
+/// Whether an undefined name is the environment, which saymon withholds (`env`, `$ENV`).
+fn withheld(name: &str, what: &jaq_core::compile::Undefined) -> bool {
+    use jaq_core::compile::Undefined;
+    matches!(
+        (name, what),
+        ("env", Undefined::Filter(0)) | ("$ENV", Undefined::Var)
+    )
+}
+
+/// Exit 2: the filter reads the environment, which may hold SAYMON_PASSWORD or
+/// SAYMON_TOKEN; the hint names the ways that work.
+fn environment_error() -> anyhow::Error {
+    Error::new(
+        Exit::Usage,
+        "--jq: env and $ENV are withheld: saymon's environment may hold SAYMON_PASSWORD or SAYMON_TOKEN",
+    )
+    .hint("write the value into the filter (--jq '.[] | select(.name == \"web-1\")'), or pipe saymon's output to jq (jq --arg name \"$NAME\" ...)")
+    .into()
+}
+
+/// A value as jq quotes it in an error message: its JSON cut to fit 30 bytes (a long
+/// string first to its first 30 characters), ending in `...` and the closing quote or
+/// bracket when cut (jq's `jv_dump_string_trunc`).
+fn jq_dump(value: &Val) -> String {
+    const ROOM: usize = 30;
+    let cut;
+    let value = match value {
+        Val::TStr(s) | Val::BStr(s) if s.len() > ROOM => {
+            cut = Val::utf8_str(
+                String::from_utf8_lossy(s)
+                    .chars()
+                    .take(ROOM)
+                    .collect::<String>(),
+            );
+            &cut
+        }
+        other => other,
+    };
+    let text = write::tojson(value).unwrap_or_else(|why| why);
+    if text.len() < ROOM {
+        return text;
+    }
+    let close = match text.as_bytes().first() {
+        Some(b'"') => "\"",
+        Some(b'[') => "]",
+        Some(b'{') => "}",
+        _ => "",
+    };
+    let mut end = ROOM - 4 - close.len();
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...{close}", &text[..end])
+}
+
 /// "the filter f/1", "the variable $x", as jq names them.
 fn undefined(name: &str, undefined: &jaq_core::compile::Undefined) -> String {
     use jaq_core::compile::Undefined;
@@ -371,18 +502,6 @@ fn load_error<'s>(error: &jaq_core::load::Error<&'s str>) -> (String, Option<&'s
     }
 }
 
-/// Where `part` (a slice of `expr`) starts in `expr`, in characters; past the end when it
-/// is not inside it (an error at the end).
-fn offset(expr: &str, part: &str) -> usize {
-    let start = (part.as_ptr() as usize).wrapping_sub(expr.as_ptr() as usize);
-    let byte = if start <= expr.len() {
-        start
-    } else {
-        expr.len()
-    };
-    expr.get(..byte).map_or(0, |s| s.chars().count())
-}
-
 /// Exit 2: "--jq: expected …, found … at column N of '…'", one line, as errors are.
 fn syntax_error(expr: &str, what: &str, column: Option<usize>) -> anyhow::Error {
     let shown = redact::server_text(expr, 80);
@@ -435,6 +554,11 @@ mod tests {
             "a\\tb\tc\\\\d\t\ttrue\t1.5\n"
         );
         assert_eq!(
+            run(r#"["a\u0000b"] | @tsv"#, "null", false),
+            "a\\0b\n",
+            "NUL as jq writes it"
+        );
+        assert_eq!(
             run(r#"["x", "say \"hi\"", null, 2] | @csv"#, "null", false),
             "\"x\",\"say \"\"hi\"\"\",,2\n"
         );
@@ -461,9 +585,91 @@ mod tests {
     }
 
     #[test]
-    fn the_environment_is_not_readable() {
-        assert!(Jq::compile("env").is_err());
-        assert!(Jq::compile("$ENV.SAYMON_PASSWORD").is_err());
+    fn the_environment_is_not_readable_and_the_error_says_why() {
+        for expr in ["env", "$ENV.SAYMON_PASSWORD", "env.HOME | ascii_downcase"] {
+            let err = Jq::compile(expr).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), Exit::Usage, "{expr}");
+            let text = format!("{err:#}");
+            assert!(text.contains("SAYMON_TOKEN"), "{expr}: {text}");
+            assert!(!text.contains("not defined"), "{expr}: {text}");
+        }
+        // A filter of the user's own named env is theirs.
+        assert_eq!(run("def env: 1; env", "null", false), "1\n");
+    }
+
+    #[test]
+    fn loc_is_the_line_it_is_on() {
+        let top = |line| format!("{{\"file\":\"<top-level>\",\"line\":{line}}}");
+        assert_eq!(run("$__loc__", "null", true), format!("{}\n", top(1)));
+        assert_eq!(
+            run("[$__loc__,\n $__loc__.line,\n\n $__loc__]", "null", true),
+            format!("[{},2,{}]\n", top(1), top(4))
+        );
+        assert_eq!(
+            run("{a: 1, $__loc__}", "null", true),
+            format!("{{\"a\":1,\"__loc__\":{}}}\n", top(1))
+        );
+        assert_eq!(
+            run("try error(\"\\($__loc__)\") catch .", "null", false),
+            format!("{}\n", top(1))
+        );
+        // Text that only looks like it stays text.
+        assert_eq!(run("\"$__loc__\"", "null", false), "$__loc__\n");
+        // Columns of later errors are the user's.
+        let err = Jq::compile("{$__loc__} | nosuch").unwrap_err().to_string();
+        assert!(
+            err.contains("nosuch/0 is not defined at column 14"),
+            "{err}"
+        );
+        let err = Jq::compile("$__loc__ | nosuch").unwrap_err().to_string();
+        assert!(err.contains("at column 12"), "{err}");
+    }
+
+    #[test]
+    fn range_bounds_must_be_numbers() {
+        for expr in [
+            "range(.)",
+            "range(0; .)",
+            "range(.; 3)",
+            "range(0; 3; .)",
+            "range(\"a\")",
+            "[limit(3; range(0; .))]",
+        ] {
+            for input in ["\"a\"", "{}", "[]", "null"] {
+                let mut out = Vec::new();
+                let err = Jq::compile(expr)
+                    .unwrap()
+                    .run(input.as_bytes(), false, &mut out)
+                    .unwrap_err();
+                assert!(out.is_empty(), "{expr} on {input}");
+                assert!(
+                    err.to_string().contains("Range bounds must be numeric"),
+                    "{expr} on {input}: {err}"
+                );
+            }
+        }
+        assert_eq!(run("[range(0; 3; 0)]", "null", false), "[]\n");
+        assert_eq!(run("[range(.)]", "3", false), "[0,1,2]\n");
+    }
+
+    #[test]
+    fn jq_quotes_values_in_errors_as_jq_does() {
+        for (value, quoted) in [
+            (Val::utf8_str("abc"), "\"abc\""),
+            (
+                Val::utf8_str("very-long-long-long-long-string"),
+                "\"very-long-long-long-long...\"",
+            ),
+            (
+                Val::utf8_str("x".repeat(100)),
+                "\"xxxxxxxxxxxxxxxxxxxxxxxx...\"",
+            ),
+            (Val::Num(jaq_json::Num::Int(123)), "123"),
+        ] {
+            assert_eq!(jq_dump(&value), quoted);
+        }
+        let long = jaq_json::read::parse_single(b"[1111111111,2222222222,3333333333]").unwrap();
+        assert_eq!(jq_dump(&long), "[1111111111,2222222222,33...]");
     }
 
     #[test]

@@ -74,13 +74,151 @@ fn jq_filters_answers_pages_and_documents() {
         .assert()
         .code(1)
         .stderr(contains("--jq: cannot index"));
-    // The environment (SAYMON_PASSWORD, SAYMON_TOKEN) is out of a filter's reach.
+    // The environment (SAYMON_PASSWORD, SAYMON_TOKEN) is out of a filter's reach, and the
+    // error says why and what works instead, before any request.
+    for filter in ["env.SAYMON_PASSWORD", "$ENV.SAYMON_PASSWORD"] {
+        let before = server.seen().len();
+        env.cmd()
+            .env("SAYMON_PASSWORD", PASSWORD)
+            .args(["whoami", "--jq", filter])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains(PASSWORD).not())
+            .stderr(contains(
+                "saymon: error: --jq: env and $ENV are withheld: saymon's environment may hold SAYMON_PASSWORD or SAYMON_TOKEN",
+            ))
+            .stderr(contains("hint: write the value into the filter"))
+            .stderr(contains("jq --arg"))
+            .stderr(contains("not defined").not());
+        assert_eq!(server.seen().len(), before, "{filter}: nothing sent");
+    }
+}
+
+#[test]
+fn jq_range_ends_on_bounds_that_are_not_numbers() {
+    // jaq counted 0, 1, 2, ... without end here (numbers sort below strings, arrays,
+    // objects); jq stops with "Range bounds must be numeric", and so does saymon.
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    for filter in [
+        "range(.login)",
+        "range(0; .login)",
+        "range(0; .)",
+        "range(\"a\")",
+        "range(.; 3)",
+        "range(0; 3; .login)",
+        "[range(null)]",
+    ] {
+        env.cmd()
+            .args(["whoami", "--jq", filter])
+            .timeout(std::time::Duration::from_secs(60)) // generous: it used to run forever
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains("--jq: Range bounds must be numeric"));
+    }
     env.cmd()
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args(["whoami", "--jq", "env.SAYMON_PASSWORD"])
+        .args(["whoami", "--jq", "[limit(3; range(0; .))]"])
         .assert()
-        .code(2)
-        .stdout(contains(PASSWORD).not());
+        .code(1)
+        .stderr(contains("Range bounds must be numeric"));
+    env.cmd()
+        .args(["whoami", "--jq", "[range(3)], [range(0; 3; 0)]"])
+        .assert()
+        .success()
+        .stdout("[0,1,2]\n[]\n");
+}
+
+#[test]
+fn jq_writes_tsv_numbers_and_errors_as_jq() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // @tsv writes NUL as \0 (it wrote the raw byte).
+    env.cmd()
+        .args(["whoami", "--jq", r#"["a\u0000b", "c\td"] | @tsv"#])
+        .assert()
+        .success()
+        .stdout("a\\0b\tc\\td\n");
+    // Computed numbers as jq writes them, in the output and in text.
+    env.cmd()
+        .args([
+            "whoami",
+            "--jq",
+            "0.5 * 100, (0.5 * 100 | tostring), ([1e17 * 1, 1e-5 * 1] | tojson)",
+        ])
+        .assert()
+        .success()
+        .stdout("50\n50\n[1e+17,1e-05]\n");
+    // What try ... catch sees is jq's message.
+    env.cmd()
+        .args([
+            "whoami",
+            "--jq",
+            "try (.login | ltrimstr(1)) catch ., try (123 | implode) catch ., try limit(-1; 1) catch .",
+        ])
+        .assert()
+        .success()
+        .stdout("startswith() requires string inputs\nimplode input must be an array\nlimit doesn't support negative count\n");
+    env.cmd()
+        .args(["whoami", "--jq", "[$__loc__.line, input?, [inputs]]"])
+        .assert()
+        .success()
+        .stdout("[1,[]]\n");
+}
+
+#[test]
+fn jq_readme_lists_each_difference_once_with_another_form() {
+    // README's table of differences is the cases marked "differs" that have a form that
+    // works; that form is never the filter itself, and no filter is listed twice.
+    let cases: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/jq/cases.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("### `--jq` and jq 1.7")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has the --jq differences");
+    assert!(
+        section.contains(&format!("holds {} filters", cases.len())),
+        "README's count of cases"
+    );
+    let plain = |cell: &str| cell.trim().replace("\\|", "|").replace('`', "");
+    let rows: Vec<(String, String, String)> = section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            let l = l.replace("\\|", "\u{1}");
+            let cells: Vec<String> = l
+                .trim_matches('|')
+                .split('|')
+                .map(|c| plain(&c.replace('\u{1}', "\\|")))
+                .collect();
+            (cells[0].clone(), cells[1].clone(), cells[2].clone())
+        })
+        .collect();
+    let mut want = Vec::new();
+    for case in &cases {
+        let (Some(differs), Some(instead)) = (case["differs"].as_str(), case["instead"].as_str())
+        else {
+            continue;
+        };
+        let filter = case["filter"].as_str().unwrap().to_string();
+        assert_ne!(
+            plain(instead),
+            filter,
+            "the form that works is the filter itself"
+        );
+        let row = (filter, differs.to_string(), plain(instead));
+        if !want.iter().any(|r: &(String, String, String)| r.0 == row.0) {
+            want.push(row);
+        }
+    }
+    assert_eq!(rows, want);
 }
 
 #[test]
