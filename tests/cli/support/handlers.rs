@@ -69,6 +69,11 @@ async fn answer(
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+                .collect(),
             body: body.to_vec(),
         });
         if shared.throttle > 0 {

@@ -78,6 +78,8 @@ pub struct Seen {
     /// The login of a Basic Authorization header, if any.
     pub basic_login: Option<String>,
     pub content_type: Option<String>,
+    /// Every header as received (names lower-case), in order.
+    pub headers: Vec<(String, Vec<u8>)>,
     pub body: Vec<u8>,
 }
 
