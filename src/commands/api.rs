@@ -72,9 +72,17 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    // A redirect that comes back was not followed (another origin, or a loop): say why.
+    // A 3xx without a Location (304 Not Modified) is an answer like another.
+    let redirect = (status.is_redirection()
+        && response.headers().contains_key(reqwest::header::LOCATION))
+    .then(|| client.unfollowed_redirect(&response));
     let head = print::answer(args, session, &client, response, &content_type).await?;
     if status.is_success() {
         return Ok(());
+    }
+    if let Some(redirect) = redirect {
+        return Err(redirect);
     }
     let err = parse_error_body(status, &content_type, &head);
     Err(status_error(err.into(), &source, session))

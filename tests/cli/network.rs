@@ -145,17 +145,22 @@ fn a_server_with_a_huge_head() -> std::net::SocketAddr {
 }
 
 #[test]
-fn an_answer_head_too_large_is_not_called_another_protocol() {
+fn an_answer_head_too_large_is_an_answer_not_an_unreachable_server() {
     let env = Env::new();
     let addr = a_server_with_a_huge_head();
-    env.cmd()
-        .env("SAYMON_SERVER", format!("http://{addr}"))
-        .env("SAYMON_TOKEN", "tok-canary")
-        .arg("whoami")
-        .assert()
-        .code(5)
-        .stderr(contains(format!("the request to {addr} failed")))
-        .stderr(contains("not a web server").not());
+    for args in [&["whoami"][..], &["api", "objects"]] {
+        env.cmd()
+            .env("SAYMON_SERVER", format!("http://{addr}"))
+            .env("SAYMON_TOKEN", "tok-canary")
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(contains(format!(
+                "{addr} answered, but with a head (status line and headers) too large to read"
+            )))
+            .stderr(contains("check the server address").not())
+            .stderr(contains("not a web server").not());
+    }
 }
 
 #[test]

@@ -107,6 +107,14 @@ async fn answer(
             )
                 .into_response()
         }
+        Mode::RedirectLoop => {
+            let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, path.to_string())],
+            )
+                .into_response()
+        }
         Mode::Stall => {
             tokio::time::sleep(Duration::from_secs(30)).await;
             next.run(request).await
