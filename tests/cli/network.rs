@@ -289,3 +289,20 @@ fn timeout_is_the_one_deadline_for_a_stalled_handshake_too() {
         .stderr(contains("gave up after 11."))
         .stderr(contains("waiting for the connection and TLS handshake"));
 }
+
+#[test]
+fn a_ca_file_that_starts_with_a_byte_order_mark_is_read_as_curl_reads_it() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // As a Windows editor saves it: a UTF-8 byte-order mark, CRLF line ends.
+    let pem = std::fs::read_to_string(&server.ca_file).unwrap();
+    let bom = env.dir.path().join("ca-bom.pem");
+    std::fs::write(&bom, format!("\u{feff}{}", pem.replace('\n', "\r\n"))).unwrap();
+    env.cmd()
+        .args(["--server", &server.url, "--ca-cert"])
+        .arg(&bom)
+        .args(["api", "objects"])
+        .assert()
+        .success()
+        .stdout(contains("Server room"));
+}
