@@ -22,6 +22,9 @@ mod failure;
 mod send;
 mod tls;
 
+/// How many redirects within the server are followed in a row.
+const MAX_REDIRECTS: usize = 5;
+
 /// How a request authenticates.
 pub enum Auth<'a> {
     /// HTTP Basic with a login (or e-mail) and password.
@@ -100,7 +103,7 @@ impl<'o> Client<'o> {
         let origin = server.clone();
         // Follow redirects only within the server: the token and the password go nowhere else.
         let policy = redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= 5 || !origin.same_origin(attempt.url()) {
+            if attempt.previous().len() >= MAX_REDIRECTS || !origin.same_origin(attempt.url()) {
                 attempt.stop()
             } else {
                 attempt.follow()

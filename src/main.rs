@@ -68,14 +68,11 @@ fn run() -> ExitCode {
     });
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() {
-                ExitCode::from(Exit::Usage as u8)
-            } else {
-                ExitCode::SUCCESS
-            };
+        Err(err) if err.use_stderr() => {
+            report(&usage_error(err));
+            return ExitCode::from(Exit::Usage as u8);
         }
+        Err(err) => return help_or_version(&err),
     };
     // rustls with the ring provider: reqwest is built without a provider of its own.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -107,6 +104,98 @@ fn run() -> ExitCode {
             ExitCode::from(error::exit_code(&err) as u8)
         }
     }
+}
+
+/// `--help` or `--version` (clap's answer that is not an error) on stdout: exit 0, or 1
+/// saying so when stdout cannot take it (closed, a full disk); a closed pipe is quiet.
+fn help_or_version(answer: &clap::Error) -> ExitCode {
+    let what = match answer.kind() {
+        clap::error::ErrorKind::DisplayVersion => "the version",
+        _ => "the help",
+    };
+    let rendered = answer.render();
+    let text = match saymon::output::colour(io::stdout().is_terminal()) {
+        true => rendered.ansi().to_string(),
+        false => rendered.to_string(),
+    };
+    let written = saymon::output::stdout_open().and_then(|()| {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report(
+                &error::Error::new(Exit::Failure, format!("cannot write {what} to stdout: {e}"))
+                    .hint("check where stdout goes: a full disk, a closed file")
+                    .into(),
+            );
+            ExitCode::from(Exit::Failure as u8)
+        }
+    }
+}
+
+/// clap's usage error in saymon's form: its message as the error (one line), and its
+/// suggestion ("a similar argument exists: '--dry-run'") as the hint, else the command's
+/// `--help`. Exit 2, as every usage error.
+fn usage_error(mut err: clap::Error) -> anyhow::Error {
+    use clap::error::{ContextKind, ContextValue};
+    let mut tips = Vec::new();
+    for (kind, noun) in [
+        (ContextKind::SuggestedSubcommand, "subcommand"),
+        (ContextKind::SuggestedArg, "argument"),
+        (ContextKind::SuggestedValue, "value"),
+    ] {
+        let similar = match err.remove(kind) {
+            Some(ContextValue::String(one)) => vec![one],
+            Some(ContextValue::Strings(some)) => some,
+            _ => continue,
+        };
+        let quoted: Vec<String> = similar.iter().map(|s| format!("'{s}'")).collect();
+        tips.push(match quoted.len() {
+            0 => continue,
+            1 => format!("a similar {noun} exists: {}", quoted[0]),
+            _ => format!("some similar {noun}s exist: {}", quoted.join(", ")),
+        });
+    }
+    if let Some(ContextValue::StyledStrs(more)) = err.remove(ContextKind::Suggested) {
+        tips.extend(more.iter().map(ToString::to_string));
+    }
+    // The command the error is about, from clap's usage line ("Usage: saymon api …").
+    let command = match err.remove(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(usage)) => usage
+            .to_string()
+            .split_whitespace()
+            .skip(1)
+            .take_while(|w| {
+                w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-')
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    };
+    // With its suggestions and usage taken out, clap renders "error: MESSAGE" and, after
+    // a blank line, where to find help: the message is the first paragraph. Rendered
+    // without styles, as it is: plain text would also strip what the user typed that
+    // looks like an escape sequence, which `report` shows escaped instead.
+    let plain = Cli::command().styles(clap::builder::styling::Styles::plain());
+    let rendered = err.with_cmd(&plain).render().ansi().to_string();
+    let message = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+    let message = message.split("\n\n").next().unwrap_or(message);
+    let message = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let hint = match tips.is_empty() {
+        false => tips.join("; "),
+        true if command.is_empty() => error::fallback_hint(Exit::Usage).to_string(),
+        true => format!("`{command} --help` shows what it takes"),
+    };
+    error::Error::new(Exit::Usage, message).hint(hint).into()
 }
 
 /// `saymon: error: what happened: why` and, where there is one, `hint: what to do`.

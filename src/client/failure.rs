@@ -123,6 +123,12 @@ impl Client<'_> {
                     .hint("check the server address (--server) and that the server is up; `saymon doctor` checks each step")
                     .into()
             }
+            Cause::HeadTooLarge => Error::new(
+                Exit::Failure,
+                format!("{host} answered, but with a head (status line and headers) too large to read: {chain}"),
+            )
+            .hint("the server, or a proxy in front of it, sends too many or too long headers: check that --server is the SAYMON server itself, and tell its admin")
+            .into(),
             _ if connect => Error::new(Exit::Unreachable, format!("cannot reach {host}: {chain}"))
                 .hint("check the server address (--server) and that the server is up; `saymon doctor` checks each step")
                 .into(),

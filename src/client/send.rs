@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use reqwest::{Method, Response, Url};
 
-use super::{Auth, Client};
+use super::{Auth, Client, MAX_REDIRECTS};
 use crate::answer::{MAX_ANSWER, parse_error_body};
 use crate::error::{Error, Exit};
 use crate::output::Output;
@@ -203,22 +203,7 @@ impl Client<'_> {
             return Ok(response);
         }
         if status.is_redirection() {
-            let to = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .and_then(|l| response.url().join(l).ok())
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_else(|| "an unknown place".into());
-            return Err(Error::new(
-                Exit::Failure,
-                format!(
-                    "{} redirected to {to}; not followed, so that credentials stay with {}",
-                    status, self.server
-                ),
-            )
-            .hint("use the address the server redirects to as --server, if you trust it")
-            .into());
+            return Err(self.unfollowed_redirect(&response));
         }
         let content_type = response
             .headers()
@@ -237,6 +222,38 @@ impl Client<'_> {
         }
         body.truncate(MAX_ANSWER);
         Err(parse_error_body(status, &content_type, &body).into())
+    }
+
+    /// A redirect that came back instead of being followed, as the exit-1 error that says
+    /// where it led and why it was not followed: to another origin, the credentials would
+    /// go along; within the server, after five in a row it is a loop.
+    pub fn unfollowed_redirect(&self, response: &Response) -> anyhow::Error {
+        let to = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .and_then(|l| response.url().join(l).ok());
+        let (message, hint) = match to {
+            Some(to) if self.server.same_origin(&to) => (
+                format!(
+                    "{} redirected to {} once more, after {MAX_REDIRECTS} redirects within the server: not followed (a loop?)",
+                    response.status(),
+                    redact::url(&to)
+                ),
+                "check the path, and the server's redirects with `saymon -v`",
+            ),
+            to => (
+                format!(
+                    "{} redirected to {}; not followed, so that credentials stay with {}",
+                    response.status(),
+                    to.map(|u| u.origin().ascii_serialization())
+                        .unwrap_or_else(|| "an unknown place".into()),
+                    self.server
+                ),
+                "use the address the server redirects to as --server, if you trust it",
+            ),
+        };
+        Error::new(Exit::Failure, message).hint(hint).into()
     }
 
     /// Whether an attempt that failed got as far as the server's certificate (`shown`

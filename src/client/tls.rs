@@ -246,15 +246,26 @@ fn identity(tls: &Tls) -> Result<Option<Identity<'_>>> {
     Ok(Some((chain, key, key_path)))
 }
 
+/// The PEM text of `path`, without the UTF-8 byte-order mark that Windows editors put
+/// first (curl and OpenSSL skip it; the PEM parser would miss the first block after it).
+/// Exit 2 when the file cannot be read.
 fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
+    let pem = std::fs::read(path).map_err(|e| {
         Error::new(
             Exit::Usage,
             format!("cannot read the {what} {}: {e}", path.display()),
         )
         .hint("check the path; a relative path is taken from the current directory")
-        .into()
-    })
+    })?;
+    Ok(without_bom(pem))
+}
+
+/// `text` without a leading UTF-8 byte-order mark.
+fn without_bom(mut text: Vec<u8>) -> Vec<u8> {
+    if text.starts_with(b"\xEF\xBB\xBF") {
+        text.drain(..3);
+    }
+    text
 }
 
 fn read_ca_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
@@ -535,4 +546,24 @@ fn check_pinned(
         return Err(bad(CertificateError::Expired));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_pem() {
+        assert_eq!(
+            without_bom(b"\xEF\xBB\xBF-----BEGIN".to_vec()),
+            b"-----BEGIN"
+        );
+        assert_eq!(without_bom(b"-----BEGIN".to_vec()), b"-----BEGIN");
+        // Only a leading one, and only once.
+        assert_eq!(without_bom(b"\xEF\xBB".to_vec()), b"\xEF\xBB");
+        assert_eq!(
+            without_bom(b"\xEF\xBB\xBF\xEF\xBB\xBFx".to_vec()),
+            b"\xEF\xBB\xBFx"
+        );
+    }
 }

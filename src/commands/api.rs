@@ -4,7 +4,7 @@ use std::io::{self, Read};
 
 use anyhow::{Context, Result};
 use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
 use crate::answer::parse_error_body;
@@ -26,6 +26,9 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
                 .into(),
         );
     }
+    // What cannot be sent is said before anything is read: the token, the server, a body.
+    let method = parse_method(args.method.as_deref())?;
+    let headers = parse_headers(&args.headers)?;
     // A preview reads no token; a request's missing token is said before its server.
     let preview = args.dry_run || args.curl;
     let token = if preview {
@@ -34,7 +37,7 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         Some(session.token()?)
     };
     let server = session.require_server()?;
-    let mut request = build_request(args, &server)?;
+    let mut request = build_request(args, method, headers, &server)?;
     // --paginate's first page, as --dry-run shows it.
     let paginate_plan = match args.paginate {
         true => Some(paginate::plan(&mut request.url, args.page_size)?),
@@ -69,30 +72,64 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    // A redirect that comes back was not followed (another origin, or a loop): say why.
+    // A 3xx without a Location (304 Not Modified) is an answer like another.
+    let redirect = (status.is_redirection()
+        && response.headers().contains_key(reqwest::header::LOCATION))
+    .then(|| client.unfollowed_redirect(&response));
     let head = print::answer(args, session, &client, response, &content_type).await?;
     if status.is_success() {
         return Ok(());
+    }
+    if let Some(redirect) = redirect {
+        return Err(redirect);
     }
     let err = parse_error_body(status, &content_type, &head);
     Err(status_error(err.into(), &source, session))
 }
 
-/// The request `args` asks for on `server`: its method (-X, else POST with a body or
-/// fields, else GET), the fields as a query (GET, DELETE, HEAD) or a JSON body, the
-/// headers. Exit 2 for a method, header or field that cannot be.
-fn build_request(args: &ApiArgs, server: &crate::server::ServerUrl) -> Result<Request> {
+/// `-X METHOD`, upper-cased: an HTTP token (RFC 9110: letters, digits and
+/// ``!#$%&'*+-.^_`|~``), else exit 2. None without -X.
+pub fn parse_method(method: Option<&str>) -> Result<Option<Method>> {
+    let Some(m) = method else {
+        return Ok(None);
+    };
+    // http's `Method` takes exactly the token characters, and at least one.
+    Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+        .map(Some)
+        .map_err(|_| {
+            Error::new(
+                Exit::Usage,
+                format!(
+                    "invalid HTTP method {:?}: a method is letters, digits and !#$%&'*+-.^_`|~",
+                    crate::redact::server_text(m, 60)
+                ),
+            )
+            .hint("-X takes a method such as GET, POST, PUT, PATCH or DELETE")
+            .into()
+        })
+}
+
+/// The request `args` asks for on `server`: its method (`method`, from -X, else POST with
+/// a body or fields, else GET), the fields as a query (GET, DELETE, HEAD) or a JSON body,
+/// the `headers` (with a JSON Content-Type for a body, unless one is given). Exit 2 for a
+/// field or body file that cannot be.
+fn build_request(
+    args: &ApiArgs,
+    method: Option<Method>,
+    mut headers: Vec<(HeaderName, HeaderValue)>,
+    server: &crate::server::ServerUrl,
+) -> Result<Request> {
     let mut url = server.resolve(&args.path)?;
     let fields = parse_fields(args)?;
     let body_given = args.data.is_some();
-    let method = match &args.method {
-        Some(m) => Method::from_bytes(m.to_ascii_uppercase().as_bytes())
-            .map_err(|_| Error::new(Exit::Usage, format!("invalid HTTP method {m:?}")))?,
+    let method = match method {
+        Some(m) => m,
         // --paginate walks a list: its -f/-F fields are query parameters, as for any GET.
         None if args.paginate => Method::GET,
         None if body_given || !fields.is_empty() => Method::POST,
         None => Method::GET,
     };
-    let mut headers = parse_headers(&args.headers)?;
     let body = if let Some(data) = &args.data {
         Some(read_data(data)?)
     } else if fields.is_empty() {
@@ -114,6 +151,13 @@ fn build_request(args: &ApiArgs, server: &crate::server::ServerUrl) -> Result<Re
     };
     if body.is_some() && !headers.iter().any(|(name, _)| name == CONTENT_TYPE) {
         headers.push((CONTENT_TYPE, HeaderValue::from_static("application/json")));
+    }
+    // An empty body is still a body (RFC 9110 8.6): say its length, as curl does; hyper
+    // sends no Content-Length for an empty one.
+    if body.as_ref().is_some_and(Vec::is_empty)
+        && !headers.iter().any(|(name, _)| name == CONTENT_LENGTH)
+    {
+        headers.push((CONTENT_LENGTH, HeaderValue::from_static("0")));
     }
     Ok(Request {
         method,

@@ -302,3 +302,43 @@ fn a_large_body_streams_in_little_memory() {
         SIZE >> 20
     );
 }
+
+#[test]
+fn a_redirect_that_is_not_followed_says_where_and_why() {
+    // Where the redirect points: a listener that must never be called.
+    let elsewhere = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+    elsewhere.set_nonblocking(true).unwrap();
+    let server = FakeSaymon::start();
+    let (env, token) = logged_in(&server);
+    server.set_mode(Mode::RedirectAway(elsewhere.local_addr().unwrap().port()));
+    for method in ["GET", "POST"] {
+        let out = env
+            .at(&server)
+            .args(["api", "-X", method, "objects"])
+            .assert()
+            .code(1)
+            .stderr(contains("302 Found redirected to http://127.0.0.2:"))
+            .stderr(contains(format!(
+                "not followed, so that credentials stay with {}",
+                server.url
+            )))
+            .get_output()
+            .clone();
+        assert!(!outputs(&out).1.contains(&token));
+    }
+    assert!(
+        elsewhere.accept().is_err(),
+        "nothing went to the other host"
+    );
+    // Within the server: followed, and a loop is said to be one.
+    server.set_mode(Mode::RedirectLoop);
+    for args in [&["api", "objects"][..], &["whoami"]] {
+        env.at(&server)
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(contains("307 Temporary Redirect redirected to"))
+            .stderr(contains("not followed (a loop?)"))
+            .stderr(contains(&token).not());
+    }
+}

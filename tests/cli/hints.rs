@@ -327,3 +327,110 @@ fn a_mistyped_profile_is_caught_by_logout_refresh_revoke_doctor_and_status() {
         .assert()
         .success();
 }
+
+/// `saymon ARGS…`: exit 2, and stderr exactly `saymon: error: MESSAGE` and `hint: HINT`.
+fn usage_error(env: &Env, args: &[&str], message: &str, hint: &str) {
+    let out = env.cmd().args(args).assert().code(2).get_output().clone();
+    assert!(out.stdout.is_empty(), "{args:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        format!("saymon: error: {message}\nhint: {hint}\n"),
+        "{args:?}"
+    );
+}
+
+#[test]
+fn usage_errors_are_one_error_line_and_a_hint_with_clap_s_suggestion() {
+    let env = Env::new();
+    usage_error(
+        &env,
+        &["api", "--dryrun", "objects"],
+        "unexpected argument '--dryrun' found",
+        "a similar argument exists: '--dry-run'",
+    );
+    usage_error(
+        &env,
+        &["whoam"],
+        "unrecognized subcommand 'whoam'",
+        "a similar subcommand exists: 'whoami'",
+    );
+    usage_error(
+        &env,
+        &["api"],
+        "the following required arguments were not provided: <PATH>",
+        "`saymon api --help` shows what it takes",
+    );
+    usage_error(
+        &env,
+        &["token", "create", "--bogus"],
+        "unexpected argument '--bogus' found",
+        "`saymon token create --help` shows what it takes",
+    );
+    usage_error(
+        &env,
+        &["--timeout", "x", "whoami"],
+        "invalid value 'x' for '--timeout <SECS>': invalid digit found in string",
+        "`saymon --help` (or `saymon COMMAND --help`) shows the commands and their flags",
+    );
+    usage_error(
+        &env,
+        &["api", "objects", "--curl", "--dry-run"],
+        "the argument '--curl' cannot be used with '--dry-run'",
+        "`saymon api --help` shows what it takes",
+    );
+    // clap's other tips are hints too; a value that would drive a terminal is escaped.
+    usage_error(
+        &env,
+        &["api", "objects", "-x"],
+        "unexpected argument '-x' found",
+        "to pass '-x' as a value, use '-- -x'",
+    );
+    usage_error(
+        &env,
+        &["--timeout", "\u{1b}[2J", "whoami"],
+        "invalid value '\\u{1b}[2J' for '--timeout <SECS>': invalid digit found in string",
+        "`saymon --help` (or `saymon COMMAND --help`) shows the commands and their flags",
+    );
+    let out = env.cmd().assert().code(2).get_output().clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("saymon: error: 'saymon' requires a subcommand"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn help_and_version_that_cannot_be_written_are_exit_1_saying_so() {
+    let env = Env::new();
+    for (args, what) in [
+        (&["--version"][..], "the version"),
+        (&["-V"], "the version"),
+        (&["--help"], "the help"),
+        (&["api", "--help"], "the help"),
+        (&["help", "api"], "the help"),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"))
+            .env_clear()
+            .env("SAYMON_CONFIG_DIR", env.config_dir())
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!(
+                "saymon: error: cannot write {what} to stdout: No space left on device"
+            )) && stderr.contains("\nhint: "),
+            "{args:?}: {stderr}"
+        );
+        // Written, it is exit 0 as before.
+        env.cmd().args(args).assert().success().stderr("");
+    }
+}

@@ -145,17 +145,22 @@ fn a_server_with_a_huge_head() -> std::net::SocketAddr {
 }
 
 #[test]
-fn an_answer_head_too_large_is_not_called_another_protocol() {
+fn an_answer_head_too_large_is_an_answer_not_an_unreachable_server() {
     let env = Env::new();
     let addr = a_server_with_a_huge_head();
-    env.cmd()
-        .env("SAYMON_SERVER", format!("http://{addr}"))
-        .env("SAYMON_TOKEN", "tok-canary")
-        .arg("whoami")
-        .assert()
-        .code(5)
-        .stderr(contains(format!("the request to {addr} failed")))
-        .stderr(contains("not a web server").not());
+    for args in [&["whoami"][..], &["api", "objects"]] {
+        env.cmd()
+            .env("SAYMON_SERVER", format!("http://{addr}"))
+            .env("SAYMON_TOKEN", "tok-canary")
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(contains(format!(
+                "{addr} answered, but with a head (status line and headers) too large to read"
+            )))
+            .stderr(contains("check the server address").not())
+            .stderr(contains("not a web server").not());
+    }
 }
 
 #[test]
@@ -283,4 +288,21 @@ fn timeout_is_the_one_deadline_for_a_stalled_handshake_too() {
         .code(5)
         .stderr(contains("gave up after 11."))
         .stderr(contains("waiting for the connection and TLS handshake"));
+}
+
+#[test]
+fn a_ca_file_that_starts_with_a_byte_order_mark_is_read_as_curl_reads_it() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // As a Windows editor saves it: a UTF-8 byte-order mark, CRLF line ends.
+    let pem = std::fs::read_to_string(&server.ca_file).unwrap();
+    let bom = env.dir.path().join("ca-bom.pem");
+    std::fs::write(&bom, format!("\u{feff}{}", pem.replace('\n', "\r\n"))).unwrap();
+    env.cmd()
+        .args(["--server", &server.url, "--ca-cert"])
+        .arg(&bom)
+        .args(["api", "objects"])
+        .assert()
+        .success()
+        .stdout(contains("Server room"));
 }

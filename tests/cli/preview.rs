@@ -5,6 +5,7 @@ use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 
+use crate::support::server::Seen;
 use crate::support::*;
 
 #[test]
@@ -289,4 +290,178 @@ fn help_names_the_preview_flags() {
         .assert()
         .success()
         .stdout(contains("--dry-run").and(contains("--curl")));
+}
+
+/// What a request is, as the server received it, bytes written as `escape_ascii` does:
+/// all but the headers that name the client (User-Agent, Accept, Accept-Encoding), which
+/// curl sets its own way, in name order (the order of different headers means nothing).
+fn essence(
+    seen: &Seen,
+) -> (
+    String,
+    String,
+    Option<String>,
+    Vec<(String, String)>,
+    String,
+) {
+    let mut headers: Vec<(String, String)> = seen
+        .headers
+        .iter()
+        .filter(|(name, _)| !["user-agent", "accept", "accept-encoding"].contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.escape_ascii().to_string()))
+        .collect();
+    headers.sort_by(|a, b| a.0.cmp(&b.0));
+    (
+        seen.method.clone(),
+        seen.path.clone(),
+        seen.query.clone(),
+        headers,
+        seen.body.escape_ascii().to_string(),
+    )
+}
+
+/// `saymon api ARGS…` (the body `stdin` on its stdin), then its `--curl` line run by sh
+/// under `saymon exec`: the server must receive the same request, byte for byte.
+fn same_request_by_curl(env: &Env, server: &FakeSaymon, args: &[&str], stdin: &[u8]) {
+    let direct = env
+        .at(server)
+        .arg("api")
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .output()
+        .unwrap();
+    let by_api = server.seen().pop().expect("api sent its request");
+    let out = env
+        .at(server)
+        .args(["api", "--curl"])
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", outputs(&out).1);
+    let line = String::from_utf8(out.stdout).unwrap();
+    // One line, nothing in it that a terminal would act on.
+    assert_eq!(line.lines().count(), 1, "{line}");
+    assert!(!line.trim_end().chars().any(char::is_control), "{line:?}");
+    let before = server.seen().len();
+    let run = run_under_exec(env, server, line.trim_end());
+    assert!(
+        run.status.success(),
+        "{args:?}: {line}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let seen = server.seen();
+    assert_eq!(seen.len(), before + 1, "{args:?}: {line}");
+    assert_eq!(essence(&seen[before]), essence(&by_api), "{args:?}: {line}");
+    // And curl got the same answer (`curl --head` prints the head, `api` a HEAD's body).
+    if direct.status.success() && by_api.method != "HEAD" {
+        assert_eq!(run.stdout, direct.stdout, "{args:?}");
+    }
+}
+
+#[test]
+fn the_curl_line_sends_byte_for_byte_what_api_sends() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // A body on stdin that starts with @ is a body, not the name of a file to upload.
+    let secret = env.dir.path().join("secret.txt");
+    std::fs::write(&secret, "NOT-TO-BE-SENT").unwrap();
+    let at_body = format!("@{}", secret.display());
+    same_request_by_curl(&env, &server, &["objects", "-d", "@-"], at_body.as_bytes());
+    assert!(!server.seen().iter().any(|s| s.body == b"NOT-TO-BE-SENT"));
+    // Carriage returns, newlines, tabs, quotes, backslashes and what sh or printf would
+    // expand, in a body from stdin and inline.
+    let hostile = "{\"a\": \"x\r\ny\rz\"}\n\t'q' \"$(id)\" `id` $HOME \\n \\\\ %s %% \u{b} é\n";
+    same_request_by_curl(&env, &server, &["objects", "-d", "@-"], hostile.as_bytes());
+    same_request_by_curl(
+        &env,
+        &server,
+        &["-X", "PATCH", "objects/1", "-d", hostile],
+        b"",
+    );
+    same_request_by_curl(&env, &server, &["objects", "-d", "-"], b"");
+    same_request_by_curl(&env, &server, &["objects", "-d", ""], b"");
+    // Methods that are HTTP tokens, with sh's characters in them.
+    for method in ["get|id", "X'Y", "A$B`c`", "PUT&", "DELETE", "head"] {
+        same_request_by_curl(&env, &server, &["-X", method, "objects/1"], b"");
+    }
+    same_request_by_curl(&env, &server, &["-X", "GET", "objects", "-d", "{}"], b"");
+    // Paths and queries with characters curl or sh could take for their own.
+    for path in [
+        "objects?q=a b&x=\"y\"&z=%41&w=a'b&u=$(id)&v={a}|^[1]&t=`x`",
+        "objects/é%2F..%2e?a=%0d%0a&b=\\",
+        "/node/api/objects?x=1#fragment",
+        "objects?api-token=other&y",
+    ] {
+        same_request_by_curl(&env, &server, &[path], b"");
+    }
+    // Headers: quotes, backslashes, $, an empty value, a tab, printf's own %.
+    same_request_by_curl(
+        &env,
+        &server,
+        &[
+            "objects",
+            "-H",
+            "X-A: it's \"$HOME\" \\ back `id`",
+            "-H",
+            "X-Empty:",
+            "-H",
+            "X-Tab: a\tb",
+            "-H",
+            "X-Pct: %s %n %%",
+            "-H",
+            "Content-Type: text/plain; charset=\"utf-8\"",
+            "-d",
+            "body",
+        ],
+        b"",
+    );
+}
+
+#[test]
+fn a_curl_line_too_long_for_sh_is_refused_with_the_way_out() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let body = format!("{{\"a\": \"{}\"}}", "x".repeat(130 << 10));
+    env.at(&server)
+        .args(["api", "objects", "-d", "@-", "--curl"])
+        .write_stdin(body.clone())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("longer than one command-line argument").and(contains("-d @FILE")));
+    // From a file, the same body makes a short line.
+    let file = env.dir.path().join("big.json");
+    std::fs::write(&file, &body).unwrap();
+    let data = format!("@{}", file.display());
+    env.at(&server)
+        .args(["api", "objects", "-d", &data, "--curl"])
+        .assert()
+        .success();
+    // Just under the limit is still printed.
+    let fits = "x".repeat(120 << 10);
+    env.at(&server)
+        .args(["api", "objects", "-d", "@-", "--curl"])
+        .write_stdin(fits)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_method_that_is_not_an_http_token_is_a_usage_error_everywhere() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    // Not logged in: the method is refused before the missing token is.
+    for method in ["GE T", "GET\n", "GÉT", "", "(x)", "a;b"] {
+        for preview in [None, Some("--curl"), Some("--dry-run")] {
+            env.at(&server)
+                .args(["api", "-X", method, "objects"])
+                .args(preview)
+                .assert()
+                .code(2)
+                .stdout("")
+                .stderr(contains("invalid HTTP method"));
+        }
+    }
+    assert!(server.seen().is_empty());
 }

@@ -22,6 +22,8 @@ pub(super) enum Cause {
     Certificate(Option<CertificateError>),
     /// No TCP connection, or the operating system ended it.
     Unreachable,
+    /// The server answered, with a head (status line and headers) too large to read.
+    HeadTooLarge,
     Other,
 }
 
@@ -66,6 +68,9 @@ pub(super) fn cause(chain: &[&(dyn StdError + 'static)], https: bool) -> Cause {
         }
         Some(rustls::Error::NoCertificatesPresented) => return Cause::Certificate(None),
         _ => {}
+    }
+    if hyper.is_some_and(hyper::Error::is_parse_too_large) {
+        return Cause::HeadTooLarge;
     }
     let reset = io.is_some_and(|e| e.kind() == io::ErrorKind::ConnectionReset);
     if !https && (reset || hyper.is_some_and(not_http)) {

@@ -74,21 +74,35 @@ pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
     Ok(())
 }
 
+/// The longest word a Linux `execve` takes (`MAX_ARG_STRLEN`, 32 pages, its NUL
+/// included): the whole line is one word of `sh -c LINE` (as under `saymon exec`).
+const MAX_WORD: usize = 128 << 10;
+
 /// One line of sh that sends the same request with curl: the token from `$SAYMON_TOKEN`
 /// as it runs, given to curl on its stdin as its config (`-K -`), so that it is in no
 /// process's arguments; the TLS files in force (`--cacert "$SAYMON_CA_CERT"` when that
-/// variable names the CA, else the file's path); the body from the same file (`-d @FILE`)
-/// or inline. Every word is quoted for sh (shlex). Exit 2 for a body that cannot be
-/// inlined (stdin holding a NUL or control characters: give it as -d @FILE).
+/// variable names the CA, else the file's path); the body from the same file (`-d @FILE`),
+/// or inline in the config as `data-raw` (never read as a file name, whatever it starts
+/// with). Every word is quoted for sh (shlex), and the line holds no control character.
+/// Exit 2 for a body that cannot be inlined (not UTF-8, or control characters other than
+/// tab, newline, carriage return and vertical tab: give it as -d @FILE), and for a line
+/// longer than one argument may be (128 KiB on Linux), which `sh -c` could never run.
 pub fn curl(args: &ApiArgs, session: &Session<'_>, request: &Request, tls: &Tls) -> Result<()> {
+    let line = curl_line(args, request, tls)?;
+    if session.out.json() {
+        return session.out.result_json(&json!({ "curl": line }));
+    }
+    session.out.result(&line)?;
+    Ok(())
+}
+
+/// The line `curl` prints (see there).
+fn curl_line(args: &ApiArgs, request: &Request, tls: &Tls) -> Result<String> {
     let mut words: Vec<String> = vec!["curl".into(), "-sS".into(), "--globoff".into()];
-    words.extend(method_words(request));
-    words.extend(body_words(args, request)?);
-    words.extend(tls_words(tls)?);
-    words.extend(["-K".into(), "-".into()]);
-    // curl's config on its stdin: the URL (with the token) and the headers (an
-    // Authorization among them), so that none of them is in a process's arguments; printf
-    // is the shell's own. Inside its double quotes curl reads backslash escapes.
+    words.extend(method_words(request)?);
+    // curl's config on its stdin: the URL (with the token), the headers (an Authorization
+    // among them) and an inline body, so that none of them is in a process's arguments;
+    // printf is the shell's own. Inside its double quotes curl reads backslash escapes.
     let separator = if request.url.query().is_some() {
         '&'
     } else {
@@ -101,64 +115,117 @@ pub fn curl(args: &ApiArgs, session: &Session<'_>, request: &Request, tls: &Tls)
         quote(&config_escaped(&url))?
     )];
     for (name, value) in &request.headers {
-        let header = format!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
+        let value = String::from_utf8_lossy(value.as_bytes());
+        // `Name:` with nothing after it tells curl to drop the header; `Name;` sends it empty.
+        let header = match value.is_empty() {
+            true => format!("{name};"),
+            false => format!("{name}: {value}"),
+        };
         format.push_str(r#"header = "%s"\n"#);
         values.push(quote(&config_escaped(&header))?);
     }
+    let inline = body_words(args, request, &mut words)?;
+    if let Some(text) = inline {
+        format.push_str(r#"data-raw = "%s"\n"#);
+        values.push(quote(&config_escaped(text))?);
+    }
+    words.extend(tls_words(tls)?);
+    words.extend(["-K".into(), "-".into()]);
     let line = format!(
         "printf '{format}' {} | {}",
         values.join(" "),
         words.join(" ")
     );
-    if session.out.json() {
-        return session.out.result_json(&json!({ "curl": line }));
+    if line.len() >= MAX_WORD {
+        let hint = match inline {
+            Some(_) => {
+                "save the body to a file and pass -d @FILE: the curl line then reads the same file"
+            }
+            None => {
+                "shorten the path, the query or the headers: `sh -c` takes the line as one argument"
+            }
+        };
+        return Err(Error::new(
+            Exit::Usage,
+            format!(
+                "the curl line would be {} KiB, longer than one command-line argument may be ({} KiB): `sh -c` could not run it",
+                line.len().div_ceil(1024),
+                MAX_WORD >> 10
+            ),
+        )
+        .hint(hint)
+        .into());
     }
-    session.out.result(&line)?;
-    Ok(())
+    Ok(line)
 }
 
-/// `text` inside double quotes of curl's config: backslash and quote escaped.
+/// `text` inside double quotes of curl's config, on one line: backslash and quote
+/// escaped, and the control characters curl's config knows (tab, newline, carriage
+/// return, vertical tab) written as its escapes.
 fn config_escaped(text: &str) -> String {
-    text.replace('\\', r"\\").replace('"', r#"\""#)
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str(r"\\"),
+            '"' => out.push_str(r#"\""#),
+            '\t' => out.push_str(r"\t"),
+            '\n' => out.push_str(r"\n"),
+            '\r' => out.push_str(r"\r"),
+            '\u{b}' => out.push_str(r"\v"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// `-X METHOD` (or `--head`) where curl would not infer the method itself.
-fn method_words(request: &Request) -> Vec<String> {
+/// `-X METHOD` (or `--head`) where curl would not infer the method itself, quoted.
+fn method_words(request: &Request) -> Result<Vec<String>> {
     let inferred = if request.body.is_some() {
         Method::POST
     } else {
         Method::GET
     };
-    match &request.method {
-        m if *m == Method::HEAD => vec!["--head".into()],
+    Ok(match &request.method {
+        m if *m == Method::HEAD && request.body.is_none() => vec!["--head".into()],
         m if *m == inferred => Vec::new(),
-        m => vec!["-X".into(), m.as_str().into()],
-    }
+        m => vec!["-X".into(), quote(m.as_str())?],
+    })
 }
 
-/// The body as curl's `--data-binary`: `@FILE` for a body from a file, else the bytes
-/// inline (text without control characters only).
-fn body_words(args: &ApiArgs, request: &Request) -> Result<Vec<String>> {
+/// The body: `--data-binary @FILE` among `words` for a body from a file (curl reads the
+/// same file); else the text to inline (UTF-8, with no control character curl's config
+/// cannot write), or exit 2.
+fn body_words<'r>(
+    args: &ApiArgs,
+    request: &'r Request,
+    words: &mut Vec<String>,
+) -> Result<Option<&'r str>> {
     let Some(body) = &request.body else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
     if let Some(path) = args.data.as_deref().and_then(|d| d.strip_prefix('@'))
         && path != "-"
     {
         let path = std::path::absolute(Path::new(path))?;
-        return Ok(vec![
-            "--data-binary".into(),
-            quote(&format!("@{}", path.to_string_lossy()))?,
-        ]);
+        words.push("--data-binary".into());
+        words.push(quote(&format!("@{}", path.to_string_lossy()))?);
+        return Ok(None);
     }
-    let text = plain_text(body).ok_or_else(|| {
+    let text = std::str::from_utf8(body)
+        .ok()
+        .filter(|text| {
+            !text.chars().any(|c| {
+                crate::redact::is_unsafe(c) && !matches!(c, '\t' | '\n' | '\r' | '\u{b}')
+            })
+        })
+        .ok_or_else(|| {
             Error::new(
                 Exit::Usage,
                 "the body is not plain text (it holds control characters or is not UTF-8): it cannot be put on a command line",
             )
             .hint("save it to a file and pass -d @FILE: the curl line then reads the same file")
         })?;
-    Ok(vec!["--data-binary".into(), quote(text)?])
+    Ok(Some(text))
 }
 
 /// `--cacert`, `--cert`, `--key`, `--insecure` for the TLS settings in force.

@@ -69,6 +69,11 @@ async fn answer(
                 .get(header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.as_bytes().to_vec()))
+                .collect(),
             body: body.to_vec(),
         });
         if shared.throttle > 0 {
@@ -99,6 +104,14 @@ async fn answer(
             (
                 StatusCode::FOUND,
                 [(header::LOCATION, format!("http://127.0.0.2:{port}{path}"))],
+            )
+                .into_response()
+        }
+        Mode::RedirectLoop => {
+            let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, path.to_string())],
             )
                 .into_response()
         }

@@ -45,6 +45,8 @@ pub enum Mode {
     Stall,
     /// Every request is redirected (302) to the same path on http://127.0.0.2:PORT.
     RedirectAway(u16),
+    /// Every request is redirected (307) to itself: a loop within the server.
+    RedirectLoop,
     /// Token creation replaces the token, then waits 30 s before answering: the answer
     /// is lost to a client with a shorter timeout, but the token was replaced.
     SlowAfterCreating,
@@ -78,6 +80,8 @@ pub struct Seen {
     /// The login of a Basic Authorization header, if any.
     pub basic_login: Option<String>,
     pub content_type: Option<String>,
+    /// Every header as received (names lower-case), in order.
+    pub headers: Vec<(String, Vec<u8>)>,
     pub body: Vec<u8>,
 }
 
