@@ -5,6 +5,11 @@
 //! and runs the real saymon binary through login, whoami, status, api, token refresh, exec
 //! and logout, printing each command line before its output. It cleans up after itself,
 //! also on Ctrl-C.
+//!
+//! `cargo run --release --example demo -- --serve` keeps a stand-in up instead, with a
+//! self-signed certificate, for trying login, trust on first use, profiles and the cron
+//! recipe by hand: it prints the URL, the certificate's fingerprint and the demo
+//! credentials, and stops on Ctrl-C.
 
 #[path = "../tests/cli/support/server.rs"]
 #[allow(dead_code)]
@@ -48,6 +53,9 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if std::env::args().skip(1).any(|a| a == "--serve") {
+        return serve(&saymon);
+    }
     let server = server::FakeSaymon::start();
     let dir = tempfile::tempdir().expect("a temporary directory");
     let config = dir.path().join("config");
@@ -89,6 +97,37 @@ fn main() -> std::process::ExitCode {
     } else {
         std::process::ExitCode::FAILURE
     }
+}
+
+/// `--serve`: a stand-in with a self-signed certificate (what a lab server has), up until
+/// Ctrl-C, and what a newcomer needs to try saymon against it.
+fn serve(saymon: &Path) -> std::process::ExitCode {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let server = server::FakeSaymon::start_tls(server::Cert::SelfSignedNotCa);
+    let der = CertificateDer::from_pem_file(&server.ca_file).expect("the stand-in's certificate");
+    let digest = ring::digest::digest(&ring::digest::SHA256, der.as_ref());
+    let fingerprint: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
+    println!(
+        "A SAYMON stand-in listens on {url} until Ctrl-C.\n\
+         Its certificate is self-signed, as a lab server's is: SHA-256 {fp}\n\
+         (the file: {file}). Log in as {LOGIN} with the password {PASSWORD}\n\
+         (demo credentials of this stand-in only).\n\n\
+         Try, in another terminal (a config dir of its own keeps your real one apart):\n  \
+         export SAYMON_CONFIG_DIR=$(mktemp -d)/saymon\n  \
+         {bin} --server {url} login    # asks whether to trust the certificate: compare the fingerprint\n  \
+         {bin} whoami\n  \
+         {bin} profile list\n",
+        url = server.url,
+        fp = fingerprint.join(":"),
+        file = server.ca_file.display(),
+        bin = shell_word(&saymon.display().to_string()),
+    );
+    while !INTERRUPTED.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    println!("\nStopped.");
+    std::process::ExitCode::SUCCESS
 }
 
 struct Demo<'a> {
@@ -246,7 +285,10 @@ fn saymon_binary() -> Result<PathBuf, String> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let release = profile_dir.file_name().is_some_and(|n| n == "release");
         let mut build = Command::new(cargo);
-        build.args(["build", "--bin", "saymon"]);
+        // With the example in the same build, the dependencies' features are the ones the
+        // example was just built with (its dev-dependencies unify them): only saymon itself
+        // is compiled now, not the whole tree a second time.
+        build.args(["build", "--bin", "saymon", "--example", "demo"]);
         // What `cargo run` set for this example is not the build's: build scripts (ring's)
         // watch CARGO_PKG_* and CARGO_MANIFEST_DIR, and would rebuild on every run.
         for (name, _) in std::env::vars_os() {

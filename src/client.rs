@@ -72,6 +72,10 @@ pub struct Client<'o> {
     warned_plain_http: std::cell::Cell<bool>,
 }
 
+/// Why a token request failed before anything was sent.
+const NOT_SENT: &str =
+    "the TLS handshake never finished, so nothing was sent: the token is unchanged";
+
 /// Marks a failure after a request that changes something was sent: its answer was lost
 /// (a timeout, a dropped connection, a body cut short), so the change may have happened.
 #[derive(Debug)]
@@ -166,6 +170,12 @@ impl<'o> Client<'o> {
         self.proxy.as_deref()
     }
 
+    /// Whether this client's server is https and no TLS handshake of it ever got as far as
+    /// the server's certificate: then no request was sent.
+    fn never_shook_hands(&self) -> bool {
+        self.server.is_https() && self.presented().is_none()
+    }
+
     /// POST users/{id}/auth-token with Basic auth: a new token, which replaces the old one.
     /// A failure after the request was sent carries `AnswerLost`: the token may exist.
     pub async fn create_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<Secret> {
@@ -183,6 +193,14 @@ impl<'o> Client<'o> {
         {
             Some(Ok(response)) => response,
             Some(Err(e)) if e.is_connect() => return Err(self.request_error(e).await),
+            // No https server of this client ever showed a certificate: no connection got
+            // that far, so nothing was sent and the token is as it was.
+            Some(Err(e)) if self.never_shook_hands() => {
+                return Err(self.request_error(e).await.context(NOT_SENT));
+            }
+            None if self.never_shook_hands() => {
+                return Err(self.deadline_passed().context(NOT_SENT));
+            }
             Some(Err(e)) => return Err(self.request_error(e).await.context(AnswerLost)),
             None => return Err(self.deadline_passed().context(AnswerLost)),
         };

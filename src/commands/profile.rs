@@ -44,21 +44,28 @@ pub fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
             .map(String::from)
             .to_vec(),
     ];
+    // As in status: `*` marks the profile in use, "(default)" the default.
     for (name, p) in profiles {
-        let mark = if Some(name.as_str()) == default {
+        let mark = if *name == session.profile_name {
             "*"
         } else {
             " "
         };
+        let tag = if Some(name.as_str()) == default {
+            " (default)"
+        } else {
+            ""
+        };
         let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
         lines.push(vec![
-            format!("{mark}{name}"),
+            format!("{mark}{name}{tag}"),
             shown(&p.server),
             shown(&p.login),
             p.store.map_or("-", StoreKind::name).to_string(),
         ]);
     }
     session.out.result(&crate::output::table(&lines))?;
+    session.out.note(super::status::SELECTED_LEGEND);
     Ok(())
 }
 

@@ -223,10 +223,23 @@ fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
             "profiles": profiles,
         }))?;
     } else {
-        session.out.result(&table(rows, &file))?;
+        session.out.result(&table(rows))?;
+        // Notes for a person go to stderr: stdout is the table alone.
+        let mut notes = vec![SELECTED_LEGEND.to_string()];
+        if rows
+            .iter()
+            .any(|r| r.profile.store == Some(StoreKind::File))
+        {
+            notes.push(format!("The file store is {}", file.display()));
+        }
+        session.out.note(&notes.join("\n"));
     }
     Ok(())
 }
+
+/// What `*` marks in the tables of `status` and `profile list`.
+pub(super) const SELECTED_LEGEND: &str =
+    "* the profile commands use now (--profile, SAYMON_PROFILE, else the default)";
 
 /// The exit: the selected profile decides, unless --all-ok (or it was not among those
 /// checked): then the first checked profile whose token does not work, with its fix.
@@ -372,7 +385,7 @@ fn row_json(row: &Row, credentials_file: &std::path::Path) -> Value {
     })
 }
 
-fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
+fn table(rows: &[Row]) -> String {
     let header = [
         "PROFILE",
         "SERVER",
@@ -402,17 +415,7 @@ fn table(rows: &[Row], credentials_file: &std::path::Path) -> String {
             row.state.text(),
         ]);
     }
-    let mut out = crate::output::table(&lines);
-    if rows
-        .iter()
-        .any(|r| r.profile.store == Some(StoreKind::File))
-    {
-        out.push_str(&format!(
-            "\nThe file store is {}\n",
-            credentials_file.display()
-        ));
-    }
-    out
+    crate::output::table(&lines)
 }
 
 #[cfg(test)]

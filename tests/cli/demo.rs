@@ -92,3 +92,40 @@ fn ctrl_c_stops_the_demo_and_still_cleans_up() {
     assert!(!status.success(), "{rest:?}");
     assert!(!dir.exists(), "{} left behind: {rest:?}", dir.display());
 }
+
+#[test]
+fn the_demo_serves_a_self_signed_stand_in_that_login_trusts_by_its_pin_until_ctrl_c() {
+    let mut child = Command::new(demo())
+        .arg("--serve")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("A SAYMON stand-in listens on ")
+        .and_then(|rest| rest.strip_suffix(" until Ctrl-C."))
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_string();
+    let second = lines.next().unwrap().unwrap();
+    let fingerprint = second.rsplit("SHA-256 ").next().unwrap().to_string();
+    // What it printed is enough to log in, pinning the certificate it named.
+    let env = crate::support::Env::new();
+    env.cmd()
+        .env("SAYMON_SERVER", &url)
+        .env("SAYMON_PASSWORD", crate::support::PASSWORD)
+        .args(["login", "--login", "admin", "--store", "file"])
+        .args(["--pin", &format!("SHA-256 {fingerprint}")])
+        .assert()
+        .success();
+    env.cmd().arg("whoami").assert().success();
+    // Ctrl-C stops it.
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l == "Stopped."), "{rest:?}");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}

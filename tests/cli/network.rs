@@ -306,3 +306,25 @@ fn a_ca_file_that_starts_with_a_byte_order_mark_is_read_as_curl_reads_it() {
         .success()
         .stdout(contains("Server room"));
 }
+
+#[test]
+fn a_token_refresh_whose_handshake_hangs_says_nothing_was_sent() {
+    // Before, "the request was sent, but its answer was lost … the server may have replaced
+    // the token": nothing was sent, and the stored token is unchanged.
+    let port = silent_port();
+    let env = Env::new();
+    let server = format!("https://127.0.0.1:{port}");
+    let token = "5e21b752-308c-4c66-964e-072c0a5e2b75";
+    env.write_profile(&server, &format!("{LOGIN}@127.0.0.1:{port}"), token, None);
+    env.cmd()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["--timeout", "2", "token", "refresh"])
+        .assert()
+        .code(5)
+        .stderr(contains(
+            "the TLS handshake never finished, so nothing was sent: the token is unchanged",
+        ))
+        .stderr(contains("answer was lost").not())
+        .stderr(contains("may have replaced").not());
+    assert!(env.stored_token_lines().contains(token));
+}

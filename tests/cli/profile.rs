@@ -53,9 +53,17 @@ fn list_shows_every_profile_and_marks_the_default() {
         .assert()
         .success()
         .stdout(format!(
-            "PROFILE  SERVER                    LOGIN  STORE\n lab     https://lab.example:8443  -      -\n*prod    {:<24}  admin  file\n",
+            "PROFILE          SERVER                    LOGIN  STORE\n lab             https://lab.example:8443  -      -\n*prod (default)  {:<24}  admin  file\n",
             server.url
-        ));
+        ))
+        .stderr("* the profile commands use now (--profile, SAYMON_PROFILE, else the default)\n");
+    // `*` is the profile in use, as in status: here the one SAYMON_PROFILE selects.
+    env.cmd()
+        .env("SAYMON_PROFILE", "lab")
+        .args(["profile", "list"])
+        .assert()
+        .success()
+        .stdout(contains("*lab ").and(contains(" prod (default)")));
     let out = env
         .cmd()
         .args(["--output", "json", "profile", "list"])

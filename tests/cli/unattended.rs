@@ -135,10 +135,16 @@ fn status_in_text_and_json_never_shows_a_secret() {
         .find(|l| l.starts_with(" old"))
         .expect(&stdout);
     assert!(old.contains("rejected: the server answered 401"), "{old}");
-    assert!(stdout.contains(&format!(
+    // A note for a person: on stderr, with the legend; stdout is the table alone.
+    assert!(stderr.contains(&format!(
         "The file store is {}",
         env.cron_config_dir().join("credentials.toml").display()
     )));
+    assert!(
+        stderr.contains("* the profile commands use now"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("The file store"), "{stdout}");
     for secret in [token.as_str(), bob_token.as_str(), PASSWORD, "bob-canary"] {
         assert!(!stdout.contains(secret) && !stderr.contains(secret));
     }
