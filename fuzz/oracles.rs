@@ -295,22 +295,27 @@ pub fn jq_write(data: &[u8]) {
     }
 }
 
-/// `mask::Masker` (exec's output): the first byte gives a secret's length (1 to 16), the
-/// secret follows, the rest is the stream. Fed in pieces of any size, the output is what
-/// masking the whole at once gives, and what the plain leftmost replacement gives; and no
-/// secret survives it (unless the secret is made of `*`, which the mask itself can form).
+/// `mask::Masker` (exec's output), with two secrets, one inside the other (a remembered
+/// password that is part of the token): the first byte gives the outer secret's length (1
+/// to 16), the second where the inner one lies in it (low 4 bits: its start, high 4: its
+/// length), the outer secret follows, the rest is the stream. Fed in pieces of any size,
+/// the output is what masking the whole at once gives, and what the plain leftmost-longest
+/// replacement gives; and no secret survives it (unless one is made of `*`, which the mask
+/// itself can form).
 pub fn mask(data: &[u8]) {
     use saymon::mask::{MASK, Masker};
-    let Some((&first, rest)) = data.split_first() else {
+    let [first, place, rest @ ..] = data else {
         return;
     };
     let len = usize::from(first % 16) + 1;
     if rest.len() < len {
         return;
     }
-    let (secret, stream) = rest.split_at(len);
+    let (outer, stream) = rest.split_at(len);
+    let start = usize::from(place & 0x0f) % len;
+    let inner = &outer[start..][..usize::from(place >> 4) % (len - start) + 1];
     let run = |pieces: &mut dyn Iterator<Item = &[u8]>| {
-        let mut masker = Masker::new([secret]);
+        let mut masker = Masker::new([inner, outer]);
         let mut out = Vec::new();
         for piece in pieces {
             masker.feed(piece, &mut out);
@@ -319,7 +324,7 @@ pub fn mask(data: &[u8]) {
         out
     };
     let whole = run(&mut std::iter::once(stream));
-    let sizes: Vec<usize> = secret.iter().map(|b| usize::from(b % 7) + 1).collect();
+    let sizes: Vec<usize> = outer.iter().map(|b| usize::from(b % 7) + 1).collect();
     let mut at = 0;
     let mut pieces = Vec::new();
     for size in sizes.iter().cycle() {
@@ -334,7 +339,10 @@ pub fn mask(data: &[u8]) {
     let mut plain = Vec::new();
     let mut i = 0;
     while i < stream.len() {
-        if stream[i..].starts_with(secret) {
+        if let Some(secret) = [outer, inner]
+            .into_iter()
+            .find(|s| stream[i..].starts_with(s))
+        {
             plain.extend_from_slice(MASK);
             i += secret.len();
         } else {
@@ -342,11 +350,13 @@ pub fn mask(data: &[u8]) {
             i += 1;
         }
     }
-    assert_eq!(whole, plain, "not the leftmost replacement");
-    if !secret.contains(&b'*') {
-        assert!(
-            !whole.windows(secret.len()).any(|w| w == secret),
-            "a secret survived"
-        );
+    assert_eq!(whole, plain, "not the leftmost-longest replacement");
+    for secret in [outer, inner] {
+        if !secret.contains(&b'*') {
+            assert!(
+                !whole.windows(secret.len()).any(|w| w == secret),
+                "a secret survived"
+            );
+        }
     }
 }

@@ -53,16 +53,8 @@ impl<'s> Masker<'s> {
             joined = std::mem::take(&mut self.held);
             &joined[..]
         };
-        let mut at = 0;
-        while let Some((start, len)) = self.next_match(&data[at..]) {
-            out.extend_from_slice(&data[at..at + start]);
-            out.extend_from_slice(MASK);
-            at += start + len;
-        }
-        let rest = &data[at..];
-        let keep = self.partial_at_end(rest);
-        out.extend_from_slice(&rest[..rest.len() - keep]);
-        self.held = rest[rest.len() - keep..].to_vec();
+        let held = self.mask_into(data, false, out);
+        self.held = data[held..].to_vec();
     }
 
     /// The bytes held back so far (the start of a secret, maybe).
@@ -70,9 +62,37 @@ impl<'s> Masker<'s> {
         &self.held
     }
 
-    /// The bytes held back at the end of the stream (no secret can complete them now).
+    /// The bytes held back at the end of the stream: no secret can complete them now,
+    /// but a whole shorter one inside them is masked still.
     pub fn finish(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.held);
+        self.mask_into(&self.held, true, out);
+    }
+
+    /// Mask `data` into `out` up to where the bytes that may still become a secret begin
+    /// (none `at_end` of the stream); returns that place. Decided on the whole of `data`:
+    /// a secret found there is masked only if it starts before that place, since a longer
+    /// secret that starts there (or earlier) and holds it would win once complete (a
+    /// password inside the token, say), as it does when the bytes come in one piece.
+    fn mask_into(&self, data: &[u8], at_end: bool, out: &mut Vec<u8>) -> usize {
+        let partial = |data: &[u8]| if at_end { 0 } else { self.partial_at_end(data) };
+        let mut hold = data.len() - partial(data);
+        let mut at = 0;
+        while let Some((start, len)) = self.next_match(&data[at..]) {
+            let start = at + start;
+            if start >= hold {
+                break;
+            }
+            out.extend_from_slice(&data[at..start]);
+            out.extend_from_slice(MASK);
+            at = start + len;
+            if at > hold {
+                // The secret ran past where the possible start began: what may begin a
+                // secret is looked for again after it.
+                hold = data.len() - partial(&data[at..]);
+            }
+        }
+        out.extend_from_slice(&data[at..hold]);
+        hold
     }
 
     /// The first secret in `data`: its start and length (the longest at that start).
@@ -162,6 +182,33 @@ mod tests {
         assert_eq!(masked(&["tok", "pw"], &["tok pw tok"]), "*** *** ***");
         assert_eq!(masked(&[], &["nothing"]), "nothing");
         assert_eq!(masked(&[""], &["nothing"]), "nothing");
+    }
+
+    #[test]
+    fn a_secret_inside_another_is_masked_alike_wherever_the_writes_split() {
+        // A remembered password that is part of the token.
+        let (token, password) = ("a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d", "46dc");
+        for cut in 0..=token.len() {
+            let (first, rest) = token.split_at(cut);
+            assert_eq!(
+                masked(
+                    &[password, token],
+                    &[&format!("x {first}"), &format!("{rest} y")]
+                ),
+                "x *** y",
+                "split after {cut}"
+            );
+        }
+        // Where the longer does not come whole, the shorter is masked all the same.
+        assert_eq!(
+            masked(&[token, password], &["a5f9", "46dc-4c21!"]),
+            "a5f9***-4c21!"
+        );
+        assert_eq!(masked(&[token, password], &["x a5f946dc"]), "x a5f9***");
+        assert_eq!(masked(&[token, password], &["x a5f9", "46dc"]), "x a5f9***");
+        // A secret that runs past the start of a possible other one.
+        assert_eq!(masked(&["abcd", "cdxy"], &["ab", "cdxy"]), "***xy");
+        assert_eq!(masked(&["abcd", "dxyz"], &["zabcdx"]), "z***x");
     }
 
     #[test]

@@ -77,11 +77,15 @@ fn read_after(prompt: &str) -> io::Result<Option<String>> {
 /// A password typed at the terminal (stdin), not echoed. Echo is turned off before the
 /// prompt is printed, as readpassphrase(3) and sudo do: a password typed or pasted the
 /// moment the prompt appears is never shown. Ctrl-C, a hangup or a stop restores the
-/// terminal before the signal takes its course. Kept as our own on unix because
-/// rpassword (used elsewhere) prints the prompt before it turns echo off and leaves echo
-/// off when Ctrl-C ends the process.
+/// terminal before the signal takes its course; after a stop (Ctrl-Z, then `fg`) echo is
+/// off again. Kept as our own on unix because rpassword (used elsewhere) prints the prompt
+/// before it turns echo off and leaves echo off when Ctrl-C ends the process.
+///
+/// Returns the line without its newline. Errors: a terminal that cannot be read or set;
+/// Ctrl-D (end of input) cancels as Ctrl-C does: `Exited(130)`, nothing printed but the
+/// end of the prompt's line.
 #[cfg(unix)]
-pub fn prompt_password(prompt: &str) -> io::Result<String> {
+pub fn prompt_password(prompt: &str) -> Result<String> {
     let hidden = hidden::Hidden::start(true)?;
     let mut stderr = io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
@@ -91,96 +95,156 @@ pub fn prompt_password(prompt: &str) -> io::Result<String> {
     let read = io::stdin().lock().read_line(&mut line);
     drop(hidden);
     if read? == 0 {
-        // Ctrl-D leaves the cursor on the prompt's line: the error starts a new one.
+        // Ctrl-D leaves the cursor on the prompt's line: the shell's prompt starts a new one.
         crate::output::to_stderr("");
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "no password (end of input)",
-        ));
+        return Err(cancelled());
     }
     Ok(strip_newline(line))
 }
 
 #[cfg(not(unix))]
-pub fn prompt_password(prompt: &str) -> io::Result<String> {
-    rpassword::prompt_password(prompt)
+pub fn prompt_password(prompt: &str) -> Result<String> {
+    Ok(rpassword::prompt_password(prompt)?)
+}
+
+/// A prompt ended by the person at it (Ctrl-D): what a shell reports for Ctrl-C, 130
+/// (128 + SIGINT), with no error to print, since nothing failed.
+fn cancelled() -> anyhow::Error {
+    crate::error::Exited(130).into()
 }
 
 #[cfg(unix)]
 mod hidden {
-    //! Echo off on stdin's terminal while a `Hidden` lives, and back on when it is dropped
-    //! or a signal ends the process.
+    //! Echo off on stdin's terminal while a `Hidden` lives: back on when it is dropped, when
+    //! a signal ends the process and while a stop (Ctrl-Z) lasts; off again when the process
+    //! is continued (`fg`).
 
     use std::io;
+    use std::mem::MaybeUninit;
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    /// The terminal's modes before echo was turned off, for the signal handler.
-    static mut SAVED: std::mem::MaybeUninit<libc::termios> = std::mem::MaybeUninit::uninit();
+    use rustix::stdio::stdin;
+    use rustix::termios::{LocalModes, OptionalActions, Termios, tcgetattr, tcsetattr};
+
+    /// The terminal's modes before echo was turned off, and with it off, for the handler.
+    static mut SAVED: MaybeUninit<Termios> = MaybeUninit::uninit();
+    static mut QUIET: MaybeUninit<Termios> = MaybeUninit::uninit();
     static ACTIVE: AtomicBool = AtomicBool::new(false);
-    const SIGNALS: [libc::c_int; 5] = [
+    const SIGNALS: [libc::c_int; 6] = [
         libc::SIGINT,
         libc::SIGTERM,
         libc::SIGHUP,
         libc::SIGQUIT,
         libc::SIGTSTP,
+        libc::SIGCONT,
     ];
 
     pub struct Hidden {
         previous: Vec<(libc::c_int, libc::sigaction)>,
     }
 
-    extern "C" fn restore_and_reraise(signal: libc::c_int) {
-        // SAFETY: only async-signal-safe calls; SAVED was written before ACTIVE was set.
-        unsafe {
-            if ACTIVE.swap(false, Ordering::SeqCst) {
-                let saved = std::ptr::addr_of!(SAVED);
-                libc::tcsetattr(0, libc::TCSANOW, (*saved).as_ptr());
+    /// Set the terminal to the SAVED (`echo`) or QUIET modes. Async-signal-safe: one ioctl.
+    /// Only while ACTIVE (or just after it was cleared, by the one who cleared it).
+    fn set_echo(echo: bool) {
+        // SAFETY: both were written before ACTIVE was set, and are not written again while
+        // it is.
+        let modes = unsafe {
+            if echo {
+                (*std::ptr::addr_of!(SAVED)).assume_init_ref()
+            } else {
+                (*std::ptr::addr_of!(QUIET)).assume_init_ref()
             }
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
+        };
+        let _ = tcsetattr(stdin(), OptionalActions::Now, modes);
+    }
+
+    fn active() -> bool {
+        ACTIVE.load(Ordering::SeqCst)
+    }
+
+    /// `on_signal` as the handler of `signal`; the action it replaces.
+    fn install(signal: libc::c_int) -> Option<libc::sigaction> {
+        // SAFETY: a plain handler with an empty mask; the old action is read back.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_signal as *const () as usize;
+            libc::sigemptyset(&mut action.sa_mask);
+            let mut old: libc::sigaction = std::mem::zeroed();
+            (libc::sigaction(signal, &action, &mut old) == 0).then_some(old)
+        }
+    }
+
+    /// Only async-signal-safe calls: ioctl, signal, sigprocmask, raise, sigaction.
+    extern "C" fn on_signal(signal: libc::c_int) {
+        match signal {
+            // Continued after a stop, ours or a SIGSTOP (the shell may have turned echo
+            // back on meanwhile): echo off again.
+            libc::SIGCONT => {
+                if active() {
+                    set_echo(false);
+                }
+            }
+            // Ctrl-Z: echo on for the shell, then stop as by default. The stop happens
+            // inside raise(), once the signal is unblocked; raise returns when the process
+            // is continued (or at once where no shell could continue it: an orphaned
+            // process group ignores the stop). Then the handler again, and echo off.
+            libc::SIGTSTP => {
+                if active() {
+                    set_echo(true);
+                }
+                // SAFETY: signal, sigprocmask and raise are async-signal-safe.
+                unsafe {
+                    libc::signal(libc::SIGTSTP, libc::SIG_DFL);
+                    let mut tstp: libc::sigset_t = std::mem::zeroed();
+                    libc::sigemptyset(&mut tstp);
+                    libc::sigaddset(&mut tstp, libc::SIGTSTP);
+                    libc::pthread_sigmask(libc::SIG_UNBLOCK, &tstp, std::ptr::null_mut());
+                    libc::raise(libc::SIGTSTP);
+                }
+                if active() {
+                    install(libc::SIGTSTP);
+                    set_echo(false);
+                }
+            }
+            // Anything else ends the process: echo back on for good, then the signal's
+            // default action.
+            _ => {
+                if ACTIVE.swap(false, Ordering::SeqCst) {
+                    set_echo(true);
+                }
+                // SAFETY: signal and raise are async-signal-safe.
+                unsafe {
+                    libc::signal(signal, libc::SIG_DFL);
+                    libc::raise(signal);
+                }
+            }
         }
     }
 
     impl Hidden {
         /// Echo off; with `echo_newline`, the Enter that ends the line still moves to the
         /// next one (a password), without it the caller writes what follows (yes/no).
+        /// Errors: stdin's terminal modes cannot be read or set.
         pub fn start(echo_newline: bool) -> io::Result<Hidden> {
-            // SAFETY: tcgetattr fills the zeroed struct for stdin, a terminal here.
-            let mut modes: libc::termios = unsafe { std::mem::zeroed() };
-            if unsafe { libc::tcgetattr(0, &mut modes) } != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            // SAFETY: written once, before ACTIVE tells the handler it may read it.
+            let modes = tcgetattr(stdin())?;
+            let mut quiet = modes.clone();
+            quiet.local_modes.remove(LocalModes::ECHO);
+            quiet.local_modes.set(LocalModes::ECHONL, echo_newline);
+            // SAFETY: written before ACTIVE tells the handler it may read them (and the
+            // handler is installed below), not while a `Hidden` is active.
             unsafe {
-                std::ptr::addr_of_mut!(SAVED).write(std::mem::MaybeUninit::new(modes));
+                std::ptr::addr_of_mut!(SAVED).write(MaybeUninit::new(modes));
+                std::ptr::addr_of_mut!(QUIET).write(MaybeUninit::new(quiet.clone()));
             }
-            let mut previous = Vec::new();
-            for signal in SIGNALS {
-                // SAFETY: a plain handler with an empty mask; the old action is kept.
-                unsafe {
-                    let mut action: libc::sigaction = std::mem::zeroed();
-                    action.sa_sigaction = restore_and_reraise as *const () as usize;
-                    libc::sigemptyset(&mut action.sa_mask);
-                    let mut old: libc::sigaction = std::mem::zeroed();
-                    if libc::sigaction(signal, &action, &mut old) == 0 {
-                        previous.push((signal, old));
-                    }
-                }
-            }
+            let previous = SIGNALS
+                .into_iter()
+                .filter_map(|signal| install(signal).map(|old| (signal, old)))
+                .collect();
             ACTIVE.store(true, Ordering::SeqCst);
-            let mut quiet = modes;
-            quiet.c_lflag &= !libc::ECHO;
-            if echo_newline {
-                quiet.c_lflag |= libc::ECHONL;
-            } else {
-                quiet.c_lflag &= !libc::ECHONL;
-            }
             // TCSAFLUSH: what was typed before the prompt (and was echoed) is dropped.
-            // SAFETY: stdin is a terminal; `quiet` is a valid termios.
-            if unsafe { libc::tcsetattr(0, libc::TCSAFLUSH, &quiet) } != 0 {
-                let e = io::Error::last_os_error();
+            if let Err(e) = tcsetattr(stdin(), OptionalActions::Flush, &quiet) {
                 drop(Hidden { previous });
-                return Err(e);
+                return Err(e.into());
             }
             Ok(Hidden { previous })
         }
@@ -188,13 +252,12 @@ mod hidden {
 
     impl Drop for Hidden {
         fn drop(&mut self) {
-            // SAFETY: SAVED holds the modes read in `start`; the old actions are restored.
-            unsafe {
-                if ACTIVE.swap(false, Ordering::SeqCst) {
-                    let saved = std::ptr::addr_of!(SAVED);
-                    libc::tcsetattr(0, libc::TCSANOW, (*saved).as_ptr());
-                }
-                for (signal, old) in &self.previous {
+            if ACTIVE.swap(false, Ordering::SeqCst) {
+                set_echo(true);
+            }
+            for (signal, old) in &self.previous {
+                // SAFETY: the action that was there before `start`.
+                unsafe {
                     libc::sigaction(*signal, old, std::ptr::null_mut());
                 }
             }

@@ -1,4 +1,5 @@
-//! `saymon exec`: the signals its caller ignored stay ignored for the command.
+//! `saymon exec`: the signals its caller ignored stay ignored for the command; a closed
+//! stdout stops it before the command runs.
 
 use crate::support::*;
 
@@ -77,4 +78,28 @@ fn exec_gives_an_ignored_sigpipe_back_to_the_command() {
         0,
         "not ignored by the caller: default for the command"
     );
+}
+
+#[test]
+fn exec_with_stdout_closed_fails_before_the_command_runs() {
+    let env = Env::new();
+    let ran = env.dir.path().join("ran");
+    for mask in [&[][..], &["--no-mask"]] {
+        // As `token print` with `>&-`: exit 1, saying so; the command never ran.
+        let mut cmd = assert_cmd::Command::new("sh");
+        env.hermetic(&mut cmd);
+        cmd.env("SAYMON_SERVER", "https://saymon.example")
+            .env("SAYMON_TOKEN", "5e21b752-308c-4c66-964e-072c0a5e2b75")
+            .arg("-c")
+            .arg("exec \"$0\" exec \"$@\" >&-")
+            .arg(env!("CARGO_BIN_EXE_saymon"))
+            .args(mask)
+            .args(["--", "sh", "-c", "echo out; : > \"$0\""])
+            .arg(&ran)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains("saymon: error: stdout is closed"))
+            .stderr(predicates::str::contains("hint: "));
+        assert!(!ran.exists(), "the command ran ({mask:?})");
+    }
 }

@@ -422,35 +422,89 @@ fn the_store_question_never_shows_a_password_typed_into_it() {
     );
 }
 
-#[test]
-fn ctrl_d_at_the_password_prompt_ends_on_a_new_line() {
-    let server = FakeSaymon::start();
-    let env = Env::new();
-    let mut term = on_terminal(
-        &env,
-        &server,
-        &[
+/// `saymon login` for the password only, run on a terminal by `sh -c SCRIPT`, in which
+/// `"$0" "$@"` is that saymon command.
+fn password_login_in_sh(env: &Env, server: &FakeSaymon, script: &str) -> Pty {
+    let mut cmd = Command::new("sh");
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("SAYMON_CONFIG_DIR", env.config_dir())
+        .env("SAYMON_CA_CERT", &server.ca_file)
+        .env("NO_COLOR", "1")
+        .env("RUST_BACKTRACE", "0")
+        .env("TERM", "dumb")
+        .args(["-c", script, env!("CARGO_BIN_EXE_saymon")])
+        .args([
+            "login",
             "--server",
             &server.url,
-            "login",
             "--login",
             LOGIN,
             "--store",
             "file",
-        ],
-    );
-    term.expect("Password for");
-    term.wait_for_hidden_input();
-    term.send("\x04");
-    assert_eq!(term.wait(), 1, "{}", term.screen);
-    assert!(
-        term.screen
-            .lines()
-            .any(|l| l.trim_start().starts_with("saymon: error:")),
-        "the error starts its own line:\n{}",
-        term.screen
-    );
+        ]);
+    Pty::spawn(cmd)
+}
+
+#[test]
+fn ctrl_d_at_the_password_prompt_cancels_as_ctrl_c_does() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    // What the shell says of each: 130, and no error (nothing failed: the person stopped).
+    // (The trap keeps the shell itself alive on Ctrl-C; saymon gets SIGINT's default.)
+    let script = "trap : INT; \"$0\" \"$@\"; echo \"status: $?\"";
+    for key in ["\u{3}", "\u{4}"] {
+        let mut term = password_login_in_sh(&env, &server, script);
+        term.expect("Password for");
+        term.wait_for_hidden_input();
+        term.send(key);
+        term.expect("status: ");
+        assert_eq!(term.wait(), 0, "{key:?}: {}", term.screen);
+        let prompt = term.screen.find("Password for").unwrap();
+        let after = &term.screen[prompt..];
+        let after = &after[after.find(": ").unwrap() + 2..];
+        if key == "\u{4}" {
+            // Ctrl-D ends the prompt's line (after Ctrl-C an interactive shell does).
+            assert_eq!(after, "\r\nstatus: 130\r\n", "{}", term.screen);
+        } else {
+            assert_eq!(after.trim_start(), "status: 130\r\n", "{}", term.screen);
+        }
+        assert!(echoes(&term), "{key:?}: echo is still off");
+    }
     assert_eq!(server.token_creations(), 0);
+}
+
+#[test]
+fn ctrl_z_at_the_password_prompt_then_fg_keeps_the_password_hidden() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    // A shell with job control (`set -m`): Ctrl-Z stops saymon, the shell says so, then
+    // `fg` continues it, as a person at an interactive shell does.
+    let script = "set -m; \"$0\" \"$@\"; echo \"stopped: $?\"; fg";
+    let mut term = password_login_in_sh(&env, &server, script);
+    term.expect("Password for admin on");
+    term.wait_for_hidden_input();
+    term.send("half-canary");
+    term.send("\u{1a}");
+    term.expect("stopped: 148");
+    // Continued: echo off again (without it, this waits in vain).
+    term.wait_for_hidden_input();
+    // The line typed before Ctrl-Z was dropped by the terminal: the rest alone is wrong.
+    term.send("rest-canary\n");
+    term.expect("Sorry, try again.");
+    term.wait_for_hidden_input();
+    term.send(&format!("{PASSWORD}\n"));
+    term.expect("Logged in to");
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    for typed in ["half-canary", "rest-canary", PASSWORD] {
+        assert!(
+            !term.screen.contains(typed),
+            "{typed} was echoed:\n{}",
+            term.screen
+        );
+    }
+    assert_eq!(server.token_creations(), 1);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::mask::Masker;
+use crate::mask::{MASK, Masker};
 use crate::secret::Secret;
 
 /// How long a copy may sit waiting for bytes after the command ended before saymon stops
@@ -132,9 +132,9 @@ struct State {
     /// Milliseconds after `started` when the copy began to wait for bytes; 0 while it
     /// writes.
     waiting_since: AtomicU64,
-    /// What the masker holds back (the start of a secret, maybe), written out when the
-    /// copy is left to end with the process.
-    held: std::sync::Mutex<Vec<u8>>,
+    /// Whether the masker holds bytes back; locked while the copy masks and writes what
+    /// it read, so that `finish` sees what was written, and the copy what `finish` did.
+    held: std::sync::Mutex<Held>,
     /// Why the sink took no more (not a reader gone away).
     failed: std::sync::Mutex<Option<io::Error>>,
 }
@@ -145,7 +145,7 @@ impl Copying {
             started: Instant::now(),
             done: AtomicBool::new(false),
             waiting_since: AtomicU64::new(0),
-            held: std::sync::Mutex::new(Vec::new()),
+            held: std::sync::Mutex::new(Held::Nothing),
             failed: std::sync::Mutex::new(None),
         });
         let shared = state.clone();
@@ -168,11 +168,18 @@ impl Copying {
             }
             let since = self.state.waiting_since.load(Ordering::SeqCst);
             let now = self.state.started.elapsed().as_millis() as u64;
-            if since > 0 && now.saturating_sub(since) >= LINGER.as_millis() as u64 {
-                // Left to end with the process (the pipe closes then); what the masker
-                // held back can no longer become a secret here.
-                let held = std::mem::take(&mut *self.state.held.lock().unwrap());
-                let _ = write(self.sink, &held);
+            if since > 0
+                && now.saturating_sub(since) >= LINGER.as_millis() as u64
+                // Not while the copy writes what came meanwhile: it waits again after.
+                && let Ok(mut held) = self.state.held.try_lock()
+            {
+                // Left to end with the process (the pipe closes then). What the masker
+                // holds back may be the start of a secret whose rest the process writes
+                // later: it is written as one. The copy writes nothing after this.
+                if *held == Held::Start {
+                    let _ = write(self.sink, MASK);
+                }
+                *held = Held::Left;
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -197,6 +204,10 @@ fn copy(mut pipe: impl Read, sink: Sink, secrets: &[Secret], state: &State) {
             Err(_) => break,
         };
         state.waiting_since.store(0, Ordering::SeqCst);
+        let mut held = state.held.lock().unwrap();
+        if *held == Held::Left {
+            return;
+        }
         out.clear();
         masker.feed(&buf[..n], &mut out);
         if let Err(e) = write(sink, &out) {
@@ -205,14 +216,31 @@ fn copy(mut pipe: impl Read, sink: Sink, secrets: &[Secret], state: &State) {
             }
             return;
         }
-        let mut held = state.held.lock().unwrap();
-        held.clear();
-        held.extend_from_slice(masker.held());
+        *held = if masker.held().is_empty() {
+            Held::Nothing
+        } else {
+            Held::Start
+        };
+    }
+    let mut held = state.held.lock().unwrap();
+    if *held == Held::Left {
+        return;
     }
     out.clear();
     masker.finish(&mut out);
-    state.held.lock().unwrap().clear();
+    *held = Held::Nothing;
     let _ = write(sink, &out);
+}
+
+/// What a copy holds back, for `finish`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// Nothing: all that came was written.
+    Nothing,
+    /// Bytes that may start a secret.
+    Start,
+    /// The copy was left to end with the process: it writes no more.
+    Left,
 }
 
 fn write(sink: Sink, bytes: &[u8]) -> io::Result<()> {

@@ -14,7 +14,21 @@ use crate::store::{SecretKind, TokenSource};
 
 mod masked;
 
+/// Run the command, masked unless `--no-mask`. Returns when it ended: `Exited` with its
+/// exit code (128+N for signal N; 127 not found, 126 not runnable) when not 0. Errors,
+/// before the command runs: no token (exit 3), no server, stdout closed (exit 1); after:
+/// its output that could not be written (exit 1).
 pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
+    // As `token print` does: a result with nowhere to go is an error, not a silent loss
+    // (the command's output would go to the /dev/null Rust's runtime opened on fd 1).
+    if crate::output::stdout_open().is_err() {
+        return Err(Error::new(
+            Exit::Failure,
+            "stdout is closed: the command's output would have nowhere to go; it was not run",
+        )
+        .hint("give saymon a stdout (`>/dev/null` to discard the command's output)")
+        .into());
+    }
     let (token, source) = session.token()?;
     let server = session.require_server()?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
