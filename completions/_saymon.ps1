@@ -290,7 +290,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every profile: its server, login, store, and which is the default')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the default profile (the one used without --profile)')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first; --keep-secrets: leave them)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -353,6 +353,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('--max-mib', '--max-mib', [CompletionResultType]::ParameterName, 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1')
             [CompletionResult]::new('--config-dir', '--config-dir', [CompletionResultType]::ParameterName, 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]')
             [CompletionResult]::new('--revoke', '--revoke', [CompletionResultType]::ParameterName, 'First delete the profile''s token on the server (authenticated with the token itself)')
+            [CompletionResult]::new('--keep-secrets', '--keep-secrets', [CompletionResultType]::ParameterName, 'Remove only the profile: its token and password stay where they are kept (for a keyring that cannot be reached here, e.g. over SSH), and saymon says where')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
@@ -367,7 +368,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
         'saymon;profile;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every profile: its server, login, store, and which is the default')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the default profile (the one used without --profile)')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first; --keep-secrets: leave them)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -584,7 +585,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
         'saymon;help;profile' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Every profile: its server, login, store, and which is the default')
             [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Make NAME the default profile (the one used without --profile)')
-            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first; --keep-secrets: leave them)')
             break
         }
         'saymon;help;profile;list' {

@@ -1086,7 +1086,7 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__profile__subcmd__remove)
-            opts="-q -v -h -V --revoke --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --revoke --keep-secrets --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

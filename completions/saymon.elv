@@ -273,7 +273,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand --version 'Print version'
             cand list 'Every profile: its server, login, store, and which is the default'
             cand use 'Make NAME the default profile (the one used without --profile)'
-            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)'
+            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first; --keep-secrets: leave them)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'saymon;profile;list'= {
@@ -333,6 +333,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand --max-mib 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1'
             cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
             cand --revoke 'First delete the profile''s token on the server (authenticated with the token itself)'
+            cand --keep-secrets 'Remove only the profile: its token and password stay where they are kept (for a keyring that cannot be reached here, e.g. over SSH), and saymon says where'
             cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
             cand -q 'Print only results and errors'
             cand --quiet 'Print only results and errors'
@@ -346,7 +347,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
         &'saymon;profile;help'= {
             cand list 'Every profile: its server, login, store, and which is the default'
             cand use 'Make NAME the default profile (the one used without --profile)'
-            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)'
+            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first; --keep-secrets: leave them)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'saymon;profile;help;list'= {
@@ -544,7 +545,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
         &'saymon;help;profile'= {
             cand list 'Every profile: its server, login, store, and which is the default'
             cand use 'Make NAME the default profile (the one used without --profile)'
-            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first)'
+            cand remove 'Forget NAME''s token and password in whichever store holds them, then remove it from config.toml (--revoke: delete the token on the server first; --keep-secrets: leave them)'
         }
         &'saymon;help;profile;list'= {
         }

@@ -30,6 +30,12 @@ static RECORD_SIGPIPE: extern "C" fn() = saymon::commands::exec::record_inherite
 const STACK: usize = 256 << 20;
 
 fn main() -> ExitCode {
+    // A list of D-Bus session addresses is settled to the one that answers, for the
+    // keyring. SAFETY: first thing, before any thread starts (it may set a variable).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    unsafe {
+        saymon::store::keyring::settle_session_bus()
+    };
     // Before any secret is read: no core dump or debugger may copy it out of memory.
     saymon::secret::harden_process();
     error::install_panic_hook();

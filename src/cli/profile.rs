@@ -9,7 +9,8 @@ pub enum ProfileCommand {
     /// Make NAME the default profile (the one used without --profile)
     Use(ProfileUseArgs),
     /// Forget NAME's token and password in whichever store holds them, then remove it from
-    /// config.toml (--revoke: delete the token on the server first)
+    /// config.toml (--revoke: delete the token on the server first; --keep-secrets: leave
+    /// them)
     Remove(ProfileRemoveArgs),
 }
 
@@ -32,6 +33,11 @@ pub struct ProfileRemoveArgs {
     pub name: String,
 
     /// First delete the profile's token on the server (authenticated with the token itself)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "keep_secrets")]
     pub revoke: bool,
+
+    /// Remove only the profile: its token and password stay where they are kept (for a
+    /// keyring that cannot be reached here, e.g. over SSH), and saymon says where
+    #[arg(long)]
+    pub keep_secrets: bool,
 }

@@ -1,9 +1,12 @@
 //! `saymon logout`: forget the profile's stored secrets, wherever they are kept; with
-//! `--revoke`, first delete the token on the server.
+//! `--revoke`, first delete the token on the server. Other profiles that keep their
+//! secrets in the same entry (the same login, server and store) are logged out with it,
+//! and named.
 
 use anyhow::{Context, Result};
 use serde_json::json;
 
+use super::profile::shown;
 use super::token;
 use crate::cli::{CredentialArgs, LogoutArgs};
 use crate::credentials::Session;
@@ -31,10 +34,18 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
         token::revoke_and_forget(session, &CredentialArgs::default(), &refused).await?;
         revoked = true;
     }
-    let forgotten = match session.server()? {
+    let server = session.server()?;
+    // The profiles that keep their secrets in the same entry (the same login on the same
+    // server, in the same store): a logout here logs them out too, and says so.
+    let sharing = server
+        .as_ref()
+        .and_then(|server| session.profile_store(server))
+        .map(|(kind, account)| session.profiles_sharing(name, kind, &account))
+        .unwrap_or_default();
+    let forgotten = match &server {
         Some(server) => {
-            crate::issue::forget(session, &server, &[SecretKind::Token, SecretKind::Password])
-                .with_context(|| format!("cannot log out of profile {name}"))?
+            crate::issue::forget(session, server, &[SecretKind::Token, SecretKind::Password])
+                .with_context(|| format!("cannot log out of profile {}", shown(name)))?
         }
         None => None,
     };
@@ -42,6 +53,12 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
         .as_ref()
         .map(|f| f.removed.clone())
         .unwrap_or_default();
+    let also = if (revoked || !removed.is_empty()) && !sharing.is_empty() {
+        sharing.clone()
+    } else {
+        Vec::new()
+    };
+    let name = shown(name);
     let message = match &forgotten {
         None => format!("Nothing to remove: profile {name} has no stored token."),
         Some(f) if f.removed.is_empty() => format!(
@@ -56,14 +73,35 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
         ),
     };
     if session.out.json() {
+        let left = session.warn_keyring_left();
         session.out.result_json(&json!({
-            "profile": name,
+            "profile": session.profile_name,
             "revoked": revoked,
             "removed": !removed.is_empty(),
             "removed_secrets": removed,
+            "also_logged_out": also,
+            "left_in_keyring": left.iter().map(|l| json!({
+                "secret": l.kind.name(),
+                "account": l.account,
+                "labels": l.labels,
+            })).collect::<Vec<_>>(),
         }))?;
-    } else if !(revoked && removed.is_empty()) {
-        session.out.note(&message);
+    } else {
+        if !(revoked && removed.is_empty()) {
+            session.out.note(&message);
+        }
+        session.warn_keyring_left();
+        if !also.is_empty() {
+            let (profiles, are) = if also.len() == 1 {
+                ("Profile", "is")
+            } else {
+                ("Profiles", "are")
+            };
+            session.out.note(&format!(
+                "{profiles} {} kept the same token (the same login, server and store) and {are} logged out too.",
+                also.join(", ")
+            ));
+        }
         if !revoked && removed.contains(&"token") {
             session.out.note(&format!(
                 "The token still works on the server until it is replaced or revoked: `saymon{} logout --revoke` ends it there too.",

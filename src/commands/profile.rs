@@ -80,7 +80,7 @@ pub fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
     } else {
         session.out.note(&format!(
             "Profile {} is the default now: commands without --profile use it.",
-            redact::inline(&name)
+            shown(&name)
         ));
     }
     warn_overridden(session);
@@ -89,8 +89,10 @@ pub fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
 
 /// Remove NAME: with --revoke its token is deleted on the server first; then its token and
 /// password are forgotten in whichever store holds them (and the rescue file), and the
-/// profile leaves config.toml. Removing the default says which profile is the default now.
-/// Exit 3 for an unknown NAME; a store that cannot be used is exit 7 and keeps the profile.
+/// profile leaves config.toml; with --keep-secrets they stay, and where is said. Removing
+/// the default says which profile is the default now. Exit 3 for an unknown NAME; a store
+/// that cannot be used is exit 7 and keeps the profile (for the keyring, the hint names
+/// --keep-secrets).
 pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<()> {
     let name = existing(session, &args.name)?;
     // NAME as config.toml has it: --server, the TLS flags and SAYMON_TOKEN are for the
@@ -103,7 +105,7 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
     global.insecure = false;
     global.profile = vec![name.clone()];
     let named = session.named(&global);
-    let sharing = sharing_secrets(session, &name);
+    let sharing = session.profiles_sharing_secrets(&name);
     if args.revoke && !sharing.is_empty() {
         return Err(Error::new(
             Exit::Usage,
@@ -116,14 +118,20 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
         .into());
     }
     let revoked = args.revoke && revoke(&named, &name).await?;
-    let forgotten = match named.server()? {
-        Some(server) if sharing.is_empty() => {
-            crate::issue::forget(&named, &server, &[SecretKind::Token, SecretKind::Password])
-                .with_context(|| format!("cannot remove profile {}", redact::inline(&name)))?
+    let server = named.server()?;
+    let stored = server.as_ref().and_then(|s| named.profile_store(s));
+    let forgotten = match &server {
+        Some(server) if sharing.is_empty() && !args.keep_secrets => {
+            crate::issue::forget(&named, server, &[SecretKind::Token, SecretKind::Password])
+                .map_err(|e| keyring_hint(e, &name, stored.as_ref()))
+                .with_context(|| format!("cannot remove profile {}", shown(&name)))?
         }
         _ => None,
     };
     let removed = forgotten.map(|f| f.removed).unwrap_or_default();
+    // --keep-secrets: where the secrets stay (nothing to say when another profile keeps
+    // them anyway, or nothing was ever stored).
+    let kept = stored.filter(|_| args.keep_secrets && sharing.is_empty());
     let after = config::update(&session.config_dir, |config| {
         config.profiles.remove(&name);
         if config.default_profile.as_deref() == Some(name.as_str()) {
@@ -136,10 +144,20 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
     super::login::forget_pinned(session, &name, None);
     let was_default = session.config.default_profile.as_deref() == Some(name.as_str());
     if session.out.json() {
+        let left = session.warn_keyring_left();
         session.out.result_json(&json!({
             "profile": name,
             "revoked": revoked,
             "removed_secrets": removed,
+            "kept_secrets": kept.as_ref().map(|(kind, account)| json!({
+                "store": kind.name(),
+                "account": account,
+            })),
+            "left_in_keyring": left.iter().map(|l| json!({
+                "secret": l.kind.name(),
+                "account": l.account,
+                "labels": l.labels,
+            })).collect::<Vec<_>>(),
             "default": after.default_profile,
         }))?;
         return Ok(());
@@ -149,23 +167,62 @@ pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<(
     } else {
         format!(" and its {}", removed.join(" and "))
     };
-    session.out.note(&format!(
-        "Removed profile {}{secrets}.",
-        redact::inline(&name)
-    ));
+    session
+        .out
+        .note(&format!("Removed profile {}{secrets}.", shown(&name)));
+    session.warn_keyring_left();
     if !sharing.is_empty() {
         session.out.note(&format!(
             "Its token stays: profile {} uses it too.",
             sharing.join(", ")
         ));
     }
+    if let Some((kind, account)) = &kept {
+        session.out.note(&match kind {
+            StoreKind::Keyring => format!(
+                "Its token (and a remembered password) stay in the keyring, account {account} (service {}): where the keyring answers, `{}` removes the token.",
+                crate::store::keyring::service(SecretKind::Token),
+                crate::store::keyring::clear_command(SecretKind::Token, account)
+            ),
+            StoreKind::File => format!(
+                "Its token (and a remembered password) stay in the file {}, account {account}.",
+                session
+                    .config_dir
+                    .join(crate::store::file::CREDENTIALS_FILE)
+                    .display()
+            ),
+        });
+    }
     if was_default {
         session.out.note(&match &after.default_profile {
-            Some(now) => format!("The default profile is {} now.", redact::inline(now)),
+            Some(now) => format!("The default profile is {} now.", shown(now)),
             None => "No profile is left: `saymon login --server URL` makes one.".to_string(),
         });
     }
     Ok(())
+}
+
+/// A keyring that cannot be used while NAME's secrets are removed: the profile stays,
+/// and the hint says how to remove it all the same (--keep-secrets) and what then stays.
+/// Other errors pass unchanged.
+fn keyring_hint(
+    mut err: anyhow::Error,
+    name: &str,
+    stored: Option<&(StoreKind, String)>,
+) -> anyhow::Error {
+    let Some((StoreKind::Keyring, account)) = stored else {
+        return err;
+    };
+    if exit_code(&err) != Exit::StoreUnusable {
+        return err;
+    }
+    if let Some(e) = err.downcast_mut::<Error>() {
+        e.hint = Some(format!(
+            "the profile is kept; run this where the keyring answers (the desktop session), or `saymon profile remove {} --keep-secrets` removes the profile and leaves its token in the keyring (account {account})",
+            shlex::try_quote(name).map_or_else(|_| name.into(), |q| q.into_owned())
+        ));
+    }
+    err
 }
 
 /// --revoke: delete the profile's token on the server with the token itself. `false`
@@ -178,33 +235,10 @@ async fn revoke(named: &Session<'_>, name: &str) -> Result<bool> {
     }
     let refused = format!(
         "the token no longer works (replaced or revoked), so there is nothing to revoke with it: `saymon profile remove {}` removes the profile without --revoke",
-        redact::inline(name)
+        shown(name)
     );
     token::revoke_and_forget(named, &CredentialArgs::default(), &refused).await?;
     Ok(true)
-}
-
-/// The other profiles whose secrets are `name`'s (the same login on the same server, in
-/// the same store: one entry), escaped for messages.
-fn sharing_secrets(session: &Session<'_>, name: &str) -> Vec<String> {
-    let account = |n: &str| {
-        let p = session.config.profile(n)?;
-        let server = crate::server::ServerUrl::parse(p.server.as_deref()?).ok()?;
-        Some((
-            p.store?,
-            crate::store::account(p.login.as_deref()?, &server),
-        ))
-    };
-    let Some(mine) = account(name) else {
-        return Vec::new();
-    };
-    session
-        .config
-        .profiles
-        .keys()
-        .filter(|other| *other != name && account(other).as_ref() == Some(&mine))
-        .map(|other| redact::inline(other))
-        .collect()
 }
 
 /// `name`, when it is a profile; else exit 3 naming the profiles there are.
@@ -212,12 +246,7 @@ fn existing(session: &Session<'_>, name: &str) -> Result<String> {
     if session.config.profile(name).is_some() {
         return Ok(name.to_string());
     }
-    let names: Vec<String> = session
-        .config
-        .profiles
-        .keys()
-        .map(|n| redact::inline(n))
-        .collect();
+    let names: Vec<String> = session.config.profiles.keys().map(|n| shown(n)).collect();
     let hint = if names.is_empty() {
         "there are no profiles: `saymon login --server URL` makes one".to_string()
     } else {
@@ -225,7 +254,7 @@ fn existing(session: &Session<'_>, name: &str) -> Result<String> {
     };
     Err(Error::new(
         Exit::NoCredentials,
-        format!("there is no profile {}", redact::inline(name)),
+        format!("there is no profile {}", shown(name)),
     )
     .hint(hint)
     .into())
@@ -242,7 +271,30 @@ fn warn_overridden(session: &Session<'_>) {
             } else {
                 "SAYMON_PROFILE"
             },
-            redact::inline(chosen)
+            shown(chosen)
         ));
+    }
+}
+
+/// A profile name for a message: escaped as every name is (`redact::inline`), and quoted
+/// when it is empty or holds white space, which would otherwise not show.
+pub(super) fn shown(name: &str) -> String {
+    if name.is_empty() || name.chars().any(char::is_whitespace) {
+        format!("\"{}\"", redact::inline(name))
+    } else {
+        redact::inline(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn names_that_would_not_show_are_quoted() {
+        assert_eq!(shown("prod"), "prod");
+        assert_eq!(shown(""), "\"\"");
+        assert_eq!(shown("a b"), "\"a b\"");
+        assert_eq!(shown("a\nb"), "\"a\\u{a}b\"");
     }
 }

@@ -6,9 +6,11 @@ use anyhow::Result;
 use crate::cli::StoreChoice;
 use crate::config::StoreKind;
 use crate::error::{Error, Exit};
+use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::file::FileStore;
+use crate::store::keyring::{self, Left};
 use crate::store::{self, SecretKind, SecretStore, legacy_account_of, stored_secret};
 
 use super::Session;
@@ -120,5 +122,98 @@ impl<'a> Session<'a> {
             Some(profile) => stored_secret(profile, store, server, kind, self.out),
             None => Ok(None),
         }
+    }
+
+    /// `login`, before the password is asked for: where the keyring holds several items
+    /// for `login`'s account on `server` (another client stored one beside saymon's),
+    /// saymon's own are removed and the others kept, and both are said. Nothing happens
+    /// for the file store. Exit 7 when several items of other clients stay for the token
+    /// (naming the command that removes them), or when the keyring cannot be used.
+    pub fn tidy_keyring(&self, kind: StoreKind, login: &str, server: &ServerUrl) -> Result<()> {
+        if kind != StoreKind::Keyring {
+            return Ok(());
+        }
+        let account = store::account(login, server);
+        for tidied in self.keyring.tidy(&account)? {
+            let what = format!("the {} of {account}", tidied.kind.name());
+            let kept = keyring::quoted_labels(&tidied.left);
+            let message = match (tidied.removed, tidied.left.len()) {
+                (n, 0) => format!(
+                    "Removed {n} items of saymon's own for {what} from the keyring: one is made anew."
+                ),
+                (n, k) if n > 0 => format!(
+                    "Removed saymon's own keyring item{} for {what}; kept {} that another client stored beside it ({kept}){}.",
+                    if n == 1 { "" } else { "s" },
+                    if k == 1 { "the one" } else { "those" },
+                    if tidied.kind == SecretKind::Token && k == 1 {
+                        ": it holds the new token"
+                    } else {
+                        ""
+                    }
+                ),
+                (_, k) => format!(
+                    "The keyring holds {k} items that other clients stored for {what} ({kept}): saymon leaves them; `{}` removes them.",
+                    keyring::clear_command(tidied.kind, &tidied.account)
+                ),
+            };
+            self.out.note(&message);
+        }
+        Ok(())
+    }
+
+    /// After secrets were removed (`logout`, `profile remove`): warn of the items of other
+    /// clients that stayed in the keyring beside saymon's, with the command that removes
+    /// them, and return them (for `--output json`).
+    pub fn warn_keyring_left(&self) -> Vec<Left> {
+        let left = self.keyring.left_behind();
+        for l in &left {
+            let what = format!("the {} of {}", l.kind.name(), l.account);
+            let clear = keyring::clear_command(l.kind, &l.account);
+            let labels = keyring::quoted_labels(&l.labels);
+            self.out.warn(&if l.labels.len() == 1 {
+                format!(
+                    "the keyring item that another client stored for {what} stays ({labels}), and saymon reads it as the {} while it is the only one: `{clear}` removes it",
+                    l.kind.name()
+                )
+            } else {
+                format!(
+                    "{} keyring items that other clients stored for {what} stay ({labels}): `{clear}` removes them",
+                    l.labels.len()
+                )
+            });
+        }
+        left
+    }
+
+    /// The other profiles whose secrets are `name`'s as config.toml has it (the same login
+    /// on the same server, in the same store: one entry), escaped for messages.
+    pub fn profiles_sharing_secrets(&self, name: &str) -> Vec<String> {
+        match self.stored_under(name) {
+            Some((kind, account)) => self.profiles_sharing(name, kind, &account),
+            None => Vec::new(),
+        }
+    }
+
+    /// The profiles other than `name` whose secrets are kept under `account` in the store
+    /// `kind` (the same login on the same server: one entry), escaped for messages.
+    pub fn profiles_sharing(&self, name: &str, kind: StoreKind, account: &str) -> Vec<String> {
+        self.config
+            .profiles
+            .keys()
+            .filter(|other| {
+                *other != name
+                    && self
+                        .stored_under(other)
+                        .is_some_and(|(k, a)| k == kind && a == account)
+            })
+            .map(|other| redact::inline(other))
+            .collect()
+    }
+
+    /// The store and account of profile `name`'s secrets, as config.toml has it.
+    fn stored_under(&self, name: &str) -> Option<(StoreKind, String)> {
+        let p = self.config.profile(name)?;
+        let server = ServerUrl::parse(p.server.as_deref()?).ok()?;
+        Some((p.store?, store::account(p.login.as_deref()?, &server)))
     }
 }

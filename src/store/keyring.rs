@@ -17,8 +17,13 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::{Change, SecretKind, SecretStore};
+
+#[cfg(all(unix, not(target_os = "macos")))]
+mod bus;
 use crate::error::{Error, Exit};
 use crate::secret::Secret;
+#[cfg(all(unix, not(target_os = "macos")))]
+pub use bus::settle as settle_session_bus;
 
 /// The keyring service of each kind of secret; the account is `<login>@<host[:port]>`.
 pub fn service(kind: SecretKind) -> &'static str {
@@ -62,9 +67,63 @@ struct State {
     call_wait: Duration,
     /// Set when a call timed out: the keyring does not answer in this run.
     silent: Option<Duration>,
+    /// Other clients' items that removals in this run left in place (see `write`).
+    left: Vec<Left>,
 }
 
 type Job = Box<dyn FnOnce(&mut Option<platform::Keyring>) + Send>;
+
+/// The items of one account in one service when there are several: saymon looks them up
+/// by `service` and `username` only, so an item another client stored with more attributes
+/// (keyring-rs 3 adds `target`) matches too, and saymon does not guess between them.
+#[derive(Debug, Clone)]
+pub struct Crowd {
+    pub kind: SecretKind,
+    pub account: String,
+    /// How many of them are saymon's own (its labels, no attribute but `service` and
+    /// `username`).
+    pub own: usize,
+    /// The labels of the others, made safe to show.
+    pub others: Vec<String>,
+}
+
+/// Items of other clients that a removal left in place, for the command to say so.
+#[derive(Debug, Clone)]
+pub struct Left {
+    pub kind: SecretKind,
+    pub account: String,
+    /// Their labels, made safe to show.
+    pub labels: Vec<String>,
+}
+
+/// What `tidy` did for one kind of secret.
+#[derive(Debug, Clone)]
+pub struct Tidied {
+    pub kind: SecretKind,
+    pub account: String,
+    /// How many of saymon's own items it removed.
+    pub removed: usize,
+    /// The labels of the items of other clients that stay (made safe to show).
+    pub left: Vec<String>,
+}
+
+/// The `secret-tool` line that removes every item of `account` in `kind`'s service.
+pub fn clear_command(kind: SecretKind, account: &str) -> String {
+    let quoted = shlex::try_quote(account).map_or_else(|_| account.into(), |q| q.into_owned());
+    format!(
+        "secret-tool clear service {} username {quoted}",
+        service(kind)
+    )
+}
+
+/// `"a", "b"`: labels of other clients' items, for a message.
+pub fn quoted_labels(labels: &[String]) -> String {
+    labels
+        .iter()
+        .map(|l| format!("\"{l}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Why the keyring could not do what was asked, in words that name no secret.
 #[derive(Debug)]
@@ -75,8 +134,8 @@ pub enum Problem {
     Refused(String),
     /// The entry holds something that is not text.
     NotText,
-    /// More than one entry for the account.
-    Ambiguous(usize),
+    /// More than one item for the account (another client stored one beside saymon's).
+    Ambiguous(Crowd),
     Failed(String),
 }
 
@@ -108,6 +167,7 @@ impl KeyringStore {
                     budget,
                     call_wait,
                     silent: None,
+                    left: Vec::new(),
                 }),
             }),
         }
@@ -173,6 +233,61 @@ impl KeyringStore {
     }
 }
 
+impl KeyringStore {
+    fn record_left(&self, kind: SecretKind, account: String, labels: Vec<String>) {
+        if labels.is_empty() {
+            return;
+        }
+        let mut state = self.state();
+        state
+            .left
+            .retain(|l| !(l.kind == kind && l.account == account));
+        state.left.push(Left {
+            kind,
+            account,
+            labels,
+        });
+    }
+
+    /// The items of other clients that removals in this run left in place: where an
+    /// account had several items, a removal took saymon's own only (see `write`).
+    pub fn left_behind(&self) -> Vec<Left> {
+        self.state().left.clone()
+    }
+
+    /// Before a new token of `account` is stored (`login`): where the account has several
+    /// items in a service (another client stored one beside saymon's), saymon's own are
+    /// removed and the others kept. Returns what was done, per kind of secret that had
+    /// several items. Exit 7 when the token's item still cannot be told (several items
+    /// of other clients stay, named with the command that removes them), and as every
+    /// keyring call.
+    pub fn tidy(&self, account: &str) -> Result<Vec<Tidied>> {
+        let mut tidied = Vec::new();
+        for kind in [SecretKind::Token, SecretKind::Password] {
+            let named = account.to_string();
+            let removed = self.call(move |keyring| keyring.tidy(kind, &named))?;
+            if kind == SecretKind::Token && removed.left.len() > 1 {
+                return Err(crowded(&Crowd {
+                    kind,
+                    account: account.to_string(),
+                    own: 0,
+                    others: removed.left,
+                })
+                .into());
+            }
+            if removed.removed > 0 || !removed.left.is_empty() {
+                tidied.push(Tidied {
+                    kind,
+                    account: account.to_string(),
+                    removed: removed.removed,
+                    left: removed.left,
+                });
+            }
+        }
+        Ok(tidied)
+    }
+}
+
 fn not_answering(waited: Duration, when: &str) -> anyhow::Error {
     let seconds = if waited.subsec_millis() == 0 {
         waited.as_secs().to_string()
@@ -200,14 +315,11 @@ fn start_worker() -> mpsc::Sender<Job> {
 }
 
 /// On Linux the Secret Service lives on the D-Bus session bus; without one (cron, SSH,
-/// CI) the keyring is unreachable, and we say so at once instead of waiting.
+/// CI) the keyring is unreachable, and we say so at once instead of waiting (see `bus`).
 fn reachable() -> Result<()> {
     #[cfg(all(unix, not(target_os = "macos")))]
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty()) {
-        return Err(unusable(
-            "the keyring cannot be reached: there is no D-Bus session (DBUS_SESSION_BUS_ADDRESS is not set)".into(),
-        )
-        .into());
+    if let Err(why) = bus::reachable() {
+        return Err(unusable(format!("the keyring cannot be reached: {why}")).into());
     }
     Ok(())
 }
@@ -219,12 +331,27 @@ mod platform {
 
     use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
-    use super::Problem;
+    use super::{Crowd, Problem, SecretKind, label, service};
     use crate::redact::server_text;
     use crate::secret::Secret;
 
     pub struct Keyring {
         store: Arc<CredentialStore>,
+    }
+
+    /// An account's items when there are several: saymon's own, and the labels of the
+    /// others.
+    pub struct Survey {
+        own: Vec<Entry>,
+        others: Vec<String>,
+    }
+
+    /// What `delete` and `tidy` did: whether saymon's item(s) were there (and are gone),
+    /// and the labels of other clients' items that stay.
+    pub struct Removed {
+        pub had: bool,
+        pub removed: usize,
+        pub left: Vec<String>,
     }
 
     /// The Secret Service's own reasons, in our words (its texts name no secret).
@@ -253,7 +380,8 @@ mod platform {
     }
 
     /// The platform's text names no secret; it is still folded to one line and cleaned of
-    /// control characters, as every text from elsewhere is.
+    /// control characters, as every text from elsewhere is. Several items (`Ambiguous`)
+    /// need the account's name: see `Keyring::crowd`.
     fn problem(e: KeyringError) -> Problem {
         let one_line = |text: &str| server_text(text, 200);
         match e {
@@ -262,9 +390,67 @@ mod platform {
             KeyringError::PlatformFailure(e) => platform_problem(e.as_ref())
                 .unwrap_or_else(|| Problem::Unreachable(one_line(&e.to_string()))),
             KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => Problem::NotText,
-            KeyringError::Ambiguous(items) => Problem::Ambiguous(items.len()),
             other => Problem::Failed(one_line(&other.to_string())),
         }
+    }
+
+    /// An item's label (what Seahorse and secret-tool show). Only the Secret Service has
+    /// several items for one account; elsewhere there is no label to read.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn label_of(item: &Entry) -> Option<String> {
+        use zbus_secret_service_keyring_store::cred::Wrapper;
+        item.as_any().downcast_ref::<Wrapper>()?.get_label().ok()
+    }
+
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    fn label_of(_: &Entry) -> Option<String> {
+        None
+    }
+
+    /// Whether `item` is one saymon wrote for `account`: labelled as saymon labels it (or
+    /// as keyring-rs labels an item it was given no label for, as saymon's earlier client
+    /// was), with no attribute but `service` and `username` (and the generic schema that
+    /// gnome-keyring may add to an item written without one).
+    fn is_own(item: &Entry, kind: SecretKind, account: &str, item_label: Option<&str>) -> bool {
+        let labelled = item_label.is_some_and(|l| {
+            l == label(kind, account) || l == format!("keyring:{account}@{}", service(kind))
+        });
+        let plain = item.get_attributes().is_ok_and(|attributes| {
+            attributes.iter().all(|(key, value)| match key.as_str() {
+                "service" => value == service(kind),
+                "username" => value == account,
+                "xdg:schema" => value == "org.freedesktop.Secret.Generic",
+                _ => false,
+            })
+        });
+        labelled && plain
+    }
+
+    /// The items of `account` when there are several, sorted into saymon's and the others'.
+    fn survey(kind: SecretKind, account: &str, items: Vec<Entry>) -> Survey {
+        let mut survey = Survey {
+            own: Vec::new(),
+            others: Vec::new(),
+        };
+        for item in items {
+            let item_label = label_of(&item);
+            if is_own(&item, kind, account, item_label.as_deref()) {
+                survey.own.push(item);
+            } else {
+                let shown = item_label.map_or_else(|| "(no label)".into(), |l| server_text(&l, 80));
+                survey.others.push(shown);
+            }
+        }
+        survey
+    }
+
+    fn crowd(kind: SecretKind, account: &str, survey: &Survey) -> Problem {
+        Problem::Ambiguous(Crowd {
+            kind,
+            account: account.to_string(),
+            own: survey.own.len(),
+            others: survey.others.clone(),
+        })
     }
 
     impl Keyring {
@@ -280,63 +466,119 @@ mod platform {
             })
         }
 
-        /// The entry of `account` in `service`. On the Secret Service a new item is
+        /// The entry of `account` for `kind`. On the Secret Service a new item is
         /// labelled `label` (what Seahorse and secret-tool show); Keychain and Credential
         /// Manager name entries by service and account themselves.
-        fn entry(&self, service: &str, account: &str, label: &str) -> Result<Entry, Problem> {
+        fn entry(&self, kind: SecretKind, account: &str) -> Result<Entry, Problem> {
             #[cfg(all(unix, not(target_os = "macos")))]
             let entry = Entry::new_in_store_with_modifiers(
                 &self.store,
-                service,
+                service(kind),
                 account,
-                &std::collections::HashMap::from([("label", label)]),
+                &std::collections::HashMap::from([("label", label(kind, account).as_str())]),
             );
             #[cfg(not(all(unix, not(target_os = "macos"))))]
-            let entry = {
-                let _ = label;
-                Entry::new_in_store(&self.store, service, account)
-            };
+            let entry = Entry::new_in_store(&self.store, service(kind), account);
             entry.map_err(problem)
         }
 
-        pub fn get(&mut self, service: &str, account: &str) -> Result<Option<Secret>, Problem> {
-            match self.entry(service, account, service)?.get_password() {
+        /// `e` in words; several items are surveyed, so that the error can say whose they are.
+        fn failure(kind: SecretKind, account: &str, e: KeyringError) -> Problem {
+            match e {
+                KeyringError::Ambiguous(items) => {
+                    crowd(kind, account, &survey(kind, account, items))
+                }
+                e => problem(e),
+            }
+        }
+
+        pub fn get(&mut self, kind: SecretKind, account: &str) -> Result<Option<Secret>, Problem> {
+            match self.entry(kind, account)?.get_password() {
                 Ok(p) => Ok(Some(Secret::new(p))),
                 Err(KeyringError::NoEntry) => Ok(None),
-                Err(e) => Err(problem(e)),
+                Err(e) => Err(Self::failure(kind, account, e)),
             }
         }
 
         /// Set the secret of the one entry of `account` (updated in place, whoever wrote
-        /// it), or create it labelled `label`.
+        /// it), or create it labelled as saymon labels its items.
         pub fn set(
             &mut self,
-            service: &str,
+            kind: SecretKind,
             account: &str,
-            label: &str,
             secret: &str,
         ) -> Result<(), Problem> {
-            self.entry(service, account, label)?
+            self.entry(kind, account)?
                 .set_password(secret)
-                .map_err(problem)
+                .map_err(|e| Self::failure(kind, account, e))
         }
 
-        pub fn delete(&mut self, service: &str, account: &str) -> Result<bool, Problem> {
-            match self.entry(service, account, service)?.delete_credential() {
-                Ok(()) => Ok(true),
-                Err(KeyringError::NoEntry) => Ok(false),
+        /// Remove the entry of `account`. Where there are several items (another client
+        /// stored one beside saymon's), saymon's own go and the others stay: `left`.
+        pub fn delete(&mut self, kind: SecretKind, account: &str) -> Result<Removed, Problem> {
+            match self.entry(kind, account)?.delete_credential() {
+                Ok(()) => Ok(Removed {
+                    had: true,
+                    removed: 1,
+                    left: Vec::new(),
+                }),
+                Err(KeyringError::NoEntry) => Ok(Removed {
+                    had: false,
+                    removed: 0,
+                    left: Vec::new(),
+                }),
+                Err(KeyringError::Ambiguous(items)) => {
+                    Self::remove_own(survey(kind, account, items))
+                }
                 Err(e) => Err(problem(e)),
             }
+        }
+
+        /// Where `account` has several items, remove saymon's own and keep the others
+        /// (`left`); one item or none is left as it is.
+        pub fn tidy(&mut self, kind: SecretKind, account: &str) -> Result<Removed, Problem> {
+            match self.entry(kind, account)?.get_credential() {
+                Ok(_) | Err(KeyringError::NoEntry) => Ok(Removed {
+                    had: false,
+                    removed: 0,
+                    left: Vec::new(),
+                }),
+                Err(KeyringError::Ambiguous(items)) => {
+                    Self::remove_own(survey(kind, account, items))
+                }
+                Err(e) => Err(problem(e)),
+            }
+        }
+
+        fn remove_own(survey: Survey) -> Result<Removed, Problem> {
+            let removed = survey.own.len();
+            for item in survey.own {
+                match item.delete_credential() {
+                    Ok(()) | Err(KeyringError::NoEntry) => {}
+                    Err(e) => return Err(problem(e)),
+                }
+            }
+            Ok(Removed {
+                had: removed > 0,
+                removed,
+                left: survey.others,
+            })
         }
     }
 }
 
 #[cfg(not(any(unix, target_os = "windows")))]
 mod platform {
-    use super::Problem;
+    use super::{Problem, SecretKind};
     use crate::secret::Secret;
 
     pub struct Keyring;
+
+    pub struct Removed {
+        pub had: bool,
+        pub removed: usize,
+        pub left: Vec<String>,
+    }
 
     impl Keyring {
         pub fn open() -> Result<Keyring, Problem> {
@@ -345,15 +587,19 @@ mod platform {
             ))
         }
 
-        pub fn get(&mut self, _: &str, _: &str) -> Result<Option<Secret>, Problem> {
+        pub fn get(&mut self, _: SecretKind, _: &str) -> Result<Option<Secret>, Problem> {
             unreachable!("no keyring is ever opened here")
         }
 
-        pub fn set(&mut self, _: &str, _: &str, _: &str, _: &str) -> Result<(), Problem> {
+        pub fn set(&mut self, _: SecretKind, _: &str, _: &str) -> Result<(), Problem> {
             unreachable!("no keyring is ever opened here")
         }
 
-        pub fn delete(&mut self, _: &str, _: &str) -> Result<bool, Problem> {
+        pub fn delete(&mut self, _: SecretKind, _: &str) -> Result<Removed, Problem> {
+            unreachable!("no keyring is ever opened here")
+        }
+
+        pub fn tidy(&mut self, _: SecretKind, _: &str) -> Result<Removed, Problem> {
             unreachable!("no keyring is ever opened here")
         }
     }
@@ -371,11 +617,53 @@ fn describe(problem: Problem) -> Error {
         ),
         Problem::Unreachable(why) => unusable(format!("the keyring cannot be reached: {why}")),
         Problem::NotText => unusable("the keyring holds a saymon entry that is not text".into()),
-        Problem::Ambiguous(n) => unusable(format!(
-            "the keyring holds {n} saymon entries for one account; remove the extra ones (secret-tool search --all service saymon)"
-        )),
+        Problem::Ambiguous(crowd) => crowded(&crowd),
         Problem::Failed(why) => unusable(format!("the keyring failed: {why}")),
     }
+}
+
+/// Several items for one account, in words: whose they are, and the commands that leave
+/// one (or none).
+fn crowded(crowd: &Crowd) -> Error {
+    let Crowd {
+        kind,
+        account,
+        own,
+        others,
+    } = crowd;
+    let whose = match (own, others.len()) {
+        (0, n) => format!("{n} that other clients stored ({})", quoted_labels(others)),
+        (_, 0) => format!("{own} of saymon's own"),
+        (1, n) => format!(
+            "saymon's own and {n} that another client stored ({})",
+            quoted_labels(others)
+        ),
+        (_, n) => format!(
+            "{own} of saymon's own and {n} that another client stored ({})",
+            quoted_labels(others)
+        ),
+    };
+    let clear = clear_command(*kind, account);
+    let hint = match (own, others.len()) {
+        (0, _) => format!(
+            "none of them is saymon's: `{clear}` removes them, then `saymon login` stores a new token"
+        ),
+        (_, 0) => "`saymon logout` or `saymon login` removes them (login then stores a new token)"
+            .to_string(),
+        _ => format!(
+            "`saymon logout` or `saymon login` removes saymon's own and keeps the other client's; `{clear}` removes them all"
+        ),
+    };
+    Error::new(
+        Exit::StoreUnusable,
+        format!(
+            "the keyring holds {} items for the {} of {account} (service {}): {whose}; saymon does not guess between them",
+            own + others.len(),
+            kind.name(),
+            service(*kind),
+        ),
+    )
+    .hint(hint)
 }
 
 /// What the keyring's own tools (Seahorse, secret-tool) show for an entry.
@@ -391,22 +679,18 @@ impl SecretStore for KeyringStore {
     fn prepare(&self) -> Result<()> {
         let account = check_account();
         self.call(move |keyring| {
-            let service = service(SecretKind::Token);
-            keyring.set(
-                service,
-                &account,
-                &label(SecretKind::Token, &account),
-                "check",
-            )?;
-            keyring.delete(service, &account).map(drop)
+            keyring.set(SecretKind::Token, &account, "check")?;
+            keyring.delete(SecretKind::Token, &account).map(drop)
         })
     }
 
     fn get(&self, account: &str, kind: SecretKind) -> Result<Option<Secret>> {
         let account = account.to_string();
-        self.call(move |keyring| keyring.get(service(kind), &account))
+        self.call(move |keyring| keyring.get(kind, &account))
     }
 
+    /// A removal where other clients' items sit beside saymon's removes saymon's own;
+    /// the others stay, and `left_behind` names them.
     fn write(&self, changes: &[Change<'_>]) -> Result<Vec<bool>> {
         changes
             .iter()
@@ -416,12 +700,16 @@ impl SecretStore for KeyringStore {
                     Some(secret) => {
                         let value = secret.clone();
                         self.call(move |keyring| {
-                            let label = label(kind, &account);
-                            keyring.set(service(kind), &account, &label, value.expose())?;
+                            keyring.set(kind, &account, value.expose())?;
                             Ok(true)
                         })
                     }
-                    None => self.call(move |keyring| keyring.delete(service(kind), &account)),
+                    None => {
+                        let named = account.clone();
+                        let removed = self.call(move |keyring| keyring.delete(kind, &named))?;
+                        self.record_left(kind, account, removed.left);
+                        Ok(removed.had)
+                    }
                 }
             })
             .collect()
@@ -439,5 +727,64 @@ impl SecretStore for KeyringStore {
 
     fn may_stall(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crowd(own: usize, others: &[&str]) -> Error {
+        crowded(&Crowd {
+            kind: SecretKind::Token,
+            account: "a b@h".into(),
+            own,
+            others: others.iter().map(|o| o.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn several_items_are_named_with_the_commands_that_leave_one() {
+        let e = crowd(1, &["x"]);
+        assert_eq!(e.exit, Exit::StoreUnusable);
+        assert_eq!(
+            e.message,
+            "the keyring holds 2 items for the token of a b@h (service saymon): saymon's own and 1 that another client stored (\"x\"); saymon does not guess between them"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                "`saymon logout` or `saymon login` removes saymon's own and keeps the other client's; `secret-tool clear service saymon username 'a b@h'` removes them all"
+            )
+        );
+        let e = crowd(0, &["x", "y"]);
+        assert!(
+            e.message
+                .contains(": 2 that other clients stored (\"x\", \"y\");")
+        );
+        assert!(
+            e.hint
+                .unwrap()
+                .starts_with("none of them is saymon's: `secret-tool clear")
+        );
+        let e = crowd(2, &[]);
+        assert!(e.message.contains(": 2 of saymon's own;"));
+        assert!(
+            e.hint
+                .unwrap()
+                .starts_with("`saymon logout` or `saymon login` removes them")
+        );
+    }
+
+    #[test]
+    fn the_clear_command_quotes_the_account_for_sh() {
+        assert_eq!(
+            clear_command(SecretKind::Password, "o'neil@h"),
+            "secret-tool clear service saymon-password username \"o'neil@h\""
+        );
+        assert_eq!(
+            clear_command(SecretKind::Token, "admin@h:8443"),
+            "secret-tool clear service saymon username admin@h:8443"
+        );
     }
 }

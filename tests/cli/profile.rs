@@ -166,7 +166,7 @@ fn remove_forgets_the_secrets_then_the_profile_and_names_the_new_default() {
     let done: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(
         done,
-        serde_json::json!({"profile": "lab", "revoked": false, "removed_secrets": [], "default": null})
+        serde_json::json!({"profile": "lab", "revoked": false, "removed_secrets": [], "kept_secrets": null, "left_in_keyring": [], "default": null})
     );
     assert!(config(&env)["profiles"].as_table().unwrap().is_empty());
 }
@@ -214,8 +214,98 @@ fn a_store_that_cannot_be_used_keeps_the_profile() {
         .args(["profile", "remove", "default"])
         .assert()
         .code(7)
-        .stderr(contains("cannot remove profile default"));
+        .stderr(contains("cannot remove profile default"))
+        // The hint is about removing the profile, not about logging in.
+        .stderr(contains(
+            "hint: the profile is kept; run this where the keyring answers (the desktop session), or `saymon profile remove default --keep-secrets` removes the profile and leaves its token in the keyring (account admin@saymon.example)",
+        ))
+        .stderr(contains("saymon login --store file").not());
     assert!(config(&env)["profiles"].get("default").is_some());
+    // --keep-secrets removes the profile, and says what stays where.
+    env.cmd()
+        .args(["profile", "remove", "default", "--keep-secrets"])
+        .assert()
+        .success()
+        .stderr(
+            "Removed profile default.\n\
+             Its token (and a remembered password) stay in the keyring, account admin@saymon.example (service saymon): where the keyring answers, `secret-tool clear service saymon username admin@saymon.example` removes the token.\n",
+        );
+    assert!(
+        config(&env)
+            .get("profiles")
+            .is_none_or(|p| p.get("default").is_none())
+    );
+}
+
+#[test]
+fn remove_keep_secrets_leaves_the_file_store_as_it_is_and_says_so() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    two_profiles(&env, &server);
+    let before = std::fs::read_to_string(env.credentials_file()).unwrap();
+    env.cmd()
+        .args(["profile", "remove", "prod", "--keep-secrets"])
+        .assert()
+        .success()
+        .stderr(contains(format!(
+            "Its token (and a remembered password) stay in the file {}, account admin@",
+            env.credentials_file().display()
+        )));
+    assert_eq!(
+        std::fs::read_to_string(env.credentials_file()).unwrap(),
+        before
+    );
+    assert!(config(&env)["profiles"].get("prod").is_none());
+    let out = env
+        .cmd()
+        .args([
+            "--output",
+            "json",
+            "profile",
+            "remove",
+            "lab",
+            "--keep-secrets",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["kept_secrets"], Value::Null, "lab stored nothing");
+    // --revoke ends the token on the server, which --keep-secrets would keep: both is a
+    // usage error.
+    env.cmd()
+        .args(["profile", "remove", "x", "--keep-secrets", "--revoke"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot be used with"));
+}
+
+#[test]
+fn an_empty_profile_name_is_shown_quoted() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(
+        env.config_file(),
+        "default_profile = \"\"\n\n[profiles.\"\"]\nserver = \"https://a.example\"\n\n[profiles.b]\nserver = \"https://b.example\"\n",
+    )
+    .unwrap();
+    env.cmd()
+        .args(["profile", "use", ""])
+        .assert()
+        .success()
+        .stderr(contains("Profile \"\" is the default now"));
+    env.cmd()
+        .args(["profile", "remove", ""])
+        .assert()
+        .success()
+        .stderr("Removed profile \"\".\nThe default profile is b now.\n");
+    env.cmd()
+        .args(["profile", "remove", ""])
+        .assert()
+        .code(3)
+        .stderr(contains("saymon: error: there is no profile \"\"\n"));
 }
 
 #[test]
@@ -267,4 +357,50 @@ fn remove_keeps_a_token_another_profile_uses_and_revoke_says_why_not() {
         .args(["--profile", "twin", "token", "print"])
         .assert()
         .success();
+}
+
+#[test]
+fn logout_names_the_profiles_that_kept_the_same_token() {
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    two_profiles(&env, &server);
+    let text = std::fs::read_to_string(env.config_file()).unwrap();
+    let prod = text[text.find("[profiles.prod]").unwrap()..]
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        env.config_file(),
+        format!(
+            "{text}\n{}\n{}\n",
+            prod.replace("[profiles.prod]", "[profiles.twin]"),
+            prod.replace("[profiles.prod]", "[profiles.zwilling]")
+        ),
+    )
+    .unwrap();
+    env.cmd()
+        .args(["--profile", "prod", "logout"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "Profiles twin, zwilling kept the same token (the same login, server and store) and are logged out too.",
+        ));
+    for name in ["twin", "zwilling"] {
+        env.cmd()
+            .args(["--profile", name, "token", "print"])
+            .assert()
+            .code(3);
+    }
+    // Nothing removed: nobody else is named.
+    let out = env
+        .cmd()
+        .args(["--output", "json", "--profile", "twin", "logout"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["also_logged_out"], serde_json::json!([]));
 }

@@ -74,6 +74,11 @@ async fn log_in(
     }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
+    // Several keyring items for the account (another client stored one beside saymon's):
+    // saymon's own go now, before the password is asked for.
+    session
+        .tidy_keyring(kind, &login, server)
+        .with_context(context)?;
     // A token that a failed store left in the rescue file is moved, not replaced.
     let store = match move_rescued(args, session, client, &login, server, kind, store)
         .await
@@ -211,6 +216,9 @@ async fn with_token(
     let user_id = check_user_id(user["id"].as_str().unwrap_or_default())
         .context("the server sent a strange user id")?;
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
+    session
+        .tidy_keyring(kind, &login, server)
+        .with_context(context)?;
     let lock = TokenLock::acquire(session)?;
     let checked = token.clone();
     let auth = Auth::Token(&checked);

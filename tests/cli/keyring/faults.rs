@@ -238,7 +238,7 @@ fn a_password_that_cannot_be_remembered_beside_a_stored_token_says_the_token_is_
         .assert()
         .code(7)
         .stderr(contains(
-            "the new token is stored in the keyring, but the password could not be remembered there: the keyring holds 2 saymon entries",
+            "the new token is stored in the keyring, but the password could not be remembered there: the keyring holds 2 items for the password of",
         ))
         .stderr(contains("hint: the token works"));
     assert_eq!(secret_tool_lookup(&account), server.token_of(LOGIN));
