@@ -306,3 +306,54 @@ fn a_temp_file_a_kill_left_holding_a_token_is_read_adopted_and_removed() {
     assert!(!planted.exists());
     assert!(temps_of(&dir, "rescued-tokens.toml").is_empty());
 }
+
+#[test]
+fn a_token_no_file_could_take_is_shown_once_on_a_terminal_and_never_in_a_log() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let (creds, rescue) = (
+        env.credentials_file(),
+        env.config_dir().join("rescued-tokens.toml"),
+    );
+    let breaks = || {
+        let (c, r) = (creds.clone(), rescue.clone());
+        Some(Box::new(move || {
+            std::fs::write(&c, "garbage = [").unwrap();
+            std::fs::write(&r, "garbage = [").unwrap();
+        }) as Box<dyn Fn() + Send>)
+    };
+    let mend = || {
+        std::fs::remove_file(&creds).unwrap();
+        std::fs::remove_file(&rescue).unwrap();
+        env.login_file(&server);
+    };
+    // A log (stderr not a terminal): the token is not shown.
+    server.state.lock().unwrap().on_token_created = breaks();
+    let out = env
+        .at(&server)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"])
+        .output()
+        .unwrap();
+    server.state.lock().unwrap().on_token_created = None;
+    let (_, stderr) = outputs(&out);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        !stderr.contains(&server.token_of(LOGIN).unwrap()),
+        "{stderr}"
+    );
+    mend();
+    // At a terminal: shown once, to keep.
+    server.state.lock().unwrap().on_token_created = breaks();
+    let mut cmd = env.terminal_cmd();
+    cmd.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_CA_CERT", &server.ca_file)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["token", "refresh"]);
+    let mut term = crate::support::pty::Pty::spawn(cmd);
+    assert_eq!(term.wait(), 7, "{}", term.screen);
+    server.state.lock().unwrap().on_token_created = None;
+    let token = server.token_of(LOGIN).unwrap();
+    assert!(term.screen.contains("here it is, once"), "{}", term.screen);
+    assert_eq!(term.screen.matches(&token).count(), 1, "{}", term.screen);
+}
