@@ -336,9 +336,18 @@ pub fn mask(data: &[u8]) {
         at = end;
     }
     assert_eq!(run(&mut pieces.into_iter()), whole, "split differently");
+    // Leftmost-longest replacement, and what is left at the end that could still begin a
+    // secret (a proper prefix of one) is one mask too: it may be a secret cut short.
     let mut plain = Vec::new();
     let mut i = 0;
     while i < stream.len() {
+        if [outer, inner]
+            .into_iter()
+            .any(|s| stream.len() - i < s.len() && s.starts_with(&stream[i..]))
+        {
+            plain.extend_from_slice(MASK);
+            break;
+        }
         if let Some(secret) = [outer, inner]
             .into_iter()
             .find(|s| stream[i..].starts_with(s))

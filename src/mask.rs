@@ -62,10 +62,15 @@ impl<'s> Masker<'s> {
         &self.held
     }
 
-    /// The bytes held back at the end of the stream: no secret can complete them now,
-    /// but a whole shorter one inside them is masked still.
+    /// The bytes held back at the end of the stream: what came before a possible start of
+    /// a secret is written (whole secrets in it masked); the possible start itself is
+    /// written as `***`, since it is most of a secret that the stream cut short (a command
+    /// that printed all but the token's last character, one that died mid-write).
     pub fn finish(self, out: &mut Vec<u8>) {
-        self.mask_into(&self.held, true, out);
+        let hold = self.mask_into(&self.held, false, out);
+        if hold < self.held.len() {
+            out.extend_from_slice(MASK);
+        }
     }
 
     /// Mask `data` into `out` up to where the bytes that may still become a secret begin
@@ -176,7 +181,15 @@ mod tests {
         assert_eq!(masked(&[token], &["a5f946dc-4c21a5f946dc-4c21"]), "******");
         // A start that does not become the secret is given back as it was.
         assert_eq!(masked(&[token], &["a5f9", "46dX"]), "a5f946dX");
-        assert_eq!(masked(&[token], &["ends with a5f946"]), "ends with a5f946");
+        // At the end of the stream, a possible start is written as a secret: it may be
+        // all but the last characters of one.
+        assert_eq!(masked(&[token], &["ends with a5f946"]), "ends with ***");
+        assert_eq!(
+            masked(&[token], &["a5f946dc-4c2"]),
+            "***",
+            "all but the last character"
+        );
+        assert_eq!(masked(&[token], &["ends with b"]), "ends with b");
         // The longer of two secrets at one place; both anywhere.
         assert_eq!(masked(&["pass", "password"], &["my password"]), "my ***");
         assert_eq!(masked(&["tok", "pw"], &["tok pw tok"]), "*** *** ***");
@@ -204,8 +217,9 @@ mod tests {
             masked(&[token, password], &["a5f9", "46dc-4c21!"]),
             "a5f9***-4c21!"
         );
-        assert_eq!(masked(&[token, password], &["x a5f946dc"]), "x a5f9***");
-        assert_eq!(masked(&[token, password], &["x a5f9", "46dc"]), "x a5f9***");
+        // At the end, the start of the token (with the password in it) is one secret.
+        assert_eq!(masked(&[token, password], &["x a5f946dc"]), "x ***");
+        assert_eq!(masked(&[token, password], &["x a5f9", "46dc"]), "x ***");
         // A secret that runs past the start of a possible other one.
         assert_eq!(masked(&["abcd", "cdxy"], &["ab", "cdxy"]), "***xy");
         assert_eq!(masked(&["abcd", "dxyz"], &["zabcdx"]), "z***x");
@@ -229,11 +243,9 @@ mod tests {
         let mut want = Vec::new();
         for (i, block) in data.chunks(256).enumerate() {
             let start = if i == 0 { 0 } else { 2 };
-            let end = if i == 15 { 256 } else { 255 };
-            want.extend_from_slice(&block[start..end]);
-            if i < 15 {
-                want.extend_from_slice(MASK);
-            }
+            want.extend_from_slice(&block[start..255]);
+            // Between blocks the secret; at the very end its first byte, cut short.
+            want.extend_from_slice(MASK);
         }
         for size in [1, 2, 3, 7, 255, 256, 4096] {
             let mut masker = Masker::new([&b"\xff\x00\x01"[..]]);

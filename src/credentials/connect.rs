@@ -13,15 +13,28 @@ use crate::server::ServerUrl;
 use super::Session;
 
 impl<'a> Session<'a> {
-    /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's.
+    /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's. A profile's
+    /// pinned certificate is replaced only by --ca-cert on the command line, on purpose:
+    /// never by a SAYMON_CA_CERT that the environment holds for other servers.
     pub fn ca_cert(&self) -> Option<PathBuf> {
         if let Some((file, _)) = &self.pinned {
             return Some(file.clone());
         }
+        let profile = self.profile();
+        if profile.is_some_and(|p| p.pin.is_some()) && !self.ca_cert_on_command_line() {
+            return profile.and_then(|p| p.ca_cert.clone());
+        }
         self.global
             .ca_cert
             .clone()
-            .or_else(|| self.profile().and_then(|p| p.ca_cert.clone()))
+            .or_else(|| profile.and_then(|p| p.ca_cert.clone()))
+    }
+
+    /// Whether --ca-cert was given on the command line (clap reads SAYMON_CA_CERT into the
+    /// same option).
+    fn ca_cert_on_command_line(&self) -> bool {
+        self.global.ca_cert.is_some()
+            && std::env::var_os("SAYMON_CA_CERT").map(PathBuf::from) != self.global.ca_cert
     }
 
     /// The fingerprint of the one certificate to trust, and where it comes from:
@@ -37,7 +50,7 @@ impl<'a> Session<'a> {
         if let Some((_, pin)) = &self.pinned {
             return Some((pin.clone(), login));
         }
-        if self.global.ca_cert.is_some() {
+        if self.ca_cert_on_command_line() {
             return None;
         }
         self.profile()

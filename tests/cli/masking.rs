@@ -273,3 +273,26 @@ fn output_that_cannot_be_written_is_an_error_not_a_silent_loss() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_token_cut_short_at_the_end_of_the_output_is_masked_too() {
+    // All but the last character, then the end: before, the 35 characters came out in
+    // clear (the masker held them back, then gave them up at the end).
+    let env = Env::new();
+    exec_sh(&env, "printf '%s' \"${SAYMON_TOKEN%?}\"")
+        .assert()
+        .success()
+        .stdout("***");
+    exec_sh(
+        &env,
+        "printf 'done: %s' \"${SAYMON_TOKEN%???????????????????}\"; exit 3",
+    )
+    .assert()
+    .code(3)
+    .stdout("done: ***");
+    // What cannot begin the token passes as it is.
+    exec_sh(&env, "printf 'count: 5'")
+        .assert()
+        .success()
+        .stdout("count: 5");
+}

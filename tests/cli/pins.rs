@@ -311,3 +311,73 @@ fn pin_accepts_the_lines_openssl_and_doctor_print() {
             .success();
     }
 }
+
+#[test]
+fn a_ca_file_from_the_environment_neither_replaces_a_pin_nor_brings_back_the_question() {
+    let first = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let (env, old) = pinned_env(&first);
+    // A company CA exported for other servers (here: another test CA's file).
+    let company = FakeSaymon::start_tls(Cert::SignedByCa);
+    // The pin still holds against the pinned server: before, the variable replaced it
+    // (and this CA does not vouch for the server, so whoami failed).
+    env.cmd()
+        .env("SAYMON_CA_CERT", &company.ca_file)
+        .arg("whoami")
+        .assert()
+        .success();
+    // The certificate changed: at a terminal, with the variable set, no first-use
+    // question (a reflex "y" sent the password to the impostor), exit 5 with the pin.
+    let second = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let mut cmd = env.terminal_cmd();
+    cmd.env("SAYMON_CA_CERT", &company.ca_file).args([
+        "--server",
+        &second.url,
+        "login",
+        "--login",
+        LOGIN,
+    ]);
+    let mut term = Pty::spawn(cmd);
+    assert_eq!(term.wait(), 5, "{}", term.screen);
+    assert!(!term.screen.contains("[y/N]"), "{}", term.screen);
+    let screen = term.screen.replace("\r\n", " ").replace('\n', " ");
+    assert!(
+        screen.contains(&format!("saymon pinned SHA-256 {old}")),
+        "{screen}"
+    );
+    assert!(second.seen().is_empty());
+    // --ca-cert on the command line is a choice: it replaces the pin for that run.
+    env.cmd()
+        .args(["--ca-cert", first.ca_file.to_str().unwrap(), "whoami"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_first_login_that_pins_and_then_rescues_its_token_keeps_the_pinned_file() {
+    let server = FakeSaymon::start_tls(Cert::SelfSignedNotCa);
+    let env = Env::new();
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    chmod(&env.config_dir(), 0o700);
+    // The file store breaks once the token exists: the token is rescued, the profile is
+    // written with the new pin. Before, the login's failure removed the pinned file and
+    // every later command was exit 7.
+    let garbled = env.credentials_file();
+    server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
+        std::fs::write(&garbled, "garbage = [").unwrap();
+    }));
+    env.cmd()
+        .env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .args(["--pin", &fingerprint_of(&server)])
+        .assert()
+        .code(7)
+        .stderr(contains("Pinned the certificate"));
+    server.state.lock().unwrap().on_token_created = None;
+    pinned_file(&env);
+    env.cmd()
+        .arg("whoami")
+        .assert()
+        .success()
+        .stdout(contains("the rescue file"));
+}

@@ -99,6 +99,7 @@ pub async fn check(
     let untrusted = unreached.in_tls
         && presented.vouched_by.is_none()
         && session.tls(server).pin.is_none()
+        && session.profile().is_none_or(|p| p.pin.is_none())
         && pinnable(&cert, server.host());
     if !untrusted || !ask(client, &cert)? {
         return Err(unreached.error).with_context(context);
@@ -150,8 +151,16 @@ impl Pin {
     /// After the login: a failed one removes the file it made (the profile still trusts
     /// what it trusted); a good one says what is pinned now and removes the file the
     /// profile pinned before, unless another profile uses it.
+    /// A login that failed after it wrote the profile (its token rescued, say) pinned the
+    /// certificate all the same: the profile now names this file, which stays.
     pub fn settle(&self, session: &Session<'_>, logged_in: bool) {
-        if !logged_in {
+        let pinned_anyway = || {
+            crate::config::load(&session.config_dir)
+                .ok()
+                .and_then(|c| c.profile(&session.profile_name)?.ca_cert.clone())
+                .is_some_and(|file| file == self.file)
+        };
+        if !logged_in && !pinned_anyway() {
             if self.created {
                 let _ = std::fs::remove_file(&self.file);
             }
