@@ -50,6 +50,9 @@ pub struct Session<'a> {
     /// Whether the profile's remembered `--insecure` is set aside: `login` decides the
     /// trust anew, from its own flags.
     trust_anew: bool,
+    /// Whether the profile's pin is set aside: `login --pin` pins anew (the old pinned
+    /// file may be the very thing that is broken).
+    pin_anew: bool,
 }
 
 impl<'a> Session<'a> {
@@ -57,7 +60,7 @@ impl<'a> Session<'a> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
         let mut session = Self::with(global, out, config_dir, config);
-        session.env_pin = connect::env_pin()?;
+        session.env_pin = connect::env_pin(global.insecure)?;
         Ok(session)
     }
 
@@ -65,7 +68,7 @@ impl<'a> Session<'a> {
     pub fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let mut session = Self::with(global, out, config_dir, Config::default());
-        session.env_pin = connect::env_pin()?;
+        session.env_pin = connect::env_pin(global.insecure)?;
         Ok(session)
     }
 
@@ -85,15 +88,19 @@ impl<'a> Session<'a> {
             pinned: None,
             env_pin: None,
             trust_anew: false,
+            pin_anew: false,
         }
     }
 
     /// This session for `login`, which decides the trust anew: the profile's remembered
     /// `--insecure` does not apply (a login without the flag verifies the certificate
     /// before anything is sent).
-    pub fn trusting_anew(&self) -> Session<'a> {
+    /// With `pin_given` (`login --pin`), the profile's pin and its file are set aside too:
+    /// the new pin is checked against what the server shows, whatever became of the old.
+    pub fn trusting_anew(&self, pin_given: bool) -> Session<'a> {
         Session {
             trust_anew: true,
+            pin_anew: pin_given,
             ..self.clone()
         }
     }

@@ -12,7 +12,8 @@ use crate::error::{Error, Exit, exit_code};
 use crate::redact;
 use crate::store::SecretKind;
 
-/// Every profile as a table (`*` marks the default), or with `--output json` an array of
+/// Every profile as a table (`*` marks the profile in use, "(default)" the default, with
+/// the legend on stderr), or with `--output json` an array of
 /// `{name, server, login, store, default}`.
 pub fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
     let default = session.config.default_profile.as_deref();
@@ -65,7 +66,9 @@ pub fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
         ]);
     }
     session.out.result(&crate::output::table(&lines))?;
-    session.out.note(super::status::SELECTED_LEGEND);
+    if profiles.contains_key(&session.profile_name) {
+        session.out.note(super::status::SELECTED_LEGEND);
+    }
     Ok(())
 }
 

@@ -225,14 +225,19 @@ fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
     } else {
         session.out.result(&table(rows))?;
         // Notes for a person go to stderr: stdout is the table alone.
-        let mut notes = vec![SELECTED_LEGEND.to_string()];
+        let mut notes = Vec::new();
+        if rows.iter().any(|r| r.selected) {
+            notes.push(SELECTED_LEGEND.to_string());
+        }
         if rows
             .iter()
             .any(|r| r.profile.store == Some(StoreKind::File))
         {
             notes.push(format!("The file store is {}", file.display()));
         }
-        session.out.note(&notes.join("\n"));
+        if !notes.is_empty() {
+            session.out.note(&notes.join("\n"));
+        }
     }
     Ok(())
 }

@@ -21,7 +21,11 @@ impl<'a> Session<'a> {
             return Some(file.clone());
         }
         let profile = self.profile();
-        if profile.is_some_and(|p| p.pin.is_some()) && !self.ca_cert_on_command_line() {
+        let pinned_profile = profile.is_some_and(|p| p.pin.is_some());
+        if pinned_profile && self.pin_anew {
+            return self.global.ca_cert.clone();
+        }
+        if pinned_profile && !self.ca_cert_on_command_line() {
             return profile.and_then(|p| p.ca_cert.clone());
         }
         self.global
@@ -50,7 +54,7 @@ impl<'a> Session<'a> {
         if let Some((_, pin)) = &self.pinned {
             return Some((pin.clone(), login));
         }
-        if self.ca_cert_on_command_line() {
+        if self.ca_cert_on_command_line() || self.pin_anew {
             return None;
         }
         self.profile()
@@ -143,14 +147,22 @@ impl<'a> Session<'a> {
 
 /// SAYMON_PIN, when set and not empty: the SHA-256 fingerprint of the only certificate to
 /// trust, for a CI job that has no login to pin it (nothing is written). Exit 2 when it is
-/// not a fingerprint.
-pub(super) fn env_pin() -> Result<Option<String>> {
+/// not a fingerprint, or with --insecure (which would ignore it).
+pub(super) fn env_pin(insecure: bool) -> Result<Option<String>> {
     let Some(value) = std::env::var_os("SAYMON_PIN") else {
         return Ok(None);
     };
     let value = value.to_string_lossy();
     if value.trim().is_empty() {
         return Ok(None);
+    }
+    if insecure {
+        return Err(Error::new(
+            Exit::Usage,
+            "SAYMON_PIN trusts one certificate, --insecure any: they do not go together",
+        )
+        .hint("drop --insecure (SAYMON_PIN is the safe way to trust a self-signed server)")
+        .into());
     }
     crate::client::certificate::parse_pin(&value)
         .map(Some)

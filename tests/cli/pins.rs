@@ -55,6 +55,17 @@ fn a_pinned_file_swapped_for_another_certificate_is_refused_and_nothing_is_sent(
         )))
         .stderr(contains("hint: nothing was sent"));
     assert_eq!(server.seen().len(), before, "the token was sent");
+    // The hint's way out works: login --pin pins anew, whatever became of the old file.
+    env.cmd()
+        .env("SAYMON_PASSWORD", PASSWORD)
+        .args(["login", "--pin", &format!("sha256:{fp}")])
+        .assert()
+        .success();
+    env.cmd().arg("whoami").assert().success();
+    assert_eq!(
+        std::fs::read(pinned_file(&env)).unwrap(),
+        std::fs::read(&server.ca_file).unwrap()
+    );
 }
 
 #[test]
@@ -259,6 +270,11 @@ fn saymon_pin_trusts_a_self_signed_server_for_a_job_without_a_login() {
             fp.replace(':', "")
         )))
         .stderr(contains("saymon login").not());
+    job(&format!("sha256:{fp}"))
+        .args(["--insecure", "whoami"])
+        .assert()
+        .code(2)
+        .stderr(contains("do not go together"));
     job("sha1:00")
         .arg("whoami")
         .assert()

@@ -429,7 +429,15 @@ fn a_curl_line_too_long_for_sh_is_refused_with_the_way_out() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(contains("longer than one command-line argument").and(contains("-d @FILE")));
+        .stderr(contains("longer than curl reads (100 KiB)").and(contains("-d @FILE")));
+    // Past what curl 7.x reads in one config line (the line would fail with curl's exit
+    // 26), though well within what sh takes.
+    env.at(&server)
+        .args(["api", "objects", "-d", "@-", "--curl"])
+        .write_stdin("y".repeat(101 << 10))
+        .assert()
+        .code(2)
+        .stderr(contains("longer than curl reads"));
     // From a file, the same body makes a short line.
     let file = env.dir.path().join("big.json");
     std::fs::write(&file, &body).unwrap();
@@ -438,13 +446,31 @@ fn a_curl_line_too_long_for_sh_is_refused_with_the_way_out() {
         .args(["api", "objects", "-d", &data, "--curl"])
         .assert()
         .success();
-    // Just under the limit is still printed.
-    let fits = "x".repeat(120 << 10);
-    env.at(&server)
-        .args(["api", "objects", "-d", "@-", "--curl"])
-        .write_stdin(fits)
-        .assert()
-        .success();
+    // Just under the limit is printed, and the line runs: the same request as api's.
+    let fits = "x".repeat(99 << 10);
+    let env = Env::logged_in(&server);
+    same_request_by_curl(&env, &server, &["objects", "-d", "@-"], fits.as_bytes());
+}
+
+#[test]
+fn a_fragment_and_odd_file_names_never_make_the_line_send_something_else() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // curl drops a #fragment, and with it the ?api-token after it: the line leaves it out,
+    // as api does.
+    same_request_by_curl(&env, &server, &["objects#frag"], b"");
+    // A file name with control characters would be shown as other text, or split the line.
+    for name in ["a\nb.json", "a\u{1b}]0;X\u{7}.json"] {
+        let file = env.dir.path().join(name);
+        std::fs::write(&file, "{}").unwrap();
+        env.at(&server)
+            .args(["api", "objects", "--curl", "-d"])
+            .arg(format!("@{}", file.display()))
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains("holds control characters"));
+    }
 }
 
 #[test]

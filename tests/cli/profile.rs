@@ -64,6 +64,12 @@ fn list_shows_every_profile_and_marks_the_default() {
         .assert()
         .success()
         .stdout(contains("*lab ").and(contains(" prod (default)")));
+    // No row marked, no legend.
+    env.cmd()
+        .args(["--profile", "nope", "profile", "list"])
+        .assert()
+        .success()
+        .stderr("");
     let out = env
         .cmd()
         .args(["--output", "json", "profile", "list"])

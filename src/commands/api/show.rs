@@ -78,6 +78,11 @@ pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
 /// included): the whole line is one word of `sh -c LINE` (as under `saymon exec`).
 const MAX_WORD: usize = 128 << 10;
 
+/// The longest line curl reads in a config file (curl 7.x: 100 KiB; a longer one fails
+/// with "error encountered when reading a file"): each of the url, header and data-raw
+/// lines given on its stdin must fit.
+const MAX_CONFIG_LINE: usize = 100 << 10;
+
 /// One line of sh that sends the same request with curl: the token from `$SAYMON_TOKEN`
 /// as it runs, given to curl on its stdin as its config (`-K -`), so that it is in no
 /// process's arguments; the TLS files in force (`--cacert "$SAYMON_CA_CERT"` when that
@@ -108,7 +113,10 @@ fn curl_line(args: &ApiArgs, request: &Request, tls: &Tls) -> Result<String> {
     } else {
         '?'
     };
-    let url = format!("{}{separator}api-token=", request.url);
+    // A #fragment is never sent (api drops it too); left in, it would swallow the token.
+    let mut sent = request.url.clone();
+    sent.set_fragment(None);
+    let url = format!("{sent}{separator}api-token=");
     let mut format = String::from(r#"url = "%s"\n"#);
     let mut values = vec![format!(
         r#"{}"$SAYMON_TOKEN""#,
@@ -126,8 +134,21 @@ fn curl_line(args: &ApiArgs, request: &Request, tls: &Tls) -> Result<String> {
     }
     let inline = body_words(args, request, &mut words)?;
     if let Some(text) = inline {
+        let escaped = config_escaped(text);
+        if escaped.len() + r#"data-raw = """#.len() >= MAX_CONFIG_LINE {
+            return Err(Error::new(
+                Exit::Usage,
+                format!(
+                    "the body would be a line of {} KiB in curl's config, longer than curl reads ({} KiB)",
+                    escaped.len().div_ceil(1024),
+                    MAX_CONFIG_LINE >> 10
+                ),
+            )
+            .hint("save the body to a file and pass -d @FILE: the curl line then reads the same file")
+            .into());
+        }
         format.push_str(r#"data-raw = "%s"\n"#);
-        values.push(quote(&config_escaped(text))?);
+        values.push(quote(&escaped)?);
     }
     words.extend(tls_words(tls)?);
     words.extend(["-K".into(), "-".into()]);
@@ -264,6 +285,19 @@ fn plain_text(body: &[u8]) -> Option<&str> {
 
 /// `word` quoted for sh; exit 2 for a NUL, which no shell word can hold.
 fn quote(word: &str) -> Result<String> {
+    // A control character in a word (a file name with ESC or a new line) would be shown
+    // escaped as text, or split the line: the line would then name another file.
+    if word.chars().any(crate::redact::is_unsafe) {
+        return Err(Error::new(
+            Exit::Usage,
+            format!(
+                "{} holds control characters: it cannot be written into a one-line command",
+                crate::redact::inline(word)
+            ),
+        )
+        .hint("rename the file (or give the body on stdin: -d @-)")
+        .into());
+    }
     shlex::try_quote(word).map(|q| q.into_owned()).map_err(|_| {
         Error::new(Exit::Usage, "a NUL byte cannot be put on a command line")
             .hint("save the body to a file and pass -d @FILE")

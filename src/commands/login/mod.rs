@@ -26,7 +26,7 @@ const TRIES: u32 = 3;
 pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // A login decides the trust anew: a profile's remembered --insecure does not carry
     // over to a login without the flag, which verifies before anything is sent.
-    let session = &session.trusting_anew();
+    let session = &session.trusting_anew(args.pin.is_some());
     session.check_new_profile()?;
     let server = session.server_or_prompt()?;
     let context = || {
