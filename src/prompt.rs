@@ -108,7 +108,9 @@ pub fn prompt_password(prompt: &str) -> Result<String> {
 }
 
 /// A prompt ended by the person at it (Ctrl-D): what a shell reports for Ctrl-C, 130
-/// (128 + SIGINT), with no error to print, since nothing failed.
+/// (128 + SIGINT), with no error to print, since nothing failed. (rpassword, on other
+/// systems, reads its own console.)
+#[cfg(unix)]
 fn cancelled() -> anyhow::Error {
     crate::error::Exited(130).into()
 }

@@ -99,7 +99,7 @@ pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
                 redact::server_text(text, 120)
             ),
         )
-        .hint("write sha256: and the 64 hex digits, e.g. sha256:AB:CD:… as `openssl x509 -noout -fingerprint -sha256` prints it (colons and case do not matter)")
+        .hint("paste the SHA-256 fingerprint as `openssl x509 -noout -fingerprint -sha256 -in cert.pem` prints it (sha256 Fingerprint=AB:CD:…) or `saymon doctor` shows it (SHA-256 AB:CD:…), or write sha256: and its 64 hex digits (colons and case do not matter)")
     };
     let text = text.trim();
     // The label, when there is one: ASCII, so that the rest starts at its length.

@@ -79,7 +79,16 @@ impl<'a> Session<'a> {
                     profile.and_then(|p| p.client_key.clone()),
                 )
             };
-        let (pin, pin_source) = self.pin().unzip();
+        let (pin, mut pin_source) = self.pin().unzip();
+        // The command that pins anew names the server, when it is not the profile's own.
+        if let Some(PinSource::Login { flag }) = &mut pin_source
+            && !profile
+                .and_then(|p| p.server.as_deref())
+                .and_then(|s| ServerUrl::parse(s).ok())
+                .is_some_and(|s| s.same_origin_as(server))
+        {
+            flag.push_str(&format!(" --server {server}"));
+        }
         Tls {
             ca_cert: self.ca_cert(),
             client_cert,

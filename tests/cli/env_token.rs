@@ -35,6 +35,9 @@ fn a_refused_saymon_token_is_named_with_its_fix_and_no_login_or_refresh() {
     with_wrong(&["doctor"])
         .assert()
         .code(4)
+        .stdout(contains(
+            "the token of SAYMON_TOKEN (environment) was refused",
+        ))
         .stdout(contains(said))
         .stdout(contains("saymon login").not())
         .stdout(contains("token refresh").not())

@@ -167,8 +167,10 @@ fn at_a_terminal_a_changed_certificate_is_refused_not_offered() {
         "{screen}"
     );
     assert!(
+        // The command that pins anew names the server, which is not the profile's own.
         screen.contains(&format!(
-            "`saymon login --pin sha256:{}`",
+            "`saymon --server {} login --pin sha256:{}`",
+            second.url,
             new.replace(':', "")
         )),
         "{screen}"

@@ -337,6 +337,12 @@ pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
                 ),
                 _ => e,
             };
+            // Which token, as whoami and status say it.
+            let e = if refused {
+                e.context(format!("the token of {source} was refused"))
+            } else {
+                e
+            };
             target.checks.push(Check::fail("token", &e));
             refused
         }
