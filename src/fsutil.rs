@@ -244,8 +244,7 @@ pub fn temp_files(target: &Path) -> Vec<(PathBuf, SystemTime)> {
             (meta.is_file() && is_own(&meta)).then(|| (entry.path(), modified))
         })
         .collect();
-    found.sort();
-    found.sort_by_key(|(_, modified)| *modified);
+    found.sort_by(|(a, at), (b, bt)| (at, a).cmp(&(bt, b)));
     found
 }
 

@@ -253,13 +253,14 @@ fn keep_token(
         store.reconnect();
         store.write(&change)
     });
-    let stranded = |e: anyhow::Error| -> Unstored {
-        // A write whose rename failed keeps what it wrote, and every reader finds it.
-        let kept = rescue.token_and_file(account).ok().flatten();
-        match kept {
-            Some((kept, file)) if kept.expose() == token.expose() => Unstored::Stranded(e, file),
-            _ => Unstored::Lost(e, anyhow::anyhow!("nothing was kept")),
-        }
+    // A write whose rename failed keeps what it wrote, and every reader finds it there.
+    let stranded_in = || {
+        rescue
+            .token_and_file(account)
+            .ok()
+            .flatten()
+            .filter(|(kept, _)| kept.expose() == token.expose())
+            .map(|(_, file)| file)
     };
     match stored {
         Ok(_) => {
@@ -274,9 +275,9 @@ fn keep_token(
         Err(e) if rescued_first.is_ok() => Err(Unstored::Rescued(e)),
         Err(e) => match rescue.write(&change) {
             Ok(_) => Err(Unstored::Rescued(e)),
-            Err(r) => Err(match stranded(e) {
-                Unstored::Lost(e, _) => Unstored::Lost(e, r),
-                kept => kept,
+            Err(r) => Err(match stranded_in() {
+                Some(file) => Unstored::Stranded(e, file),
+                None => Unstored::Lost(e, r),
             }),
         },
     }

@@ -8,6 +8,7 @@ use predicates::str::contains;
 
 use crate::support::pty::Pty;
 use crate::support::*;
+use crate::trust::login_pinned;
 
 /// The fingerprint of `server`'s certificate, as `doctor` reads it.
 fn fingerprint_of(server: &FakeSaymon) -> String {
@@ -18,11 +19,7 @@ fn fingerprint_of(server: &FakeSaymon) -> String {
 fn pinned_env(server: &FakeSaymon) -> (Env, String) {
     let env = Env::new();
     let fp = fingerprint_of(server);
-    env.cmd()
-        .env("SAYMON_SERVER", &server.url)
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args(["login", "--login", LOGIN, "--store", "file"])
-        .args(["--pin", &format!("sha256:{fp}")])
+    login_pinned(&env, server, &format!("sha256:{fp}"))
         .assert()
         .success();
     (env, fp)
@@ -318,13 +315,7 @@ fn pin_accepts_the_lines_openssl_and_doctor_print() {
         format!("SHA256 Fingerprint={fp}"),
         format!("SHA-256 {fp}"),
     ] {
-        let env = Env::new();
-        env.cmd()
-            .env("SAYMON_SERVER", &server.url)
-            .env("SAYMON_PASSWORD", PASSWORD)
-            .args([
-                "login", "--login", LOGIN, "--store", "file", "--pin", &pasted,
-            ])
+        login_pinned(&Env::new(), &server, &pasted)
             .assert()
             .success();
     }
@@ -383,11 +374,7 @@ fn a_first_login_that_pins_and_then_rescues_its_token_keeps_the_pinned_file() {
     server.state.lock().unwrap().on_token_created = Some(Box::new(move || {
         std::fs::write(&garbled, "garbage = [").unwrap();
     }));
-    env.cmd()
-        .env("SAYMON_SERVER", &server.url)
-        .env("SAYMON_PASSWORD", PASSWORD)
-        .args(["login", "--login", LOGIN, "--store", "file"])
-        .args(["--pin", &fingerprint_of(&server)])
+    login_pinned(&env, &server, &fingerprint_of(&server))
         .assert()
         .code(7)
         .stderr(contains("Pinned the certificate"));

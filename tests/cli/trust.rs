@@ -23,7 +23,7 @@ pub(crate) fn fingerprint(env: &Env, server: &FakeSaymon) -> String {
 }
 
 /// `login --pin PIN` without a terminal, the password from the environment.
-fn login_pinned(env: &Env, server: &FakeSaymon, pin: &str) -> assert_cmd::Command {
+pub(crate) fn login_pinned(env: &Env, server: &FakeSaymon, pin: &str) -> assert_cmd::Command {
     let mut cmd = env.cmd();
     cmd.env("SAYMON_SERVER", &server.url)
         .env("SAYMON_PASSWORD", PASSWORD)
