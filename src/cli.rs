@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod checks;
 mod login;
 mod man;
+pub mod pages;
 mod profile;
 mod requests;
 mod token;
@@ -131,28 +132,22 @@ pub enum OutputFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a token with your login and password, store it, and remember the profile
+    ///
+    /// The password comes from --password-stdin, --password-file, SAYMON_PASSWORD, or a
+    /// hidden prompt at a terminal, in that order.
+    ///
+    /// At a terminal, a certificate no CA vouches for is shown with its SHA-256
+    /// fingerprint, and login asks whether to trust it for this server (trust on first use).
+    #[command(after_help = pages::LOGIN.after_help())]
     Login(LoginArgs),
     /// Forget the profile's stored token and password (--revoke: delete the token on the
     /// server too)
     Logout(LogoutArgs),
     /// Create, print, refresh and revoke tokens
-    #[command(
-        subcommand,
-        after_help = "Examples:
-  curl \"https://saymon.example.com/node/api/objects?api-token=$(saymon token print)\"
-  saymon -q --profile prod token refresh          # nightly, from cron
-  saymon token create --login robot --password-file ~/robot.password"
-    )]
+    #[command(subcommand, after_help = pages::TOKEN.after_help())]
     Token(TokenCommand),
     /// List the profiles, choose the default one, remove one
-    #[command(
-        subcommand,
-        after_help = "Examples:
-  saymon profile list
-  saymon profile use prod                        # commands without --profile now use prod
-  saymon profile remove old-lab --revoke         # delete its token on the server, then forget it
-  saymon profile list --output json | jq -r '.[] | select(.default) | .name'"
-    )]
+    #[command(subcommand, after_help = pages::PROFILE.after_help())]
     Profile(ProfileCommand),
     /// Show the user the stored token belongs to, as the server sees it
     Whoami(WhoamiArgs),
@@ -161,10 +156,7 @@ pub enum Command {
     /// The servers are asked at once (32 at a time), each within --timeout; the table keeps
     /// the profiles' order and shows each server's answer time. `--profile` (several, or a
     /// glob such as 'prod-*') limits the check to those profiles.
-    #[command(after_help = "Examples:
-  saymon status
-  saymon status --profile 'prod-*' --all-ok       # exit 0 only if every prod token works
-  saymon status --offline --output json")]
+    #[command(after_help = pages::STATUS.after_help())]
     Status(StatusArgs),
     /// Send any authenticated request to the SAYMON API and print the response body
     ///
@@ -174,15 +166,7 @@ pub enum Command {
     /// printed on stdout as it arrives (pretty JSON at a terminal unless --raw); on an
     /// error status it is printed too, and stderr gets one line: exit 4 for 401/403, 6 for
     /// another 4xx, 1 for 5xx.
-    #[command(after_help = "Examples:
-  saymon api 'objects?fields=id,name' | jq -r '.[] | [.id, .name] | @tsv'
-  saymon api \"objects/$ID/history?metrics=cpu&from=$FROM_MS&to=$TO_MS\"
-  saymon api -X GET incidents -F limit=20
-  saymon api objects/$ID/stat -d '{\"cpu\": 42.5}'
-  saymon api -X PATCH objects/$ID -d @object.json
-  saymon api incidents --paginate --jq 'map(select(.state == 1)) | length'
-  saymon api -X PATCH objects/$ID -f name=UPS --dry-run   # show the request, send nothing
-  saymon exec -- sh -c \"$(saymon api --curl objects)\"     # the same request with curl")]
+    #[command(after_help = pages::API.after_help())]
     Api(ApiArgs),
     /// Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment
     ///
@@ -192,10 +176,7 @@ pub enum Command {
     /// N ended it, as a shell reports it). The token is passed in the environment only,
     /// never on a command line. Under GitHub Actions or Azure Pipelines the token is
     /// registered with the runner first, which masks it in the whole log.
-    #[command(after_help = "Examples:
-  saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'
-  saymon --profile prod exec -- ./update-dashboards.sh
-  saymon --profile lab exec -- python3 sync.py      # reads os.environ[\"SAYMON_TOKEN\"]")]
+    #[command(after_help = pages::EXEC.after_help())]
     Exec(ExecArgs),
     /// Check every step to a working token, one line each with the fix
     ///
@@ -205,9 +186,7 @@ pub enum Command {
     /// /node/api/version/hash, the token (users/current), and, when the token is refused
     /// but the password at hand works, that token authentication may be off on the
     /// server. Exit 0 when nothing failed, else the exit code of the first failure.
-    #[command(after_help = "Examples:
-  saymon doctor
-  saymon doctor --all --output json | jq '.profiles[] | select(.checks[].state == \"fail\") | .profile'")]
+    #[command(after_help = pages::DOCTOR.after_help())]
     Doctor(DoctorArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),

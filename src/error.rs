@@ -23,6 +23,79 @@ pub enum Exit {
     Internal = 70,
 }
 
+/// The exit code of a prompt the person at it cancelled (Ctrl-C, or Ctrl-D at a hidden
+/// prompt): what a shell reports for SIGINT, 128 + 2.
+pub const CANCELLED: u8 = 130;
+
+/// An exit status saymon documents: success, one of its error codes, a cancelled prompt,
+/// or (`exec`) the exit code of the command it ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Success,
+    Error(Exit),
+    Cancelled,
+    Command,
+}
+
+impl Status {
+    /// The code as the tables show it: `0`, `7`, `130`, or `other` for `Command`.
+    pub fn code(self) -> String {
+        match self {
+            Status::Success => "0".into(),
+            Status::Error(exit) => (exit as u8).to_string(),
+            Status::Cancelled => CANCELLED.to_string(),
+            Status::Command => "other".into(),
+        }
+    }
+}
+
+/// Every exit status and what it means, in the words of README's "Exit codes" table (a test
+/// holds the two equal; `code` spans in backticks) and of `man saymon`. Each command's own
+/// statuses are listed in `cli::pages`.
+pub const STATUSES: &[(Status, &str)] = &[
+    (Status::Success, "success"),
+    (
+        Status::Error(Exit::Failure),
+        "unexpected failure: server error (5xx), malformed response (or a head too large to read), a redirect not followed, local I/O (stdout that cannot be written, also for `--help`), unreadable config, a `--jq` filter that failed",
+    ),
+    (
+        Status::Error(Exit::Usage),
+        "usage error (bad flags or arguments, bad server address, a `--jq` syntax error)",
+    ),
+    (
+        Status::Error(Exit::NoCredentials),
+        "no credentials: not logged in, no such profile, no token stored, no password source and no terminal",
+    ),
+    (
+        Status::Error(Exit::Rejected),
+        "the server rejected the credentials or token (401, 403)",
+    ),
+    (
+        Status::Error(Exit::Unreachable),
+        "the server could not be reached: DNS, connect, TLS, timeout",
+    ),
+    (
+        Status::Error(Exit::ClientError),
+        "`api`: the server answered another 4xx (the body is still printed)",
+    ),
+    (
+        Status::Error(Exit::StoreUnusable),
+        "a secret cannot be kept safe: keyring unreachable, locked or not answering; credentials file (or a `--client-key` file) readable by others, or corrupt; config dir or `config.toml` that others may change; or a new token could only be kept in the rescue file",
+    ),
+    (
+        Status::Error(Exit::Internal),
+        "an internal error, a bug: one line, `saymon: internal error: … (please report)`, never a panic's backtrace",
+    ),
+    (
+        Status::Cancelled,
+        "Ctrl-C or Ctrl-D at a password or token prompt: cancelled, nothing sent",
+    ),
+    (
+        Status::Command,
+        "`exec`: the command's own exit code (128+N for signal N, 127 not found, 126 not runnable)",
+    ),
+];
+
 /// An error that carries its exit code and, optionally, the next step for the user.
 /// Its message must never contain a secret.
 #[derive(Debug)]
@@ -221,6 +294,15 @@ pub fn hint(err: &anyhow::Error) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_show_their_codes() {
+        let codes: Vec<String> = STATUSES.iter().map(|(s, _)| s.code()).collect();
+        assert_eq!(
+            codes,
+            ["0", "1", "2", "3", "4", "5", "6", "7", "70", "130", "other"]
+        );
+    }
 
     #[test]
     fn typed_error_as_context_decides() {

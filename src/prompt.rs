@@ -112,7 +112,7 @@ pub fn prompt_password(prompt: &str) -> Result<String> {
 /// systems, reads its own console.)
 #[cfg(unix)]
 fn cancelled() -> anyhow::Error {
-    crate::error::Exited(130).into()
+    crate::error::Exited(crate::error::CANCELLED).into()
 }
 
 #[cfg(unix)]

@@ -25,21 +25,6 @@ pub struct CredentialArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(
-    after_help = "The password comes from --password-stdin, --password-file, \
-SAYMON_PASSWORD, or a hidden prompt at a terminal, in that order.
-
-Examples:
-  saymon --server https://saymon.example.com login          # asks for what is missing
-  saymon --profile lab --server lab.example login --ca-cert lab.pem
-  saymon --profile prod --server https://saymon.example.com login \\
-      --login robot --store file --remember-password --password-file ~/robot.password
-  saymon --server https://lab.example:8443 login --pin sha256:AB:CD:…   # a self-signed lab server
-  vault kv get -field=token secret/saymon | saymon --server saymon.example.com login --with-token
-
-At a terminal, a certificate no CA vouches for is shown with its SHA-256 fingerprint, and
-login asks whether to trust it for this server (trust on first use)."
-)]
 pub struct LoginArgs {
     #[command(flatten)]
     pub credentials: CredentialArgs,

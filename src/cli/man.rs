@@ -2,49 +2,8 @@
 
 /// The sections of `man saymon` that clap does not make, as (title, [(term, text)]):
 /// rendered into man/saymon.1 with the rest (tests/cli/generated.rs), never hand-edited.
+/// EXIT STATUS is made from `error::STATUSES`, EXAMPLES from `pages::SAYMON_EXAMPLES`.
 pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "EXIT STATUS",
-        &[
-            ("0", "Success."),
-            (
-                "1",
-                "Unexpected failure: a server error (5xx), a malformed answer, local I/O, an unreadable config, a --jq filter that failed.",
-            ),
-            (
-                "2",
-                "Usage error: bad flags or arguments, a bad server address, a --jq syntax error.",
-            ),
-            (
-                "3",
-                "No credentials: not logged in, no token stored, no password source and no terminal.",
-            ),
-            (
-                "4",
-                "The server rejected the credentials or the token (401, 403).",
-            ),
-            (
-                "5",
-                "The server could not be reached: DNS, connect, TLS, timeout.",
-            ),
-            (
-                "6",
-                "api: the server answered another 4xx (the body is still printed).",
-            ),
-            (
-                "7",
-                "A secret cannot be kept safe: the keyring unreachable, locked or not answering, the credentials file (or a --client-key file) readable by others, or corrupt; or a new token could only be kept in the rescue file.",
-            ),
-            (
-                "70",
-                "An internal error (a bug): one line, saymon: internal error: ... (please report).",
-            ),
-            (
-                "other",
-                "exec: the command's own exit code (128+N for signal N, 127 not found, 126 not runnable).",
-            ),
-        ],
-    ),
     (
         "ENVIRONMENT",
         &[
@@ -102,52 +61,35 @@ pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
         &[
             (
                 "~/.config/saymon/",
-                "The config directory (the platform's config dir plus saymon; --config-dir, SAYMON_CONFIG_DIR), mode 0700.",
+                "The config directory: --config-dir, else SAYMON_CONFIG_DIR, else the platform's: $XDG_CONFIG_HOME/saymon or ~/.config/saymon on Linux and the BSDs, ~/Library/Application Support/saymon on macOS, %APPDATA%\\saymon on Windows. Created mode 0700; refused (exit 7) when others may write it or another user owns it. Every file below is in it.",
             ),
             (
                 "config.toml",
-                "Profiles: server, login, user id, store, TLS files. No secrets. Refused when others can write it.",
+                "Profiles (server, login, user id, store, the TLS files, the fingerprint of a pinned certificate) and the default profile. No secrets. Mode 0600 as saymon writes it; refused when others may write it; never overwritten when it does not parse.",
             ),
             (
                 "credentials.toml",
-                "Tokens (and passwords remembered by login --remember-password) of profiles that use the file store, mode 0600; refused when others can read it.",
+                "The tokens, and the passwords remembered by login --remember-password, of profiles that use the file store. Mode 0600 from the start; refused when others may read it.",
             ),
             (
                 "rescued-tokens.toml",
-                "A new token whose store failed after it was made, mode 0600; used by every command until login moves it into the store.",
+                "A new token whose store failed after the server made it, mode 0600: used by every command until login moves it into the store; logout removes it.",
+            ),
+            (
+                "certs/",
+                "Certificates trusted on first use or with login --pin, one PEM file each, PROFILE-FINGERPRINT.pem (the first 16 hex digits of its SHA-256), mode 0600, in a directory of mode 0700. A profile's goes when it pins another or is removed.",
             ),
             (
                 ".lock, .token.lock",
-                "Locks that serialize writes, and the life of a new token, between concurrent runs.",
-            ),
-        ],
-    ),
-    (
-        "EXAMPLES",
-        &[
-            (
-                "saymon --server https://saymon.example.com login",
-                "Log in, asking for what is missing; the token is stored.",
+                "Empty lock files, mode 0600: .lock is held around each change of a file here, .token.lock from the making of a token until it is stored, so that concurrent runs (two cron jobs) take turns.",
             ),
             (
-                "saymon api 'objects?fields=id,name' --jq '.[] | .name'",
-                "The objects' names, filtered without jq installed.",
+                ".NAME.RANDOM.tmp",
+                "The next contents of NAME (config.toml, credentials.toml, rescued-tokens.toml or a certificate), written and synced, then renamed over it; mode 0600. Made before a token is, with room for it, so that storing the token cannot fail for want of space. One that a killed saymon left behind is removed by the next write, unless it holds a token: then commands use that token, and the next write of NAME takes it in.",
             ),
             (
-                "saymon api incidents --paginate > incidents.json",
-                "Every incident, all pages, one JSON array; check the exit code.",
-            ),
-            (
-                "printf '%s\\n' \"$PW\" | saymon token refresh --password-stdin",
-                "Rotate the stored token from cron.",
-            ),
-            (
-                "saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'",
-                "Hand the token to another tool in its environment only.",
-            ),
-            (
-                "saymon doctor --all",
-                "Check every profile: config, keyring, DNS, TCP, TLS, server, token.",
+                ".saymon-probe-RANDOM",
+                "An empty file (mode 0600) made and removed at once: the proof that the file store can write here before a token is made.",
             ),
         ],
     ),

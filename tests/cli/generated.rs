@@ -8,12 +8,15 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 use saymon::cli::Cli;
 
+mod man;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every generated file: its path under the repo and its contents.
-fn generated() -> Vec<(PathBuf, Vec<u8>)> {
+/// Every generated file: its path under the repo and its contents. `update`: a man page
+/// whose text changed gets today's date (see `man_date`).
+fn generated(update: bool) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     for (shell, name) in [
         (Shell::Bash, "saymon.bash"),
@@ -28,58 +31,84 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     }
     let mut cmd = Cli::command();
     cmd.build();
-    man_pages(&cmd, "saymon", &mut files);
+    man_pages(&cmd, &mut Vec::new(), update, &mut files);
     help_pages(&cmd, &mut Vec::new(), &mut files);
     files
 }
 
-fn man_pages(cmd: &clap::Command, name: &str, files: &mut Vec<(PathBuf, Vec<u8>)>) {
-    let mut page = Vec::new();
-    // clap without its `string` feature wants a &'static name: leaking a few bytes in a test is fine.
-    let static_name: &'static str = Box::leak(name.to_string().into_boxed_str());
-    clap_mangen::Man::new(cmd.clone().name(static_name))
-        .render(&mut page)
-        .unwrap();
-    if name == "saymon" {
-        // `saymon help` has no page of its own (it prints what --help does): not listed.
-        let text = String::from_utf8(page).unwrap();
-        let help =
-            ".TP\nsaymon\\-help(1)\nPrint this message or the help of the given subcommand(s)\n";
-        assert!(
-            text.contains(help),
-            "clap_mangen lists saymon-help(1) as expected"
-        );
-        page = text.replace(help, "").into_bytes();
-        page.extend_from_slice(extra_sections().as_bytes());
+/// `man/saymon.1` and a page for each command under it (`saymon help` has none: it prints
+/// what --help does).
+fn man_pages(
+    cmd: &clap::Command,
+    words: &mut Vec<String>,
+    update: bool,
+    files: &mut Vec<(PathBuf, Vec<u8>)>,
+) {
+    let name = std::iter::once("saymon".to_string())
+        .chain(words.iter().cloned())
+        .collect::<Vec<_>>()
+        .join("-");
+    let path = PathBuf::from("man").join(format!("{name}.1"));
+    let committed = std::fs::read_to_string(root().join(&path)).ok();
+    // The date of the page's last change: the committed one while its text stays the same.
+    let mut date = committed.as_deref().and_then(man_date);
+    let mut page = man::page(cmd, words, &name, date.as_deref().unwrap_or(EPOCH));
+    if update && committed.as_deref() != Some(page.as_str()) {
+        date = Some(today());
+        page = man::page(cmd, words, &name, date.as_deref().unwrap());
     }
-    files.push((PathBuf::from("man").join(format!("{name}.1")), page));
+    files.push((path, page.into_bytes()));
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
-        man_pages(sub, &format!("{name}-{}", sub.get_name()), files);
+        words.push(sub.get_name().to_string());
+        man_pages(sub, words, update, files);
+        words.pop();
     }
 }
 
-/// EXIT STATUS, ENVIRONMENT, FILES and EXAMPLES of `saymon.1`, from `cli::MAN_SECTIONS`.
-fn extra_sections() -> String {
-    // roff: a leading dot or quote would be a request, a backslash an escape.
-    let escape = |text: &str| {
-        let text = text.replace('\\', "\\e").replace('-', "\\-");
-        match text.chars().next() {
-            Some('.' | '\'') => format!("\\&{text}"),
-            _ => text,
-        }
-    };
-    let mut roff = String::new();
-    for (title, entries) in saymon::cli::MAN_SECTIONS {
-        roff.push_str(&format!(".SH \"{title}\"\n"));
-        for (term, text) in *entries {
-            roff.push_str(&format!(
-                ".TP\n\\fB{}\\fR\n{}\n",
-                escape(term),
-                escape(text)
-            ));
-        }
-    }
-    roff
+/// A date for a page that has none yet (it is out of date anyway).
+const EPOCH: &str = "1970-01-01";
+
+/// The date in a page's `.TH` line (YYYY-MM-DD), as `man::page` writes it.
+fn man_date(page: &str) -> Option<String> {
+    let th = page.lines().find(|l| l.starts_with(".TH "))?;
+    let date = th.split_whitespace().nth(3)?;
+    let shape = date.len() == 10
+        && date.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shape.then(|| date.to_string())
+}
+
+#[test]
+fn a_page_s_date_is_read_from_its_title_line() {
+    let page = ".ie \\n(.g .ds Aq \\(aq\n.TH SAYMON\\-LOGIN 1 2026-12-02 \"saymon 0.1.0\" \"User Commands\"\n.nh\n";
+    assert_eq!(man_date(page).as_deref(), Some("2026-12-02"));
+    // clap_mangen's own title line has no date: the page is out of date anyway.
+    assert_eq!(
+        man_date(".TH saymon-login 1  \"saymon-login 0.1.0\" \n"),
+        None
+    );
+    assert_eq!(man_date("no title"), None);
+    assert!(man_date(&format!(".TH SAYMON 1 {} x y", today())).is_some());
+}
+
+/// Today (UTC) as YYYY-MM-DD.
+fn today() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let now = time::OffsetDateTime::from_unix_timestamp(now.as_secs() as i64).unwrap();
+    let date = now.date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// `saymon [sub...] --help` as the binary prints it, so help changes are reviewed.
@@ -111,7 +140,7 @@ fn help_pages(cmd: &clap::Command, path: &mut Vec<String>, files: &mut Vec<(Path
 fn generated_files_match_the_cli() {
     let update = std::env::var("SAYMON_UPDATE_GENERATED").as_deref() == Ok("1");
     let mut stale = Vec::new();
-    for (path, contents) in generated() {
+    for (path, contents) in generated(update) {
         let full = root().join(&path);
         if update {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -126,7 +155,7 @@ fn generated_files_match_the_cli() {
     );
     // Nothing stale lingers in the generated dirs either.
     if !update {
-        let expected: Vec<PathBuf> = generated().into_iter().map(|(p, _)| p).collect();
+        let expected: Vec<PathBuf> = generated(false).into_iter().map(|(p, _)| p).collect();
         for dir in ["completions", "man", "tests/help"] {
             for entry in std::fs::read_dir(root().join(dir)).unwrap() {
                 let rel = Path::new(dir).join(entry.unwrap().file_name());
