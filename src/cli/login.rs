@@ -27,7 +27,8 @@ pub struct CredentialArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "The password comes from --password-stdin, --password-file, \
-SAYMON_PASSWORD, or a hidden prompt at a terminal, in that order.
+SAYMON_PASSWORD or the file SAYMON_PASSWORD_FILE names, systemd's credential \
+$CREDENTIALS_DIRECTORY/password, or a hidden prompt at a terminal, in that order.
 
 Examples:
   saymon --server https://saymon.example.com login          # asks for what is missing
