@@ -29,8 +29,8 @@ mod secrets;
 mod stores;
 
 pub use handed::{
-    MAX_SECRET_FILE, Origin, empty_env_token_note, env_password, env_token, env_token_set,
-    env_token_source, given_name, given_token_refused, given_token_wins, read_secret_file,
+    empty_env_token_note, env_password, env_token, env_token_set, env_token_source, given_name,
+    given_token_refused, given_token_wins,
 };
 pub use secrets::{no_password, password_given};
 

@@ -400,6 +400,7 @@ mod acl {
     /// Named users and groups and the owning group get what their entry and the mask both
     /// allow. None when the bytes are not such an ACL. (Hand-parsed: the crates that read
     /// ACLs link the C libacl, which the packaged binary does without.)
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub fn grants_only_owner_and(acl: &[u8], me: u32) -> Option<bool> {
         const USER: u16 = 0x02;
         const GROUP_OBJ: u16 = 0x04;
