@@ -131,7 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a new token and print it, bare, on stdout')
-            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout')
+            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout')
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Create a fresh token and replace the stored one (for cron); prints no token')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete the user''s token on the server and forget it locally')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -246,7 +246,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
         }
         'saymon;token;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a new token and print it, bare, on stdout')
-            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout')
+            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout')
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Create a fresh token and replace the stored one (for cron); prints no token')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete the user''s token on the server and forget it locally')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -565,7 +565,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
         }
         'saymon;help;token' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create a new token and print it, bare, on stdout')
-            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout')
+            [CompletionResult]::new('print', 'print', [CompletionResultType]::ParameterValue, 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout')
             [CompletionResult]::new('refresh', 'refresh', [CompletionResultType]::ParameterValue, 'Create a fresh token and replace the stored one (for cron); prints no token')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Delete the user''s token on the server and forget it locally')
             break

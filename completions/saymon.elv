@@ -125,7 +125,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Create a new token and print it, bare, on stdout'
-            cand print 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+            cand print 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout'
             cand refresh 'Create a fresh token and replace the stored one (for cron); prints no token'
             cand revoke 'Delete the user''s token on the server and forget it locally'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -235,7 +235,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
         }
         &'saymon;token;help'= {
             cand create 'Create a new token and print it, bare, on stdout'
-            cand print 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+            cand print 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout'
             cand refresh 'Create a fresh token and replace the stored one (for cron); prints no token'
             cand revoke 'Delete the user''s token on the server and forget it locally'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -530,7 +530,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
         }
         &'saymon;help;token'= {
             cand create 'Create a new token and print it, bare, on stdout'
-            cand print 'Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout'
+            cand print 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout'
             cand refresh 'Create a fresh token and replace the stored one (for cron); prints no token'
             cand revoke 'Delete the user''s token on the server and forget it locally'
         }

@@ -133,8 +133,9 @@ pub enum OutputFormat {
 pub enum Command {
     /// Create a token with your login and password, store it, and remember the profile
     ///
-    /// The password comes from --password-stdin, --password-file, SAYMON_PASSWORD, or a
-    /// hidden prompt at a terminal, in that order.
+    /// The password comes from --password-stdin, --password-file, SAYMON_PASSWORD or the
+    /// file SAYMON_PASSWORD_FILE names, systemd's credential $CREDENTIALS_DIRECTORY/password,
+    /// or a hidden prompt at a terminal, in that order.
     ///
     /// At a terminal, a certificate no CA vouches for is shown with its SHA-256
     /// fingerprint, and login asks whether to trust it for this server (trust on first use).

@@ -4,8 +4,10 @@
 //! - profile:  --profile, SAYMON_PROFILE, the config's default profile, "default"
 //! - server:   --server, SAYMON_SERVER, the profile's
 //! - login:    --login, SAYMON_LOGIN, the profile's, a prompt at a terminal
-//! - password: --password-stdin, --password-file, SAYMON_PASSWORD, a hidden prompt
-//! - token:    SAYMON_TOKEN, the profile's stored token
+//! - password: --password-stdin, --password-file, SAYMON_PASSWORD, SAYMON_PASSWORD_FILE,
+//!   `$CREDENTIALS_DIRECTORY/password`, (`token refresh`) the remembered one, a hidden prompt
+//! - token:    SAYMON_TOKEN, SAYMON_TOKEN_FILE, `$CREDENTIALS_DIRECTORY/token`, the profile's
+//!   stored token
 //! - store:    --store, the profile's, auto (the keyring, else ask, else fail)
 
 use std::path::PathBuf;
@@ -22,12 +24,15 @@ use crate::server::ServerUrl;
 use crate::store::keyring::KeyringStore;
 
 mod connect;
+mod handed;
 mod secrets;
 mod stores;
 
-pub use secrets::{
-    ENV_TOKEN_REFUSED, empty_env_token_note, env_token, env_token_set, no_password, password_given,
+pub use handed::{
+    empty_env_token_note, env_password, env_token, env_token_set, env_token_source, given_name,
+    given_token_refused, given_token_wins,
 };
+pub use secrets::{no_password, password_given};
 
 /// The state every command starts from: options, config, the selected profile. A clone
 /// shares the run's keyring connection.
@@ -41,7 +46,8 @@ pub struct Session<'a> {
     pub interactive: bool,
     /// The run's one keyring connection, shared by every profile (see `store::keyring`).
     keyring: KeyringStore,
-    /// Whether SAYMON_TOKEN applies (to the selected profile); not for `named`'s sessions.
+    /// Whether a token handed over in the environment (SAYMON_TOKEN, …) applies (to the
+    /// selected profile); not for `named`'s sessions.
     env_token_applies: bool,
     /// A certificate `login` just pinned (its file and fingerprint): the CA in force.
     pinned: Option<(PathBuf, String)>,

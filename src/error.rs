@@ -64,7 +64,7 @@ pub const STATUSES: &[(Status, &str)] = &[
     ),
     (
         Status::Error(Exit::NoCredentials),
-        "no credentials: not logged in, no such profile, no token stored, no password source and no terminal",
+        "no credentials: not logged in, no such profile, no token stored, no password source and no terminal, a secret file that cannot be read, is empty or too large",
     ),
     (
         Status::Error(Exit::Rejected),
@@ -80,7 +80,7 @@ pub const STATUSES: &[(Status, &str)] = &[
     ),
     (
         Status::Error(Exit::StoreUnusable),
-        "a secret cannot be kept safe: keyring unreachable, locked or not answering; credentials file (or a `--client-key` file) readable by others, or corrupt; config dir or `config.toml` that others may change; or a new token could only be kept in the rescue file",
+        "a secret cannot be kept safe: keyring unreachable, locked or not answering; credentials file (or a `--client-key` or secret file) readable by others, or corrupt; config dir or `config.toml` that others may change; or a new token could only be kept in the rescue file",
     ),
     (
         Status::Error(Exit::Internal),

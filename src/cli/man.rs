@@ -18,8 +18,20 @@ pub const MAN_SECTIONS: &[(&str, &[(&str, &str)])] = &[
                 "The password, for login, token create, refresh and revoke; removed from exec's command.",
             ),
             (
+                "SAYMON_PASSWORD_FILE",
+                "A file whose first line is the password (a docker or Kubernetes secret), after SAYMON_PASSWORD; not with it (exit 2); set to nothing, it is not set. Read as --password-file: refused when others can read it (exit 7); exit 3 naming it when it cannot be read, is empty or holds more than 64 KiB. Removed from exec's command.",
+            ),
+            (
                 "SAYMON_TOKEN",
                 "A token to use instead of the stored one (CI); exec sets it for its command.",
+            ),
+            (
+                "SAYMON_TOKEN_FILE",
+                "A file whose first line is the token to use instead of the stored one, read as SAYMON_PASSWORD_FILE; not with SAYMON_TOKEN (exit 2). Removed from exec's command, which gets SAYMON_TOKEN.",
+            ),
+            (
+                "CREDENTIALS_DIRECTORY",
+                "Set by systemd for a unit with credentials: its password entry (LoadCredential=password:FILE) is a password source after SAYMON_PASSWORD_FILE, its token entry one after SAYMON_TOKEN_FILE; an entry that is not there is no source, one that cannot be read an error naming it.",
             ),
             (
                 "SAYMON_CA_CERT",

@@ -11,12 +11,14 @@ pub enum TokenCommand {
     /// SAYMON keeps one token per user: the new token replaces the old one on the server,
     /// and so also replaces the token stored for the profile when it is the same user.
     Create(TokenCreateArgs),
-    /// Print the token in use (SAYMON_TOKEN, else the stored one), bare, on stdout
+    /// Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential,
+    /// else the stored one), bare, on stdout
     Print(TokenPrintArgs),
     /// Create a fresh token and replace the stored one (for cron); prints no token
     ///
-    /// The password is the one given (--password-stdin, --password-file, SAYMON_PASSWORD),
-    /// else the one remembered by `login --remember-password`, else asked at a terminal.
+    /// The password is the one given (--password-stdin, --password-file, SAYMON_PASSWORD,
+    /// SAYMON_PASSWORD_FILE, systemd's credential $CREDENTIALS_DIRECTORY/password), else
+    /// the one remembered by `login --remember-password`, else asked at a terminal.
     /// The new token kills the old one on the server: anything else holding the old token
     /// needs the new one (`saymon token print`, `saymon exec`).
     Refresh(TokenRefreshArgs),

@@ -188,9 +188,9 @@ fn status_error(err: anyhow::Error, source: &TokenSource, session: &Session<'_>)
     }
     if server_error.is_rejection() {
         error = error.hint(match source {
-            TokenSource::Environment => format!(
+            _ if source.is_given() => format!(
                 "{}; or the user lacks the permission the message names",
-                crate::credentials::ENV_TOKEN_REFUSED
+                crate::credentials::given_token_refused(source)
             ),
             _ => format!(
                 "the token was refused (replaced or revoked?), or the user lacks the permission the message names; `saymon whoami{}` tells which",

@@ -109,10 +109,11 @@ pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
             ));
         }
     }
-    if std::env::var_os("SAYMON_TOKEN").is_some() {
-        session.out.warn(
-            "SAYMON_TOKEN is still set in this environment and is used before any stored token",
-        );
+    if let Some(given) = crate::credentials::env_token_source() {
+        session.out.warn(&format!(
+            "{} is still set in this environment and is used before any stored token",
+            crate::credentials::given_name(&given)
+        ));
     }
     Ok(())
 }

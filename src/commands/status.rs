@@ -84,7 +84,8 @@ pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
 }
 
 /// The names of the profiles to show: all, or those `--profile` patterns match; the
-/// selected one too when SAYMON_TOKEN or `--server` make it without a config entry.
+/// selected one too when a token in the environment (SAYMON_TOKEN, …) or `--server` make
+/// it without a config entry.
 /// Exit 3 when none is left.
 fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
     let mut names: Vec<String> = session.config.profiles.keys().cloned().collect();
@@ -136,7 +137,7 @@ fn read_rows(
     args: &StatusArgs,
     session: &Session<'_>,
     names: Vec<String>,
-    env_token: Option<&Secret>,
+    env_token: Option<&(Secret, TokenSource)>,
 ) -> (Vec<Row>, Vec<Check>) {
     let mut rows = Vec::new();
     let mut checks = Vec::new();
@@ -165,8 +166,8 @@ fn read_rows(
         };
         row.server = server.clone();
         let token = match (env_token, selected) {
-            (Some(token), true) => {
-                row.source = Some(TokenSource::Environment);
+            (Some((token, source)), true) => {
+                row.source = Some(source.clone());
                 Some(token.clone())
             }
             _ => match stored_token(session, &row.profile, server.as_ref()) {
@@ -229,6 +230,14 @@ fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
         if rows.iter().any(|r| r.selected) {
             notes.push(SELECTED_LEGEND.to_string());
         }
+        if let Some(row) = rows.iter().find(|r| r.selected)
+            && let Some(source) = row.source.as_ref().filter(|s| s.is_given())
+        {
+            notes.push(format!(
+                "The token of profile {} comes from {source}",
+                crate::redact::inline(&row.name)
+            ));
+        }
         if rows
             .iter()
             .any(|r| r.profile.store == Some(StoreKind::File))
@@ -274,7 +283,7 @@ fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
     let empty_env = if row.selected {
         crate::credentials::empty_env_token_note()
     } else {
-        ""
+        String::new()
     };
     let remembered = exit == Exit::Rejected
         && row
@@ -295,15 +304,13 @@ fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
             }
         ),
     )
-    .hint(match exit {
-        Exit::Rejected if row.source == Some(TokenSource::Environment) => {
-            crate::credentials::ENV_TOKEN_REFUSED.to_string()
-        }
-        Exit::Rejected if remembered => format!(
+    .hint(match (exit, row.source.as_ref().filter(|s| s.is_given())) {
+        (Exit::Rejected, Some(given)) => crate::credentials::given_token_refused(given),
+        (Exit::Rejected, None) if remembered => format!(
             "run `saymon --profile {} token refresh`: it makes a new one with the remembered password",
             crate::redact::inline(&row.name)
         ),
-        Exit::NoCredentials | Exit::Rejected => {
+        (Exit::NoCredentials | Exit::Rejected, _) => {
             format!("run `saymon login --profile {}`", crate::redact::inline(&row.name))
         }
         _ => format!("`saymon doctor --profile {}` checks each step", row.name),
@@ -377,6 +384,7 @@ fn row_json(row: &Row, credentials_file: &std::path::Path) -> Value {
             _ => None,
         },
         "token_source": row.source.as_ref().map(TokenSource::kind),
+        "token_source_path": row.source.as_ref().and_then(TokenSource::path),
         "token": row.state.key(),
         "detail": match &row.state {
             TokenState::Failed(_, why) => Some(why.clone()),

@@ -143,7 +143,8 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
     Ok(())
 }
 
-/// Print the token in use, bare: SAYMON_TOKEN, else the profile's stored token.
+/// Print the token in use, bare: the one handed over in the environment (SAYMON_TOKEN,
+/// SAYMON_TOKEN_FILE, systemd's credential), else the profile's stored token.
 pub fn print(_args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     crate::mask::register_with_ci(token.expose().as_bytes());
@@ -281,7 +282,7 @@ async fn still_works(
     }
 }
 
-/// The password for a refresh when none is remembered: given (a flag, SAYMON_PASSWORD),
+/// The password for a refresh when none is remembered: given (a flag, the environment),
 /// or asked at a terminal; without either, exit 3 saying how to remember one.
 fn refresh_password(
     args: &TokenRefreshArgs,
@@ -300,7 +301,11 @@ fn refresh_password(
     session
         .password(&args.credentials, login, server)
         .map_err(|e| {
-            if crate::error::exit_code(&e) != Exit::NoCredentials {
+            // A given password that cannot be used (an empty one, a file that cannot be
+            // read) is its own error, naming its source.
+            if crate::error::exit_code(&e) != Exit::NoCredentials
+                || password_given(&args.credentials)
+            {
                 return e;
             }
             let account = store::account(login, server);

@@ -43,7 +43,7 @@ pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     lines.push(format!("id:           {}", field("id").unwrap_or_default()));
     lines.push(format!("server:       {server}"));
     let from = match &source {
-        TokenSource::Environment => source.to_string(),
+        _ if source.is_given() => source.to_string(),
         _ => format!(
             "{source} (profile {})",
             redact::inline(&session.profile_name)
@@ -61,8 +61,8 @@ fn refused_hint(
     source: &TokenSource,
     server: &crate::server::ServerUrl,
 ) -> String {
-    if *source == TokenSource::Environment {
-        return crate::credentials::ENV_TOKEN_REFUSED.to_string();
+    if source.is_given() {
+        return crate::credentials::given_token_refused(source);
     }
     let remembered = session
         .profile()

@@ -16,6 +16,7 @@ use crate::store::file::FileStore;
 use crate::store::{self, SecretKind, SecretStore, TokenSource, stored_secret};
 
 use super::Session;
+use super::handed::{Origin, env_password, env_token, read_secret_file};
 
 impl<'a> Session<'a> {
     /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
@@ -44,8 +45,11 @@ impl<'a> Session<'a> {
         .into())
     }
 
-    /// The password: --password-stdin, --password-file, SAYMON_PASSWORD, else a hidden
-    /// prompt at a terminal. Without any of them: exit 3 at once, never a hang.
+    /// The password: --password-stdin, --password-file, else the one handed over in the
+    /// environment (SAYMON_PASSWORD, SAYMON_PASSWORD_FILE, `$CREDENTIALS_DIRECTORY/password`:
+    /// see `handed`), else a hidden prompt at a terminal. Without any of them: exit 3 at
+    /// once, never a hang. A file that cannot be used is an error naming it (exit 3, or 7
+    /// when others may read it); both SAYMON_PASSWORD and SAYMON_PASSWORD_FILE set is exit 2.
     pub fn password(
         &self,
         args: &CredentialArgs,
@@ -58,30 +62,20 @@ impl<'a> Session<'a> {
                 .lock()
                 .read_line(&mut line)
                 .context("cannot read the password from stdin")?;
-            (Secret::new(strip_newline(line)), "stdin")
+            (Secret::new(strip_newline(line)), "stdin".to_string())
         } else if let Some(path) = &args.password_file {
-            crate::fsutil::check_private(path, "a password")?;
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::new(
-                    Exit::NoCredentials,
-                    format!("cannot read the password file {}: {e}", path.display()),
-                )
-                .hint("check the path and that you may read it: --password-file takes a file whose first line is the password")
-            })?;
-            // Its first line; a line saved on Windows ends in \r\n, and the \r goes too.
-            let first = text.split('\n').next().unwrap_or_default();
-            let first = first.strip_suffix('\r').unwrap_or(first);
-            (Secret::new(first), "the password file")
-        } else if let Some(value) = std::env::var_os("SAYMON_PASSWORD") {
-            let value = value.into_string().map_err(|_| {
-                Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8")
-            })?;
-            (Secret::new(value), "SAYMON_PASSWORD")
+            let origin = Origin::Flag("--password-file");
+            (
+                read_secret_file(path, SecretKind::Password, origin)?,
+                origin.source(path),
+            )
+        } else if let Some((password, source)) = env_password()? {
+            (password, source)
         } else if self.interactive {
             let prompt = format!("Password for {login} on {}: ", server.host_port());
             let value = crate::prompt::prompt_password(&prompt)
                 .context("cannot read the password from the terminal")?;
-            (Secret::new(value), "the prompt")
+            (Secret::new(value), "the prompt".to_string())
         } else {
             return Err(no_password(login, server));
         };
@@ -91,7 +85,7 @@ impl<'a> Session<'a> {
                 Exit::NoCredentials,
                 format!("the password from {source} is empty"),
             )
-            .hint("give the real password: an empty line, file or SAYMON_PASSWORD is refused, never sent")
+            .hint("give the real password: an empty line or SAYMON_PASSWORD is refused, never sent")
             .into());
         }
         Ok(password)
@@ -113,19 +107,20 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// The token in use: SAYMON_TOKEN, else the profile's stored one.
+    /// The token in use: the one handed over in the environment (SAYMON_TOKEN,
+    /// SAYMON_TOKEN_FILE, `$CREDENTIALS_DIRECTORY/token`: see `handed`), else the
+    /// profile's stored one.
     pub fn token(&self) -> Result<(Secret, TokenSource)> {
         if self.env_token_applies
-            && let Some(token) = env_token()?
+            && let Some((token, source)) = env_token()?
         {
-            self.out.verbose("token from SAYMON_TOKEN (environment)");
-            return Ok((token, TokenSource::Environment));
+            self.out.verbose(&format!("token from {source}"));
+            return Ok((token, source));
         }
         let not_logged_in = |detail: String| -> anyhow::Error {
-            let detail = if env_token_empty() {
-                format!("SAYMON_TOKEN is set but empty, and {detail}")
-            } else {
-                detail
+            let detail = match super::handed::empty_env_token() {
+                Some(empty) => format!("{empty}, and {detail}"),
+                None => detail,
             };
             Error::new(Exit::NoCredentials, format!("not logged in: {detail}"))
                 .hint(format!(
@@ -220,12 +215,10 @@ impl<'a> Session<'a> {
     }
 }
 
-/// Whether a password was given for this run (a flag or SAYMON_PASSWORD), as opposed to
-/// one remembered in the store or asked for.
+/// Whether a password was given for this run (a flag, or handed over in the environment:
+/// see `handed`), as opposed to one remembered in the store or asked for.
 pub fn password_given(args: &CredentialArgs) -> bool {
-    args.password_stdin
-        || args.password_file.is_some()
-        || std::env::var_os("SAYMON_PASSWORD").is_some()
+    args.password_stdin || args.password_file.is_some() || super::handed::env_password_given()
 }
 
 /// Exit 3: no password source and no terminal to ask at, naming the options.
@@ -233,50 +226,11 @@ pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
     Error::new(
         Exit::NoCredentials,
         format!(
-            "no password for {login} on {server}, and no terminal to ask at{}",
+            "no password for {login} on {server}, and no terminal to ask at{}{}",
+            super::handed::empty_env_password_note(),
             crate::output::not_asked()
         ),
     )
-    .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD")
+    .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD or SAYMON_PASSWORD_FILE (systemd: LoadCredential=password:FILE)")
     .into()
-}
-
-/// " (SAYMON_TOKEN is set but empty)" when it is, for messages about a missing token.
-pub fn empty_env_token_note() -> &'static str {
-    if env_token_empty() {
-        " (SAYMON_TOKEN is set but empty)"
-    } else {
-        ""
-    }
-}
-
-/// Whether SAYMON_TOKEN is set, but to nothing (white space at most).
-fn env_token_empty() -> bool {
-    std::env::var_os("SAYMON_TOKEN").is_some_and(|v| v.to_string_lossy().trim().is_empty())
-}
-
-/// What to do about a SAYMON_TOKEN the server refused. It may never have worked, and it
-/// wins over the stored token, so `login` or `token refresh` (which would kill the stored
-/// token that works) are never the fix.
-pub const ENV_TOKEN_REFUSED: &str = "SAYMON_TOKEN was refused (not a token of this server, mistyped, replaced or revoked): check the CI secret or variable it comes from, or unset SAYMON_TOKEN to use the stored token";
-
-/// Whether SAYMON_TOKEN is set to something (it then wins over any stored token).
-pub fn env_token_set() -> bool {
-    std::env::var_os("SAYMON_TOKEN").is_some_and(|v| !v.to_string_lossy().trim().is_empty())
-}
-
-/// SAYMON_TOKEN, when it is set and not empty, through `answer::accept_token` (exit 1
-/// when it cannot be a token; exit 3 when it is not UTF-8, as for SAYMON_PASSWORD).
-pub fn env_token() -> Result<Option<Secret>> {
-    let Some(value) = std::env::var_os("SAYMON_TOKEN") else {
-        return Ok(None);
-    };
-    let value = value
-        .into_string()
-        .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_TOKEN is not valid UTF-8"))?;
-    let value = Secret::new(value);
-    if value.expose().trim().is_empty() {
-        return Ok(None);
-    }
-    crate::answer::accept_token(value, "SAYMON_TOKEN").map(Some)
 }

@@ -73,10 +73,11 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
         write_profile(session, ready.profile, profile, &where_)?;
         saved?;
         remembered?;
-        if crate::credentials::env_token_set() {
-            session.out.warn(
-                "SAYMON_TOKEN is set in this environment: commands use it before the token just stored (unset SAYMON_TOKEN to use the stored one)",
-            );
+        if let Some(given) = crate::credentials::env_token_source() {
+            session.out.warn(&crate::credentials::given_token_wins(
+                &given,
+                "the token just stored",
+            ));
         }
         Ok(Issued {
             token,

@@ -114,10 +114,16 @@ pub fn legacy_account(login: &str, server: &ServerUrl) -> Option<String> {
     (!server.is_https()).then(|| format!("{login}@{}", server.host_port()))
 }
 
-/// Where the token in use came from.
+/// Where the token in use came from: given for this run (SAYMON_TOKEN, the file
+/// SAYMON_TOKEN_FILE names, systemd's `$CREDENTIALS_DIRECTORY/token`), or stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenSource {
+    /// SAYMON_TOKEN.
     Environment,
+    /// The file SAYMON_TOKEN_FILE names (a docker or Kubernetes secret).
+    EnvironmentFile(PathBuf),
+    /// `$CREDENTIALS_DIRECTORY/token`: a systemd credential (`LoadCredential=token:…`).
+    Credential(PathBuf),
     Keyring,
     File(PathBuf),
     /// The rescue file: the token was made but its store failed (see `issue`).
@@ -132,13 +138,37 @@ impl TokenSource {
         }
     }
 
-    /// A short machine-readable name: environment, keyring, file, rescued.
+    /// A short machine-readable name: environment, environment_file, credential,
+    /// keyring, file, rescued.
     pub fn kind(&self) -> &'static str {
         match self {
             TokenSource::Environment => "environment",
+            TokenSource::EnvironmentFile(_) => "environment_file",
+            TokenSource::Credential(_) => "credential",
             TokenSource::Keyring => "keyring",
             TokenSource::File(_) => "file",
             TokenSource::Rescued(_) => "rescued",
+        }
+    }
+
+    /// Whether the token was given for this run from outside the stores (a variable, a
+    /// file one names, a systemd credential): it wins over the stored token, and may
+    /// never have been a token of this server.
+    pub fn is_given(&self) -> bool {
+        matches!(
+            self,
+            TokenSource::Environment | TokenSource::EnvironmentFile(_) | TokenSource::Credential(_)
+        )
+    }
+
+    /// The file the token was read from, if it came from one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            TokenSource::EnvironmentFile(path)
+            | TokenSource::Credential(path)
+            | TokenSource::File(path)
+            | TokenSource::Rescued(path) => Some(path),
+            TokenSource::Environment | TokenSource::Keyring => None,
         }
     }
 }
@@ -147,6 +177,10 @@ impl fmt::Display for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TokenSource::Environment => f.write_str("SAYMON_TOKEN (environment)"),
+            TokenSource::EnvironmentFile(path) => {
+                write!(f, "SAYMON_TOKEN_FILE ({})", path.display())
+            }
+            TokenSource::Credential(path) => write!(f, "systemd credential {}", path.display()),
             TokenSource::Keyring => f.write_str("the keyring"),
             TokenSource::File(path) => write!(f, "the file {}", path.display()),
             TokenSource::Rescued(path) => write!(f, "the rescue file {}", path.display()),

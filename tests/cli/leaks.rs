@@ -37,6 +37,16 @@ fn no_secret_reaches_any_output() {
     std::fs::write(&wrong_file, WRONG_PASSWORD).unwrap();
     support::chmod(&pw_file, 0o600);
     support::chmod(&wrong_file, 0o600);
+    let token_file = env.dir.path().join("token");
+    std::fs::write(&token_file, ENV_TOKEN).unwrap();
+    support::chmod(&token_file, 0o600);
+    // systemd's credentials directory: the canary token and the wrong password.
+    let creds = env.dir.path().join("credentials");
+    std::fs::create_dir(&creds).unwrap();
+    for (name, value) in [("token", ENV_TOKEN), ("password", WRONG_PASSWORD)] {
+        std::fs::write(creds.join(name), value).unwrap();
+        support::chmod(&creds.join(name), 0o400);
+    }
 
     for verbose in [false, true] {
         let v: &[&str] = if verbose { &["-v"] } else { &[] };
@@ -132,6 +142,24 @@ fn no_secret_reaches_any_output() {
         let mut cmd = plain(&["api", "objects"]);
         cmd.env("SAYMON_TOKEN", ENV_TOKEN);
         assert_eq!(rec.run("api, refused env token", cmd, false), 4);
+        // The same from the files servers hand over (SAYMON_TOKEN_FILE, SAYMON_PASSWORD_FILE,
+        // systemd's credentials), and a variable set beside its file.
+        let mut cmd = plain(&["whoami"]);
+        cmd.env("SAYMON_TOKEN_FILE", &token_file);
+        assert_eq!(rec.run("whoami, refused token file", cmd, false), 4);
+        let mut cmd = plain(&["status", "--output", "json"]);
+        cmd.env("CREDENTIALS_DIRECTORY", &creds);
+        assert_eq!(rec.run("status, refused token credential", cmd, false), 4);
+        let mut cmd = plain(&["token", "refresh"]);
+        cmd.env("SAYMON_PASSWORD_FILE", &wrong_file);
+        assert_eq!(rec.run("token refresh, wrong password file", cmd, false), 4);
+        let mut cmd = plain(&["token", "refresh"]);
+        cmd.env("CREDENTIALS_DIRECTORY", &creds);
+        assert_eq!(rec.run("token refresh, wrong credential", cmd, false), 4);
+        let mut cmd = plain(&["whoami"]);
+        cmd.env("SAYMON_TOKEN", ENV_TOKEN)
+            .env("SAYMON_TOKEN_FILE", &token_file);
+        assert_eq!(rec.run("whoami, token and its file", cmd, false), 2);
         let mut cmd = plain(&["token", "create"]);
         cmd.env("SAYMON_PASSWORD", WRONG_PASSWORD);
         assert_eq!(rec.run("token create, wrong password", cmd, false), 4);

@@ -30,6 +30,7 @@ mod preview;
 mod profile;
 mod rescue;
 mod scripting;
+mod secret_files;
 mod secrets;
 mod status;
 mod terminal;

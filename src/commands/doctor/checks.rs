@@ -4,9 +4,8 @@
 use std::time::Instant;
 
 use crate::config::{self, Profile, StoreKind};
-use crate::credentials::{Session, env_token};
+use crate::credentials::{Session, env_password, env_token};
 use crate::error::{Error, Exit};
-use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind, TokenSource, stored_secret};
 
@@ -52,7 +51,8 @@ pub(super) fn credentials_check(session: &Session<'_>) -> Check {
 pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
     let selected = name == session.profile_name;
     let profile = session.config.profile(name).cloned().unwrap_or_default();
-    // The global --server, TLS flags and SAYMON_TOKEN apply to the selected profile only.
+    // The global --server, TLS flags and the token and password in the environment
+    // (SAYMON_TOKEN, SAYMON_TOKEN_FILE, …) apply to the selected profile only.
     let server = session.server_of(name).and_then(|server| {
         server.ok_or_else(|| {
             let hint = if selected {
@@ -81,13 +81,14 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
     };
     if selected {
         match env_token() {
-            Ok(Some(token)) => target.token = Some((token, TokenSource::Environment)),
+            Ok(Some(token)) => target.token = Some(token),
             Ok(None) => {}
             Err(e) => target.no_token = Some(e),
         }
-    }
-    if selected && let Some(password) = std::env::var_os("SAYMON_PASSWORD") {
-        target.password = password.into_string().ok().map(Secret::new);
+        match env_password() {
+            Ok(password) => target.password = password.map(|(password, _)| password),
+            Err(e) => target.checks.push(Check::fail("password", &e)),
+        }
     }
     let Ok(server) = target.server.as_ref().map(Clone::clone) else {
         return target;
@@ -120,7 +121,7 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
                         if selected {
                             crate::credentials::empty_env_token_note()
                         } else {
-                            ""
+                            String::new()
                         }
                     ),
                 )

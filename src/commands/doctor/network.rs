@@ -11,7 +11,6 @@ use crate::client::{Auth, Client, VouchedBy};
 use crate::credentials::Session;
 use crate::error::{self, Error, Exit, exit_code};
 use crate::server::ServerUrl;
-use crate::store::TokenSource;
 
 use super::Target;
 use super::report::Check;
@@ -307,7 +306,7 @@ pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
             Some(e) => target.checks.push(Check::fail("token", &e)),
             None => target.checks.push(Check::skip(
                 "token",
-                "none at hand (no SAYMON_TOKEN, no profile read)",
+                "none at hand (none in the environment, no profile read)",
             )),
         }
         return;
@@ -326,8 +325,8 @@ pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
         Err(e) => {
             let refused = exit_code(&e) == Exit::Rejected;
             let e = match (refused, source) {
-                (true, TokenSource::Environment) => {
-                    error::on_rejection(e, crate::credentials::ENV_TOKEN_REFUSED)
+                (true, _) if source.is_given() => {
+                    error::on_rejection(e, crate::credentials::given_token_refused(source))
                 }
                 (true, _) => error::on_rejection(
                     e,
@@ -350,9 +349,9 @@ pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
     let (Some(login), Some(password)) = (&target.login, &target.password) else {
         return;
     };
-    // A refused SAYMON_TOKEN says nothing of the server's token authentication: it may
-    // never have been a token of this server.
-    if !refused || *source == TokenSource::Environment {
+    // A refused SAYMON_TOKEN (or token file) says nothing of the server's token
+    // authentication: it may never have been a token of this server.
+    if !refused || source.is_given() {
         return;
     }
     let basic = Auth::Basic { login, password };

@@ -43,8 +43,12 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         .env("SAYMON_SERVER", server.to_string())
         .env("SAYMON_PROFILE", &session.profile_name)
         .env("SAYMON_TOKEN", token.expose())
-        // The command gets the token, never the password.
-        .env_remove("SAYMON_PASSWORD");
+        // The command gets the token as SAYMON_TOKEN alone (a saymon inside would refuse
+        // it beside SAYMON_TOKEN_FILE), and never the password. CREDENTIALS_DIRECTORY
+        // stays: it is the unit's, and SAYMON_TOKEN wins over its token.
+        .env_remove("SAYMON_TOKEN_FILE")
+        .env_remove("SAYMON_PASSWORD")
+        .env_remove("SAYMON_PASSWORD_FILE");
     // The CA in force, so that `curl --cacert "$SAYMON_CA_CERT"` trusts what saymon does.
     match session.ca_cert() {
         Some(path) => command.env("SAYMON_CA_CERT", std::path::absolute(&path).unwrap_or(path)),
@@ -127,7 +131,7 @@ fn secrets_to_mask(
     source: &TokenSource,
 ) -> Vec<Secret> {
     let mut secrets = vec![token];
-    if *source != TokenSource::Environment
+    if !source.is_given()
         && let Some((kind, _)) = session.profile_store(server)
         && let Ok(Some(password)) = session.stored_secret(
             session.store_of(kind).as_ref(),

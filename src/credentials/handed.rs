@@ -1,0 +1,507 @@
+//! Secrets handed over for one run, from outside the stores, as CI and servers hand them:
+//! SAYMON_PASSWORD and SAYMON_TOKEN, the files SAYMON_PASSWORD_FILE and SAYMON_TOKEN_FILE
+//! name (docker and Kubernetes secrets), and systemd's credentials `password` and `token`
+//! in `$CREDENTIALS_DIRECTORY` (`LoadCredential=`); and `read_secret_file`, the one reader
+//! of a secret in a file, for these and for `--password-file`.
+//!
+//! A variable and its `_FILE` are one setting: both set is exit 2. A variable set to
+//! nothing (white space at most) is not set, as in the docker images' entrypoints (an
+//! empty SAYMON_PASSWORD alone is still refused, as before). A file that is named but
+//! cannot be used is an error naming it, never a reason to try the next source; a
+//! `$CREDENTIALS_DIRECTORY` without the entry is simply not a source (systemd sets the
+//! directory for any credential of the unit).
+
+use std::ffi::OsString;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Exit};
+use crate::secret::Secret;
+use crate::store::{SecretKind, TokenSource};
+
+/// The most a secret file may hold: a password or a token is one short line, and a
+/// bigger file is the wrong one (or a device that never ends).
+pub const MAX_SECRET_FILE: usize = 64 << 10;
+
+/// Who named a secret file, for messages and hints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A flag: `--password-file`.
+    Flag(&'static str),
+    /// A variable: SAYMON_PASSWORD_FILE, SAYMON_TOKEN_FILE.
+    Variable(&'static str),
+    /// systemd, through `$CREDENTIALS_DIRECTORY`.
+    Credential,
+}
+
+impl Origin {
+    /// The source of what `path` holds, as messages, `-v` and `TokenSource` name it:
+    /// `--password-file /p`, `SAYMON_TOKEN_FILE (/p)`, `systemd credential /p`.
+    pub fn source(self, path: &Path) -> String {
+        let shown = path.display();
+        match self {
+            Origin::Flag(flag) => format!("{flag} {shown}"),
+            Origin::Variable(var) => format!("{var} ({shown})"),
+            Origin::Credential => format!("systemd credential {shown}"),
+        }
+    }
+
+    /// What to check when the file cannot be read.
+    fn unreadable_hint(self, kind: SecretKind) -> String {
+        let what = kind.name();
+        match self {
+            Origin::Flag(flag) => format!(
+                "check the path and that you may read it: {flag} takes a file whose first line is the {what}"
+            ),
+            Origin::Variable(var) => format!(
+                "check the path and that you may read it: {var} names a file whose first line is the {what}"
+            ),
+            Origin::Credential => format!(
+                "check the file the unit's LoadCredential={what}:FILE names: systemd hands it over in $CREDENTIALS_DIRECTORY"
+            ),
+        }
+    }
+
+    /// What fixes a file that holds something else than the secret alone.
+    fn content_hint(self, kind: SecretKind) -> String {
+        let what = kind.name();
+        match self {
+            Origin::Flag(flag) => format!("give {flag} a file whose first line is the {what}"),
+            Origin::Variable(var) => {
+                format!("point {var} at a file whose first line is the {what}")
+            }
+            Origin::Credential => format!(
+                "put the {what} alone on the first line of the file the unit's LoadCredential={what}:FILE names"
+            ),
+        }
+    }
+}
+
+/// The secret in the file at `path` (links followed), which `origin` named: its first
+/// line, without the line end (`\n`, or `\r\n` as Windows editors save it).
+/// Errors, each naming the file and never its contents: exit 7 with the `chmod 600` that
+/// fixes it when group or others may read it (`fsutil::check_private`); exit 3 when it
+/// cannot be read, holds more than `MAX_SECRET_FILE` bytes, its first line is not UTF-8,
+/// or that line is empty.
+pub fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) -> Result<Secret> {
+    let source = origin.source(path);
+    let what = kind.name();
+    crate::fsutil::check_private(path, &format!("a {what}")).map_err(|mut e| {
+        if let (Origin::Variable(_), Some(error)) = (origin, e.downcast_mut::<Error>()) {
+            error.hint = Some(format!(
+                "chmod 600 {}; for a docker or Kubernetes secret, give it mode 0400 (compose: mode: 0400; a pod: defaultMode: 0400)",
+                path.display()
+            ));
+        }
+        e
+    })?;
+    let unreadable = |e: io::Error| -> anyhow::Error {
+        Error::new(
+            Exit::NoCredentials,
+            format!("cannot read the {what} from {source}: {e}"),
+        )
+        .hint(origin.unreadable_hint(kind))
+        .into()
+    };
+    // Room for one byte more than allowed, so that nothing is reallocated (leaving a copy
+    // behind) and a larger file is told by its length.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_SECRET_FILE + 1));
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(MAX_SECRET_FILE as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(unreadable)?;
+    let refused = |why: String| -> anyhow::Error {
+        Error::new(Exit::NoCredentials, why)
+            .hint(origin.content_hint(kind))
+            .into()
+    };
+    if bytes.len() > MAX_SECRET_FILE {
+        return Err(refused(format!(
+            "{source} holds more than {} KiB: a {what} is one short line (is it the right file?)",
+            MAX_SECRET_FILE >> 10
+        )));
+    }
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let Ok(line) = std::str::from_utf8(line) else {
+        return Err(refused(format!(
+            "the {what} from {source} is not valid UTF-8"
+        )));
+    };
+    if line.is_empty() {
+        return Err(refused(format!(
+            "the {what} from {source} is empty (its first line): an empty {what} is refused, never sent"
+        )));
+    }
+    Ok(Secret::new(line))
+}
+
+/// The value of the variable `name` when it is set to something (not white space alone).
+fn set_var(name: &str) -> Option<OsString> {
+    std::env::var_os(name).filter(|v| !v.to_string_lossy().trim().is_empty())
+}
+
+/// Whether the variable `name` is set, but to nothing (white space at most).
+fn set_but_empty(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| v.to_string_lossy().trim().is_empty())
+}
+
+/// `$CREDENTIALS_DIRECTORY/name` when the variable is set and an entry of that name is
+/// there (even one that cannot be read: reading it then says why). None when there is
+/// no such entry: systemd sets the directory for whatever credentials the unit has.
+fn credential(name: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty())?;
+    let path = Path::new(&dir).join(name);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        _ => Some(path),
+    }
+}
+
+/// Exit 2: a variable and its `_FILE` are both set, and they are one setting.
+fn both_set(var: &str, file_var: &str) -> anyhow::Error {
+    Error::new(
+        Exit::Usage,
+        format!("{var} and {file_var} are both set: set one of them"),
+    )
+    .hint(format!(
+        "unset {var} to use the file {file_var} names, or unset {file_var}"
+    ))
+    .into()
+}
+
+/// The password handed over in the environment, and its source for messages and `-v`:
+/// SAYMON_PASSWORD, else the file SAYMON_PASSWORD_FILE names, else systemd's credential
+/// `$CREDENTIALS_DIRECTORY/password`. An empty SAYMON_PASSWORD is returned as it is (the
+/// caller refuses it), unless SAYMON_PASSWORD_FILE is set: then the file is the setting.
+/// Errors: exit 2 when both variables are set; SAYMON_PASSWORD not UTF-8 (exit 3); those
+/// of `read_secret_file`.
+pub fn env_password() -> Result<Option<(Secret, String)>> {
+    let file = set_var("SAYMON_PASSWORD_FILE");
+    let value = std::env::var_os("SAYMON_PASSWORD");
+    if let Some(value) = value.filter(|v| file.is_none() || !v.is_empty()) {
+        if file.is_some() {
+            return Err(both_set("SAYMON_PASSWORD", "SAYMON_PASSWORD_FILE"));
+        }
+        let value = value
+            .into_string()
+            .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8"))?;
+        return Ok(Some((Secret::new(value), "SAYMON_PASSWORD".into())));
+    }
+    let (path, origin) = match (file, credential(SecretKind::Password.name())) {
+        (Some(file), _) => (
+            PathBuf::from(file),
+            Origin::Variable("SAYMON_PASSWORD_FILE"),
+        ),
+        (None, Some(path)) => (path, Origin::Credential),
+        (None, None) => return Ok(None),
+    };
+    let password = read_secret_file(&path, SecretKind::Password, origin)?;
+    Ok(Some((password, origin.source(&path))))
+}
+
+/// Whether the environment hands over a password (`env_password` has one to read, or an
+/// error to tell), without reading it.
+pub fn env_password_given() -> bool {
+    std::env::var_os("SAYMON_PASSWORD").is_some()
+        || set_var("SAYMON_PASSWORD_FILE").is_some()
+        || credential(SecretKind::Password.name()).is_some()
+}
+
+/// " (SAYMON_PASSWORD_FILE is set but empty)" when it is, for messages about a missing
+/// password.
+pub fn empty_env_password_note() -> &'static str {
+    if set_but_empty("SAYMON_PASSWORD_FILE") {
+        " (SAYMON_PASSWORD_FILE is set but empty)"
+    } else {
+        ""
+    }
+}
+
+/// Where the token handed over in the environment is, without reading it: SAYMON_TOKEN,
+/// else the file SAYMON_TOKEN_FILE names, else systemd's `$CREDENTIALS_DIRECTORY/token`.
+pub fn env_token_source() -> Option<TokenSource> {
+    if set_var("SAYMON_TOKEN").is_some() {
+        return Some(TokenSource::Environment);
+    }
+    if let Some(file) = set_var("SAYMON_TOKEN_FILE") {
+        return Some(TokenSource::EnvironmentFile(file.into()));
+    }
+    credential(SecretKind::Token.name()).map(TokenSource::Credential)
+}
+
+/// Whether a token is handed over in the environment (it then wins over any stored one).
+pub fn env_token_set() -> bool {
+    env_token_source().is_some()
+}
+
+/// The token handed over in the environment (see `env_token_source`) and where it came
+/// from, through `answer::accept_token` (exit 1 when it cannot be a token). Errors: exit 2
+/// when SAYMON_TOKEN and SAYMON_TOKEN_FILE are both set; SAYMON_TOKEN not UTF-8 (exit 3,
+/// as for SAYMON_PASSWORD); those of `read_secret_file`.
+pub fn env_token() -> Result<Option<(Secret, TokenSource)>> {
+    let value = set_var("SAYMON_TOKEN");
+    let file = set_var("SAYMON_TOKEN_FILE");
+    if value.is_some() && file.is_some() {
+        return Err(both_set("SAYMON_TOKEN", "SAYMON_TOKEN_FILE"));
+    }
+    if let Some(value) = value {
+        let value = value
+            .into_string()
+            .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_TOKEN is not valid UTF-8"))?;
+        let token = crate::answer::accept_token(Secret::new(value), "SAYMON_TOKEN")?;
+        return Ok(Some((token, TokenSource::Environment)));
+    }
+    let (path, origin) = match (file, credential(SecretKind::Token.name())) {
+        (Some(file), _) => (PathBuf::from(file), Origin::Variable("SAYMON_TOKEN_FILE")),
+        (None, Some(path)) => (path, Origin::Credential),
+        (None, None) => return Ok(None),
+    };
+    let token = read_secret_file(&path, SecretKind::Token, origin)?;
+    let source = match origin {
+        Origin::Credential => TokenSource::Credential(path),
+        _ => TokenSource::EnvironmentFile(path),
+    };
+    let token = crate::answer::accept_token(token, &source.to_string())?;
+    Ok(Some((token, source)))
+}
+
+/// "SAYMON_TOKEN is set but empty" (or SAYMON_TOKEN_FILE, or both) when so, for messages
+/// about a missing token.
+pub fn empty_env_token() -> Option<&'static str> {
+    match (
+        set_but_empty("SAYMON_TOKEN"),
+        set_but_empty("SAYMON_TOKEN_FILE"),
+    ) {
+        (true, true) => Some("SAYMON_TOKEN and SAYMON_TOKEN_FILE are set but empty"),
+        (true, false) => Some("SAYMON_TOKEN is set but empty"),
+        (false, true) => Some("SAYMON_TOKEN_FILE is set but empty"),
+        (false, false) => None,
+    }
+}
+
+/// " (SAYMON_TOKEN is set but empty)" when it is (see `empty_env_token`), for messages
+/// about a missing token.
+pub fn empty_env_token_note() -> String {
+    empty_env_token()
+        .map(|note| format!(" ({note})"))
+        .unwrap_or_default()
+}
+
+/// A token handed over in the environment, named for a sentence: `SAYMON_TOKEN`,
+/// `SAYMON_TOKEN_FILE (/p)`, `the systemd credential /p`. Stored sources as `TokenSource`
+/// shows them.
+pub fn given_name(source: &TokenSource) -> String {
+    match source {
+        TokenSource::Environment => "SAYMON_TOKEN".into(),
+        TokenSource::Credential(_) => format!("the {source}"),
+        _ => source.to_string(),
+    }
+}
+
+/// What stops a handed-over token from winning over the stored one.
+fn set_aside(source: &TokenSource) -> &'static str {
+    match source {
+        TokenSource::EnvironmentFile(_) => "unset SAYMON_TOKEN_FILE",
+        TokenSource::Credential(_) => "take the token credential out of the unit",
+        _ => "unset SAYMON_TOKEN",
+    }
+}
+
+/// What to do about a handed-over token the server refused. It may never have worked,
+/// and it wins over the stored token, so `login` or `token refresh` (which would kill
+/// the stored token that works) are never the fix.
+pub fn given_token_refused(source: &TokenSource) -> String {
+    let check = match source {
+        TokenSource::EnvironmentFile(_) => "check the secret that file holds",
+        TokenSource::Credential(_) => "check the file the unit's LoadCredential=token:FILE names",
+        _ => "check the CI secret or variable it comes from",
+    };
+    format!(
+        "{} was refused (not a token of this server, mistyped, replaced or revoked): {check}, or {} to use the stored token",
+        given_name(source),
+        set_aside(source)
+    )
+}
+
+/// The warning of a command that stored a token while one handed over in the
+/// environment wins over it.
+pub fn given_token_wins(source: &TokenSource, what: &str) -> String {
+    format!(
+        "{} is set in this environment: commands use it before {what} ({} to use the stored one)",
+        given_name(source),
+        set_aside(source)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret");
+        std::fs::write(&path, contents).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        (dir, path)
+    }
+
+    fn read(contents: &[u8]) -> Result<Secret> {
+        let (_dir, path) = file(contents);
+        read_secret_file(
+            &path,
+            SecretKind::Password,
+            Origin::Variable("SAYMON_PASSWORD_FILE"),
+        )
+    }
+
+    fn failure(contents: &[u8]) -> (Exit, String, String) {
+        let (_dir, path) = file(contents);
+        let err = read_secret_file(&path, SecretKind::Token, Origin::Credential).unwrap_err();
+        let error = err.downcast_ref::<Error>().unwrap();
+        let shown = path.display().to_string();
+        assert!(error.message.contains(&shown), "{}", error.message);
+        (
+            error.exit,
+            error.message.clone(),
+            error.hint.clone().unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn the_first_line_without_its_line_end() {
+        for (contents, expected) in [
+            (&b"pw"[..], "pw"),
+            (b"pw\n", "pw"),
+            (b"pw\r\n", "pw"),
+            (b"p w \nsecond line\n", "p w "),
+            (
+                b"P\xc3\xa4ss\n\xff\xfe not UTF-8 after the first line",
+                "Päss",
+            ),
+        ] {
+            assert_eq!(read(contents).unwrap().expose(), expected, "{contents:?}");
+        }
+        let (_dir, path) = file(&vec![b'x'; MAX_SECRET_FILE]);
+        assert_eq!(
+            read_secret_file(&path, SecretKind::Token, Origin::Credential)
+                .unwrap()
+                .expose()
+                .len(),
+            MAX_SECRET_FILE,
+            "exactly the cap is read"
+        );
+    }
+
+    #[test]
+    fn empty_too_large_or_not_utf8_is_exit_3_naming_the_file_never_the_contents() {
+        let canary = b"canary-\xff-secret".to_vec();
+        for (contents, says) in [
+            (b"".to_vec(), "is empty"),
+            (b"\n".to_vec(), "is empty"),
+            (b"\r\nsecond".to_vec(), "is empty"),
+            (canary.clone(), "not valid UTF-8"),
+            (vec![b'x'; MAX_SECRET_FILE + 1], "holds more than 64 KiB"),
+        ] {
+            let (exit, message, hint) = failure(&contents);
+            assert_eq!(exit, Exit::NoCredentials, "{message}");
+            assert!(message.contains(says), "{message}");
+            assert!(message.contains("systemd credential"), "{message}");
+            assert!(hint.contains("LoadCredential=token:FILE"), "{hint}");
+            assert!(!message.contains("canary") && !hint.contains("canary"));
+        }
+    }
+
+    #[test]
+    fn a_missing_file_is_exit_3_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing");
+        let err = read_secret_file(&path, SecretKind::Password, Origin::Flag("--password-file"))
+            .unwrap_err();
+        let error = err.downcast_ref::<Error>().unwrap();
+        assert_eq!(error.exit, Exit::NoCredentials);
+        assert!(
+            error.message.starts_with(&format!(
+                "cannot read the password from --password-file {}: ",
+                path.display()
+            )),
+            "{}",
+            error.message
+        );
+        assert!(
+            error
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("--password-file takes")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_can_read_is_exit_7_with_the_chmod() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_dir, path) = file(b"pw\n");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let err = read_secret_file(
+            &path,
+            SecretKind::Password,
+            Origin::Variable("SAYMON_PASSWORD_FILE"),
+        )
+        .unwrap_err();
+        let error = err.downcast_ref::<Error>().unwrap();
+        assert_eq!(error.exit, Exit::StoreUnusable);
+        let hint = error.hint.as_deref().unwrap();
+        assert!(
+            hint.starts_with(&format!("chmod 600 {}", path.display())),
+            "{hint}"
+        );
+        assert!(hint.contains("defaultMode: 0400"), "{hint}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_device_that_never_ends_is_refused_after_the_cap() {
+        let err = read_secret_file(
+            Path::new("/dev/zero"),
+            SecretKind::Token,
+            Origin::Variable("SAYMON_TOKEN_FILE"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("holds more than 64 KiB"), "{err}");
+    }
+
+    #[test]
+    fn sources_are_named_as_token_sources_are() {
+        let path = Path::new("/run/secrets/t");
+        assert_eq!(
+            Origin::Variable("SAYMON_TOKEN_FILE").source(path),
+            TokenSource::EnvironmentFile(path.into()).to_string()
+        );
+        assert_eq!(
+            Origin::Credential.source(path),
+            TokenSource::Credential(path.into()).to_string()
+        );
+        assert_eq!(
+            given_token_refused(&TokenSource::Environment),
+            "SAYMON_TOKEN was refused (not a token of this server, mistyped, replaced or revoked): check the CI secret or variable it comes from, or unset SAYMON_TOKEN to use the stored token"
+        );
+        assert!(
+            given_token_refused(&TokenSource::EnvironmentFile(path.into()))
+                .starts_with("SAYMON_TOKEN_FILE (/run/secrets/t) was refused")
+        );
+        assert!(
+            given_token_refused(&TokenSource::Credential(path.into()))
+                .starts_with("the systemd credential /run/secrets/t was refused")
+        );
+    }
+}
