@@ -33,6 +33,7 @@ mod scripting;
 mod secret_files;
 mod secrets;
 mod status;
+mod systemd;
 mod terminal;
 mod tls;
 mod trust;
