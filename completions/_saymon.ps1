@@ -167,6 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             break
         }
         'saymon;token;print' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Write the token (one line) to FILE, readable by you alone, instead of stdout')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')
@@ -183,8 +184,8 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each request on stderr (tokens shown as ***, no Authorization)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break

@@ -1476,12 +1476,16 @@ _saymon() {
             return 0
             ;;
         saymon__subcmd__token__subcmd__print)
-            opts="-q -v -h -V --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
+            opts="-q -v -h -V --to --server --profile --ca-cert --client-cert --client-key --insecure --timeout --retries --output --jq --max-mib --config-dir --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -159,6 +159,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand --version 'Print version'
         }
         &'saymon;token;print'= {
+            cand --to 'Write the token (one line) to FILE, readable by you alone, instead of stdout'
             cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
             cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
             cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'
@@ -175,8 +176,8 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand --quiet 'Print only results and errors'
             cand -v 'Log each request on stderr (tokens shown as ***, no Authorization)'
             cand --verbose 'Log each request on stderr (tokens shown as ***, no Authorization)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }

@@ -144,6 +144,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l to -d 'Write the token (one line) to FILE, readable by you alone, instead of stdout' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
@@ -159,7 +160,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_sub
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s q -l quiet -d 'Print only results and errors'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
-complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help'
+complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from print" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l login -d 'Login name or e-mail [default: the profile\'s; else asked at a terminal]' -r
 complete -c saymon -n "__fish_saymon_using_subcommand token; and __fish_seen_subcommand_from refresh" -l password-file -d 'Read the password from this file (its first line)' -r -F

@@ -119,7 +119,10 @@ pub(super) const TOKEN_CREATE: Page = Page {
 
 /// The token in use, from the environment or a store: no server is asked.
 pub(super) const TOKEN_PRINT: Page = Page {
-    examples: &[],
+    examples: &[
+        "saymon token print | secret-tool store --label saymon service saymon-ci   # hand it on",
+        "saymon -q --profile prod token print --to /var/lib/saymon/prod.token   # for LoadCredential=",
+    ],
     exits: &[
         Success,
         Error(Failure),
@@ -131,7 +134,10 @@ pub(super) const TOKEN_PRINT: Page = Page {
 };
 
 pub(super) const TOKEN_REFRESH: Page = Page {
-    examples: &[],
+    examples: &[
+        "saymon -q --profile prod token refresh          # nightly, from cron",
+        "systemctl enable --now saymon-token-refresh@prod.timer   # the packages' daily timer",
+    ],
     exits: ASKS_FOR_A_PASSWORD,
 };
 

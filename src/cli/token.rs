@@ -13,6 +13,11 @@ pub enum TokenCommand {
     Create(TokenCreateArgs),
     /// Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential,
     /// else the stored one), bare, on stdout
+    ///
+    /// With --to FILE it is written to FILE instead (mode 0600, replaced at once, never
+    /// torn): the file other services load as a systemd credential, as the
+    /// saymon-token-refresh@ unit keeps it after each rotation.
+    #[command(after_help = super::pages::TOKEN_PRINT.after_help())]
     Print(TokenPrintArgs),
     /// Create a fresh token and replace the stored one (for cron); prints no token
     ///
@@ -21,6 +26,7 @@ pub enum TokenCommand {
     /// the one remembered by `login --remember-password`, else asked at a terminal.
     /// The new token kills the old one on the server: anything else holding the old token
     /// needs the new one (`saymon token print`, `saymon exec`).
+    #[command(after_help = super::pages::TOKEN_REFRESH.after_help())]
     Refresh(TokenRefreshArgs),
     /// Delete the user's token on the server and forget it locally
     ///
@@ -43,7 +49,11 @@ pub struct TokenCreateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct TokenPrintArgs {}
+pub struct TokenPrintArgs {
+    /// Write the token (one line) to FILE, readable by you alone, instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<std::path::PathBuf>,
+}
 
 #[derive(Debug, Args)]
 pub struct TokenRefreshArgs {

@@ -251,13 +251,30 @@ fn identity(tls: &Tls) -> Result<Option<Identity<'_>>> {
 /// Exit 2 when the file cannot be read.
 fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
     let pem = std::fs::read(path).map_err(|e| {
+        let hint = if hidden_from_a_service(path) {
+            format!(
+                "a systemd service with ProtectHome= or PrivateTmp= (as saymon-token-refresh@) does not see {}: keep the file elsewhere, e.g. in /etc/saymon, and log in again with --ca-cert or --client-cert there",
+                path.display()
+            )
+        } else {
+            "check the path; a relative path is taken from the current directory".into()
+        };
         Error::new(
             Exit::Usage,
             format!("cannot read the {what} {}: {e}", path.display()),
         )
-        .hint("check the path; a relative path is taken from the current directory")
+        .hint(hint)
     })?;
     Ok(without_bom(pem))
+}
+
+/// Whether `path` is one a hardened systemd service is kept from (ProtectHome=,
+/// PrivateTmp=), and saymon runs as one (systemd sets INVOCATION_ID for every unit).
+fn hidden_from_a_service(path: &Path) -> bool {
+    std::env::var_os("INVOCATION_ID").is_some()
+        && ["/home", "/root", "/run/user", "/tmp", "/var/tmp"]
+            .iter()
+            .any(|hidden| path.starts_with(hidden))
 }
 
 /// `text` without a leading UTF-8 byte-order mark.

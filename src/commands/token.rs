@@ -144,9 +144,34 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
 }
 
 /// Print the token in use, bare: the one handed over in the environment (SAYMON_TOKEN,
-/// SAYMON_TOKEN_FILE, systemd's credential), else the profile's stored token.
-pub fn print(_args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
+/// SAYMON_TOKEN_FILE, systemd's credential), else the profile's stored token. With `--to
+/// FILE`, write it there instead (one line, mode 0600, atomically replaced: a reader, such
+/// as systemd loading it as another service's credential, sees the old token or the new
+/// one). Errors: no token (exit 3), FILE one of saymon's own files (exit 2), FILE not
+/// writable (exit 7, as a store that cannot be written).
+pub fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
+    if let Some(path) = &args.to {
+        refuse_own_file(path, session)?;
+        let mut line = token.expose().as_bytes().to_vec();
+        line.push(b'\n');
+        let written = crate::fsutil::write_atomic(path, &line);
+        zeroize::Zeroize::zeroize(&mut line);
+        written?;
+        session.out.note(&format!(
+            "Wrote the token of profile {} ({source}) to {}.",
+            session.profile_name,
+            path.display()
+        ));
+        if session.out.json() {
+            session.out.result_json(&json!({
+                "file": path.display().to_string(),
+                "source": source.kind(),
+                "profile": session.profile_name,
+            }))?;
+        }
+        return Ok(());
+    }
     crate::mask::register_with_ci(token.expose().as_bytes());
     if session.out.json() {
         session.out.result_json(&json!({
@@ -156,6 +181,36 @@ pub fn print(_args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
         }))?;
     } else {
         session.out.result(token.expose())?;
+    }
+    Ok(())
+}
+
+/// `token print --to` must not overwrite saymon's own files in the config dir (a bare
+/// token over credentials.toml would lose every stored secret): exit 2.
+fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let same_dir = match (dir.canonicalize(), session.config_dir.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let own = ["config.toml", "credentials.toml", "rescued-tokens.toml"];
+    if same_dir && (own.contains(&name) || name.starts_with('.')) {
+        return Err(Error::new(
+            Exit::Usage,
+            format!(
+                "--to {} is one of saymon's own files in its config dir",
+                path.display()
+            ),
+        )
+        .hint("write the token to a file of its own, e.g. --to /var/lib/saymon/prod.token")
+        .into());
     }
     Ok(())
 }

@@ -123,12 +123,29 @@ impl Unit {
     /// `ExecStart=` with the environment systemd gives it; /usr/bin/saymon is the binary
     /// under test, the only change made to the line.
     fn command(&self) -> Command {
-        self.command_under(&[])
+        self.command_under("ExecStart", &[])
     }
 
-    /// `command`, run by `wrapper` (e.g. strace and its options) with the same environment.
-    fn command_under(&self, wrapper: &[&str]) -> Command {
-        let line = self.expand(self.one("ExecStart"));
+    /// What systemd does to start the service: `ExecStart=`, then, if it succeeded, each
+    /// `ExecStartPost=`, in the same environment; the first failure's output, else the
+    /// last's, with every line's stdout and stderr joined.
+    fn start(&self) -> std::process::Output {
+        let mut out = self.command().output().unwrap();
+        let posts = self.all("ExecStartPost").len();
+        assert!(posts <= 1, "one ExecStartPost= line at most");
+        if out.status.success() && posts == 1 {
+            let post = self.command_under("ExecStartPost", &[]).output().unwrap();
+            out.stdout.extend(post.stdout);
+            out.stderr.extend(post.stderr);
+            out.status = post.status;
+        }
+        out
+    }
+
+    /// The command of the unit's line `key` (ExecStart, ExecStartPost), run by `wrapper`
+    /// (e.g. strace and its options) with the environment systemd gives it.
+    fn command_under(&self, key: &str, wrapper: &[&str]) -> Command {
+        let line = self.expand(self.one(key));
         assert!(
             !line.contains(['"', '\'', '\\', '$']),
             "no quoting or variables in ExecStart: {line}"
@@ -276,14 +293,17 @@ fn set_up(server: &FakeSaymon, unit: &Unit) -> PathBuf {
         }
     }
     assert!(args.contains(&unit.instance), "{args:?}");
-    let status = Command::new(env!("CARGO_BIN_EXE_saymon"))
+    let out = Command::new(env!("CARGO_BIN_EXE_saymon"))
         .env_clear()
         .args(&args)
         .stdin(std::fs::File::open(&password_file).unwrap())
-        .stdout(Stdio::null())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success(), "README's login line: {args:?}");
+    assert!(
+        out.status.success(),
+        "README's login line: {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for line in [
         format!(
             "sudo systemctl enable --now saymon-token-refresh@{}.timer",
@@ -306,7 +326,7 @@ fn the_units_execstart_rotates_the_token_and_writes_nothing_else() {
     assert_eq!(stored_token(&config_dir, &server), old);
     let before = tree(root.path());
 
-    let out = unit.command().output().unwrap();
+    let out = unit.start();
     assert!(
         out.status.success(),
         "{}",
@@ -322,7 +342,8 @@ fn the_units_execstart_rotates_the_token_and_writes_nothing_else() {
     assert_eq!(stored_token(&config_dir, &server), new, "and kept");
 
     // Nothing else written: the same files (the credentials directory is systemd's, made
-    // for the run), only credentials.toml changed, still the user's alone.
+    // for the run), only credentials.toml changed, still the user's alone, and the token
+    // for other services written beside it (ExecStartPost=).
     let mut after = tree(root.path());
     let credentials_dir = root.path().join("run");
     after.retain(|path, _| !path.starts_with(&credentials_dir));
@@ -335,15 +356,22 @@ fn the_units_execstart_rotates_the_token_and_writes_nothing_else() {
         .collect();
     assert_eq!(
         changed,
-        [PathBuf::from("var/lib/saymon/credentials.toml")],
+        [
+            PathBuf::from("var/lib/saymon/credentials.toml"),
+            PathBuf::from("var/lib/saymon/prod.token"),
+        ],
         "files added or changed"
     );
+    let token_file = config_dir.join("prod.token");
+    before.insert(token_file.clone(), after[&token_file].clone());
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
         after.keys().collect::<Vec<_>>(),
-        "no file added or removed"
+        "no other file added or removed"
     );
     assert_eq!(after[&config_dir.join("credentials.toml")].0 & 0o777, 0o600);
+    assert_eq!(after[&token_file].0 & 0o777, 0o600);
+    assert_eq!(after[&token_file].1, format!("{new}\n").into_bytes());
     // The password came from the credential: none is remembered in the store.
     let credentials = std::fs::read_to_string(config_dir.join("credentials.toml")).unwrap();
     assert!(!credentials.contains(PASSWORD));
@@ -485,24 +513,32 @@ fn the_service_makes_only_the_system_calls_its_filter_allows() {
     let unit = Unit::new("prod", root.path());
     let config_dir = set_up(&server, &unit);
     let old = stored_token(&config_dir, &server);
-    let trace = root.path().join("trace");
-    let trace_arg = trace.display().to_string();
-    let out = unit
-        .command_under(&["strace", "-f", "-qq", "-o", &trace_arg])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut traced = String::new();
+    for key in ["ExecStart", "ExecStartPost"] {
+        let trace = root.path().join(format!("trace-{key}"));
+        let trace_arg = trace.display().to_string();
+        let out = unit
+            .command_under(key, &["strace", "-f", "-qq", "-o", &trace_arg])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{key}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        traced.push_str(&std::fs::read_to_string(&trace).unwrap());
+    }
     assert_ne!(
         stored_token(&config_dir, &server),
         old,
         "rotated under strace"
     );
+    assert!(
+        config_dir.join("prod.token").exists(),
+        "and written for others"
+    );
     let mut outside = std::collections::BTreeSet::new();
-    for line in std::fs::read_to_string(&trace).unwrap().lines() {
+    for line in traced.lines() {
         // "PID name(args…) = result"; resumed calls and signals are not new calls.
         let call = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
         if call.starts_with('<') || call.starts_with("---") || call.starts_with("+++") {
@@ -543,4 +579,207 @@ fn the_unit_uses_only_what_this_test_understands() {
     assert!(timer.contains(&("OnCalendar".into(), "daily".into())));
     assert!(timer.contains(&("Persistent".into(), "true".into())));
     assert!(timer.iter().any(|(k, _)| k == "RandomizedDelaySec"));
+}
+
+/// The `Key=Value` lines of README's example service that needs the token.
+fn readme_consumer_unit() -> Vec<(String, String)> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = readme
+        .split("### On a server with systemd\n")
+        .nth(1)
+        .unwrap();
+    let block = section
+        .split("```ini\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README's server section has the consumer unit");
+    block
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('['))
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn another_service_gets_the_token_as_its_own_credential() {
+    let server = FakeSaymon::start();
+    let root = tempfile::tempdir().unwrap();
+    let unit = Unit::new("prod", root.path());
+    let config_dir = set_up(&server, &unit);
+    assert!(unit.start().status.success());
+    let token = server.token_of(LOGIN).unwrap();
+
+    // README's consumer, as systemd starts it: its credential copied from the token file
+    // (systemd reads it as root), its Environment= lines, no HOME, no config of its own;
+    // only the server's name and its CA (a public one on a real server) are the test's.
+    let consumer = readme_consumer_unit();
+    let get = |key: &str| -> Vec<&str> {
+        consumer
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(get("DynamicUser"), ["yes"], "never the saymon user");
+    assert!(get("User").is_empty());
+    let [credential] = get("LoadCredential")[..] else {
+        panic!("one LoadCredential=")
+    };
+    let (id, source) = credential.split_once(':').unwrap();
+    assert_eq!(id, "token");
+    let source = source.replace("/var/lib/saymon", &config_dir.display().to_string());
+    let credentials = root.path().join("run/credentials/dashboards.service");
+    std::fs::create_dir_all(&credentials).unwrap();
+    std::fs::copy(&source, credentials.join(id)).unwrap();
+    chmod(&credentials.join(id), 0o400);
+
+    let seen = root.path().join("seen");
+    let [exec_start] = get("ExecStart")[..] else {
+        panic!("one ExecStart=")
+    };
+    let mut words = exec_start.split_whitespace();
+    assert_eq!(words.next(), Some("/usr/bin/saymon"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+    for word in words {
+        match word {
+            // The job: it records the token it was given.
+            "/usr/local/bin/update-dashboards" => {
+                cmd.args(["sh", "-c", "printf %s \"$SAYMON_TOKEN\" > \"$1\"", "sh"])
+                    .arg(&seen);
+            }
+            _ => {
+                cmd.arg(word);
+            }
+        }
+    }
+    cmd.env_clear()
+        .env(
+            "PATH",
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/bin",
+        )
+        .env("CREDENTIALS_DIRECTORY", &credentials)
+        .env("SAYMON_CA_CERT", &server.ca_file)
+        .current_dir(root.path());
+    for assignment in get("Environment") {
+        let (key, value) = assignment.split_once('=').unwrap();
+        assert_eq!(key, "SAYMON_SERVER");
+        assert_eq!(value, "https://saymon.example.com");
+        cmd.env(key, &server.url);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&seen).unwrap(), token);
+}
+
+#[test]
+fn a_ca_file_the_service_cannot_see_is_named_with_the_reason() {
+    // login --ca-cert keeps the file's path; under ProtectHome=/PrivateTmp= a file in /tmp
+    // or /home is not there for the service. (Removed here: the same error.)
+    let server = FakeSaymon::start();
+    let root = tempfile::tempdir().unwrap();
+    let unit = Unit::new("prod", root.path());
+    let config_dir = set_up(&server, &unit);
+    let in_tmp = tempfile::Builder::new().tempdir_in("/tmp").unwrap();
+    let ca = in_tmp.path().join("lab-ca.pem");
+    std::fs::copy(&server.ca_file, &ca).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .arg("--config-dir")
+        .arg(&config_dir)
+        .args(["-q", "--profile", "prod", "--ca-cert"])
+        .arg(&ca)
+        .args(["login", "--store", "file", "--password-stdin"])
+        .stdin(std::fs::File::open(unit.path("/etc/saymon/%i.password")).unwrap())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    drop(in_tmp);
+    let out = unit.start();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&ca.display().to_string()), "{stderr}");
+    assert!(stderr.contains("ProtectHome= or PrivateTmp="), "{stderr}");
+    assert!(stderr.contains("/etc/saymon"), "{stderr}");
+}
+
+#[test]
+fn token_print_to_writes_a_private_file_and_never_one_of_saymons_own() {
+    let server = FakeSaymon::start();
+    let root = tempfile::tempdir().unwrap();
+    let unit = Unit::new("prod", root.path());
+    let config_dir = set_up(&server, &unit);
+    let token = server.token_of(LOGIN).unwrap();
+    let saymon = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saymon"));
+        cmd.env_clear()
+            .arg("--config-dir")
+            .arg(&config_dir)
+            .args(["--profile", "prod"])
+            .args(args)
+            .args(["token", "print"]);
+        cmd
+    };
+    let print_to = |extra: &[&str], file: &Path| {
+        let mut cmd = saymon(extra);
+        cmd.arg("--to").arg(file);
+        // A umask that would leave a plain new file readable by all: it is 0600 anyway.
+        // SAFETY: umask is async-signal-safe, as pre_exec requires.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::umask(0);
+                Ok(())
+            });
+        }
+        cmd.output().unwrap()
+    };
+    // Over a link planted where the file goes: the link is replaced, its target untouched.
+    let out_dir = root.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let victim = root.path().join("victim");
+    std::fs::write(&victim, "keep me").unwrap();
+    let file = out_dir.join("prod.token");
+    std::os::unix::fs::symlink(&victim, &file).unwrap();
+    let out = print_to(&[], &file);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the token is not printed");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&token));
+    let meta = std::fs::symlink_metadata(&file).unwrap();
+    assert!(meta.file_type().is_file());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        format!("{token}\n")
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    // Never over saymon's own files: the store would be lost.
+    let credentials = std::fs::read(config_dir.join("credentials.toml")).unwrap();
+    for own in ["credentials.toml", "config.toml", ".lock"] {
+        let out = print_to(&[], &config_dir.join(own));
+        assert_eq!(out.status.code(), Some(2), "{own}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("saymon's own files"));
+    }
+    assert_eq!(
+        std::fs::read(config_dir.join("credentials.toml")).unwrap(),
+        credentials
+    );
+    // JSON names the file, never the token.
+    let out = print_to(&["--output", "json"], &file);
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        json.contains("prod.token") && !json.contains(&token),
+        "{json}"
+    );
 }
