@@ -12,7 +12,9 @@ use anyhow::Result;
 use crate::error::{Error, Exit};
 
 mod lock;
+mod private;
 pub use lock::DirLock;
+pub use private::{PrivateRead, read_private};
 
 /// Room reserved beyond a file's current size for the write that will replace it: a
 /// token (at most `answer::MAX_TOKEN_LEN`) and a remembered password, with plenty to spare.
@@ -344,97 +346,6 @@ pub fn mode(_meta: &fs::Metadata) -> Option<u32> {
     None
 }
 
-/// A regular file holding `what` (a private key, a password) that group or others may
-/// read is refused, as ssh refuses such a key: exit 7 with the `chmod 600` that fixes it.
-/// A pipe or device (`--password-file <(pass show x)`) is not a file at rest: let through.
-/// Links are followed: the file judged is the one read.
-/// A file with a POSIX access ACL (Linux) is judged by the ACL, not by the group bits of
-/// its mode, which then show the ACL's mask: a systemd credential of a service that runs
-/// as another user is root's, mode 0400 plus `user:SERVICE:r--`, and `stat` shows 0440.
-/// It is private when no entry but the owner's and our own grants anything.
-pub fn check_private(path: &Path, what: &str) -> Result<()> {
-    let Ok(meta) = fs::metadata(path) else {
-        return Ok(());
-    };
-    if meta.is_file()
-        && let Some(mode) = mode(&meta)
-        && mode & 0o077 != 0
-        && !(mode & 0o007 == 0 && acl::private(path) == Some(true))
-    {
-        let shown = path.display();
-        return Err(Error::new(
-            Exit::StoreUnusable,
-            format!("{shown} holds {what} but others can read it (mode {mode:03o})"),
-        )
-        .hint(format!("chmod 600 {shown}"))
-        .into());
-    }
-    Ok(())
-}
-
-/// POSIX access ACLs, read from the kernel's `system.posix_acl_access` attribute.
-mod acl {
-    use std::path::Path;
-
-    /// Whether the access ACL of `path` grants nothing to anyone but the file's owner and
-    /// the user we run as; None when there is no ACL (or it cannot be read), so that the
-    /// mode decides. Linux only.
-    #[cfg(target_os = "linux")]
-    pub fn private(path: &Path) -> Option<bool> {
-        // An ACL of 32 entries is far more than a secret file has; a larger one is
-        // refused by the kernel's answer (ERANGE), and the mode decides.
-        let mut buf = [0u8; 4 + 8 * 32];
-        let len = rustix::fs::getxattr(path, "system.posix_acl_access", &mut buf[..]).ok()?;
-        let me = rustix::process::geteuid().as_raw();
-        grants_only_owner_and(buf.get(..len)?, me)
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    pub fn private(_path: &Path) -> Option<bool> {
-        None
-    }
-
-    /// The decision of `private` on the attribute's bytes (`acl`), for the user `me`.
-    /// The format is the kernel's (include/uapi/linux/posix_acl_xattr.h), little-endian:
-    /// a version (2), then 8-byte entries of tag (u16), permissions (u16), id (u32).
-    /// Named users and groups and the owning group get what their entry and the mask both
-    /// allow. None when the bytes are not such an ACL. (Hand-parsed: the crates that read
-    /// ACLs link the C libacl, which the packaged binary does without.)
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    pub fn grants_only_owner_and(acl: &[u8], me: u32) -> Option<bool> {
-        const USER: u16 = 0x02;
-        const GROUP_OBJ: u16 = 0x04;
-        const GROUP: u16 = 0x08;
-        const MASK: u16 = 0x10;
-        const OTHER: u16 = 0x20;
-        let (version, entries) = acl.split_first_chunk::<4>()?;
-        if u32::from_le_bytes(*version) != 2 || entries.len() % 8 != 0 {
-            return None;
-        }
-        let entries: Vec<(u16, u16, u32)> = entries
-            .chunks_exact(8)
-            .map(|e| {
-                (
-                    u16::from_le_bytes([e[0], e[1]]),
-                    u16::from_le_bytes([e[2], e[3]]),
-                    u32::from_le_bytes([e[4], e[5], e[6], e[7]]),
-                )
-            })
-            .collect();
-        let mask = entries
-            .iter()
-            .find(|(tag, ..)| *tag == MASK)
-            .map_or(0o7, |&(_, perm, _)| perm);
-        let others = entries.iter().any(|&(tag, perm, id)| match tag {
-            USER => id != me && perm & mask != 0,
-            GROUP_OBJ | GROUP => perm & mask != 0,
-            OTHER => perm != 0,
-            _ => false,
-        });
-        Some(!others)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,105 +357,6 @@ mod tests {
             .collect();
         names.sort();
         names
-    }
-
-    /// A POSIX access ACL as the kernel stores it: version 2, then (tag, perm, id).
-    fn acl_bytes(entries: &[(u16, u16, u32)]) -> Vec<u8> {
-        let mut bytes = 2u32.to_le_bytes().to_vec();
-        for (tag, perm, id) in entries {
-            bytes.extend(tag.to_le_bytes());
-            bytes.extend(perm.to_le_bytes());
-            bytes.extend(id.to_le_bytes());
-        }
-        bytes
-    }
-
-    const ANY: u32 = u32::MAX;
-
-    #[test]
-    fn an_acl_is_private_when_only_the_owner_and_we_may_read() {
-        let grants =
-            |entries: &[(u16, u16, u32)], me| acl::grants_only_owner_and(&acl_bytes(entries), me);
-        // systemd's credential for a service user (uid 990): root's file, mode 0400 plus
-        // user:990:r--, mask r-- (stat shows 0440).
-        let systemd = [
-            (0x01, 4, ANY),
-            (0x02, 4, 990),
-            (0x04, 0, ANY),
-            (0x10, 4, ANY),
-            (0x20, 0, ANY),
-        ];
-        assert_eq!(grants(&systemd, 990), Some(true));
-        assert_eq!(grants(&systemd, 991), Some(false), "another user may read");
-        // The owning group may read through the mask.
-        let group = [
-            (0x01, 6, ANY),
-            (0x04, 4, ANY),
-            (0x10, 4, ANY),
-            (0x20, 0, ANY),
-        ];
-        assert_eq!(grants(&group, 0), Some(false));
-        // A named group, and a named user the mask lets through.
-        let named = [
-            (0x01, 6, ANY),
-            (0x04, 0, ANY),
-            (0x08, 4, 100),
-            (0x10, 4, ANY),
-            (0x20, 0, ANY),
-        ];
-        assert_eq!(grants(&named, 0), Some(false));
-        // A mask of nothing leaves every named entry powerless.
-        let masked = [
-            (0x01, 6, ANY),
-            (0x02, 4, 5),
-            (0x04, 4, ANY),
-            (0x10, 0, ANY),
-            (0x20, 0, ANY),
-        ];
-        assert_eq!(grants(&masked, 0), Some(true));
-        assert_eq!(grants(&[(0x01, 6, ANY), (0x20, 4, ANY)], 0), Some(false));
-        // Not an ACL: the mode decides.
-        assert_eq!(acl::grants_only_owner_and(&[2, 0, 0], 0), None);
-        assert_eq!(acl::grants_only_owner_and(&1u32.to_le_bytes(), 0), None);
-        assert_eq!(acl::grants_only_owner_and(&[2, 0, 0, 0, 1], 0), None);
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_file_whose_acl_gives_only_us_read_passes_and_others_do_not() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("password");
-        fs::write(&path, "pw\n").unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
-        let me = rustix::process::geteuid().as_raw();
-        let set = |named: u32| {
-            rustix::fs::setxattr(
-                &path,
-                "system.posix_acl_access",
-                &acl_bytes(&[
-                    (0x01, 4, ANY),
-                    (0x02, 4, named),
-                    (0x04, 0, ANY),
-                    (0x10, 4, ANY),
-                    (0x20, 0, ANY),
-                ]),
-                rustix::fs::XattrFlags::empty(),
-            )
-        };
-        if set(me).is_err() {
-            eprintln!("no ACLs on this file system: skipped");
-            return;
-        }
-        // The kernel shows the mask in the group bits.
-        assert_eq!(mode(&fs::metadata(&path).unwrap()), Some(0o440));
-        check_private(&path, "a password").unwrap();
-        set(me.wrapping_add(1)).unwrap();
-        let err = check_private(&path, "a password").unwrap_err();
-        assert!(
-            err.to_string().contains("others can read it (mode 440)"),
-            "{err}"
-        );
     }
 
     #[test]

@@ -27,6 +27,7 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 
 use crate::error::{Error, Exit};
 use crate::fsutil;
+use zeroize::Zeroizing;
 
 mod roots;
 use roots::system_verifier;
@@ -218,31 +219,25 @@ fn identity(tls: &Tls) -> Result<Option<Identity<'_>>> {
         .into());
     }
     let key_path = tls.client_key.as_deref().unwrap_or(cert_path);
-    let key_pem = if key_path == cert_path {
-        cert_pem
-    } else {
-        read_pem(key_path, "client key")?
+    if key_path == cert_path && PrivateKeyDer::from_pem_slice(&cert_pem).is_err() {
+        return Err(Error::new(
+            Exit::Usage,
+            format!("{} holds no private key", cert_path.display()),
+        )
+        .hint("pass the certificate's key with --client-key FILE.key (or SAYMON_CLIENT_KEY)")
+        .into());
+    }
+    // The key is parsed from what was read from the file judged private, never from an
+    // earlier read of the same path.
+    let key_pem = read_key(key_path)?;
+    let Ok(key) = PrivateKeyDer::from_pem_slice(&key_pem) else {
+        return Err(Error::new(
+            Exit::Usage,
+            format!("{} holds no PEM private key", key_path.display()),
+        )
+        .hint("--client-key takes a file with a -----BEGIN PRIVATE KEY----- block (PKCS#8, PKCS#1 or SEC1)")
+        .into());
     };
-    let key = match PrivateKeyDer::from_pem_slice(&key_pem) {
-        Ok(key) => key,
-        Err(_) if tls.client_key.is_none() => {
-            return Err(Error::new(
-                Exit::Usage,
-                format!("{} holds no private key", cert_path.display()),
-            )
-            .hint("pass the certificate's key with --client-key FILE.key (or SAYMON_CLIENT_KEY)")
-            .into());
-        }
-        Err(_) => {
-            return Err(Error::new(
-                Exit::Usage,
-                format!("{} holds no PEM private key", key_path.display()),
-            )
-            .hint("--client-key takes a file with a -----BEGIN PRIVATE KEY----- block (PKCS#8, PKCS#1 or SEC1)")
-            .into());
-        }
-    };
-    fsutil::check_private(key_path, "a private key")?;
     Ok(Some((chain, key, key_path)))
 }
 
@@ -250,22 +245,59 @@ fn identity(tls: &Tls) -> Result<Option<Identity<'_>>> {
 /// first (curl and OpenSSL skip it; the PEM parser would miss the first block after it).
 /// Exit 2 when the file cannot be read.
 fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let pem = std::fs::read(path).map_err(|e| {
-        let hint = if hidden_from_a_service(path) {
-            format!(
-                "a systemd service with ProtectHome= or PrivateTmp= (as saymon-token-refresh@) does not see {}: keep the file elsewhere, e.g. in /etc/saymon, and log in again with --ca-cert or --client-cert there",
-                path.display()
-            )
-        } else {
-            "check the path; a relative path is taken from the current directory".into()
-        };
-        Error::new(
-            Exit::Usage,
-            format!("cannot read the {what} {}: {e}", path.display()),
-        )
-        .hint(hint)
-    })?;
+    let pem = std::fs::read(path).map_err(|e| unreadable(path, what, e))?;
     Ok(without_bom(pem))
+}
+
+/// Exit 2: the `what` at `path` cannot be read, with the hint that fits where it is.
+fn unreadable(path: &Path, what: &str, e: std::io::Error) -> anyhow::Error {
+    let hint = if hidden_from_a_service(path) {
+        format!(
+            "a systemd service with ProtectHome= or PrivateTmp= (as saymon-token-refresh@) does not see {}: keep the file elsewhere, e.g. in /etc/saymon, and log in again with --ca-cert or --client-cert there",
+            path.display()
+        )
+    } else {
+        "check the path; a relative path is taken from the current directory".into()
+    };
+    Error::new(
+        Exit::Usage,
+        format!("cannot read the {what} {}: {e}", path.display()),
+    )
+    .hint(hint)
+    .into()
+}
+
+/// The most a file holding a client key may hold: a key with its certificate chain is a
+/// few KiB.
+const MAX_KEY_FILE: usize = 1 << 20;
+
+/// The PEM text of the client key at `path`, read from the file once it is judged private
+/// (`fsutil::read_private`: exit 7 when others may read it), without a byte-order mark.
+/// Exit 2 when it cannot be read or is larger than `MAX_KEY_FILE`.
+fn read_key(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    let mut pem = match fsutil::read_private(path, "a private key", MAX_KEY_FILE) {
+        Ok(pem) if pem.len() > MAX_KEY_FILE => {
+            return Err(Error::new(
+                Exit::Usage,
+                format!(
+                    "{} holds more than {} MiB: not a client key",
+                    path.display(),
+                    MAX_KEY_FILE >> 20
+                ),
+            )
+            .hint("--client-key takes a file with a -----BEGIN PRIVATE KEY----- block (PKCS#8, PKCS#1 or SEC1)")
+            .into());
+        }
+        Ok(pem) => pem,
+        Err(fsutil::PrivateRead::Io(e)) => return Err(unreadable(path, "client key", e)),
+        Err(fsutil::PrivateRead::Mode(error) | fsutil::PrivateRead::Acl(error)) => {
+            return Err(error.into());
+        }
+    };
+    if pem.starts_with(b"\xEF\xBB\xBF") {
+        pem.drain(..3);
+    }
+    Ok(pem)
 }
 
 /// Whether `path` is one a hardened systemd service is kept from (ProtectHome=,

@@ -12,13 +12,13 @@
 //! directory for any credential of the unit).
 
 use std::ffi::OsString;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Exit};
+use crate::fsutil::{PrivateRead, read_private};
 use crate::secret::Secret;
 use crate::store::{SecretKind, TokenSource};
 
@@ -83,38 +83,33 @@ impl Origin {
 /// The secret in the file at `path` (links followed), which `origin` named: its first
 /// line, without the line end (`\n`, or `\r\n` as Windows editors save it).
 /// Errors, each naming the file and never its contents: exit 7 with the `chmod 600` that
-/// fixes it when group or others may read it (`fsutil::check_private`); exit 3 when it
+/// fixes it when others may read it (`fsutil::read_private`); exit 3 when it
 /// cannot be read, holds more than `MAX_SECRET_FILE` bytes, its first line is not UTF-8,
 /// or that line is empty.
 pub fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) -> Result<Secret> {
     let source = origin.source(path);
     let what = kind.name();
-    crate::fsutil::check_private(path, &format!("a {what}")).map_err(|mut e| {
-        if let (Origin::Variable(_), Some(error)) = (origin, e.downcast_mut::<Error>()) {
-            error.hint = Some(format!(
-                "chmod 600 {}; for a docker or Kubernetes secret, give it mode 0400 (compose: mode: 0400; a pod: defaultMode: 0400)",
-                path.display()
-            ));
+    let bytes = read_private(path, &format!("a {what}"), MAX_SECRET_FILE).map_err(|e| {
+        match e {
+            PrivateRead::Io(e) => anyhow::Error::from(
+                Error::new(
+                    Exit::NoCredentials,
+                    format!("cannot read the {what} from {source}: {e}"),
+                )
+                .hint(origin.unreadable_hint(kind)),
+            ),
+            PrivateRead::Mode(mut error) => {
+                if let Origin::Variable(_) = origin {
+                    error.hint = Some(format!(
+                        "chmod 600 {}; for a docker or Kubernetes secret, give it mode 0400 (compose: mode: 0400; a pod: defaultMode: 0400)",
+                        path.display()
+                    ));
+                }
+                error.into()
+            }
+            PrivateRead::Acl(error) => error.into(),
         }
-        e
     })?;
-    let unreadable = |e: io::Error| -> anyhow::Error {
-        Error::new(
-            Exit::NoCredentials,
-            format!("cannot read the {what} from {source}: {e}"),
-        )
-        .hint(origin.unreadable_hint(kind))
-        .into()
-    };
-    // Room for one byte more than allowed, so that nothing is reallocated (leaving a copy
-    // behind) and a larger file is told by its length.
-    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_SECRET_FILE + 1));
-    std::fs::File::open(path)
-        .and_then(|file| {
-            file.take(MAX_SECRET_FILE as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(unreadable)?;
     let refused = |why: String| -> anyhow::Error {
         Error::new(Exit::NoCredentials, why)
             .hint(origin.content_hint(kind))
@@ -178,13 +173,17 @@ fn both_set(var: &str, file_var: &str) -> anyhow::Error {
 /// The password handed over in the environment, and its source for messages and `-v`:
 /// SAYMON_PASSWORD, else the file SAYMON_PASSWORD_FILE names, else systemd's credential
 /// `$CREDENTIALS_DIRECTORY/password`. An empty SAYMON_PASSWORD is returned as it is (the
-/// caller refuses it), unless SAYMON_PASSWORD_FILE is set: then the file is the setting.
+/// caller refuses it), unless SAYMON_PASSWORD_FILE is set: then the file is the setting,
+/// and a SAYMON_PASSWORD of white space alone is not set either.
 /// Errors: exit 2 when both variables are set; SAYMON_PASSWORD not UTF-8 (exit 3); those
 /// of `read_secret_file`.
 pub fn env_password() -> Result<Option<(Secret, String)>> {
     let file = set_var("SAYMON_PASSWORD_FILE");
     let value = std::env::var_os("SAYMON_PASSWORD");
-    if let Some(value) = value.filter(|v| file.is_none() || !v.is_empty()) {
+    // Beside SAYMON_PASSWORD_FILE, a SAYMON_PASSWORD of white space is not set (as
+    // docker entrypoints have it): the file is the setting.
+    let blank = |v: &OsString| v.to_string_lossy().trim().is_empty();
+    if let Some(value) = value.filter(|v| file.is_none() || !blank(v)) {
         if file.is_some() {
             return Err(both_set("SAYMON_PASSWORD", "SAYMON_PASSWORD_FILE"));
         }

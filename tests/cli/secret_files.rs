@@ -372,6 +372,15 @@ fn a_variable_and_its_file_set_together_are_exit_2() {
             ))
             .stderr(contains(PASSWORD).not());
     }
+    // A SAYMON_PASSWORD of white space beside the file is not set: the file is the setting.
+    let right = secret(&env, "right", &format!("{PASSWORD}\n"));
+    env.at(&server)
+        .env("SAYMON_PASSWORD", " \t")
+        .env("SAYMON_PASSWORD_FILE", &right)
+        .args(["-v", "login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success()
+        .stderr(contains("SAYMON_PASSWORD_FILE ("));
     // A flag that comes first settles it before the environment is read.
     env.at(&server)
         .env("SAYMON_PASSWORD", PASSWORD)
@@ -551,15 +560,24 @@ fn an_empty_file_variable_is_not_set_and_is_named_when_nothing_else_is_there() {
 /// 0400, with the ACL `user:nobody:r--` (mask r--, so `stat` shows 0440). False when the
 /// file system has no ACLs.
 fn grant_read_by_acl(path: &Path) -> bool {
+    set_acl(
+        path,
+        &[
+            (0x01, 4, u32::MAX),
+            (0x02, 4, NOBODY),
+            (0x04, 0, u32::MAX),
+            (0x10, 4, u32::MAX),
+            (0x20, 0, u32::MAX),
+        ],
+    )
+}
+
+/// Set the POSIX access ACL of `path` to `entries` (tag, permissions, id), as setfacl
+/// does. False when the file system has no ACLs.
+fn set_acl(path: &Path, entries: &[(u16, u16, u32)]) -> bool {
     use std::os::unix::ffi::OsStrExt;
     let mut acl = 2u32.to_le_bytes().to_vec();
-    for (tag, perm, id) in [
-        (0x01u16, 4u16, u32::MAX),
-        (0x02, 4, NOBODY),
-        (0x04, 0, u32::MAX),
-        (0x10, 4, u32::MAX),
-        (0x20, 0, u32::MAX),
-    ] {
+    for (tag, perm, id) in entries {
         acl.extend(tag.to_le_bytes());
         acl.extend(perm.to_le_bytes());
         acl.extend(id.to_le_bytes());
@@ -576,6 +594,106 @@ fn grant_read_by_acl(path: &Path) -> bool {
         )
     };
     rc == 0
+}
+
+#[test]
+fn an_acl_that_shares_the_file_is_refused_naming_the_entry_and_a_foreign_owner_too() {
+    if !is_root() {
+        eprintln!("skipped: needs root, to give files to other users");
+        return;
+    }
+    let server = FakeSaymon::start_plain();
+    let env = Env::new();
+    let shared = secret(&env, "shared", "x\n");
+    let foreign = secret(&env, "foreign", "x\n");
+    // The command first: it hands the test's directory to nobody.
+    let mut cmd = env.user_cmd();
+    if !set_acl(
+        &shared,
+        &[
+            (0x01, 6, u32::MAX),
+            (0x04, 0, u32::MAX),
+            (0x08, 4, 4242),
+            (0x10, 4, u32::MAX),
+            (0x20, 0, u32::MAX),
+        ],
+    ) {
+        eprintln!("skipped: no ACLs on this file system");
+        return;
+    }
+    cmd.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD_FILE", &shared)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!(
+            "saymon: error: {} holds a password but others can read it (ACL entry group:4242:r--)",
+            shared.display()
+        )))
+        .stderr(contains(format!(
+            "hint: setfacl -b {0} && chmod 600 {0}",
+            shared.display()
+        )));
+    // Readable by us through the ACL alone, but another user's file: they have it too.
+    let mut cmd = env.user_cmd();
+    std::os::unix::fs::chown(&foreign, Some(4242), Some(4242)).unwrap();
+    chmod(&foreign, 0o400);
+    assert!(grant_read_by_acl(&foreign));
+    cmd.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD_FILE", &foreign)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(7)
+        .stderr(contains(format!(
+            "{} holds a password but belongs to another user (uid 4242), who can read it",
+            foreign.display()
+        )));
+    // Root's, as systemd hands a credential over: used.
+    let mut cmd = env.user_cmd();
+    std::os::unix::fs::chown(&foreign, Some(0), Some(0)).unwrap();
+    std::fs::write(&foreign, format!("{PASSWORD}\n")).unwrap();
+    cmd.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_PASSWORD_FILE", &foreign)
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_named_pipe_nobody_writes_to_is_empty_at_once_and_a_pipe_with_a_writer_is_read() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    let fifo = env.dir.path().join("fifo");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: the path is NUL-terminated.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    // A wait for a writer would end in the command's timeout, not in exit 3.
+    for (args, var) in [
+        (&["--password-file", fifo.to_str().unwrap()][..], None),
+        (&[], Some(("SAYMON_PASSWORD_FILE", &fifo))),
+    ] {
+        let mut cmd = env.at(&server);
+        if let Some((name, value)) = var {
+            cmd.env(name, value);
+        }
+        cmd.args(["login", "--login", LOGIN, "--store", "file"])
+            .args(args)
+            .assert()
+            .code(3)
+            .stderr(contains("is empty"));
+    }
+    // Process substitution, whose writer may be slower than saymon: read to its end.
+    let mut cmd = assert_cmd::Command::new("bash");
+    env.hermetic(&mut cmd);
+    cmd.env("SAYMON_SERVER", &server.url)
+        .env("SAYMON_CA_CERT", &server.ca_file)
+        .env("PW", PASSWORD)
+        .arg("-c")
+        .arg("exec \"$0\" login --login \"$1\" --store file --password-file <(sleep 0.5; printf '%s\\n' \"$PW\")")
+        .arg(env!("CARGO_BIN_EXE_saymon"))
+        .arg(LOGIN)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -758,5 +876,67 @@ fn exec_hands_the_token_as_saymon_token_alone() {
     assert_eq!(
         stdout,
         format!("unset unset unset {}\n{token}\ninner-ok\n", creds.display())
+    );
+}
+
+/// The precedence table's row for `what` (`| password |`, `| token (…) |`), wherever
+/// the docs keep it (README.md, or a page of docs/).
+fn precedence_row(what: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    if let Ok(docs) = std::fs::read_dir(root.join("docs")) {
+        pages.extend(docs.map(|e| e.unwrap().path()));
+    }
+    let rows: Vec<String> = pages
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .flat_map(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .lines()
+                .filter(|l| l.starts_with(&format!("| {what} ")))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(rows.len(), 1, "one precedence row for {what}: {rows:?}");
+    rows.into_iter().next().unwrap()
+}
+
+/// Each of `sources` is named in `row`, in this order (a merge once dropped some).
+fn names_in_order(row: &str, sources: &[&str]) {
+    let mut from = 0;
+    for source in sources {
+        let Some(at) = row[from..].find(source) else {
+            panic!("the precedence row does not name {source} after what comes first: {row}");
+        };
+        from += at + source.len();
+    }
+}
+
+#[test]
+fn the_precedence_table_names_every_password_and_token_source_in_order() {
+    names_in_order(
+        &precedence_row("password"),
+        &[
+            "`--password-stdin`",
+            "`--password-file F`",
+            "`SAYMON_PASSWORD`",
+            "`SAYMON_PASSWORD_FILE`",
+            "both set is exit 2",
+            "`$CREDENTIALS_DIRECTORY/password`",
+            "`login --remember-password`",
+            "prompt",
+        ],
+    );
+    names_in_order(
+        &precedence_row("token"),
+        &[
+            "`SAYMON_TOKEN`",
+            "`SAYMON_TOKEN_FILE`",
+            "both set is exit 2",
+            "`$CREDENTIALS_DIRECTORY/token`",
+            "stored token",
+        ],
     );
 }
