@@ -8,7 +8,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Exit};
+use crate::error::Error;
 
 /// Why `read_private` gave nothing.
 #[derive(Debug)]
@@ -73,6 +73,7 @@ fn open(path: &Path) -> io::Result<File> {
 /// says. Judged by the open file, never by the path again.
 #[cfg(unix)]
 fn judge(file: &File, path: &Path, what: &str) -> Result<(), PrivateRead> {
+    use crate::error::Exit;
     use std::os::unix::fs::MetadataExt;
     let meta = file.metadata().map_err(PrivateRead::Io)?;
     let mode = meta.mode() & 0o777;
@@ -201,6 +202,7 @@ mod acl {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Exit;
 
     /// A POSIX access ACL as the kernel stores it: version 2, then (tag, perm, id).
     fn acl_bytes(entries: &[(u16, u16, u32)]) -> Vec<u8> {
