@@ -3,6 +3,8 @@
 //! `.ci/with-keyring` to include the keyring store. It measures and reports; it asserts
 //! nothing (performance is judged by reading these numbers, not by a timed test).
 
+// The tests' support module; the one `mod.rs` left, because a module loaded by `#[path]`
+// finds its children beside a `mod.rs` only.
 #[path = "../tests/cli/support/mod.rs"]
 mod support;
 

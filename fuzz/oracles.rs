@@ -7,9 +7,10 @@
 
 #![allow(dead_code)]
 
-use saymon::answer::{MAX_TOKEN_LEN, check_token, parse_error_body, parse_token, parse_user};
+use saymon::answer::{parse_error_body, parse_token, parse_user};
 use saymon::redact;
 use saymon::server::ServerUrl;
+use saymon::token::{MAX_TOKEN_LEN, check_token};
 use serde_json::Value;
 
 /// A check that must hold for any input.

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::{OutputFormat, OutputSettings};
 
 mod checks;
 mod login;
@@ -28,7 +30,8 @@ pub use token::{TokenCommand, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs,
     name = "saymon",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = pages::saymon_after_help()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -121,12 +124,17 @@ impl GlobalArgs {
     pub fn profile(&self) -> Option<&str> {
         self.profile.last().map(String::as_str)
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Text,
-    Json,
+    /// What these flags ask of the output, as plain data for `Output::new`.
+    pub fn output_settings(&self) -> OutputSettings {
+        OutputSettings {
+            format: self.output,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            jq: self.jq.clone(),
+            max_mib: self.max_mib,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

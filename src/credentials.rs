@@ -18,7 +18,7 @@ use anyhow::Result;
 use crate::cli::GlobalArgs;
 use crate::config::{self, Config, Profile};
 use crate::error::{Error, Exit};
-use crate::output::{self, Output};
+use crate::output::Output;
 use crate::prompt::prompt_line;
 use crate::server::ServerUrl;
 use crate::store::keyring::KeyringStore;
@@ -80,7 +80,7 @@ impl<'a> Session<'a> {
 
     fn with(global: &'a GlobalArgs, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
         let profile_name = config.profile_name(global.profile());
-        let interactive = output::interactive();
+        let interactive = crate::sys::interactive();
         let keyring = KeyringStore::new(Duration::from_secs(global.timeout), interactive);
         Session {
             global,
@@ -197,7 +197,7 @@ impl<'a> Session<'a> {
             format!(
                 "no server given for profile {}{}",
                 self.profile_name,
-                output::not_asked()
+                crate::sys::not_asked()
             ),
         )
         .hint("pass --server URL or set SAYMON_SERVER")

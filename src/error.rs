@@ -47,6 +47,29 @@ impl Status {
             Status::Command => "other".into(),
         }
     }
+
+    /// What the status means, in a few words (`saymon --help`); `STATUSES` says it whole.
+    pub fn short(self) -> &'static str {
+        match self {
+            Status::Success => "success",
+            Status::Error(Exit::Failure) => {
+                "failure: a server error, a malformed answer, local I/O"
+            }
+            Status::Error(Exit::Usage) => "usage error",
+            Status::Error(Exit::NoCredentials) => {
+                "no credentials: not logged in, no password source"
+            }
+            Status::Error(Exit::Rejected) => "the server rejected the credentials or the token",
+            Status::Error(Exit::Unreachable) => "the server could not be reached",
+            Status::Error(Exit::ClientError) => "api: the server answered another 4xx",
+            Status::Error(Exit::StoreUnusable) => {
+                "a secret cannot be kept safe (keyring, file modes)"
+            }
+            Status::Error(Exit::Internal) => "an internal error, a bug",
+            Status::Cancelled => "cancelled at a prompt",
+            Status::Command => "exec: the command's own exit code",
+        }
+    }
 }
 
 /// Every exit status and what it means, in the words of README's "Exit codes" table (a test
@@ -267,11 +290,11 @@ pub fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        crate::output::to_stderr(&format!(
+        crate::sys::to_stderr(&format!(
             "saymon: internal error: {}{place} (please report)",
             crate::redact::server_text(what, 300)
         ));
-        crate::output::to_stderr(&format!("hint: {INTERNAL_HINT}"));
+        crate::sys::to_stderr(&format!("hint: {INTERNAL_HINT}"));
         std::process::exit(Exit::Internal as i32);
     }));
 }

@@ -17,7 +17,7 @@ pub use lock::DirLock;
 pub use private::{PrivateRead, read_private};
 
 /// Room reserved beyond a file's current size for the write that will replace it: a
-/// token (at most `answer::MAX_TOKEN_LEN`) and a remembered password, with plenty to spare.
+/// token (at most `token::MAX_TOKEN_LEN`) and a remembered password, with plenty to spare.
 pub const RESERVE_SLACK: u64 = 64 << 10;
 
 /// Temp files of ours older than this are leftovers of a killed process and are removed

@@ -21,12 +21,6 @@ mod number;
 mod overflow;
 pub mod write;
 
-/// The deepest a JSON answer may be nested (arrays and objects) to be filtered: serde_json's
-/// limit (it refuses the 128th level), which saymon's other parsers of what a server sends
-/// have too. SAYMON's answers
-/// are a few levels deep.
-pub const MAX_INPUT_DEPTH: usize = 127;
-
 type Data = data::JustLut<Val>;
 
 pub struct Jq {
@@ -114,12 +108,12 @@ fn native_ptrs<D: for<'a> jaq_core::DataT<V<'a> = Val>>()
                 Val::TStr(s) | Val::BStr(s) => String::from_utf8_lossy(s).into_owned(),
                 other => other.to_string(),
             };
-            crate::output::to_stderr(&crate::redact::inline(&text));
+            crate::sys::to_stderr(&crate::redact::inline(&text));
             Box::new(core::iter::empty())
         }),
         ("debug_empty", v(0), |cv| {
             let text = format!("[\"DEBUG:\",{}]", cv.1);
-            crate::output::to_stderr(&crate::redact::inline(&text));
+            crate::sys::to_stderr(&crate::redact::inline(&text));
             Box::new(core::iter::empty())
         }),
         ("builtins", v(0), |_| {
@@ -293,14 +287,17 @@ impl Jq {
     }
 }
 
-/// Exit 1 when `input` is nested deeper than `MAX_INPUT_DEPTH` (serde_json's parser
-/// decides, keeping nothing: `answer::check_nesting`); any other trouble is left to jq's parser,
+/// Exit 1 when `input` is nested deeper than `json::MAX_DEPTH` (serde_json's parser
+/// decides, keeping nothing: `json::check_nesting`); any other trouble is left to jq's parser,
 /// which accepts what serde_json does not (`1e400`).
 fn check_depth(input: &[u8]) -> Result<()> {
-    match crate::answer::check_nesting(input) {
-        Err(e) if crate::answer::too_deep(&e) => Err(Error::new(
+    match crate::json::check_nesting(input) {
+        Err(e) if crate::json::too_deep(&e) => Err(Error::new(
             Exit::Failure,
-            format!("the answer is nested deeper than {MAX_INPUT_DEPTH} levels, too deep for --jq"),
+            format!(
+                "the answer is nested deeper than {} levels, too deep for --jq",
+                crate::json::MAX_DEPTH
+            ),
         )
         .hint("drop --jq to see the answer as it is")
         .into()),

@@ -14,7 +14,7 @@ use saymon::redact;
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
-static RECORD_CLOSED_FDS: extern "C" fn() = saymon::output::record_closed_standard_fds;
+static RECORD_CLOSED_FDS: extern "C" fn() = saymon::sys::record_closed_standard_fds;
 
 /// Runs before Rust's runtime ignores SIGPIPE for itself: whether `exec`'s command should
 /// get it ignored, as the caller had it.
@@ -74,6 +74,19 @@ fn run() -> ExitCode {
     });
     let cli = match parsed {
         Ok(cli) => cli,
+        Err(err)
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // `saymon` or `saymon token` alone: the help, where to start and the exit
+            // codes, for a person; exit 2, for a script, as a missing command is.
+            let rendered = err.render();
+            let text = match saymon::sys::colour(io::stderr().is_terminal()) {
+                true => rendered.ansi().to_string(),
+                false => rendered.to_string(),
+            };
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+            return ExitCode::from(Exit::Usage as u8);
+        }
         Err(err) if err.use_stderr() => {
             report(&usage_error(err));
             return ExitCode::from(Exit::Usage as u8);
@@ -82,7 +95,7 @@ fn run() -> ExitCode {
     };
     // rustls with the ring provider: reqwest is built without a provider of its own.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let out = match Output::new(&cli.global) {
+    let out = match Output::new(&cli.global.output_settings()) {
         Ok(out) => out,
         Err(err) => {
             report(&err);
@@ -95,7 +108,7 @@ fn run() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            saymon::output::to_stderr(&format!("saymon: error: cannot start: {err}"));
+            saymon::sys::to_stderr(&format!("saymon: error: cannot start: {err}"));
             return ExitCode::from(Exit::Failure as u8);
         }
     };
@@ -120,11 +133,11 @@ fn help_or_version(answer: &clap::Error) -> ExitCode {
         _ => "the help",
     };
     let rendered = answer.render();
-    let text = match saymon::output::colour(io::stdout().is_terminal()) {
+    let text = match saymon::sys::colour(io::stdout().is_terminal()) {
         true => rendered.ansi().to_string(),
         false => rendered.to_string(),
     };
-    let written = saymon::output::stdout_open().and_then(|()| {
+    let written = saymon::sys::stdout_open().and_then(|()| {
         let mut stdout = io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         stdout.flush()
@@ -148,6 +161,7 @@ fn help_or_version(answer: &clap::Error) -> ExitCode {
 /// `--help`. Exit 2, as every usage error.
 fn usage_error(mut err: clap::Error) -> anyhow::Error {
     use clap::error::{ContextKind, ContextValue};
+    let no_command = err.kind() == clap::error::ErrorKind::MissingSubcommand;
     let mut tips = Vec::new();
     for (kind, noun) in [
         (ContextKind::SuggestedSubcommand, "subcommand"),
@@ -199,6 +213,7 @@ fn usage_error(mut err: clap::Error) -> anyhow::Error {
     let hint = match tips.is_empty() {
         false => tips.join("; "),
         true if command.is_empty() => error::fallback_hint(Exit::Usage).to_string(),
+        true if no_command && command == "saymon" => "start here: `saymon login` (it asks for what is missing); `saymon --help` shows every command and the exit codes".to_string(),
         true => format!("`{command} --help` shows what it takes"),
     };
     error::Error::new(Exit::Usage, message).hint(hint).into()
@@ -206,7 +221,7 @@ fn usage_error(mut err: clap::Error) -> anyhow::Error {
 
 /// `saymon: error: what happened: why` and, where there is one, `hint: what to do`.
 fn report(err: &anyhow::Error) {
-    let color = saymon::output::colour(io::stderr().is_terminal());
+    let color = saymon::sys::colour(io::stderr().is_terminal());
     let (red, yellow, reset) = if color {
         ("\x1b[31m", "\x1b[33m", "\x1b[0m")
     } else {

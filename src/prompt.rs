@@ -20,7 +20,7 @@ pub fn prompt_line(prompt: &str) -> Result<String> {
         .context("cannot read from the terminal")?;
     if n == 0 {
         // Ctrl-D leaves the cursor on the prompt's line: the error starts a new one.
-        crate::output::to_stderr("");
+        crate::sys::to_stderr("");
         return fail(Exit::NoCredentials, "no answer (end of input)");
     }
     Ok(line.trim().to_string())
@@ -42,19 +42,19 @@ pub fn prompt_yes_no(prompt: &str) -> Result<Option<bool>> {
         #[cfg(not(unix))]
         let answer = Some(rpassword::prompt_password(prompt)?);
         let Some(answer) = answer else {
-            crate::output::to_stderr("no");
+            crate::sys::to_stderr("no");
             return Ok(Some(false));
         };
         match answer.trim().to_ascii_lowercase().as_str() {
             "y" | "yes" => {
-                crate::output::to_stderr("yes");
+                crate::sys::to_stderr("yes");
                 return Ok(Some(true));
             }
             "" | "n" | "no" => {
-                crate::output::to_stderr("no");
+                crate::sys::to_stderr("no");
                 return Ok(Some(false));
             }
-            _ => crate::output::to_stderr(
+            _ => crate::sys::to_stderr(
                 "\nPlease answer yes or no (what was typed is not shown: it may have been a password).",
             ),
         }
@@ -96,7 +96,7 @@ pub fn prompt_password(prompt: &str) -> Result<String> {
     drop(hidden);
     if read? == 0 {
         // Ctrl-D leaves the cursor on the prompt's line: the shell's prompt starts a new one.
-        crate::output::to_stderr("");
+        crate::sys::to_stderr("");
         return Err(cancelled());
     }
     Ok(strip_newline(line))

@@ -5,8 +5,8 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{check_nesting, too_deep};
 use crate::error::ServerError;
+use crate::json::{check_nesting, too_deep};
 use crate::redact;
 
 /// A body that is not the JSON we expected, described without quoting it whole: an HTML
@@ -18,10 +18,7 @@ pub fn describe_body(body: &[u8]) -> String {
         return "an empty body".into();
     }
     if check_nesting(body).is_err_and(|e| too_deep(&e)) {
-        return format!(
-            "JSON nested deeper than {} levels",
-            crate::jq::MAX_INPUT_DEPTH
-        );
+        return format!("JSON nested deeper than {} levels", crate::json::MAX_DEPTH);
     }
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<body")

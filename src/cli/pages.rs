@@ -29,6 +29,26 @@ impl Page {
     }
 }
 
+/// `saymon --help`'s text after the options (`saymon` alone shows it too): where to start,
+/// the examples of `man saymon`, every exit status in one line each, and where to learn
+/// more.
+pub fn saymon_after_help() -> String {
+    let mut text = String::from(
+        "Start here: saymon login (it asks for what is missing), then saymon whoami.\n\nExamples:",
+    );
+    for (what, line) in SAYMON_EXAMPLES {
+        text.push_str(&format!("\n  # {what}\n  {line}"));
+    }
+    text.push_str("\n\nExit status:");
+    for (status, _) in crate::error::STATUSES {
+        text.push_str(&format!("\n  {:>5}  {}", status.code(), status.short()));
+    }
+    text.push_str(
+        "\n\nLearn more: saymon COMMAND --help, man saymon, and the guide in docs/ beside README.md",
+    );
+    text
+}
+
 /// Every page but `saymon`'s own, by the command's words after `saymon`.
 pub const PAGES: &[(&str, &Page)] = &[
     ("login", &LOGIN),

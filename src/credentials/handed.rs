@@ -240,7 +240,7 @@ pub fn env_token_set() -> bool {
 }
 
 /// The token handed over in the environment (see `env_token_source`) and where it came
-/// from, through `answer::accept_token` (exit 1 when it cannot be a token). Errors: exit 2
+/// from, through `token::accept_token` (exit 1 when it cannot be a token). Errors: exit 2
 /// when SAYMON_TOKEN and SAYMON_TOKEN_FILE are both set; SAYMON_TOKEN not UTF-8 (exit 3,
 /// as for SAYMON_PASSWORD); those of `read_secret_file`.
 pub fn env_token() -> Result<Option<(Secret, TokenSource)>> {
@@ -253,7 +253,7 @@ pub fn env_token() -> Result<Option<(Secret, TokenSource)>> {
         let value = value
             .into_string()
             .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_TOKEN is not valid UTF-8"))?;
-        let token = crate::answer::accept_token(Secret::new(value), "SAYMON_TOKEN")?;
+        let token = crate::token::accept_token(Secret::new(value), "SAYMON_TOKEN")?;
         return Ok(Some((token, TokenSource::Environment)));
     }
     let (path, origin) = match (file, credential(SecretKind::Token.name())) {
@@ -266,7 +266,7 @@ pub fn env_token() -> Result<Option<(Secret, TokenSource)>> {
         Origin::Credential => TokenSource::Credential(path),
         _ => TokenSource::EnvironmentFile(path),
     };
-    let token = crate::answer::accept_token(token, &source.to_string())?;
+    let token = crate::token::accept_token(token, &source.to_string())?;
     Ok(Some((token, source)))
 }
 

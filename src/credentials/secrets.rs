@@ -8,7 +8,6 @@ use anyhow::{Context, Result};
 use crate::cli::CredentialArgs;
 use crate::config::Profile;
 use crate::error::{Error, Exit};
-use crate::output::{self};
 use crate::prompt::{prompt_line, strip_newline};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
@@ -38,7 +37,7 @@ impl<'a> Session<'a> {
             format!(
                 "no login given for profile {} ({server}){}",
                 self.profile_name,
-                output::not_asked()
+                crate::sys::not_asked()
             ),
         )
         .hint("pass --login NAME or set SAYMON_LOGIN")
@@ -173,7 +172,7 @@ impl<'a> Session<'a> {
     }
 
     /// The token of `login` on `server` waiting in the rescue file, if any, checked as
-    /// every token is (`answer::accept_token`).
+    /// every token is (`token::accept_token`).
     pub fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
         let rescue = self.rescue();
         let account = store::account(login, server);
@@ -185,7 +184,7 @@ impl<'a> Session<'a> {
 
     /// The stored token of `profile` on `server`, and where it is: a rescued one first
     /// (it is newer than anything the profile's store holds), else the store's. Each
-    /// passes `answer::accept_token`. Errors: the store's (exit 7), a token that cannot
+    /// passes `token::accept_token`. Errors: the store's (exit 7), a token that cannot
     /// be one (exit 1).
     pub fn stored_token(
         &self,
@@ -228,7 +227,7 @@ pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
         format!(
             "no password for {login} on {server}, and no terminal to ask at{}{}",
             super::handed::empty_env_password_note(),
-            crate::output::not_asked()
+            crate::sys::not_asked()
         ),
     )
     .hint("pass --password-stdin or --password-file FILE, or set SAYMON_PASSWORD or SAYMON_PASSWORD_FILE (systemd: LoadCredential=password:FILE)")

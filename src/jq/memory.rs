@@ -33,11 +33,11 @@ pub fn watch(limit: u64) -> Watch {
         .spawn(move || {
             while !stopped.load(Ordering::SeqCst) {
                 if resident().is_some_and(|now| now.saturating_sub(start) > limit) {
-                    crate::output::to_stderr(&format!(
+                    crate::sys::to_stderr(&format!(
                         "saymon: error: --jq: the filter used more than --max-mib ({} MiB) of memory",
                         limit >> 20
                     ));
-                    crate::output::to_stderr(
+                    crate::sys::to_stderr(
                         "hint: raise --max-mib for a large answer; a filter that recurses through its arguments never ends",
                     );
                     // SAFETY: _exit ends the process at once; the main thread may be deep

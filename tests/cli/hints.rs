@@ -399,6 +399,24 @@ fn usage_errors_are_one_error_line_and_a_hint_with_clap_s_suggestion() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("\nhint: start here: `saymon login` (it asks for what is missing)"),
+        "{stderr}"
+    );
+    // With no variable that stands for a flag, clap shows the help instead: on stderr,
+    // with where to start and the exit codes, and still exit 2.
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_saymon"))
+        .env_clear()
+        .env("HOME", env.home())
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("\nStart here: saymon login"), "{stderr}");
+    assert!(stderr.contains("\nExit status:\n"), "{stderr}");
+    assert!(stderr.contains("  130  cancelled at a prompt"), "{stderr}");
 }
 
 #[test]

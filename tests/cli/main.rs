@@ -21,6 +21,7 @@ mod hints;
 mod hostile;
 mod jq;
 mod keyring;
+mod layers;
 mod leaks;
 mod login;
 mod masking;

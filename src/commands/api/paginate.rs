@@ -164,7 +164,7 @@ pub async fn run(
         .hint("drop -X, or --paginate")
         .into());
     }
-    crate::output::stdout_open()?;
+    crate::sys::stdout_open()?;
     let mut sink = if out.jq().is_some() {
         Sink::Keep(Vec::new())
     } else {
@@ -305,11 +305,11 @@ fn items_of(number: u64, skip: u64, body: &[u8]) -> Result<Vec<Value>> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Array(items)) => Ok(items),
         Ok(other) => Err(not_a_list(number, skip, crate::answer::json_kind(&other))),
-        Err(e) if crate::answer::too_deep(&e) => Err(Error::new(
+        Err(e) if crate::json::too_deep(&e) => Err(Error::new(
             Exit::Failure,
             format!(
                 "page {number} (skip {skip}) is JSON nested deeper than {} levels: saymon reads no deeper",
-                crate::jq::MAX_INPUT_DEPTH
+                crate::json::MAX_DEPTH
             ),
         )
         .hint("SAYMON's lists are a few levels deep: is --server the SAYMON server itself?")

@@ -32,7 +32,7 @@ pub async fn answer(
     content_type: &str,
 ) -> Result<Vec<u8>> {
     let status = response.status();
-    crate::output::stdout_open()?;
+    crate::sys::stdout_open()?;
     let mut stdout = io::stdout().lock();
     if args.include {
         writeln!(stdout, "{:?} {}", response.version(), status)?;
@@ -52,7 +52,7 @@ pub async fn answer(
     {
         sink.take(&chunk, &mut stdout)?;
     }
-    let json = session.out.format == crate::cli::OutputFormat::Json;
+    let json = session.out.format == crate::output::OutputFormat::Json;
     let head = sink.finish(json, &mut stdout)?;
     stdout.flush()?;
     Ok(head)

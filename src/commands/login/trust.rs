@@ -113,7 +113,7 @@ fn ask(client: &Client<'_>, cert: &CertificateDer<'_>) -> Result<bool> {
     let Some(c) = certificate::describe(cert.as_ref()) else {
         return Ok(false);
     };
-    crate::output::to_stderr(&shown(server.host_port().as_str(), &c));
+    crate::sys::to_stderr(&shown(server.host_port().as_str(), &c));
     let answer = crate::prompt::prompt_yes_no(&format!(
         "Trust this certificate for {}? [y/N] ",
         server.host_port()

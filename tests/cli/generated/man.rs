@@ -205,9 +205,10 @@ fn every_command_has_its_page_and_its_help_shows_its_examples() {
     use clap::CommandFactory;
     let mut cli = saymon::cli::Cli::command();
     cli.build();
-    assert!(
-        cli.get_after_help().is_none(),
-        "saymon --help lists the commands; its examples are man saymon's (SAYMON_EXAMPLES)"
+    assert_eq!(
+        cli.get_after_help().map(ToString::to_string),
+        Some(saymon::cli::pages::saymon_after_help()),
+        "saymon --help ends with where to start, man saymon's examples (SAYMON_EXAMPLES) and the exit codes"
     );
     let mut all = Vec::new();
     commands(&cli, &mut Vec::new(), &mut all);

@@ -3,7 +3,6 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use crate::answer::accept_token;
 use crate::cli::LoginArgs;
 use crate::client::Auth;
 use crate::client::Client;
@@ -15,6 +14,7 @@ use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind, SecretStore, TokenSource};
+use crate::token::accept_token;
 
 mod trust;
 
@@ -246,7 +246,7 @@ async fn with_token(
 }
 
 /// The token of `login --with-token`: stdin's text (at most a few KiB), or at a terminal a
-/// hidden prompt, through `answer::accept_token` (exit 1 for what cannot be a token).
+/// hidden prompt, through `token::accept_token` (exit 1 for what cannot be a token).
 fn read_token(session: &Session<'_>) -> Result<Secret> {
     let text = if session.interactive {
         crate::prompt::prompt_password("Token: ").context("cannot read the token")?

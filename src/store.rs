@@ -205,7 +205,7 @@ pub fn legacy_account_of(profile: &Profile, server: &ServerUrl, login: &str) -> 
 }
 
 /// A secret of `profile`'s login on `server` from `store`; a token passes
-/// `answer::accept_token` (exit 1 when it cannot be one). An entry that saymon 0.1 stored
+/// `token::accept_token` (exit 1 when it cannot be one). An entry that saymon 0.1 stored
 /// under the scheme-less name of an http account is moved to the account's name on the
 /// way (best effort), so that it keeps working for the server it was made for, and only
 /// for that one.
@@ -230,7 +230,7 @@ pub fn stored_secret(
     }
 }
 
-/// A token read from `store` for `account`, through `answer::accept_token`, its source
+/// A token read from `store` for `account`, through `token::accept_token`, its source
 /// named as `the keyring (account a@h)`.
 pub fn accept_stored_token(
     token: Secret,
@@ -238,7 +238,7 @@ pub fn accept_stored_token(
     account: &str,
 ) -> Result<Secret> {
     let source = format!("{} (account {account})", store.describe());
-    crate::answer::accept_token(token, &source)
+    crate::token::accept_token(token, &source)
 }
 
 fn found_secret(

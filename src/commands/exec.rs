@@ -21,7 +21,7 @@ mod masked;
 pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
     // As `token print` does: a result with nowhere to go is an error, not a silent loss
     // (the command's output would go to the /dev/null Rust's runtime opened on fd 1).
-    if crate::output::stdout_open().is_err() {
+    if crate::sys::stdout_open().is_err() {
         return Err(Error::new(
             Exit::Failure,
             "stdout is closed: the command's output would have nowhere to go; it was not run",
@@ -96,11 +96,11 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
             } else {
                 126
             };
-            crate::output::to_stderr(&format!(
+            crate::sys::to_stderr(&format!(
                 "saymon: error: cannot run {}: {e}",
                 program.to_string_lossy()
             ));
-            crate::output::to_stderr(if code == 127 {
+            crate::sys::to_stderr(if code == 127 {
                 "hint: check the command's name and that it is on PATH, or give its full path"
             } else {
                 "hint: check that the command is a program you may run (chmod +x, not a directory)"
