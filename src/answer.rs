@@ -284,7 +284,7 @@ mod tests {
 
     #[test]
     fn limits_are_the_documented_ones() {
-        assert_eq!(MAX_ANSWER, 65536, "the README promises 64 KiB");
+        assert_eq!(MAX_ANSWER, 65536, "docs/tls.md promises 64 KiB");
         let longest = "a".repeat(MAX_TOKEN_LEN);
         assert!(check_token(&longest).is_ok());
         let err = check_token(&format!("{longest}a")).unwrap_err();
