@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn limits_are_the_documented_ones() {
-        assert_eq!(MAX_ANSWER, 65536, "the README promises 64 KiB");
+        assert_eq!(MAX_ANSWER, 65536, "docs/tls.md promises 64 KiB");
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn valid_profile_name(name: &str) -> bool {
 }
 
 /// The config's profile names, each with its server, for shell completion of --profile
-/// (`COMPLETE=bash saymon`, see the README): the config of SAYMON_CONFIG_DIR or the
+/// (`COMPLETE=bash saymon`, see docs/install.md): the config of SAYMON_CONFIG_DIR or the
 /// default place; nothing when it cannot be read. A name with characters a shell would
 /// expand is escaped with backslashes; one with control characters is not offered.
 pub fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {

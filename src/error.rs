@@ -72,7 +72,7 @@ impl Status {
     }
 }
 
-/// Every exit status and what it means, in the words of README's "Exit codes" table (a test
+/// Every exit status and what it means, in the words of README's "Exit codes" list (a test
 /// holds the two equal; `code` spans in backticks) and of `man saymon`. Each command's own
 /// statuses are listed in `cli::pages`.
 pub const STATUSES: &[(Status, &str)] = &[

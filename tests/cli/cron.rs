@@ -276,10 +276,13 @@ fn a_keyring_profile_under_cron_is_exit_7_with_the_switch() {
 }
 
 #[test]
-fn the_readme_crontab_line_rotates_the_token_silently() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let block = readme
+fn the_readme_cron_recipe_needs_no_password_file_and_rotates_the_token_silently() {
+    // The quick start's "Cron or systemd": its login line, run at a terminal as written
+    // (whatever EDITOR holds: it needs none, and no password file), then its crontab line
+    // as cron runs it. docs/unattended.md explains them.
+    let readme = markdown::read("README.md");
+    let section = markdown::section(&readme, "### Cron or systemd");
+    let block = section
         .split("```crontab\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
@@ -292,10 +295,47 @@ fn the_readme_crontab_line_rotates_the_token_silently() {
         .collect::<Vec<_>>()
         .join(" ");
     assert!(command.contains("token refresh"), "{command}");
+    let login = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README's cron recipe logs in")
+        .replace("\\\n", " ");
+    let login = login.split(" #").next().unwrap().trim();
+    assert!(!login.contains("--password"), "no password file: {login}");
 
     let server = FakeSaymon::start();
     let env = Env::new();
-    env.cron_login(&server, "prod");
+    // As written, but for what only a real server has (its name and a public CA: here the
+    // test server's URL and CA) and its user for robot; the config where cron finds it.
+    let mut words = login.split_whitespace();
+    assert_eq!(words.next(), Some("saymon"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_saymon"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .env("EDITOR", "code --wait")
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb");
+    for word in words {
+        match word {
+            "https://saymon.example.com" => cmd.arg(&server.url),
+            "robot" => cmd.arg(LOGIN),
+            "login" => cmd.arg("--ca-cert").arg(&server.ca_file).arg(word),
+            _ => cmd.arg(word),
+        };
+    }
+    let mut term = support::pty::Pty::spawn(cmd);
+    term.expect("Password for admin on");
+    term.wait_for_hidden_input();
+    term.send(&format!("{PASSWORD}\n"));
+    assert_eq!(term.wait(), 0, "{}", term.screen);
+    assert!(
+        std::fs::read_to_string(env.cron_config_dir().join("credentials.toml"))
+            .unwrap()
+            .contains("password"),
+        "the password is remembered in the store"
+    );
     let old = server.token_of(LOGIN).unwrap();
     // Installed where `cargo install` puts it.
     let bin = env.home().join(".cargo/bin");

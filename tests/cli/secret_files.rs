@@ -879,27 +879,16 @@ fn exec_hands_the_token_as_saymon_token_alone() {
     );
 }
 
-/// The precedence table's row for `what` (`| password |`, `| token (…) |`), wherever
-/// the docs keep it (README.md, or a page of docs/).
+/// The precedence list's item for `what` (`- **password**: …`, `- **token** (…): …`),
+/// continuation lines joined, wherever the docs keep it (README.md, CONTRIBUTING.md or a
+/// page of docs/).
 fn precedence_row(what: &str) -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut pages = vec![root.join("README.md")];
-    if let Ok(docs) = std::fs::read_dir(root.join("docs")) {
-        pages.extend(docs.map(|e| e.unwrap().path()));
-    }
-    let rows: Vec<String> = pages
+    let rows: Vec<String> = markdown::all()
         .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .flat_map(|p| {
-            std::fs::read_to_string(p)
-                .unwrap()
-                .lines()
-                .filter(|l| l.starts_with(&format!("| {what} ")))
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|(_, text)| markdown::list_items(text))
+        .filter(|item| item.starts_with(&format!("**{what}**")))
         .collect();
-    assert_eq!(rows.len(), 1, "one precedence row for {what}: {rows:?}");
+    assert_eq!(rows.len(), 1, "one precedence item for {what}: {rows:?}");
     rows.into_iter().next().unwrap()
 }
 

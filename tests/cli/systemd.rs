@@ -215,15 +215,11 @@ fn stored_token(config_dir: &Path, server: &FakeSaymon) -> String {
         .to_string()
 }
 
-/// The commands of README's server block ("On a server with systemd"), continuation lines
-/// joined.
-fn readme_server_block() -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let section = readme
-        .split("### On a server with systemd\n")
-        .nth(1)
-        .expect("README has the server block");
+/// The commands of the server block in docs/unattended.md ("On a server with systemd"),
+/// continuation lines joined.
+fn docs_server_block() -> Vec<String> {
+    let page = markdown::read("docs/unattended.md");
+    let section = markdown::section(&page, "## On a server with systemd");
     let block = section
         .split("```sh\n")
         .nth(1)
@@ -237,17 +233,17 @@ fn readme_server_block() -> Vec<String> {
         .collect()
 }
 
-/// The set-up of README's server block, in the test's root: the password in
-/// /etc/saymon/PROFILE.password (0600), then README's own login line, run as written but
+/// The set-up of the docs' server block, in the test's root: the password in
+/// /etc/saymon/PROFILE.password (0600), then the docs' own login line, run as written but
 /// for `sudo` (the test is the saymon user) and what only a real server has (its name and
 /// a public CA: here the test server's URL and CA, and its user for robot).
 fn set_up(server: &FakeSaymon, unit: &Unit) -> PathBuf {
-    let block = readme_server_block();
+    let block = docs_server_block();
     let password_path = format!("/etc/saymon/{}.password", unit.instance);
     assert_eq!(
         unit.all("LoadCredential"),
         ["password:/etc/saymon/%i.password"],
-        "README's server block puts the password there"
+        "the docs' server block puts the password there"
     );
     assert!(
         block
@@ -271,7 +267,7 @@ fn set_up(server: &FakeSaymon, unit: &Unit) -> PathBuf {
     let login = block
         .iter()
         .find(|l| l.contains(" login "))
-        .expect("README's block logs in");
+        .expect("the docs' block logs in");
     let (reader, command) = login.split_once(" | ").expect("sudo cat FILE | saymon …");
     assert_eq!(reader, format!("sudo cat {password_path}"));
     let command = command
@@ -301,7 +297,7 @@ fn set_up(server: &FakeSaymon, unit: &Unit) -> PathBuf {
         .unwrap();
     assert!(
         out.status.success(),
-        "README's login line: {args:?}: {}",
+        "the docs' login line: {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     for line in [
@@ -311,7 +307,7 @@ fn set_up(server: &FakeSaymon, unit: &Unit) -> PathBuf {
         ),
         "sudo install -d -o saymon -g saymon -m 700 /var/lib/saymon".to_string(),
     ] {
-        assert!(block.contains(&line), "README's block: {line}");
+        assert!(block.contains(&line), "the docs' block: {line}");
     }
     config_dir
 }
@@ -581,19 +577,15 @@ fn the_unit_uses_only_what_this_test_understands() {
     assert!(timer.iter().any(|(k, _)| k == "RandomizedDelaySec"));
 }
 
-/// The `Key=Value` lines of README's example service that needs the token.
-fn readme_consumer_unit() -> Vec<(String, String)> {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let section = readme
-        .split("### On a server with systemd\n")
-        .nth(1)
-        .unwrap();
+/// The `Key=Value` lines of the example service that needs the token (docs/unattended.md).
+fn docs_consumer_unit() -> Vec<(String, String)> {
+    let page = markdown::read("docs/unattended.md");
+    let section = markdown::section(&page, "## On a server with systemd");
     let block = section
         .split("```ini\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("README's server section has the consumer unit");
+        .expect("the server section of docs/unattended.md has the consumer unit");
     block
         .lines()
         .map(str::trim)
@@ -614,10 +606,10 @@ fn another_service_gets_the_token_as_its_own_credential() {
     assert!(unit.start().status.success());
     let token = server.token_of(LOGIN).unwrap();
 
-    // README's consumer, as systemd starts it: its credential copied from the token file
+    // The docs' consumer, as systemd starts it: its credential copied from the token file
     // (systemd reads it as root), its Environment= lines, no HOME, no config of its own;
     // only the server's name and its CA (a public one on a real server) are the test's.
-    let consumer = readme_consumer_unit();
+    let consumer = docs_consumer_unit();
     let get = |key: &str| -> Vec<&str> {
         consumer
             .iter()

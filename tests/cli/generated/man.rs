@@ -10,6 +10,7 @@ use saymon::cli::pages::{PAGES, Page, SAYMON_EXAMPLES};
 use saymon::error::{STATUSES, Status};
 
 use super::root;
+use crate::support::markdown;
 
 /// The page of `saymon WORDS…`, named `name` (saymon-token-refresh), dated `date`.
 pub fn page(cmd: &clap::Command, words: &[String], name: &str, date: &str) -> String {
@@ -254,29 +255,26 @@ fn every_command_has_its_page_and_its_help_shows_its_examples() {
 
 #[test]
 fn readme_s_exit_codes_are_the_statuses() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let table = readme
-        .split("\n## Exit codes\n")
-        .nth(1)
-        .expect("README has an Exit codes section");
-    let rows: Vec<(String, String)> = table
-        .lines()
-        .skip_while(|l| !l.starts_with('|'))
-        .take_while(|l| l.starts_with('|'))
-        .skip(2) // the header and its rule
-        .map(|row| {
-            let row = row.trim().trim_matches('|');
-            let (code, meaning) = row.split_once('|').expect("two columns");
-            (code.trim().to_string(), meaning.trim().to_string())
-        })
-        .collect();
+    // README's "Exit codes" is a list, one item a status: "**CODE**: meaning".
+    let readme = markdown::read("README.md");
+    let rows: Vec<(String, String)> =
+        markdown::list_items(markdown::section(&readme, "## Exit codes"))
+            .iter()
+            .map(|item| {
+                let (code, meaning) = item
+                    .strip_prefix("**")
+                    .and_then(|rest| rest.split_once("**: "))
+                    .unwrap_or_else(|| panic!("not \"**CODE**: meaning\": {item}"));
+                (code.to_string(), meaning.to_string())
+            })
+            .collect();
     let statuses: Vec<(String, String)> = STATUSES
         .iter()
         .map(|(status, meaning)| (status.code(), meaning.to_string()))
         .collect();
     assert_eq!(
         rows, statuses,
-        "README's exit code table and error::STATUSES say the same"
+        "README's exit codes and error::STATUSES say the same"
     );
 }
 

@@ -1,6 +1,7 @@
 //! Test support: a hermetic command environment and an in-process fake SAYMON server.
 #![allow(dead_code)]
 
+pub mod markdown;
 pub mod pty;
 pub mod server;
 
