@@ -184,7 +184,10 @@ pub enum Command {
     /// as *** (--no-mask: untouched). saymon exits with its exit code (128+N when a signal
     /// N ended it, as a shell reports it). The token is passed in the environment only,
     /// never on a command line. Under GitHub Actions or Azure Pipelines the token is
-    /// registered with the runner first, which masks it in the whole log.
+    /// registered with the runner first, which masks it in the whole log. SAYMON_PASSWORD,
+    /// SAYMON_PASSWORD_FILE and SAYMON_TOKEN_FILE are taken out of its environment; under
+    /// systemd, every process of a unit may read the unit's credentials, so run exec in a
+    /// unit whose credentials hold the token alone, never the password.
     #[command(after_help = pages::EXEC.after_help())]
     Exec(ExecArgs),
     /// Check every step to a working token, one line each with the fix

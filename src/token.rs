@@ -23,7 +23,7 @@ pub fn accept_token(raw: Secret, source: &str) -> Result<Secret> {
             format!("the token from {source} cannot be a SAYMON token: it is {why}"),
         )
         .hint(format!(
-            "a SAYMON token is a UUID such as 5e21b752-308c-4c66-964e-072c0a5e2b75: put the token alone in {source}, or replace it with `saymon login`"
+            "a SAYMON token is a UUID such as 5e21b752-308c-4c66-964e-072c0a5e2b75: check that {source} is the right one and holds the token alone; `saymon login` makes a new token"
         ))
         .into());
     }
@@ -60,6 +60,7 @@ pub fn check_token(token: &str) -> std::result::Result<(), String> {
         } else if !c.is_ascii() {
             "a non-ASCII character"
         } else if UNSAFE.contains(c) {
+            // Named: it is one of these few, never any other character of the token.
             return Err(format!(
                 "a string with the character {c:?}, which no token has and which breaks a URL or shell quoting"
             ));

@@ -290,7 +290,7 @@ fn read_key(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
         }
         Ok(pem) => pem,
         Err(fsutil::PrivateRead::Io(e)) => return Err(unreadable(path, "client key", e)),
-        Err(fsutil::PrivateRead::Mode(error) | fsutil::PrivateRead::Acl(error)) => {
+        Err(fsutil::PrivateRead::Mode(error) | fsutil::PrivateRead::Refused(error)) => {
             return Err(error.into());
         }
     };

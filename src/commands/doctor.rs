@@ -35,6 +35,9 @@ struct Target {
     token: Option<(Secret, TokenSource)>,
     /// Why there is no token, when a store failed (already a ✘ above) or none is stored.
     no_token: Option<anyhow::Error>,
+    /// The token handed over in the environment (SAYMON_TOKEN_FILE, a credential) could
+    /// not be used: a ✘ above, and no stored token stands in for it, as for every command.
+    given_failed: bool,
     password: Option<Secret>,
 }
 

@@ -152,7 +152,7 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
 pub fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     if let Some(path) = &args.to {
-        refuse_own_file(path, session)?;
+        check_destination(path, session)?;
         let mut line = token.expose().as_bytes().to_vec();
         line.push(b'\n');
         let written = crate::fsutil::write_atomic(path, &line);
@@ -185,8 +185,77 @@ pub fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     Ok(())
 }
 
-/// `token print --to` must not overwrite saymon's own files in the config dir (a bare
-/// token over credentials.toml would lose every stored secret): exit 2.
+/// Where `token print --to` may write. Exit 2 for `-` (without `--to` the token goes to
+/// stdout), a directory, or one of saymon's own files in the config dir (a bare token over
+/// credentials.toml would lose every stored secret); exit 7 for a directory another user
+/// may write in (without the sticky bit) or owns, who could replace the token that other
+/// services load.
+fn check_destination(path: &std::path::Path, session: &Session<'_>) -> Result<()> {
+    let usage = |message: String, hint: &str| -> anyhow::Error {
+        Error::new(Exit::Usage, message).hint(hint).into()
+    };
+    if path.as_os_str() == "-" {
+        return Err(usage(
+            "--to - would write a file named -".into(),
+            "leave out --to to print the token on stdout, or write --to ./- for a file of that name",
+        ));
+    }
+    if path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/') {
+        return Err(usage(
+            format!("--to {} is a directory", path.display()),
+            "give the file's path, e.g. --to /var/lib/saymon/prod.token",
+        ));
+    }
+    refuse_shared_dir(path)?;
+    refuse_own_file(path, session)
+}
+
+/// Exit 7 when the directory `path` goes into may be written by another user: group or
+/// others may write it and it has no sticky bit, or another user (not root) owns it.
+#[cfg(unix)]
+fn refuse_shared_dir(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return Ok(()); // made, private, by the write
+    };
+    let me = rustix::process::geteuid().as_raw();
+    let shared = meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0;
+    let foreign = meta.uid() != me && meta.uid() != 0;
+    if shared || foreign {
+        let who = if foreign {
+            format!("belongs to another user (uid {})", meta.uid())
+        } else {
+            format!(
+                "may be written by others (mode {:03o})",
+                meta.mode() & 0o777
+            )
+        };
+        return Err(Error::new(
+            Exit::StoreUnusable,
+            format!(
+                "--to {}: the directory {who}, who could replace the token there",
+                path.display()
+            ),
+        )
+        .hint(format!(
+            "write it into a directory of your own, e.g. --to /var/lib/saymon/prod.token (or chmod go-w {})",
+            dir.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn refuse_shared_dir(_path: &std::path::Path) -> Result<()> {
+    Ok(())
+}
+
+/// `token print --to` must not overwrite saymon's own files in the config dir.
 fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> {
     let name = path
         .file_name()

@@ -81,7 +81,8 @@ impl Origin {
 }
 
 /// The secret in the file at `path` (links followed), which `origin` named: its first
-/// line, without the line end (`\n`, or `\r\n` as Windows editors save it).
+/// line, without the line end (`\n`, or `\r\n` as Windows editors save it) and without
+/// the byte-order mark they may put first.
 /// Errors, each naming the file and never its contents: exit 7 with the `chmod 600` that
 /// fixes it when others may read it (`fsutil::read_private`); exit 3 when it
 /// cannot be read, holds more than `MAX_SECRET_FILE` bytes, its first line is not UTF-8,
@@ -107,7 +108,7 @@ pub fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) -> Result
                 }
                 error.into()
             }
-            PrivateRead::Acl(error) => error.into(),
+            PrivateRead::Refused(error) => error.into(),
         }
     })?;
     let refused = |why: String| -> anyhow::Error {
@@ -123,6 +124,8 @@ pub fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) -> Result
     }
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
+    // The byte-order mark Windows editors put first is not part of the secret.
+    let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
     let Ok(line) = std::str::from_utf8(line) else {
         return Err(refused(format!(
             "the {what} from {source} is not valid UTF-8"
@@ -187,9 +190,13 @@ pub fn env_password() -> Result<Option<(Secret, String)>> {
         if file.is_some() {
             return Err(both_set("SAYMON_PASSWORD", "SAYMON_PASSWORD_FILE"));
         }
-        let value = value
-            .into_string()
-            .map_err(|_| Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8"))?;
+        // White space alone is no password (a blank CI variable): as empty, refused.
+        let value = match blank(&value) {
+            true => String::new(),
+            false => value.into_string().map_err(|_| {
+                Error::new(Exit::NoCredentials, "SAYMON_PASSWORD is not valid UTF-8")
+            })?,
+        };
         return Ok(Some((Secret::new(value), "SAYMON_PASSWORD".into())));
     }
     let (path, origin) = match (file, credential(SecretKind::Password.name())) {
@@ -382,6 +389,7 @@ mod tests {
             (&b"pw"[..], "pw"),
             (b"pw\n", "pw"),
             (b"pw\r\n", "pw"),
+            (b"\xEF\xBB\xBFpw\r\n", "pw"),
             (b"p w \nsecond line\n", "p w "),
             (
                 b"P\xc3\xa4ss\n\xff\xfe not UTF-8 after the first line",

@@ -5,6 +5,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
+#[cfg(unix)]
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -15,22 +17,30 @@ use crate::error::Error;
 pub enum PrivateRead {
     /// The file cannot be opened or read: the caller words it (its exit and hint differ).
     Io(io::Error),
-    /// Group or others may read it by its mode (exit 7), worded, with the `chmod 600`.
+    /// Our own file that group or others may read by its mode (exit 7), worded, with the
+    /// `chmod 600` that fixes it.
     Mode(Error),
-    /// An entry of its ACL lets others read it, or another user owns it (exit 7),
-    /// worded, with the fix.
-    Acl(Error),
+    /// Refused for anything else (exit 7), worded, with the fix: another user's file, an
+    /// ACL entry that shares it, root's file others may read.
+    Refused(Error),
 }
+
+/// How long a named pipe is given to get a writer (`echo pw > fifo & saymon …` may run
+/// saymon first) before it is read as empty.
+#[cfg(unix)]
+const WRITER_WAIT: Duration = Duration::from_secs(2);
 
 /// The first `cap + 1` bytes at most of the file at `path` (links followed), which holds
 /// `what` ("a password", "a private key"), so that the caller tells a file over `cap` by
-/// its length. A regular file must be private, as ssh wants a key: no group or other bits
-/// in its mode, or, when it has a POSIX access ACL (Linux), no entry granting anyone but
-/// its owner and us, and then an owner that is us or root. A pipe or device
+/// its length. A regular file must be private, as ssh wants a key: its owner is us or
+/// root, and no group or other bits are in its mode or, when it has a POSIX access ACL
+/// (Linux), no entry grants anyone but its owner and us. A pipe or device
 /// (`--password-file <(pass show x)`) is not a file at rest and is read as it is; a named
-/// pipe nobody has opened for writing reads as empty instead of waiting for a writer.
+/// pipe that gets no writer within `WRITER_WAIT` (2 s) reads as empty instead of waiting
+/// for one. The file is judged as it was opened, so it cannot be swapped in between.
 /// Errors: `PrivateRead::Io` when it cannot be opened or read; `PrivateRead::Mode` and
-/// `PrivateRead::Acl` (exit 7, naming the mode or the ACL entry or owner, with the fix).
+/// `PrivateRead::Refused` (exit 7, naming the mode, the ACL entry or the owner, with the
+/// fix).
 pub fn read_private(
     path: &Path,
     what: &str,
@@ -41,32 +51,68 @@ pub fn read_private(
     // Room for one byte more than allowed, so that nothing is reallocated (leaving a copy
     // behind) and a larger file is told by its length.
     let mut bytes = Zeroizing::new(Vec::with_capacity(cap + 1));
+    wait_for_a_writer(&mut file, &mut bytes).map_err(PrivateRead::Io)?;
+    let left = (cap + 1).saturating_sub(bytes.len());
     (&mut file)
-        .take(cap as u64 + 1)
+        .take(left as u64)
         .read_to_end(&mut bytes)
         .map_err(PrivateRead::Io)?;
     Ok(bytes)
 }
 
-/// `path` opened for reading without waiting: a named pipe with no writer opens at once
-/// (and then reads as empty), a terminal does not become ours. Blocking reads afterwards,
-/// so that a pipe whose writer is still writing is read to its end.
+/// `path` opened for reading without waiting: a named pipe with no writer opens at once,
+/// a terminal does not become ours. The descriptor stays non-blocking until
+/// `wait_for_a_writer`.
 #[cfg(unix)]
 fn open(path: &Path) -> io::Result<File> {
     use rustix::fs::OFlags;
     use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .read(true)
         .custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32)
-        .open(path)?;
-    let flags = rustix::fs::fcntl_getfl(&file)?;
-    rustix::fs::fcntl_setfl(&file, flags - OFlags::NONBLOCK)?;
-    Ok(file)
+        .open(path)
 }
 
 #[cfg(not(unix))]
 fn open(path: &Path) -> io::Result<File> {
     File::open(path)
+}
+
+/// For a pipe: wait up to `WRITER_WAIT` for a writer (a read that would block means one
+/// is there; an empty read, that none is yet), keeping what it already wrote in `bytes`.
+/// Then the descriptor blocks again, so that a writer still writing is read to its end.
+#[cfg(unix)]
+fn wait_for_a_writer(file: &mut File, bytes: &mut Vec<u8>) -> io::Result<()> {
+    use rustix::fs::OFlags;
+    let is_pipe = rustix::fs::fstat(&*file)
+        .map(|st| rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo)?;
+    let started = std::time::Instant::now();
+    let mut chunk = [0u8; 512];
+    if is_pipe {
+        loop {
+            match file.read(&mut chunk) {
+                Ok(0) if started.elapsed() < WRITER_WAIT => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                Ok(n) => {
+                    bytes.extend_from_slice(&chunk[..n]);
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    zeroize::Zeroize::zeroize(&mut chunk);
+    let flags = rustix::fs::fcntl_getfl(&*file)?;
+    rustix::fs::fcntl_setfl(&*file, flags - OFlags::NONBLOCK)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn wait_for_a_writer(_file: &mut File, _bytes: &mut Vec<u8>) -> io::Result<()> {
+    Ok(())
 }
 
 /// Whether the opened `file` (at `path`, holding `what`) may be read, as `read_private`
@@ -76,45 +122,59 @@ fn judge(file: &File, path: &Path, what: &str) -> Result<(), PrivateRead> {
     use crate::error::Exit;
     use std::os::unix::fs::MetadataExt;
     let meta = file.metadata().map_err(PrivateRead::Io)?;
-    let mode = meta.mode() & 0o777;
-    if !meta.is_file() || mode & 0o077 == 0 {
+    if !meta.is_file() {
         return Ok(());
     }
+    let mode = meta.mode() & 0o777;
+    let (owner, me) = (meta.uid(), rustix::process::geteuid().as_raw());
     let shown = path.display();
-    let me = rustix::process::geteuid().as_raw();
-    // With an ACL, the group bits show its mask: the entries decide.
-    let sharer = if mode & 0o007 == 0 {
-        acl::of(file).and_then(|acl| acl::sharer(&acl, me))
-    } else {
-        None
+    let refused = |message: String, hint: String| {
+        PrivateRead::Refused(Error::new(Exit::StoreUnusable, message).hint(hint))
     };
-    match sharer {
-        Some(None) if meta.uid() == me || meta.uid() == 0 => Ok(()),
-        Some(None) => Err(PrivateRead::Acl(
-            Error::new(
-                Exit::StoreUnusable,
-                format!(
-                    "{shown} holds {what} but belongs to another user (uid {}), who can read it",
-                    meta.uid()
-                ),
-            )
-            .hint(format!(
-                "keep it in a file of your own: cp {shown} FILE && chmod 600 FILE, and use that"
-            )),
+    let your_own =
+        format!("keep it in a file of your own: cp {shown} FILE && chmod 600 FILE, and use that");
+    if owner != me && owner != 0 {
+        // Whoever owns it can read it and put their own password or token in it.
+        return Err(refused(
+            format!(
+                "{shown} holds {what} but belongs to another user (uid {owner}), who can read or replace it"
+            ),
+            your_own,
+        ));
+    }
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    // With an ACL, the group bits show its mask: the entries decide.
+    let why = match (mode & 0o007, acl::of(file)) {
+        (0, acl::Acl::Entries(bytes)) => match acl::sharer(&bytes, me) {
+            Some(None) => return Ok(()),
+            Some(Some(entry)) => Some(format!("others can read or change it (ACL entry {entry})")),
+            None => None,
+        },
+        (0, acl::Acl::TooLarge) => Some("its ACL is too large to judge".to_string()),
+        _ => None,
+    };
+    let rotate = format!(
+        "; others could read it, so change the {}",
+        what.trim_start_matches("a ").trim_start_matches("an ")
+    );
+    match why {
+        Some(why) if owner == me => Err(refused(
+            format!("{shown} holds {what} but {why}"),
+            format!("if it is the right file: setfacl -b {shown} && chmod 600 {shown}{rotate}"),
         )),
-        Some(Some(entry)) => Err(PrivateRead::Acl(
-            Error::new(
-                Exit::StoreUnusable,
-                format!("{shown} holds {what} but others can read it (ACL entry {entry})"),
-            )
-            .hint(format!("setfacl -b {shown} && chmod 600 {shown}")),
-        )),
-        None => Err(PrivateRead::Mode(
+        Some(why) => Err(refused(format!("{shown} holds {what} but {why}"), your_own)),
+        None if owner == me => Err(PrivateRead::Mode(
             Error::new(
                 Exit::StoreUnusable,
                 format!("{shown} holds {what} but others can read it (mode {mode:03o})"),
             )
             .hint(format!("chmod 600 {shown}")),
+        )),
+        None => Err(refused(
+            format!("{shown} holds {what} but others can read it (mode {mode:03o}; root's file)"),
+            your_own,
         )),
     }
 }
@@ -126,20 +186,34 @@ fn judge(_file: &File, _path: &Path, _what: &str) -> Result<(), PrivateRead> {
 
 /// POSIX access ACLs, read from the kernel's `system.posix_acl_access` attribute.
 mod acl {
-    /// The access ACL of the open `file`, as the kernel's attribute bytes; None when it
-    /// has none (or it cannot be read), so that the mode decides. Linux only.
+    /// What the open file's access ACL is.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    pub enum Acl {
+        /// None (or none that can be read): the mode decides.
+        None,
+        /// The kernel's attribute bytes (`sharer` reads them).
+        Entries(Vec<u8>),
+        /// More than 500 entries: far more than a secret file has, and not judged.
+        TooLarge,
+    }
+
+    /// The access ACL of the open `file`. Linux only.
     #[cfg(target_os = "linux")]
-    pub fn of(file: &std::fs::File) -> Option<Vec<u8>> {
-        // An ACL of 32 entries is far more than a secret file has; a larger one is
-        // refused by the kernel's answer (ERANGE), and the mode decides.
-        let mut buf = [0u8; 4 + 8 * 32];
-        let len = rustix::fs::fgetxattr(file, "system.posix_acl_access", &mut buf[..]).ok()?;
-        buf.get(..len).map(<[u8]>::to_vec)
+    pub fn of(file: &std::fs::File) -> Acl {
+        let mut buf = vec![0u8; 4 + 8 * 500];
+        match rustix::fs::fgetxattr(file, "system.posix_acl_access", &mut buf[..]) {
+            Ok(len) => {
+                buf.truncate(len);
+                Acl::Entries(buf)
+            }
+            Err(rustix::io::Errno::RANGE) => Acl::TooLarge,
+            Err(_) => Acl::None,
+        }
     }
 
     #[cfg(all(unix, not(target_os = "linux")))]
-    pub fn of(_file: &std::fs::File) -> Option<Vec<u8>> {
-        None
+    pub fn of(_file: &std::fs::File) -> Acl {
+        Acl::None
     }
 
     const USER_OBJ: u16 = 0x01;
@@ -304,19 +378,23 @@ mod tests {
         assert_eq!(&read_private(&path, "a password", 64).unwrap()[..], b"pw\n");
         let other = me.wrapping_add(1);
         set(other).unwrap();
-        let Err(PrivateRead::Acl(err)) = read_private(&path, "a password", 64) else {
+        let Err(PrivateRead::Refused(err)) = read_private(&path, "a password", 64) else {
             panic!("an ACL entry for another user must be refused");
         };
         assert_eq!(err.exit, Exit::StoreUnusable);
         assert!(
-            err.message
-                .ends_with(&format!("others can read it (ACL entry user:{other}:r--)")),
+            err.message.ends_with(&format!(
+                "others can read or change it (ACL entry user:{other}:r--)"
+            )),
             "{}",
             err.message
         );
         assert_eq!(
             err.hint.as_deref(),
-            Some(&*format!("setfacl -b {0} && chmod 600 {0}", path.display()))
+            Some(&*format!(
+                "if it is the right file: setfacl -b {0} && chmod 600 {0}; others could read it, so change the password",
+                path.display()
+            ))
         );
     }
 
@@ -364,6 +442,31 @@ mod tests {
         )
         .unwrap();
         assert!(read_private(&fifo, "a password", 64).unwrap().is_empty());
+    }
+
+    /// A named pipe whose writer opens it a little after saymon (`echo pw > fifo &`): its
+    /// writer is waited for, within `WRITER_WAIT`.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_whose_writer_comes_late_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let path = fifo.clone();
+        let writing = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            std::fs::write(path, b"late\n").unwrap();
+        });
+        let bytes = read_private(&fifo, "a password", 64).unwrap();
+        writing.join().unwrap();
+        assert_eq!(&bytes[..], b"late\n");
     }
 
     /// A pipe with a writer is read to the writer's end, even when it writes late.

@@ -381,6 +381,13 @@ fn a_variable_and_its_file_set_together_are_exit_2() {
         .assert()
         .success()
         .stderr(contains("SAYMON_PASSWORD_FILE ("));
+    // White space alone, without the file, is no password: refused as empty, never sent.
+    env.at(&server)
+        .env("SAYMON_PASSWORD", " \t")
+        .args(["login", "--login", LOGIN, "--store", "file"])
+        .assert()
+        .code(3)
+        .stderr(contains("the password from SAYMON_PASSWORD is empty"));
     // A flag that comes first settles it before the environment is read.
     env.at(&server)
         .env("SAYMON_PASSWORD", PASSWORD)
@@ -627,11 +634,11 @@ fn an_acl_that_shares_the_file_is_refused_naming_the_entry_and_a_foreign_owner_t
         .assert()
         .code(7)
         .stderr(contains(format!(
-            "saymon: error: {} holds a password but others can read it (ACL entry group:4242:r--)",
+            "saymon: error: {} holds a password but others can read or change it (ACL entry group:4242:r--)",
             shared.display()
         )))
         .stderr(contains(format!(
-            "hint: setfacl -b {0} && chmod 600 {0}",
+            "hint: if it is the right file: setfacl -b {0} && chmod 600 {0}; others could read it, so change the password",
             shared.display()
         )));
     // Readable by us through the ACL alone, but another user's file: they have it too.
@@ -645,7 +652,7 @@ fn an_acl_that_shares_the_file_is_refused_naming_the_entry_and_a_foreign_owner_t
         .assert()
         .code(7)
         .stderr(contains(format!(
-            "{} holds a password but belongs to another user (uid 4242), who can read it",
+            "{} holds a password but belongs to another user (uid 4242), who can read or replace it",
             foreign.display()
         )));
     // Root's, as systemd hands a credential over: used.
@@ -928,4 +935,49 @@ fn the_precedence_table_names_every_password_and_token_source_in_order() {
             "stored token",
         ],
     );
+}
+
+#[test]
+fn doctor_names_a_token_file_it_cannot_use_before_the_network_and_tries_no_stored_token() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let token = server.token_of(LOGIN).unwrap();
+    let file = secret(&env, "token", &format!("{token}\n"));
+    chmod(&file, 0o640);
+    let shown = file.display().to_string();
+    // With the server up: the file's ✘, and the stored token (which works) is not tried.
+    let out = env
+        .at(&server)
+        .env("SAYMON_TOKEN_FILE", &file)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(7), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{shown} holds a token but others can read it (mode 640)"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("accepted"),
+        "no stored token stands in: {stdout}"
+    );
+    // With the server unreachable: still named, before the network checks.
+    let out = env
+        .cmd()
+        .env("SAYMON_SERVER", "https://127.0.0.1:9")
+        .env("SAYMON_TOKEN_FILE", &file)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let named = stdout
+        .find("others can read it (mode 640)")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let tcp = stdout.find("TCP").unwrap_or_else(|| panic!("{stdout}"));
+    assert!(named < tcp, "{stdout}");
+    assert!(!stdout.contains("token  not tried"), "{stdout}");
+    assert!(!stdout.contains(&token));
 }

@@ -767,6 +767,29 @@ fn token_print_to_writes_a_private_file_and_never_one_of_saymons_own() {
         std::fs::read(config_dir.join("credentials.toml")).unwrap(),
         credentials
     );
+    // Not `-` (stdout is without --to), not a directory.
+    for (to, says) in [
+        (Path::new("-"), "--to - would write a file named -"),
+        (out_dir.as_path(), "is a directory"),
+    ] {
+        let out = print_to(&[], to);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+    assert!(!Path::new("-").exists());
+    // Not into a directory others may write in (no sticky bit): they could swap the token.
+    let shared = root.path().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = print_to(&[], &shared.join("prod.token"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("may be written by others (mode 777), who could replace the token there"),
+        "{stderr}"
+    );
+    assert!(!shared.join("prod.token").exists());
     // JSON names the file, never the token.
     let out = print_to(&["--output", "json"], &file);
     let json = String::from_utf8(out.stdout).unwrap();

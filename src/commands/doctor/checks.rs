@@ -77,13 +77,17 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
         checks: Vec::new(),
         token: None,
         no_token: None,
+        given_failed: false,
         password: None,
     };
     if selected {
         match env_token() {
             Ok(Some(token)) => target.token = Some(token),
             Ok(None) => {}
-            Err(e) => target.no_token = Some(e),
+            Err(e) => {
+                target.checks.push(Check::fail("token", &e));
+                target.given_failed = true;
+            }
         }
         match env_password() {
             Ok(password) => target.password = password.map(|(password, _)| password),
@@ -95,6 +99,7 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
     };
     // A rescued token (see `issue`) wins over the store's, as for every command.
     if target.token.is_none()
+        && !target.given_failed
         && let Some(login) = profile.login.as_deref()
         && let Ok(Some(token)) = session.rescued_token(login, &server)
     {
@@ -166,7 +171,7 @@ pub(super) fn stored(
         });
     }
     match token {
-        Ok(Some(token)) if target.token.is_none() => {
+        Ok(Some(token)) if target.token.is_none() && !target.given_failed => {
             target.token = Some((token, TokenSource::of_store(kind, &session.config_dir)));
         }
         Ok(None) if target.token.is_none() => {

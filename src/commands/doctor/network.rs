@@ -104,6 +104,9 @@ pub(super) fn skip_rest(mut target: Target, failed: &str) -> Target {
         .position(|s| *s == failed)
         .map_or(after.len(), |i| i + 1);
     for name in &after[start..] {
+        if *name == "token" && target.given_failed {
+            continue; // its ✘ is above
+        }
         target
             .checks
             .push(Check::skip(name, format!("not tried: {failed} failed")));
@@ -298,6 +301,10 @@ pub(super) fn certificate_data(c: &Described, vouched_by: Option<VouchedBy>) -> 
 /// authentication may be off on the server.
 pub(super) async fn token_checks(client: &Client<'_>, target: &mut Target) {
     let Some((token, source)) = &target.token else {
+        if target.given_failed {
+            // Its ✘ is above.
+            return;
+        }
         match target.no_token.take() {
             // A store that failed has its own ✘ above.
             Some(e) if exit_code(&e) == Exit::StoreUnusable => target
