@@ -7,10 +7,10 @@
 
 #![allow(dead_code)]
 
-use saymon::answer::{parse_error_body, parse_token, parse_user};
-use saymon::redact;
-use saymon::server::ServerUrl;
-use saymon::token::{MAX_TOKEN_LEN, check_token};
+use saymon::parsers::ServerUrl;
+use saymon::parsers::redact;
+use saymon::parsers::{MAX_TOKEN_LEN, check_token};
+use saymon::parsers::{parse_error_body, parse_token, parse_user};
 use serde_json::Value;
 
 /// A check that must hold for any input.
@@ -186,11 +186,11 @@ pub fn server_url(data: &[u8]) {
 /// survives a write and a read unchanged.
 pub fn config_files(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Ok(config) = saymon::config::parse(&text) {
+    if let Ok(config) = saymon::parsers::parse_config(&text) {
         let written = toml::to_string_pretty(&config).unwrap();
-        assert_eq!(saymon::config::parse(&written).unwrap(), config);
+        assert_eq!(saymon::parsers::parse_config(&written).unwrap(), config);
     }
-    let _ = saymon::store::file::parse(&text);
+    let _ = saymon::parsers::parse_credentials(&text);
 }
 
 /// What the command line feeds `api` and `token create`: `typed_value` (not `@FILE`),
@@ -198,19 +198,19 @@ pub fn config_files(data: &[u8]) {
 pub fn cli_values(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if !text.starts_with('@') {
-        let value = saymon::commands::api::typed_value(&text).unwrap();
+        let value = saymon::parsers::typed_value(&text).unwrap();
         if let Value::String(s) = &value {
             assert_eq!(s, &text, "a string stays the text given");
         }
     }
-    if let Ok((key, _)) = saymon::commands::api::split_field(&text) {
+    if let Ok((key, _)) = saymon::parsers::split_field(&text) {
         assert!(!key.is_empty());
     }
-    match saymon::commands::api::parse_headers(&[text.to_string()]) {
+    match saymon::parsers::parse_headers(&[text.to_string()]) {
         Ok(headers) => assert_eq!(headers.len(), 1),
         Err(err) => assert_inert(&format!("{err:#}"), false),
     }
-    match saymon::issue::check_user_id(&text) {
+    match saymon::parsers::check_user_id(&text) {
         Ok(id) => {
             assert!(!id.is_empty() && id.len() <= 64);
             assert!(
@@ -225,7 +225,7 @@ pub fn cli_values(data: &[u8]) {
 /// A server's certificate as `doctor` and the TLS errors tell it: any DER parses or is
 /// `None`, never panics, and every text shown is inert and short.
 pub fn certificate(data: &[u8]) {
-    use saymon::client::certificate::{date, describe};
+    use saymon::parsers::{date, describe};
     let Some(c) = describe(data) else { return };
     for text in [&c.subject, &c.issuer, &c.names_listed()] {
         assert_inert(text, false);
@@ -247,7 +247,7 @@ pub fn certificate(data: &[u8]) {
 /// `--jq`: any expression compiles or is a usage error, and any answer (the part after the
 /// first NUL byte) is filtered or refused, never a panic.
 pub fn jq(data: &[u8]) {
-    use saymon::jq::Jq;
+    use saymon::parsers::Jq;
     let (expr, input) = match data.iter().position(|&b| b == 0) {
         Some(i) => (&data[..i], &data[i + 1..]),
         None => (&b".[]? | .. | strings"[..], data),
@@ -284,7 +284,7 @@ pub fn jq(data: &[u8]) {
 /// The `--jq` writer and depth check: any JSON text jq's parser takes is written as JSON
 /// that serde_json reads back (numbers, keys, nesting), or refused; never a panic.
 pub fn jq_write(data: &[u8]) {
-    use saymon::jq::Jq;
+    use saymon::parsers::Jq;
     let Ok(filter) = Jq::compile(".") else {
         return;
     };
@@ -304,7 +304,7 @@ pub fn jq_write(data: &[u8]) {
 /// replacement gives; and no secret survives it (unless one is made of `*`, which the mask
 /// itself can form).
 pub fn mask(data: &[u8]) {
-    use saymon::mask::{MASK, Masker};
+    use saymon::parsers::{MASK, Masker};
     let [first, place, rest @ ..] = data else {
         return;
     };

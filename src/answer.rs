@@ -10,13 +10,14 @@ use crate::error::{Error, Exit};
 use crate::secret::Secret;
 
 mod unexpected;
-pub use unexpected::{describe_body, parse_error_body};
+pub(crate) use unexpected::describe_body;
+pub use unexpected::parse_error_body;
 
 use crate::token::check_token;
 
 /// The most saymon reads of an answer it parses (a token, a user, an error body): SAYMON's
 /// are a few hundred bytes. `api` streams its bodies and has no such limit.
-pub const MAX_ANSWER: usize = 64 << 10;
+pub(crate) const MAX_ANSWER: usize = 64 << 10;
 
 /// The body of `POST auth-token`: a JSON string. SAYMON sends a UUID
 /// (`a5f946dc-4c21-4ccd-b78b-f0a5fce94f4d`); anything that could not be a token (see
@@ -66,7 +67,7 @@ pub fn parse_user(body: &[u8]) -> Result<Value> {
     Ok(user)
 }
 
-pub fn json_kind(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "true/false",

@@ -9,17 +9,19 @@ use crate::output::{OutputFormat, OutputSettings};
 mod checks;
 mod login;
 mod man;
-pub mod pages;
+pub(crate) mod pages;
 mod profile;
 mod requests;
 mod token;
 
-pub use checks::{CompletionsArgs, DoctorArgs, StatusArgs, WhoamiArgs};
-pub use login::{CredentialArgs, LoginArgs, LogoutArgs, StoreChoice};
+pub(crate) use checks::{CompletionsArgs, DoctorArgs, StatusArgs, WhoamiArgs};
+pub(crate) use login::{CredentialArgs, LoginArgs, LogoutArgs, StoreChoice};
 pub use man::MAN_SECTIONS;
-pub use profile::{ProfileCommand, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
-pub use requests::{ApiArgs, ExecArgs};
-pub use token::{TokenCommand, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs};
+pub(crate) use profile::{ProfileCommand, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
+pub(crate) use requests::{ApiArgs, ExecArgs};
+pub(crate) use token::{
+    TokenCommand, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs,
+};
 
 /// Get, keep and use auth tokens for the REST API of a SAYMON monitoring server.
 ///

@@ -16,7 +16,7 @@ use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 
-pub mod certificate;
+pub(crate) mod certificate;
 mod deadline;
 mod failure;
 mod send;
@@ -26,7 +26,7 @@ mod tls;
 const MAX_REDIRECTS: usize = 5;
 
 /// How a request authenticates.
-pub enum Auth<'a> {
+pub(crate) enum Auth<'a> {
     /// HTTP Basic with a login (or e-mail) and password.
     Basic {
         login: &'a str,
@@ -39,23 +39,23 @@ pub enum Auth<'a> {
 }
 
 /// A request that got no HTTP answer; `in_tls` when the TLS handshake is what failed.
-pub struct Unreached {
+pub(crate) struct Unreached {
     pub error: anyhow::Error,
     pub in_tls: bool,
 }
 
-pub use send::Request;
-pub use tls::{PinSource, Presented, Tls, VouchedBy, pinnable};
+pub(crate) use send::Request;
+pub(crate) use tls::{PinSource, Presented, Tls, VouchedBy, pinnable};
 
 /// TLS and timeout settings, from the global options and the profile.
-pub struct ClientOptions<'a> {
+pub(crate) struct ClientOptions<'a> {
     pub tls: &'a Tls,
     pub timeout: Duration,
     /// How often an idempotent request is tried again (`--retries`).
     pub retries: u32,
 }
 
-pub struct Client<'o> {
+pub(crate) struct Client<'o> {
     http: reqwest::Client,
     /// The TLS settings in force, for the hints when the server is still not trusted.
     tls: Tls,
@@ -79,7 +79,7 @@ const NOT_SENT: &str =
 /// Marks a failure after a request that changes something was sent: its answer was lost
 /// (a timeout, a dropped connection, a body cut short), so the change may have happened.
 #[derive(Debug)]
-pub struct AnswerLost;
+pub(crate) struct AnswerLost;
 
 impl std::fmt::Display for AnswerLost {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -92,7 +92,7 @@ impl std::error::Error for AnswerLost {}
 /// Marks a token that the server made (a 2xx answer to the POST, so the previous token is
 /// dead) but that saymon cannot use (not a token, over 512 characters, …).
 #[derive(Debug)]
-pub struct Replaced;
+pub(crate) struct Replaced;
 
 impl std::fmt::Display for Replaced {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -103,7 +103,7 @@ impl std::fmt::Display for Replaced {
 impl std::error::Error for Replaced {}
 
 impl<'o> Client<'o> {
-    pub fn new(server: ServerUrl, options: &ClientOptions, out: &'o Output) -> Result<Self> {
+    pub(crate) fn new(server: ServerUrl, options: &ClientOptions, out: &'o Output) -> Result<Self> {
         let origin = server.clone();
         // Follow redirects only within the server: the token and the password go nowhere else.
         let policy = redirect::Policy::custom(move |attempt| {
@@ -151,22 +151,22 @@ impl<'o> Client<'o> {
         })
     }
 
-    pub fn server(&self) -> &ServerUrl {
+    pub(crate) fn server(&self) -> &ServerUrl {
         &self.server
     }
 
     /// The certificate the server presented in the last handshake, and who vouched for it.
     /// The TLS settings this client was made with.
-    pub fn tls(&self) -> &Tls {
+    pub(crate) fn tls(&self) -> &Tls {
         &self.tls
     }
 
-    pub fn presented(&self) -> Option<Presented> {
+    pub(crate) fn presented(&self) -> Option<Presented> {
         self.verifier.presented()
     }
 
     /// The proxy requests to this server go through, shown without credentials.
-    pub fn proxy(&self) -> Option<&str> {
+    pub(crate) fn proxy(&self) -> Option<&str> {
         self.proxy.as_deref()
     }
 
@@ -178,7 +178,7 @@ impl<'o> Client<'o> {
 
     /// POST users/{id}/auth-token with Basic auth: a new token, which replaces the old one.
     /// A failure after the request was sent carries `AnswerLost`: the token may exist.
-    pub async fn create_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<Secret> {
+    pub(crate) async fn create_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<Secret> {
         let url = self.server.api_url(&["users", user_id, "auth-token"]);
         let request = Request {
             method: Method::POST,
@@ -214,7 +214,7 @@ impl<'o> Client<'o> {
 
     /// GET version/hash without credentials, once: whatever HTTP answer comes back, or why
     /// none did (for `doctor`, which tells a failed handshake from a failed request).
-    pub async fn reach(&self) -> std::result::Result<Response, Unreached> {
+    pub(crate) async fn reach(&self) -> std::result::Result<Response, Unreached> {
         let request = Request {
             method: Method::GET,
             url: self.server.api_url(&["version", "hash"]),
@@ -237,7 +237,7 @@ impl<'o> Client<'o> {
 
     /// The version hash out of `reach`'s answer: a non-2xx status is the typed error that
     /// says what came back, and so is a 2xx that is not a JSON string (a proxy's page).
-    pub async fn version_hash(&self, response: Response) -> Result<String> {
+    pub(crate) async fn version_hash(&self, response: Response) -> Result<String> {
         let response = self.check(response).await?;
         let body = self.read_capped(response).await?;
         match serde_json::from_slice::<String>(&body) {
@@ -256,14 +256,14 @@ impl<'o> Client<'o> {
     }
 
     /// DELETE users/{id}/auth-token: the user's token stops working.
-    pub async fn revoke_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<()> {
+    pub(crate) async fn revoke_token(&self, user_id: &str, auth: &Auth<'_>) -> Result<()> {
         let url = self.server.api_url(&["users", user_id, "auth-token"]);
         self.send(Method::DELETE, url, auth).await?;
         Ok(())
     }
 
     /// GET users/current: the user as a JSON object with at least `id` and `login`.
-    pub async fn current_user(&self, auth: &Auth<'_>) -> Result<Value> {
+    pub(crate) async fn current_user(&self, auth: &Auth<'_>) -> Result<Value> {
         let url = self.server.api_url(&["users", "current"]);
         let response = self.send(Method::GET, url, auth).await?;
         let body = self.read_capped(response).await?;

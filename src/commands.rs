@@ -1,9 +1,9 @@
 //! One file per command; this one only dispatches.
 
-pub mod api;
+pub(crate) mod api;
 mod completions;
 mod doctor;
-pub mod exec;
+pub(crate) mod exec;
 mod login;
 mod logout;
 mod profile;
@@ -17,7 +17,7 @@ use crate::cli::{Cli, Command, ProfileCommand, TokenCommand};
 use crate::credentials::Session;
 use crate::output::Output;
 
-pub async fn run(cli: &Cli, out: &Output) -> Result<()> {
+pub(crate) async fn run(cli: &Cli, out: &Output) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
         return completions::run(args);
     }

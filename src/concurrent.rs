@@ -10,7 +10,7 @@ use futures_util::{StreamExt, stream};
 /// in, and the outputs are put back in order at the end: `buffered` would keep finished
 /// outputs in its window until those before them end, so one slow server would hold back
 /// the start of the others.
-pub async fn join_bounded<F: Future>(
+pub(crate) async fn join_bounded<F: Future>(
     futures: impl IntoIterator<Item = F>,
     limit: usize,
 ) -> Vec<F::Output> {

@@ -12,11 +12,11 @@ use crate::error::{Error, Exit};
 use crate::fsutil;
 
 mod private;
-pub use private::check_own_private;
+pub(crate) use private::check_own_private;
 use private::check_private;
 
-pub const CONFIG_FILE: &str = "config.toml";
-pub const DEFAULT_PROFILE: &str = "default";
+pub(crate) const CONFIG_FILE: &str = "config.toml";
+pub(crate) const DEFAULT_PROFILE: &str = "default";
 
 /// Where a profile's secrets live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +108,7 @@ impl Config {
 
 /// Whether `name` may be a new profile's: letters, digits, `.`, `_`, `-` (ASCII), at most
 /// 64 characters. Existing profiles with other names keep working, shown escaped.
-pub fn valid_profile_name(name: &str) -> bool {
+pub(crate) fn valid_profile_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name
@@ -120,7 +120,7 @@ pub fn valid_profile_name(name: &str) -> bool {
 /// (`COMPLETE=bash saymon`, see docs/install.md): the config of SAYMON_CONFIG_DIR or the
 /// default place; nothing when it cannot be read. A name with characters a shell would
 /// expand is escaped with backslashes; one with control characters is not offered.
-pub fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
+pub(crate) fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
     let dir = std::env::var_os("SAYMON_CONFIG_DIR").map(PathBuf::from);
     let Ok(dir) = config_dir(dir.as_deref()) else {
         return Vec::new();
@@ -152,7 +152,7 @@ pub fn profile_candidates() -> Vec<clap_complete::engine::CompletionCandidate> {
 
 /// `--config-dir`, else SAYMON_CONFIG_DIR (both reach us through clap), else the
 /// platform's config dir plus `saymon`.
-pub fn config_dir(flag: Option<&Path>) -> Result<PathBuf> {
+pub(crate) fn config_dir(flag: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = flag {
         return Ok(dir.to_path_buf());
     }
@@ -172,7 +172,7 @@ pub fn config_dir(flag: Option<&Path>) -> Result<PathBuf> {
 /// that others may change (or that another user owns) is refused, as ssh refuses such a
 /// `~/.ssh`: whoever can edit it can point the profile, and so the password and token, at
 /// their own server.
-pub fn load(dir: &Path) -> Result<Config> {
+pub(crate) fn load(dir: &Path) -> Result<Config> {
     let path = dir.join(CONFIG_FILE);
     check_private(dir, "chmod 700")?;
     let text = match fs::read(&path) {
@@ -223,7 +223,7 @@ pub fn parse(text: &str) -> std::result::Result<Config, String> {
 }
 
 /// A toml error as one line with its line number.
-pub fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
+pub(crate) fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
     let message = e.message().trim().replace('\n', " ");
     match e.span() {
         Some(span) => {
@@ -237,12 +237,12 @@ pub fn toml_error_line(text: &str, e: &toml::de::Error) -> String {
 /// Change the config under the directory lock: re-read it, apply `change`, write it
 /// atomically (nothing is written when nothing changed). Another process's change made in
 /// between is kept.
-pub fn update(dir: &Path, change: impl FnOnce(&mut Config)) -> Result<Config> {
+pub(crate) fn update(dir: &Path, change: impl FnOnce(&mut Config)) -> Result<Config> {
     update_reserved(dir, None, change)
 }
 
 /// `update`, writing into space reserved beforehand (see `issue`) when there is some.
-pub fn update_reserved(
+pub(crate) fn update_reserved(
     dir: &Path,
     reserved: Option<fsutil::Reserved>,
     change: impl FnOnce(&mut Config),

@@ -28,16 +28,16 @@ mod handed;
 mod secrets;
 mod stores;
 
-pub use handed::{
+pub(crate) use handed::{
     empty_env_token_note, env_password, env_token, env_token_set, env_token_source, given_name,
     given_token_refused, given_token_wins,
 };
-pub use secrets::{no_password, password_given};
+pub(crate) use secrets::{no_password, password_given};
 
 /// The state every command starts from: options, config, the selected profile. A clone
 /// shares the run's keyring connection.
 #[derive(Clone)]
-pub struct Session<'a> {
+pub(crate) struct Session<'a> {
     pub global: &'a GlobalArgs,
     pub out: &'a Output,
     pub config_dir: PathBuf,
@@ -62,7 +62,7 @@ pub struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
+    pub(crate) fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
         let mut session = Self::with(global, out, config_dir, config);
@@ -71,7 +71,7 @@ impl<'a> Session<'a> {
     }
 
     /// A session without the config, for `doctor` when the config cannot be read.
-    pub fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
+    pub(crate) fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(global.config_dir.as_deref())?;
         let mut session = Self::with(global, out, config_dir, Config::default());
         session.env_pin = connect::env_pin(global.insecure)?;
@@ -103,7 +103,7 @@ impl<'a> Session<'a> {
     /// before anything is sent).
     /// With `pin_given` (`login --pin`), the profile's pin and its file are set aside too:
     /// the new pin is checked against what the server shows, whatever became of the old.
-    pub fn trusting_anew(&self, pin_given: bool) -> Session<'a> {
+    pub(crate) fn trusting_anew(&self, pin_given: bool) -> Session<'a> {
         Session {
             trust_anew: true,
             pin_anew: pin_given,
@@ -113,7 +113,7 @@ impl<'a> Session<'a> {
 
     /// This session with the server certificate in `file` (fingerprint `pin`) pinned:
     /// it is the CA in force from now on, and the profile `login` writes keeps it.
-    pub fn with_pin(&self, file: PathBuf, pin: String) -> Session<'a> {
+    pub(crate) fn with_pin(&self, file: PathBuf, pin: String) -> Session<'a> {
         Session {
             pinned: Some((file, pin)),
             ..self.clone()
@@ -124,7 +124,7 @@ impl<'a> Session<'a> {
     /// names a profile as its argument (`profile remove NAME`): the flags and variables
     /// that apply to the selected profile (--server, the TLS files, SAYMON_TOKEN) do not.
     /// `global` is this session's options with those cleared, and the profile set to `name`.
-    pub fn named<'b>(&'b self, global: &'b GlobalArgs) -> Session<'b> {
+    pub(crate) fn named<'b>(&'b self, global: &'b GlobalArgs) -> Session<'b> {
         Session {
             global,
             profile_name: global.profile().unwrap_or_default().to_string(),
@@ -135,13 +135,13 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub fn profile(&self) -> Option<&Profile> {
+    pub(crate) fn profile(&self) -> Option<&Profile> {
         self.config.profile(&self.profile_name)
     }
 
     /// Before a command that may create the selected profile: exit 2 when it does not
     /// exist and its name is not one a new profile may have (`config::valid_profile_name`).
-    pub fn check_new_profile(&self) -> Result<()> {
+    pub(crate) fn check_new_profile(&self) -> Result<()> {
         if self.profile().is_some() || config::valid_profile_name(&self.profile_name) {
             return Ok(());
         }
@@ -158,7 +158,7 @@ impl<'a> Session<'a> {
 
     /// The server from --server / SAYMON_SERVER, else the profile's. A bad address is
     /// exit 2 naming where it came from.
-    pub fn server(&self) -> Result<Option<ServerUrl>> {
+    pub(crate) fn server(&self) -> Result<Option<ServerUrl>> {
         if let Some(text) = self.global.server.as_deref() {
             let source = if std::env::var_os("SAYMON_SERVER").is_some_and(|v| v == text) {
                 "SAYMON_SERVER"
@@ -184,7 +184,7 @@ impl<'a> Session<'a> {
     }
 
     /// The server, or for a person at a terminal a prompt for it.
-    pub fn server_or_prompt(&self) -> Result<ServerUrl> {
+    pub(crate) fn server_or_prompt(&self) -> Result<ServerUrl> {
         if let Some(server) = self.server()? {
             return Ok(server);
         }
@@ -206,7 +206,7 @@ impl<'a> Session<'a> {
 
     /// Whether the selected profile is this login on this server, so that what the
     /// profile remembers (the user id, the stored token) belongs to it.
-    pub fn profile_is(&self, server: &ServerUrl, login: &str) -> bool {
+    pub(crate) fn profile_is(&self, server: &ServerUrl, login: &str) -> bool {
         self.profile().is_some_and(|p| {
             p.login.as_deref() == Some(login)
                 && p.server
@@ -218,7 +218,7 @@ impl<'a> Session<'a> {
     }
 
     /// The server a token is used with: --server / SAYMON_SERVER, else the profile's.
-    pub fn require_server(&self) -> Result<ServerUrl> {
+    pub(crate) fn require_server(&self) -> Result<ServerUrl> {
         self.server()?.ok_or_else(|| {
             Error::new(
                 Exit::Usage,
@@ -236,7 +236,7 @@ impl<'a> Session<'a> {
     /// token revoke, doctor): a selected profile that does not exist while others do is a
     /// mistyped `--profile` (exit 3, listing the profiles and the closest), unless
     /// `--server` names a server to work with anyway.
-    pub fn check_profile_exists(&self) -> Result<()> {
+    pub(crate) fn check_profile_exists(&self) -> Result<()> {
         if self.global.server.is_some() {
             return Ok(());
         }
@@ -256,7 +256,7 @@ impl<'a> Session<'a> {
 
     /// For a profile that does not exist while others do (a mistyped `--profile`): the
     /// existing names, the closest first when one is close.
-    pub fn unknown_profile_hint(&self) -> Option<String> {
+    pub(crate) fn unknown_profile_hint(&self) -> Option<String> {
         let names: Vec<&String> = self.config.profiles.keys().collect();
         if names.is_empty() || self.profile().is_some() {
             return None;
@@ -277,7 +277,7 @@ impl<'a> Session<'a> {
 
     /// ` --profile NAME` when the profile is not the default one, and ` --config-dir DIR`
     /// when the config dir came from that flag, for hints that name a command to run.
-    pub fn profile_flag(&self) -> String {
+    pub(crate) fn profile_flag(&self) -> String {
         let mut flags = String::new();
         if let Some(dir) = &self.global.config_dir
             && std::env::var_os("SAYMON_CONFIG_DIR").as_deref() != Some(dir.as_os_str())

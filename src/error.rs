@@ -25,7 +25,7 @@ pub enum Exit {
 
 /// The exit code of a prompt the person at it cancelled (Ctrl-C, or Ctrl-D at a hidden
 /// prompt): what a shell reports for SIGINT, 128 + 2.
-pub const CANCELLED: u8 = 130;
+pub(crate) const CANCELLED: u8 = 130;
 
 /// An exit status saymon documents: success, one of its error codes, a cancelled prompt,
 /// or (`exec`) the exit code of the command it ran.
@@ -203,7 +203,7 @@ impl std::error::Error for ServerError {}
 /// Give a server's rejection (401, 403) in `err` the hint that fits the situation; any
 /// other error passes unchanged.
 /// The error keeps its context ("cannot create a token for … on …"): only the hint is set.
-pub fn on_rejection(mut err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
+pub(crate) fn on_rejection(mut err: anyhow::Error, hint: impl Into<String>) -> anyhow::Error {
     if let Some(se) = err.downcast_mut::<ServerError>()
         && se.is_rejection()
     {
@@ -215,7 +215,7 @@ pub fn on_rejection(mut err: anyhow::Error, hint: impl Into<String>) -> anyhow::
 /// Not a failure of ours: exit with this code and print nothing (`exec` passing on the
 /// exit code of the command it ran).
 #[derive(Debug)]
-pub struct Exited(pub u8);
+pub(crate) struct Exited(pub u8);
 
 impl fmt::Display for Exited {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -226,12 +226,12 @@ impl fmt::Display for Exited {
 impl std::error::Error for Exited {}
 
 /// Shorthand for `Err(Error::new(..).into())`.
-pub fn fail<T>(exit: Exit, message: impl Into<String>) -> anyhow::Result<T> {
+pub(crate) fn fail<T>(exit: Exit, message: impl Into<String>) -> anyhow::Result<T> {
     Err(Error::new(exit, message).into())
 }
 
 /// The first typed error in the chain decides; anything else is an unexpected failure.
-pub fn exit_code(err: &anyhow::Error) -> Exit {
+pub(crate) fn exit_code(err: &anyhow::Error) -> Exit {
     // A typed error attached with `.context(..)` is found by anyhow's own downcast only.
     if let Some(e) = err.downcast_ref::<Error>() {
         return e.exit;
@@ -249,7 +249,7 @@ pub fn exit_code(err: &anyhow::Error) -> Exit {
 
 /// The next step for an error that names none of its own, by exit code: every error
 /// `saymon` prints ends with a hint line (see `main::report`).
-pub fn fallback_hint(exit: Exit) -> &'static str {
+pub(crate) fn fallback_hint(exit: Exit) -> &'static str {
     match exit {
         Exit::Failure => "`saymon -v …` shows each step; `saymon doctor` checks the setup",
         Exit::Usage => {
@@ -278,7 +278,7 @@ const INTERNAL_HINT: &str =
 /// Make a panic, should one remain, one line and exit 70: `saymon: internal error: …
 /// (please report)` and a hint, never "thread 'main' panicked" or a backtrace hint. The
 /// message is shown as server text is (inert, bounded); a `Secret` prints `[redacted]`.
-pub fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();
         let what = payload
@@ -300,7 +300,7 @@ pub fn install_panic_hook() {
 }
 
 /// The hint of the first typed error in the chain that has one.
-pub fn hint(err: &anyhow::Error) -> Option<&str> {
+pub(crate) fn hint(err: &anyhow::Error) -> Option<&str> {
     if let Some(hint) = err.downcast_ref::<Error>().and_then(|e| e.hint.as_deref()) {
         return Some(hint);
     }

@@ -13,19 +13,19 @@ use crate::error::{Error, Exit};
 
 mod lock;
 mod private;
-pub use lock::DirLock;
-pub use private::{PrivateRead, read_private};
+pub(crate) use lock::DirLock;
+pub(crate) use private::{PrivateRead, read_private};
 
 /// Room reserved beyond a file's current size for the write that will replace it: a
 /// token (at most `token::MAX_TOKEN_LEN`) and a remembered password, with plenty to spare.
-pub const RESERVE_SLACK: u64 = 64 << 10;
+pub(crate) const RESERVE_SLACK: u64 = 64 << 10;
 
 /// Temp files of ours older than this are leftovers of a killed process and are removed
 /// by the next write. A live one is at most a few seconds old (see `sweep_temp_files`).
 const STALE_AFTER: Duration = Duration::from_secs(120);
 
 /// Create `dir` (and its parents) if missing; a directory we create is private (0700).
-pub fn ensure_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn ensure_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -40,7 +40,7 @@ pub fn ensure_private_dir(dir: &Path) -> Result<()> {
 
 /// Whether a file can be created in `dir` (created, private, if missing): a probe file
 /// under a name no sweep of ours touches, removed at once.
-pub fn check_writable(dir: &Path) -> Result<()> {
+pub(crate) fn check_writable(dir: &Path) -> Result<()> {
     ensure_private_dir(dir)?;
     tempfile::Builder::new()
         .prefix(".saymon-probe-")
@@ -79,7 +79,7 @@ fn temp_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
 /// for them already written, and already renamed once inside the directory: proof that
 /// `commit` needs nothing the directory or the disk might refuse. Removed when dropped
 /// uncommitted.
-pub struct Reserved {
+pub(crate) struct Reserved {
     file: File,
     path: PathBuf,
     target: PathBuf,
@@ -114,7 +114,7 @@ fn claim(file: &mut File, room: u64) -> io::Result<()> {
 
 impl Reserved {
     /// Reserve the replacement of `target`: room for its current size plus `slack`.
-    pub fn new(target: &Path, slack: u64) -> Result<Reserved> {
+    pub(crate) fn new(target: &Path, slack: u64) -> Result<Reserved> {
         let dir = parent(target);
         ensure_private_dir(dir)?;
         let room = fs::metadata(target).map_or(0, |m| m.len()) + slack;
@@ -149,7 +149,7 @@ impl Reserved {
     /// When the contents were written but the rename failed (a directory made read-only
     /// since), the temp file is kept, not removed: it may hold the only copy of a secret,
     /// and its reader finds it (see `temp_files`); the error names it.
-    pub fn commit(mut self, contents: &[u8]) -> Result<()> {
+    pub(crate) fn commit(mut self, contents: &[u8]) -> Result<()> {
         let mut written = false;
         let result = (|| -> io::Result<()> {
             self.file.rewind()?;
@@ -176,12 +176,12 @@ impl Reserved {
     }
 
     /// Whether `contents` fit in what was reserved.
-    pub fn fits(&self, len: usize) -> bool {
+    pub(crate) fn fits(&self, len: usize) -> bool {
         len as u64 <= self.room
     }
 
     /// The reservation's own file, which `sweep_temp_files` must spare.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 }
@@ -198,7 +198,7 @@ impl Drop for Reserved {
 /// from the start, never chmod-ed later, with an unpredictable name), written and synced,
 /// then renamed over `path`. A reader sees the old file or the new one, never a torn one.
 /// Call it under a `DirLock`.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = parent(path);
     ensure_private_dir(dir)?;
     let prefix = temp_prefix(path);
@@ -215,7 +215,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 
 /// Replace `path` with `contents`, into the space `reserved` holds when it fits and is
 /// still there (a sweep may have taken an old one), else as `write_atomic` does.
-pub fn replace(path: &Path, reserved: Option<Reserved>, contents: &[u8]) -> Result<()> {
+pub(crate) fn replace(path: &Path, reserved: Option<Reserved>, contents: &[u8]) -> Result<()> {
     match reserved {
         Some(reserved) if reserved.fits(contents.len()) => reserved
             .commit(contents)
@@ -227,7 +227,7 @@ pub fn replace(path: &Path, reserved: Option<Reserved>, contents: &[u8]) -> Resu
 /// The temp files of `target` that are plain files of ours (not links), with the time
 /// each was last written, oldest first: a write cut off by a kill, or one whose rename a
 /// read-only directory refused, left what it wrote in one of them.
-pub fn temp_files(target: &Path) -> Vec<(PathBuf, SystemTime)> {
+pub(crate) fn temp_files(target: &Path) -> Vec<(PathBuf, SystemTime)> {
     let prefix = temp_prefix(target);
     let Ok(entries) = fs::read_dir(parent(target)) else {
         return Vec::new();
@@ -264,7 +264,7 @@ fn is_own(_meta: &fs::Metadata) -> bool {
 /// minutes, or, with `all`, every one but `keep` (only under both the token lock and the
 /// directory lock, when no other write of ours can be in flight), and never one of
 /// `holding` (which hold secrets that a reader adopts). Best effort.
-pub fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>, holding: &[PathBuf]) {
+pub(crate) fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>, holding: &[PathBuf]) {
     let prefix = temp_prefix(target);
     let Ok(entries) = fs::read_dir(parent(target)) else {
         return;
@@ -336,7 +336,7 @@ fn io_error(e: io::Error, path: &Path, what: &str) -> anyhow::Error {
 
 /// The permission bits of `path`, or None where the platform has none.
 #[cfg(unix)]
-pub fn mode(meta: &fs::Metadata) -> Option<u32> {
+pub(crate) fn mode(meta: &fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     Some(meta.permissions().mode() & 0o777)
 }

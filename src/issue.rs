@@ -41,18 +41,18 @@ use crate::store::{self, SecretStore, TokenSource};
 
 mod forget;
 mod keep;
-pub use forget::{Forgotten, forget};
+pub(crate) use forget::forget;
 use keep::again;
 
 /// The token lock, held from before the store is prepared until the token is stored.
-pub struct TokenLock {
+pub(crate) struct TokenLock {
     _held: DirLock,
 }
 
 impl TokenLock {
     /// Wait for other saymon runs that are making a token, at most `--timeout` seconds,
     /// saying once that we wait.
-    pub fn acquire(session: &Session<'_>) -> Result<TokenLock> {
+    pub(crate) fn acquire(session: &Session<'_>) -> Result<TokenLock> {
         let waiting = || {
             session.out.note(&format!(
                 "Waiting for another saymon that is making a token (up to {} s)…",
@@ -65,13 +65,13 @@ impl TokenLock {
 }
 
 /// Where a new token goes: a store, already chosen (and for `auto`, already agreed to).
-pub struct Target {
+pub(crate) struct Target {
     pub kind: StoreKind,
     pub store: Box<dyn SecretStore>,
 }
 
 /// What happens to a remembered password when the token is stored.
-pub enum Remember<'a> {
+pub(crate) enum Remember<'a> {
     /// Keep it in the store beside the token (`login --remember-password`).
     Store(&'a Secret),
     /// Remove one remembered before (`login` without the flag).
@@ -81,7 +81,7 @@ pub enum Remember<'a> {
 }
 
 /// Who is making a token, where, and how they authenticate.
-pub struct Issuer<'s, 'a> {
+pub(crate) struct Issuer<'s, 'a> {
     pub session: &'s Session<'a>,
     pub client: &'s Client<'a>,
     pub login: &'s str,
@@ -94,7 +94,7 @@ pub struct Issuer<'s, 'a> {
 impl<'s, 'a> Issuer<'s, 'a> {
     /// The user id: --user-id, else the profile's (same login and server), else asked
     /// from the server with the same credentials.
-    pub async fn user_id(&self, args: &CredentialArgs) -> Result<String> {
+    pub(crate) async fn user_id(&self, args: &CredentialArgs) -> Result<String> {
         let (session, client, login) = (self.session, self.client, self.login);
         if let Some(id) = &args.user_id {
             return check_user_id(id);
@@ -123,7 +123,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
     /// Prove that the token can be stored (and the profile written) before it exists,
     /// for the user `user_id`. A target needs the token lock; without one (`token create`
     /// for another user) nothing is stored.
-    pub fn prepare<'l>(
+    pub(crate) fn prepare<'l>(
         self,
         user_id: String,
         target: Option<(&'l TokenLock, Target)>,
@@ -200,7 +200,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
 }
 
 /// The store is proven and the lock is held: a token may be created.
-pub struct Ready<'s, 'a, 'l> {
+pub(crate) struct Ready<'s, 'a, 'l> {
     issuer: Issuer<'s, 'a>,
     user_id: String,
     target: Option<Target>,
@@ -215,13 +215,13 @@ pub struct Ready<'s, 'a, 'l> {
 impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
     /// A token that already exists (a rescued one, checked with the server), to be kept
     /// as a new one is: no token is created.
-    pub fn adopt(self, token: Secret) -> Fresh<'s, 'a, 'l> {
+    pub(crate) fn adopt(self, token: Secret) -> Fresh<'s, 'a, 'l> {
         Fresh { ready: self, token }
     }
 
     /// POST auth-token. On 403 the likely causes are named; an answer lost after the
     /// request was sent says that the token may have been replaced.
-    pub async fn create(self) -> Result<Fresh<'s, 'a, 'l>> {
+    pub(crate) async fn create(self) -> Result<Fresh<'s, 'a, 'l>> {
         let Issuer {
             session,
             client,
@@ -279,13 +279,13 @@ impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
 
 /// A token that exists on the server and nowhere else yet. Its value cannot be read
 /// until `keep` has stored it.
-pub struct Fresh<'s, 'a, 'l> {
+pub(crate) struct Fresh<'s, 'a, 'l> {
     ready: Ready<'s, 'a, 'l>,
     token: Secret,
 }
 
 /// A token stored where it belongs (or, without a target, created for the caller alone).
-pub struct Issued {
+pub(crate) struct Issued {
     pub token: Secret,
     pub user_id: String,
     /// Where it is stored; `None` when nothing stores it.
@@ -312,7 +312,7 @@ pub fn check_user_id(id: &str) -> Result<String> {
     }
 }
 
-pub fn password_hint(login: &str) -> String {
+pub(crate) fn password_hint(login: &str) -> String {
     format!(
         "check the login ({login}; an e-mail address works too) and the password, and that the account is active"
     )

@@ -19,7 +19,7 @@ use crate::redact;
 mod memory;
 mod number;
 mod overflow;
-pub mod write;
+pub(crate) mod write;
 
 type Data = data::JustLut<Val>;
 

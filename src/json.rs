@@ -3,12 +3,12 @@
 
 /// The deepest a JSON answer may be nested (arrays and objects) to be parsed or filtered:
 /// serde_json's limit (it refuses the 128th level). SAYMON's answers are a few levels deep.
-pub const MAX_DEPTH: usize = 127;
+pub(crate) const MAX_DEPTH: usize = 127;
 
 /// Whether serde_json refused a document for nesting deeper than its limit (127 levels
 /// allowed, `MAX_DEPTH`). serde_json has no public error code for it; its message is
 /// fixed ("recursion limit exceeded at line …").
-pub fn too_deep(e: &serde_json::Error) -> bool {
+pub(crate) fn too_deep(e: &serde_json::Error) -> bool {
     e.classify() == serde_json::error::Category::Syntax
         && e.to_string().starts_with("recursion limit exceeded")
 }
@@ -16,7 +16,7 @@ pub fn too_deep(e: &serde_json::Error) -> bool {
 /// Check a JSON document's nesting without keeping anything: serde_json parses it and
 /// stops at its recursion limit (127 levels allowed), which `IgnoredAny` alone would not (it skips
 /// without recursing). Errors: serde_json's, `too_deep` tells the limit.
-pub fn check_nesting(json: &[u8]) -> std::result::Result<(), serde_json::Error> {
+pub(crate) fn check_nesting(json: &[u8]) -> std::result::Result<(), serde_json::Error> {
     use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
     /// Any JSON value, read through serde_json's recursion and dropped.

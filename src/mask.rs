@@ -127,7 +127,7 @@ impl<'s> Masker<'s> {
 /// the runner to mask `secret` in its logs, with its workflow command on stderr (the
 /// runner reads both streams; stdout keeps only the result, for `$(saymon token print)`).
 /// Elsewhere nothing is written. Called before a token is printed or handed to a command.
-pub fn register_with_ci(secret: &[u8]) {
+pub(crate) fn register_with_ci(secret: &[u8]) {
     let Some(line) = ci_command(secret, |name| std::env::var(name).ok()) else {
         return;
     };

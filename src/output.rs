@@ -29,7 +29,7 @@ pub struct OutputSettings {
     pub max_mib: u32,
 }
 
-pub struct Output {
+pub(crate) struct Output {
     pub format: OutputFormat,
     quiet: bool,
     verbose: bool,
@@ -39,7 +39,7 @@ pub struct Output {
 
 impl Output {
     /// The output `settings` ask for, with `--jq` compiled. Exit 2 when it is not valid jq.
-    pub fn new(settings: &OutputSettings) -> anyhow::Result<Self> {
+    pub(crate) fn new(settings: &OutputSettings) -> anyhow::Result<Self> {
         Ok(Output {
             format: settings.format,
             quiet: settings.quiet,
@@ -54,42 +54,42 @@ impl Output {
     }
 
     /// Whether results are JSON documents: `--output json`, or `--jq` to filter them.
-    pub fn json(&self) -> bool {
+    pub(crate) fn json(&self) -> bool {
         self.format == OutputFormat::Json || self.jq.is_some()
     }
 
     /// The `--jq` filter, if one was given.
-    pub fn jq(&self) -> Option<&Jq> {
+    pub(crate) fn jq(&self) -> Option<&Jq> {
         self.jq.as_ref()
     }
 
     /// A friendly line for a person, on stderr; silenced by `-q`, and by `--output json`
     /// or `--jq` (results for a script): then stderr carries only warnings and errors, the
     /// same rule for every command.
-    pub fn note(&self, message: &str) {
+    pub(crate) fn note(&self, message: &str) {
         if !self.quiet && !self.json() {
             to_stderr(message);
         }
     }
 
     /// A warning, on stderr; `-q` does not silence it.
-    pub fn warn(&self, message: &str) {
+    pub(crate) fn warn(&self, message: &str) {
         to_stderr(&format!("warning: {message}"));
     }
 
-    pub fn is_verbose(&self) -> bool {
+    pub(crate) fn is_verbose(&self) -> bool {
         self.verbose
     }
 
     /// A line of the `-v` log, on stderr. Callers pass text with secrets already redacted.
-    pub fn verbose(&self, message: &str) {
+    pub(crate) fn verbose(&self, message: &str) {
         if self.verbose {
             to_stderr(&format!("saymon: {message}"));
         }
     }
 
     /// The result, on stdout, with anything that could drive a terminal escaped.
-    pub fn result(&self, text: &str) -> io::Result<()> {
+    pub(crate) fn result(&self, text: &str) -> io::Result<()> {
         stdout_open()?;
         let text = redact::terminal(text);
         let mut stdout = io::stdout().lock();
@@ -102,7 +102,7 @@ impl Output {
 
     /// One JSON document, on stdout: pretty at a terminal, one line otherwise; or what
     /// `--jq` makes of it.
-    pub fn result_json(&self, value: &Value) -> anyhow::Result<()> {
+    pub(crate) fn result_json(&self, value: &Value) -> anyhow::Result<()> {
         if let Some(jq) = &self.jq {
             stdout_open()?;
             let text = serde_json::to_vec(value)?;
@@ -133,7 +133,7 @@ const MAX_CELL: usize = 200;
 /// `lines` (the header first) as a text table: each cell escaped (`redact::inline`), cut
 /// to `MAX_CELL` characters, padded to its column's width; columns two spaces apart, no
 /// trailing spaces, a newline after each line.
-pub fn table(lines: &[Vec<String>]) -> String {
+pub(crate) fn table(lines: &[Vec<String>]) -> String {
     let cells: Vec<Vec<String>> = lines
         .iter()
         .map(|line| {

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use crate::error::{Exit, fail};
 
 /// One line typed at the terminal, after a prompt on stderr.
-pub fn prompt_line(prompt: &str) -> Result<String> {
+pub(crate) fn prompt_line(prompt: &str) -> Result<String> {
     let mut stderr = io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();
@@ -31,7 +31,7 @@ pub fn prompt_line(prompt: &str) -> Result<String> {
 /// written after the question once it is known; anything else is asked again (three
 /// times, then `None`: no clear answer), without showing it. An empty answer or end of
 /// input is no.
-pub fn prompt_yes_no(prompt: &str) -> Result<Option<bool>> {
+pub(crate) fn prompt_yes_no(prompt: &str) -> Result<Option<bool>> {
     // Echo stays off between tries: an answer typed while the next question is printed
     // is not shown either.
     #[cfg(unix)]
@@ -85,7 +85,7 @@ fn read_after(prompt: &str) -> io::Result<Option<String>> {
 /// Ctrl-D (end of input) cancels as Ctrl-C does: `Exited(130)`, nothing printed but the
 /// end of the prompt's line.
 #[cfg(unix)]
-pub fn prompt_password(prompt: &str) -> Result<String> {
+pub(crate) fn prompt_password(prompt: &str) -> Result<String> {
     let hidden = hidden::Hidden::start(true)?;
     let mut stderr = io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
@@ -141,7 +141,7 @@ mod hidden {
         libc::SIGCONT,
     ];
 
-    pub struct Hidden {
+    pub(super) struct Hidden {
         previous: Vec<(libc::c_int, libc::sigaction)>,
     }
 
@@ -227,7 +227,7 @@ mod hidden {
         /// Echo off; with `echo_newline`, the Enter that ends the line still moves to the
         /// next one (a password), without it the caller writes what follows (yes/no).
         /// Errors: stdin's terminal modes cannot be read or set.
-        pub fn start(echo_newline: bool) -> io::Result<Hidden> {
+        pub(super) fn start(echo_newline: bool) -> io::Result<Hidden> {
             let modes = tcgetattr(stdin())?;
             let mut quiet = modes.clone();
             quiet.local_modes.remove(LocalModes::ECHO);
@@ -269,7 +269,7 @@ mod hidden {
 
 /// Strip one trailing newline (`\n` or `\r\n`) and nothing else: spaces are part of a
 /// password.
-pub fn strip_newline(mut line: String) -> String {
+pub(crate) fn strip_newline(mut line: String) -> String {
     if line.ends_with('\n') {
         line.pop();
         if line.ends_with('\r') {

@@ -77,7 +77,7 @@ pub fn terminal(text: &str) -> String {
 
 /// A name or value for one line, a table cell or a row: every unsafe character escaped,
 /// newline and tab too (a profile name with a newline must not forge a row).
-pub fn inline(text: &str) -> String {
+pub(crate) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if is_unsafe(c) {

@@ -46,7 +46,7 @@ static CORE_LIMIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// Keep secrets in this process's memory out of core dumps and away from other processes
 /// of the same user: no core file (soft `RLIMIT_CORE` 0) and, on Linux, not dumpable (no
 /// ptrace attach, no /proc/PID/mem for the same user). Call it first thing in `main`.
-pub fn harden_process() {
+pub(crate) fn harden_process() {
     #[cfg(unix)]
     {
         use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
@@ -72,7 +72,7 @@ pub fn harden_process() {
 /// For `exec`'s child, between fork and exec: the core limit it would have had without
 /// saymon (dumpability comes back by itself on exec). Only async-signal-safe calls.
 #[cfg(unix)]
-pub fn restore_core_limit() {
+pub(crate) fn restore_core_limit() {
     use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     // rustix makes these system calls itself, without allocating: safe after fork.
     let saved = CORE_LIMIT.load(std::sync::atomic::Ordering::SeqCst);

@@ -1,7 +1,7 @@
 //! Secret stores behind one small trait: the OS keyring and a private file.
 
-pub mod file;
-pub mod keyring;
+pub(crate) mod file;
+pub(crate) mod keyring;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -16,13 +16,13 @@ use crate::server::ServerUrl;
 /// What is kept for an account: its token, and its password only where the user asked
 /// for that (`login --remember-password`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretKind {
+pub(crate) enum SecretKind {
     Token,
     Password,
 }
 
 impl SecretKind {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             SecretKind::Token => "token",
             SecretKind::Password => "password",
@@ -31,7 +31,7 @@ impl SecretKind {
 }
 
 /// One change to a store: set a secret of an account (`Some`) or remove it (`None`).
-pub struct Change<'a> {
+pub(crate) struct Change<'a> {
     pub account: &'a str,
     pub kind: SecretKind,
     pub value: Option<&'a Secret>,
@@ -39,7 +39,7 @@ pub struct Change<'a> {
 
 /// Where a profile's secrets live. Accounts are named by `account`.
 /// Errors that mean "this store cannot be used" carry exit code 7 and a hint.
-pub trait SecretStore {
+pub(crate) trait SecretStore {
     /// For messages: `the keyring` or `the file /path/credentials.toml`.
     fn describe(&self) -> String;
     /// Prove that the next `write` will succeed, and hold what it needs until then: a new
@@ -58,6 +58,8 @@ pub trait SecretStore {
     /// whether the secret was there before.
     fn write(&self, changes: &[Change<'_>]) -> Result<Vec<bool>>;
 
+    /// Store one secret (the tests' shorthand for `write`).
+    #[cfg(test)]
     fn set(&self, account: &str, kind: SecretKind, secret: &Secret) -> Result<()> {
         self.write(&[Change {
             account,
@@ -99,7 +101,7 @@ pub trait SecretStore {
 /// The account of a login on a server: `<login>@<host[:port]>` for https (the name saymon
 /// has always used), `<login>@http://<host[:port]>` for plain http. A token stored for one
 /// origin (scheme, host, port) is so never found for another.
-pub fn account(login: &str, server: &ServerUrl) -> String {
+pub(crate) fn account(login: &str, server: &ServerUrl) -> String {
     if server.is_https() {
         format!("{login}@{}", server.host_port())
     } else {
@@ -110,14 +112,14 @@ pub fn account(login: &str, server: &ServerUrl) -> String {
 /// The name saymon 0.1 gave the account of an http server (`<login>@<host[:port]>`, the
 /// scheme left out). An entry found under it belongs to the http server only when the
 /// profile that made it names that very server; it is then moved to `account`.
-pub fn legacy_account(login: &str, server: &ServerUrl) -> Option<String> {
+pub(crate) fn legacy_account(login: &str, server: &ServerUrl) -> Option<String> {
     (!server.is_https()).then(|| format!("{login}@{}", server.host_port()))
 }
 
 /// Where the token in use came from: given for this run (SAYMON_TOKEN, the file
 /// SAYMON_TOKEN_FILE names, systemd's `$CREDENTIALS_DIRECTORY/token`), or stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TokenSource {
+pub(crate) enum TokenSource {
     /// SAYMON_TOKEN.
     Environment,
     /// The file SAYMON_TOKEN_FILE names (a docker or Kubernetes secret).
@@ -131,7 +133,7 @@ pub enum TokenSource {
 }
 
 impl TokenSource {
-    pub fn of_store(kind: StoreKind, config_dir: &Path) -> TokenSource {
+    pub(crate) fn of_store(kind: StoreKind, config_dir: &Path) -> TokenSource {
         match kind {
             StoreKind::Keyring => TokenSource::Keyring,
             StoreKind::File => TokenSource::File(config_dir.join(file::CREDENTIALS_FILE)),
@@ -140,7 +142,7 @@ impl TokenSource {
 
     /// A short machine-readable name: environment, environment_file, credential,
     /// keyring, file, rescued.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             TokenSource::Environment => "environment",
             TokenSource::EnvironmentFile(_) => "environment_file",
@@ -154,7 +156,7 @@ impl TokenSource {
     /// Whether the token was given for this run from outside the stores (a variable, a
     /// file one names, a systemd credential): it wins over the stored token, and may
     /// never have been a token of this server.
-    pub fn is_given(&self) -> bool {
+    pub(crate) fn is_given(&self) -> bool {
         matches!(
             self,
             TokenSource::Environment | TokenSource::EnvironmentFile(_) | TokenSource::Credential(_)
@@ -162,7 +164,7 @@ impl TokenSource {
     }
 
     /// The file the token was read from, if it came from one.
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         match self {
             TokenSource::EnvironmentFile(path)
             | TokenSource::Credential(path)
@@ -190,7 +192,11 @@ impl fmt::Display for TokenSource {
 
 /// The name saymon 0.1 gave `profile`'s account on `server`, when the profile was made for
 /// this very http server by this login: only then is an entry under it this server's.
-pub fn legacy_account_of(profile: &Profile, server: &ServerUrl, login: &str) -> Option<String> {
+pub(crate) fn legacy_account_of(
+    profile: &Profile,
+    server: &ServerUrl,
+    login: &str,
+) -> Option<String> {
     let own = profile.login.as_deref() == Some(login)
         && profile
             .server
@@ -209,7 +215,7 @@ pub fn legacy_account_of(profile: &Profile, server: &ServerUrl, login: &str) -> 
 /// under the scheme-less name of an http account is moved to the account's name on the
 /// way (best effort), so that it keeps working for the server it was made for, and only
 /// for that one.
-pub fn stored_secret(
+pub(crate) fn stored_secret(
     profile: &Profile,
     store: &dyn SecretStore,
     server: &ServerUrl,
@@ -232,7 +238,7 @@ pub fn stored_secret(
 
 /// A token read from `store` for `account`, through `token::accept_token`, its source
 /// named as `the keyring (account a@h)`.
-pub fn accept_stored_token(
+pub(crate) fn accept_stored_token(
     token: Secret,
     store: &dyn SecretStore,
     account: &str,

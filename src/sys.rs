@@ -1,10 +1,15 @@
-//! The standard descriptors and the terminal, below everything that reports: which of
-//! stdin, stdout and stderr were closed at start, the one writer of lines for a person on
-//! stderr, and whether a person is there to answer or to see colour.
+//! The standard descriptors, the terminal and signals, below everything that reports:
+//! which of stdin, stdout and stderr were closed at start, the one writer of lines for a
+//! person on stderr, whether a person is there to answer or to see colour, and the
+//! signals around `exec`'s command (`signals`).
 
 use std::io::{self, IsTerminal, Write};
 
 use crate::redact;
+
+pub(crate) mod signals;
+#[cfg(unix)]
+pub use signals::record_inherited_sigpipe;
 
 /// Which of stdin, stdout and stderr were closed when saymon started (bits 0, 1, 2).
 static CLOSED_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
@@ -25,7 +30,7 @@ pub extern "C" fn record_closed_standard_fds() {
 }
 
 /// An error when stdout was closed when saymon started: a result has nowhere to go.
-pub fn stdout_open() -> io::Result<()> {
+pub(crate) fn stdout_open() -> io::Result<()> {
     if CLOSED_AT_START.load(std::sync::atomic::Ordering::SeqCst) & 0b010 != 0 {
         return Err(io::Error::other("stdout is closed"));
     }
@@ -34,7 +39,7 @@ pub fn stdout_open() -> io::Result<()> {
 
 /// A line for a person on stderr, made safe for a terminal. A closed or broken stderr is
 /// no reason to fail (or to panic, as `eprintln!` would): the exit code still tells.
-pub fn to_stderr(line: &str) {
+pub(crate) fn to_stderr(line: &str) {
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "{}", redact::terminal(line));
 }
@@ -42,7 +47,7 @@ pub fn to_stderr(line: &str) {
 /// Whether to colour text for a terminal: only at one (`terminal`), not when TERM=dumb, and
 /// not when NO_COLOR is set to anything but the empty string (no-color.org: an empty
 /// NO_COLOR does not count).
-pub fn colour(terminal: bool) -> bool {
+pub(crate) fn colour(terminal: bool) -> bool {
     colour_with(
         terminal,
         std::env::var_os("TERM").as_deref(),
@@ -60,7 +65,7 @@ fn colour_with(
 
 /// Why nothing was asked although a person may be there: stdin is a terminal, but stderr
 /// (where questions go) is not (`saymon login 2>log`). Empty otherwise.
-pub fn not_asked() -> &'static str {
+pub(crate) fn not_asked() -> &'static str {
     if io::stdin().is_terminal() && !io::stderr().is_terminal() {
         " (nothing was asked: stderr is not a terminal, so a question would not be seen)"
     } else {
@@ -69,7 +74,7 @@ pub fn not_asked() -> &'static str {
 }
 
 /// Whether a person can answer a prompt: stdin and stderr are both terminals.
-pub fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     io::stdin().is_terminal() && io::stderr().is_terminal()
 }
 

@@ -15,7 +15,7 @@ pub const MAX_TOKEN_LEN: usize = 512;
 /// it is trimmed (as `echo "$T" | secret-tool store …` leaves a newline), then it must pass
 /// `check_token`. `source` names where it came from, for the error (exit 1), which never
 /// quotes the token: a token that fails is never sent, printed, exported or replaced.
-pub fn accept_token(raw: Secret, source: &str) -> Result<Secret> {
+pub(crate) fn accept_token(raw: Secret, source: &str) -> Result<Secret> {
     let trimmed = raw.expose().trim();
     if let Err(why) = check_token(trimmed) {
         return Err(Error::new(

@@ -11,7 +11,7 @@ use crate::redact;
 
 /// A body that is not the JSON we expected, described without quoting it whole: an HTML
 /// page by its title, anything else by its size.
-pub fn describe_body(body: &[u8]) -> String {
+pub(crate) fn describe_body(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {

@@ -79,7 +79,7 @@ impl Described {
 
 /// The SHA-256 fingerprint of a certificate's DER bytes, as `openssl x509 -noout
 /// -fingerprint -sha256` shows it: 32 bytes in upper-case hex, colon-separated.
-pub fn fingerprint(der: &[u8]) -> String {
+pub(crate) fn fingerprint(der: &[u8]) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, der);
     let hex: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
     hex.join(":")
@@ -90,7 +90,7 @@ pub fn fingerprint(der: &[u8]) -> String {
 /// digits alone, `SHA-256 AB:…` as `doctor` shows it, and `sha256 Fingerprint=AB:…` (or
 /// OpenSSL 1.1's `SHA256 Fingerprint=AB:…`) as `openssl x509 -noout -fingerprint -sha256`
 /// prints it. Errors (exit 2) say what a pin looks like.
-pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
+pub(crate) fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
     let bad = || {
         crate::error::Error::new(
             crate::error::Exit::Usage,
@@ -130,7 +130,7 @@ pub fn parse_pin(text: &str) -> Result<String, crate::error::Error> {
 }
 
 /// Seconds since the epoch, now.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

@@ -14,7 +14,7 @@ use crate::error::{Error, Exit};
 impl Client<'_> {
     /// Start the deadline anew with the next request: after waiting for a person (a
     /// password prompt), whose time is not the server's.
-    pub fn restart_deadline(&self) {
+    pub(crate) fn restart_deadline(&self) {
         self.deadline.set(None);
     }
 
@@ -32,7 +32,7 @@ impl Client<'_> {
 
     /// `future` (some network work), unless the deadline passes first: connecting, TLS,
     /// sending, the headers and reading a body all count against one `--timeout`.
-    pub async fn within_deadline<T>(
+    pub(crate) async fn within_deadline<T>(
         &self,
         future: impl std::future::Future<Output = reqwest::Result<T>>,
     ) -> Result<T> {
@@ -55,12 +55,12 @@ impl Client<'_> {
 
     /// Whether this client's deadline (`--timeout`, started by its first request) has
     /// passed.
-    pub fn out_of_time(&self) -> bool {
+    pub(crate) fn out_of_time(&self) -> bool {
         self.deadline.get().is_some_and(|d| Instant::now() >= d)
     }
 
     /// The `--timeout` of this client.
-    pub fn timeout(&self) -> std::time::Duration {
+    pub(crate) fn timeout(&self) -> std::time::Duration {
         self.timeout
     }
 

@@ -24,7 +24,7 @@ struct Failure {
 impl Client<'_> {
     /// A failed request as a typed error, first asking the port what it speaks when the
     /// answer was not the protocol asked for (without credentials: only a bare GET).
-    pub async fn request_error(&self, err: reqwest::Error) -> anyhow::Error {
+    pub(crate) async fn request_error(&self, err: reqwest::Error) -> anyhow::Error {
         self.told(err).await.0
     }
 
@@ -46,7 +46,7 @@ impl Client<'_> {
     }
 
     /// A failed request or body read as a typed error, without asking the server more.
-    pub fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
+    pub(crate) fn transport_error(&self, err: reqwest::Error) -> anyhow::Error {
         if err.is_timeout() {
             return self.deadline_passed();
         }

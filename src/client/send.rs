@@ -21,7 +21,7 @@ impl Client<'_> {
 
     /// One page of a list (`api --paginate`): a non-2xx answer is the typed error that says
     /// what came back; the body is read whole up to `max` bytes.
-    pub async fn read_page(&self, response: Response, max: usize) -> Result<Vec<u8>> {
+    pub(crate) async fn read_page(&self, response: Response, max: usize) -> Result<Vec<u8>> {
         let response = self.check(response).await?;
         self.read_up_to(response, max).await
     }
@@ -50,7 +50,7 @@ impl Client<'_> {
 
     /// Send one request; GET is retried on connect errors and 502/503/504. A non-2xx
     /// answer is returned as a typed error carrying SAYMON's `{code, message}`.
-    pub async fn send(&self, method: Method, url: Url, auth: &Auth<'_>) -> Result<Response> {
+    pub(crate) async fn send(&self, method: Method, url: Url, auth: &Auth<'_>) -> Result<Response> {
         let response = self
             .execute(
                 &Request {
@@ -71,7 +71,7 @@ impl Client<'_> {
     /// connection errors, 502/503/504 and 429, after a growing, jittered delay or the
     /// server's `Retry-After`, and only while the deadline leaves room for the wait.
     /// Nothing else is ever retried: a POST may have done its work.
-    pub async fn execute(&self, request: &Request, auth: &Auth<'_>) -> Result<Response> {
+    pub(crate) async fn execute(&self, request: &Request, auth: &Auth<'_>) -> Result<Response> {
         let idempotent = matches!(request.method, Method::GET | Method::HEAD);
         // A DELETE done twice ends where once does: its time-out needs no "check first".
         let repeatable = idempotent || request.method == Method::DELETE;
@@ -227,7 +227,7 @@ impl Client<'_> {
     /// A redirect that came back instead of being followed, as the exit-1 error that says
     /// where it led and why it was not followed: to another origin, the credentials would
     /// go along; within the server, after five in a row it is a loop.
-    pub fn unfollowed_redirect(&self, response: &Response) -> anyhow::Error {
+    pub(crate) fn unfollowed_redirect(&self, response: &Response) -> anyhow::Error {
         let to = response
             .headers()
             .get(reqwest::header::LOCATION)
@@ -290,7 +290,7 @@ fn retry_after(response: &Response) -> Option<Duration> {
 }
 
 /// A request as `api` builds it: the URL without `api-token` (added by `execute`).
-pub struct Request {
+pub(crate) struct Request {
     pub method: Method,
     pub url: Url,
     pub headers: Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>,

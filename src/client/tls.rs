@@ -35,7 +35,7 @@ use roots::system_verifier;
 /// The TLS settings in force for one server: from the flags and environment, else the
 /// profile (see `Session::tls`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Tls {
+pub(crate) struct Tls {
     pub ca_cert: Option<std::path::PathBuf>,
     pub client_cert: Option<std::path::PathBuf>,
     pub client_key: Option<std::path::PathBuf>,
@@ -51,7 +51,7 @@ pub struct Tls {
 
 /// Where a pin in force comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PinSource {
+pub(crate) enum PinSource {
     /// Pinned at login for a profile; `flag` names the profile in a command (` --profile
     /// P`, or empty for the default), for the command that pins a new certificate.
     Login { flag: String },
@@ -69,7 +69,7 @@ impl Default for PinSource {
 
 impl Tls {
     /// A profile's own settings.
-    pub fn of(profile: &crate::config::Profile) -> Tls {
+    pub(crate) fn of(profile: &crate::config::Profile) -> Tls {
         Tls {
             pin: profile.pin.clone(),
             pin_source: PinSource::default(),
@@ -83,7 +83,7 @@ impl Tls {
 
 /// Who vouched for the server's certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VouchedBy {
+pub(crate) enum VouchedBy {
     /// The certificate is one of the `--ca-cert` file's.
     Pinned,
     /// The certificate has the fingerprint pinned at login or by `SAYMON_PIN`.
@@ -97,7 +97,7 @@ pub enum VouchedBy {
 }
 
 impl VouchedBy {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             VouchedBy::Pinned => "pinned: it is a certificate of the --ca-cert file",
             VouchedBy::Pin => "pinned: it has the fingerprint pinned for this server",
@@ -110,13 +110,13 @@ impl VouchedBy {
 
 /// The certificate a server presented, and who vouched for it (none when refused).
 #[derive(Debug, Clone)]
-pub struct Presented {
+pub(crate) struct Presented {
     pub certificate: CertificateDer<'static>,
     pub vouched_by: Option<VouchedBy>,
 }
 
 /// A rustls configuration for `tls`, and the verifier that notes what the server presented.
-pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
+pub(super) fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     // A pin trusts its one certificate and nothing else: no CA of a file, none of the
     // system's. The file that holds a login's pin is checked, so that a swapped one is
@@ -178,7 +178,7 @@ pub fn config(tls: &Tls) -> Result<(rustls::ClientConfig, Arc<Verifier>)> {
 
 /// A configuration that takes any certificate: only for asking a port whether it speaks
 /// TLS at all, with nothing secret sent.
-pub fn accept_any() -> rustls::ClientConfig {
+pub(super) fn accept_any() -> rustls::ClientConfig {
     let anything = Tls {
         insecure: true,
         ..Tls::default()
@@ -381,7 +381,7 @@ fn is_ca(der: &CertificateDer<'_>) -> bool {
 }
 
 /// The certificates of a PEM file, as DER.
-pub fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
+pub(super) fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
     use rustls::pki_types::pem::PemObject;
     CertificateDer::pem_slice_iter(pem)
         .filter_map(Result::ok)
@@ -393,7 +393,7 @@ pub fn pem_certs(pem: &[u8]) -> Vec<CertificateDer<'static>> {
 /// file's roots before the system's, and does not say which certificate it saw or who
 /// vouched for it (what the errors and `doctor` show). The checks themselves are webpki's.
 #[derive(Debug)]
-pub struct Verifier {
+pub(super) struct Verifier {
     provider: Arc<CryptoProvider>,
     /// The `--ca-cert` file's certificates as the only roots.
     own: Option<Arc<WebPkiServerVerifier>>,
@@ -411,20 +411,20 @@ pub struct Verifier {
 
 impl Verifier {
     /// What the server presented in the last handshake, if one got that far.
-    pub fn presented(&self) -> Option<Presented> {
+    pub(super) fn presented(&self) -> Option<Presented> {
         self.presented.lock().ok()?.clone()
     }
 
     /// How many certificates servers have shown this verifier: a request during which it
     /// grew made a handshake that got as far as the certificate.
-    pub fn shown(&self) -> usize {
+    pub(super) fn shown(&self) -> usize {
         self.shown.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Whether a non-CA certificate of the --ca-cert file has the key that signed
     /// `certificate` by name (its subject is the certificate's issuer): a pin, which rustls
     /// will not take as a signer.
-    pub fn signed_by_a_pin(&self, certificate: &CertificateDer<'_>) -> Option<String> {
+    pub(super) fn signed_by_a_pin(&self, certificate: &CertificateDer<'_>) -> Option<String> {
         let (_, cert) = x509_parser::parse_x509_certificate(certificate).ok()?;
         self.pinned.iter().find_map(|pin| {
             let (_, pinned) = x509_parser::parse_x509_certificate(pin).ok()?;
@@ -567,7 +567,7 @@ impl ServerCertVerifier for Verifier {
 
 /// Whether `cert`, pinned, would be trusted for `host` (a DNS name or an IP address, IPv6
 /// in brackets or not): its names and dates are right. What trust on first use asks.
-pub fn pinnable(cert: &CertificateDer<'_>, host: &str) -> bool {
+pub(crate) fn pinnable(cert: &CertificateDer<'_>, host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     ServerName::try_from(host).is_ok_and(|name| check_pinned(cert, &name, UnixTime::now()).is_ok())
 }

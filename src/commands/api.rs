@@ -18,7 +18,7 @@ mod paginate;
 mod print;
 mod show;
 
-pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     if args.include && session.out.jq().is_some() {
         return Err(
             Error::new(Exit::Usage, "-i and --jq cannot be used together")
@@ -90,7 +90,7 @@ pub async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
 
 /// `-X METHOD`, upper-cased: an HTTP token (RFC 9110: letters, digits and
 /// ``!#$%&'*+-.^_`|~``), else exit 2. None without -X.
-pub fn parse_method(method: Option<&str>) -> Result<Option<Method>> {
+pub(crate) fn parse_method(method: Option<&str>) -> Result<Option<Method>> {
     let Some(m) = method else {
         return Ok(None);
     };

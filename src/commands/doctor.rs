@@ -41,7 +41,7 @@ struct Target {
     password: Option<Secret>,
 }
 
-pub async fn run(args: &DoctorArgs, global: &GlobalArgs, out: &Output) -> Result<()> {
+pub(super) async fn run(args: &DoctorArgs, global: &GlobalArgs, out: &Output) -> Result<()> {
     let mut checks = Vec::new();
     let (session, config_read) = match Session::load(global, out) {
         Ok(session) => {

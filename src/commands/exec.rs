@@ -18,7 +18,7 @@ mod masked;
 /// exit code (128+N for signal N; 127 not found, 126 not runnable) when not 0. Errors,
 /// before the command runs: no token (exit 3), no server, stdout closed (exit 1); after:
 /// its output that could not be written (exit 1).
-pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
     // As `token print` does: a result with nowhere to go is an error, not a silent loss
     // (the command's output would go to the /dev/null Rust's runtime opened on fd 1).
     if crate::sys::stdout_open().is_err() {
@@ -63,15 +63,14 @@ pub fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         plan.prepare(&mut command)?;
     }
     // Before the spawn, so that no signal falls between it and our waiting.
-    leave_signals_to_the_command(&mut command);
+    crate::sys::signals::leave_to_the_command(&mut command);
     let child = command.spawn();
     // The command holds the write end of a shared pipe: ours must close, or the copy
     // would never see its end.
     drop(command);
     let status = match child {
         Ok(mut child) => {
-            #[cfg(unix)]
-            CHILD.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
+            crate::sys::signals::forward_to(child.id());
             let copies = plan
                 .as_mut()
                 .map(|p| p.start(child.stdout.take(), child.stderr.take()));
@@ -142,90 +141,4 @@ fn secrets_to_mask(
         secrets.push(password);
     }
     secrets
-}
-
-/// The pid that `forward` passes signals on to.
-#[cfg(unix)]
-static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
-
-#[cfg(unix)]
-extern "C" fn forward(signal: libc::c_int) {
-    let pid = CHILD.load(std::sync::atomic::Ordering::SeqCst);
-    // rustix's kill is a plain system call: async-signal-safe.
-    if let (Some(pid), Some(signal)) = (
-        rustix::process::Pid::from_raw(pid),
-        rustix::process::Signal::from_named_raw(signal),
-    ) {
-        let _ = rustix::process::kill_process(pid, signal);
-    }
-}
-
-/// While the command runs, the command decides what signals mean, and we wait to report
-/// how it ended, as a shell does. Ctrl-C and Ctrl-\\ at a terminal already reach the
-/// whole foreground group: we ignore them (and the command gets them back at their
-/// default). SIGTERM and SIGHUP sent to us alone (a stopping service manager, a closed
-/// SSH session) are passed on to the command; caught signals reset to default on exec.
-/// A signal our caller ignored (`nohup` ignores SIGHUP) stays ignored, for us and for
-/// the command, as a shell leaves it.
-fn leave_signals_to_the_command(command: &mut Command) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        let [int, quit, term, hup] =
-            [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP].map(ignored);
-        // SAFETY: SIG_IGN has no preconditions; `forward` only calls kill.
-        unsafe {
-            libc::signal(libc::SIGINT, libc::SIG_IGN);
-            libc::signal(libc::SIGQUIT, libc::SIG_IGN);
-            if !term {
-                libc::signal(libc::SIGTERM, handler);
-            }
-            if !hup {
-                libc::signal(libc::SIGHUP, handler);
-            }
-        }
-        // SAFETY: between fork and exec only signal(), which is async-signal-safe.
-        unsafe {
-            let pipe = SIGPIPE_IGNORED.load(std::sync::atomic::Ordering::SeqCst);
-            command.pre_exec(move || {
-                if pipe {
-                    libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-                }
-                if !int {
-                    libc::signal(libc::SIGINT, libc::SIG_DFL);
-                }
-                if !quit {
-                    libc::signal(libc::SIGQUIT, libc::SIG_DFL);
-                }
-                crate::secret::restore_core_limit();
-                Ok(())
-            });
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = command;
-}
-
-/// Whether SIGPIPE was ignored when saymon started: Rust's runtime ignores it for itself
-/// before `main`, so it is read before that (`record_inherited_sigpipe`, run from
-/// `.init_array`), and given back ignored to the command.
-#[cfg(unix)]
-static SIGPIPE_IGNORED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Note whether the caller left SIGPIPE ignored. Runs before Rust's runtime starts.
-#[cfg(unix)]
-pub extern "C" fn record_inherited_sigpipe() {
-    SIGPIPE_IGNORED.store(ignored(libc::SIGPIPE), std::sync::atomic::Ordering::SeqCst);
-}
-
-/// Whether `signal` is ignored now (as the caller left it).
-#[cfg(unix)]
-fn ignored(signal: libc::c_int) -> bool {
-    // SAFETY: sigaction with a null new action only reads the current one.
-    unsafe {
-        let mut current: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, std::ptr::null(), &mut current) == 0
-            && current.sa_sigaction == libc::SIG_IGN
-    }
 }

@@ -23,7 +23,7 @@ pub(super) use trust::forget_pinned;
 /// How often a person at a terminal may type the password (as sudo allows).
 const TRIES: u32 = 3;
 
-pub async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // A login decides the trust anew: a profile's remembered --insecure does not carry
     // over to a login without the flag, which verifies before anything is sent.
     let session = &session.trusting_anew(args.pin.is_some());

@@ -13,7 +13,7 @@ use crate::credentials::Session;
 use crate::error::{Exit, exit_code};
 use crate::store::SecretKind;
 
-pub async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let name = &session.profile_name;
     let mut revoked = false;

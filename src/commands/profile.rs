@@ -15,7 +15,7 @@ use crate::store::SecretKind;
 /// Every profile as a table (`*` marks the profile in use, "(default)" the default, with
 /// the legend on stderr), or with `--output json` an array of
 /// `{name, server, login, store, default}`.
-pub fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
+pub(super) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
     let default = session.config.default_profile.as_deref();
     let profiles = &session.config.profiles;
     if session.out.json() {
@@ -73,7 +73,7 @@ pub fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
 }
 
 /// Make NAME the default profile. Exit 3 when there is no profile NAME.
-pub fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
+pub(super) fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
     let name = existing(session, &args.name)?;
     config::update(&session.config_dir, |config| {
         config.default_profile = Some(name.clone());
@@ -96,7 +96,7 @@ pub fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
 /// the default says which profile is the default now. Exit 3 for an unknown NAME; a store
 /// that cannot be used is exit 7 and keeps the profile (for the keyring, the hint names
 /// --keep-secrets).
-pub async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<()> {
     let name = existing(session, &args.name)?;
     // NAME as config.toml has it: --server, the TLS flags and SAYMON_TOKEN are for the
     // selected profile, and would point the revocation and the removal elsewhere.

@@ -74,7 +74,7 @@ struct Row {
 /// How many servers `status` asks at once.
 const AT_ONCE: usize = 32;
 
-pub async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     let env_token = env_token()?;
     let names = select(session, env_token.is_some())?;
     let (mut rows, checks) = read_rows(args, session, names, env_token.as_ref());

@@ -19,7 +19,7 @@ use crate::store::{self, SecretKind, SecretStore};
 /// Create a token and print it bare. SAYMON keeps one token per user, so when the token
 /// is for the profile's own user the stored token is replaced too (it is dead anyway).
 /// The token is stored before it is printed: if stdout cannot take it, it is not lost.
-pub async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
     if args.save {
         session.check_new_profile()?;
     }
@@ -149,7 +149,7 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
 /// as systemd loading it as another service's credential, sees the old token or the new
 /// one). Errors: no token (exit 3), FILE one of saymon's own files (exit 2), FILE not
 /// writable (exit 7, as a store that cannot be written).
-pub fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
+pub(super) fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     if let Some(path) = &args.to {
         check_destination(path, session)?;
@@ -286,7 +286,7 @@ fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> 
 
 /// Create a fresh token with the given or remembered password and replace the stored one.
 /// Prints no token: cron mails whatever a job prints.
-pub async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let server = session.require_server()?;
     let login = session.login_name(&args.credentials, &server)?;
@@ -475,7 +475,7 @@ fn report_refresh(
 }
 
 /// Delete the token on the server, then forget it locally.
-pub async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let (server, removed) = revoke_and_forget(
         session,
@@ -498,7 +498,7 @@ pub async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()>
 /// token in use), then remove the stored token. Returns whether one was removed.
 /// Revoke the user's token on the server, then forget it here; `refused` is the hint when
 /// the server refuses the credentials (it depends on what the command accepts).
-pub async fn revoke_and_forget(
+pub(super) async fn revoke_and_forget(
     session: &Session<'_>,
     credentials: &CredentialArgs,
     refused: &str,

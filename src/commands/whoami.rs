@@ -10,7 +10,7 @@ use crate::error::on_rejection;
 use crate::redact;
 use crate::store::TokenSource;
 
-pub async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
+pub(super) async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     let server = session.require_server()?;
     let client = session.client(&server)?;

@@ -32,7 +32,7 @@ pub(super) fn check_private(_path: &Path, _fix: &str) -> Result<()> {
 /// certificates and their directory, whose contents decide whom saymon trusts. Exit 7,
 /// with `fix` (e.g. "chmod 700") for a mode others may write. A missing path is fine.
 #[cfg(unix)]
-pub fn check_own_private(path: &Path, fix: &str) -> Result<()> {
+pub(crate) fn check_own_private(path: &Path, fix: &str) -> Result<()> {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(());
     };

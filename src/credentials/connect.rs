@@ -16,7 +16,7 @@ impl<'a> Session<'a> {
     /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's. A profile's
     /// pinned certificate is replaced only by --ca-cert on the command line, on purpose:
     /// never by a SAYMON_CA_CERT that the environment holds for other servers.
-    pub fn ca_cert(&self) -> Option<PathBuf> {
+    pub(crate) fn ca_cert(&self) -> Option<PathBuf> {
         if let Some((file, _)) = &self.pinned {
             return Some(file.clone());
         }
@@ -64,7 +64,7 @@ impl<'a> Session<'a> {
 
     /// The TLS settings for `server`: each from its flag or variable, else the profile's;
     /// the profile's `login --insecure` only for the profile's own server.
-    pub fn tls(&self, server: &ServerUrl) -> Tls {
+    pub(crate) fn tls(&self, server: &ServerUrl) -> Tls {
         let profile = self.profile();
         // The certificate and its key come as a pair: a flag for one replaces both.
         let (client_cert, client_key) =
@@ -101,7 +101,7 @@ impl<'a> Session<'a> {
 
     /// Profile `name`'s server: for the selected profile --server / SAYMON_SERVER win, as
     /// for every command; another profile has its own (`status`, `doctor --all`).
-    pub fn server_of(&self, name: &str) -> Result<Option<ServerUrl>> {
+    pub(crate) fn server_of(&self, name: &str) -> Result<Option<ServerUrl>> {
         if name == self.profile_name {
             return self.server();
         }
@@ -110,7 +110,7 @@ impl<'a> Session<'a> {
 
     /// Profile `name`'s TLS settings for `server`: the flags' for the selected profile,
     /// another profile's own otherwise.
-    pub fn tls_of(&self, name: &str, server: &ServerUrl) -> Tls {
+    pub(crate) fn tls_of(&self, name: &str, server: &ServerUrl) -> Tls {
         if name == self.profile_name {
             self.tls(server)
         } else {
@@ -122,13 +122,13 @@ impl<'a> Session<'a> {
         }
     }
 
-    pub fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
+    pub(crate) fn client(&self, server: &ServerUrl) -> Result<Client<'a>> {
         self.client_with(server, &self.tls(server))
     }
 
     /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
     /// `login --insecure` when `server` is the profile's own.
-    pub fn insecure(&self, server: &ServerUrl) -> bool {
+    pub(crate) fn insecure(&self, server: &ServerUrl) -> bool {
         self.global.insecure
             || !self.trust_anew
                 && self.profile().is_some_and(|p| {
@@ -141,7 +141,7 @@ impl<'a> Session<'a> {
     }
 
     /// A client for `server` with these TLS settings (another profile's, for `status`).
-    pub fn client_with(&self, server: &ServerUrl, tls: &Tls) -> Result<Client<'a>> {
+    pub(crate) fn client_with(&self, server: &ServerUrl, tls: &Tls) -> Result<Client<'a>> {
         Client::new(
             server.clone(),
             &ClientOptions {

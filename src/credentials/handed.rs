@@ -24,11 +24,11 @@ use crate::store::{SecretKind, TokenSource};
 
 /// The most a secret file may hold: a password or a token is one short line, and a
 /// bigger file is the wrong one (or a device that never ends).
-pub const MAX_SECRET_FILE: usize = 64 << 10;
+pub(super) const MAX_SECRET_FILE: usize = 64 << 10;
 
 /// Who named a secret file, for messages and hints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(super) enum Origin {
     /// A flag: `--password-file`.
     Flag(&'static str),
     /// A variable: SAYMON_PASSWORD_FILE, SAYMON_TOKEN_FILE.
@@ -40,7 +40,7 @@ pub enum Origin {
 impl Origin {
     /// The source of what `path` holds, as messages, `-v` and `TokenSource` name it:
     /// `--password-file /p`, `SAYMON_TOKEN_FILE (/p)`, `systemd credential /p`.
-    pub fn source(self, path: &Path) -> String {
+    pub(super) fn source(self, path: &Path) -> String {
         let shown = path.display();
         match self {
             Origin::Flag(flag) => format!("{flag} {shown}"),
@@ -87,7 +87,7 @@ impl Origin {
 /// fixes it when others may read it (`fsutil::read_private`); exit 3 when it
 /// cannot be read, holds more than `MAX_SECRET_FILE` bytes, its first line is not UTF-8,
 /// or that line is empty.
-pub fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) -> Result<Secret> {
+pub(super) fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) -> Result<Secret> {
     let source = origin.source(path);
     let what = kind.name();
     let bytes = read_private(path, &format!("a {what}"), MAX_SECRET_FILE).map_err(|e| {
@@ -180,7 +180,7 @@ fn both_set(var: &str, file_var: &str) -> anyhow::Error {
 /// and a SAYMON_PASSWORD of white space alone is not set either.
 /// Errors: exit 2 when both variables are set; SAYMON_PASSWORD not UTF-8 (exit 3); those
 /// of `read_secret_file`.
-pub fn env_password() -> Result<Option<(Secret, String)>> {
+pub(crate) fn env_password() -> Result<Option<(Secret, String)>> {
     let file = set_var("SAYMON_PASSWORD_FILE");
     let value = std::env::var_os("SAYMON_PASSWORD");
     // Beside SAYMON_PASSWORD_FILE, a SAYMON_PASSWORD of white space is not set (as
@@ -213,7 +213,7 @@ pub fn env_password() -> Result<Option<(Secret, String)>> {
 
 /// Whether the environment hands over a password (`env_password` has one to read, or an
 /// error to tell), without reading it.
-pub fn env_password_given() -> bool {
+pub(super) fn env_password_given() -> bool {
     std::env::var_os("SAYMON_PASSWORD").is_some()
         || set_var("SAYMON_PASSWORD_FILE").is_some()
         || credential(SecretKind::Password.name()).is_some()
@@ -221,7 +221,7 @@ pub fn env_password_given() -> bool {
 
 /// " (SAYMON_PASSWORD_FILE is set but empty)" when it is, for messages about a missing
 /// password.
-pub fn empty_env_password_note() -> &'static str {
+pub(super) fn empty_env_password_note() -> &'static str {
     if set_but_empty("SAYMON_PASSWORD_FILE") {
         " (SAYMON_PASSWORD_FILE is set but empty)"
     } else {
@@ -231,7 +231,7 @@ pub fn empty_env_password_note() -> &'static str {
 
 /// Where the token handed over in the environment is, without reading it: SAYMON_TOKEN,
 /// else the file SAYMON_TOKEN_FILE names, else systemd's `$CREDENTIALS_DIRECTORY/token`.
-pub fn env_token_source() -> Option<TokenSource> {
+pub(crate) fn env_token_source() -> Option<TokenSource> {
     if set_var("SAYMON_TOKEN").is_some() {
         return Some(TokenSource::Environment);
     }
@@ -242,7 +242,7 @@ pub fn env_token_source() -> Option<TokenSource> {
 }
 
 /// Whether a token is handed over in the environment (it then wins over any stored one).
-pub fn env_token_set() -> bool {
+pub(crate) fn env_token_set() -> bool {
     env_token_source().is_some()
 }
 
@@ -250,7 +250,7 @@ pub fn env_token_set() -> bool {
 /// from, through `token::accept_token` (exit 1 when it cannot be a token). Errors: exit 2
 /// when SAYMON_TOKEN and SAYMON_TOKEN_FILE are both set; SAYMON_TOKEN not UTF-8 (exit 3,
 /// as for SAYMON_PASSWORD); those of `read_secret_file`.
-pub fn env_token() -> Result<Option<(Secret, TokenSource)>> {
+pub(crate) fn env_token() -> Result<Option<(Secret, TokenSource)>> {
     let value = set_var("SAYMON_TOKEN");
     let file = set_var("SAYMON_TOKEN_FILE");
     if value.is_some() && file.is_some() {
@@ -279,7 +279,7 @@ pub fn env_token() -> Result<Option<(Secret, TokenSource)>> {
 
 /// "SAYMON_TOKEN is set but empty" (or SAYMON_TOKEN_FILE, or both) when so, for messages
 /// about a missing token.
-pub fn empty_env_token() -> Option<&'static str> {
+pub(super) fn empty_env_token() -> Option<&'static str> {
     match (
         set_but_empty("SAYMON_TOKEN"),
         set_but_empty("SAYMON_TOKEN_FILE"),
@@ -293,7 +293,7 @@ pub fn empty_env_token() -> Option<&'static str> {
 
 /// " (SAYMON_TOKEN is set but empty)" when it is (see `empty_env_token`), for messages
 /// about a missing token.
-pub fn empty_env_token_note() -> String {
+pub(crate) fn empty_env_token_note() -> String {
     empty_env_token()
         .map(|note| format!(" ({note})"))
         .unwrap_or_default()
@@ -302,7 +302,7 @@ pub fn empty_env_token_note() -> String {
 /// A token handed over in the environment, named for a sentence: `SAYMON_TOKEN`,
 /// `SAYMON_TOKEN_FILE (/p)`, `the systemd credential /p`. Stored sources as `TokenSource`
 /// shows them.
-pub fn given_name(source: &TokenSource) -> String {
+pub(crate) fn given_name(source: &TokenSource) -> String {
     match source {
         TokenSource::Environment => "SAYMON_TOKEN".into(),
         TokenSource::Credential(_) => format!("the {source}"),
@@ -322,7 +322,7 @@ fn set_aside(source: &TokenSource) -> &'static str {
 /// What to do about a handed-over token the server refused. It may never have worked,
 /// and it wins over the stored token, so `login` or `token refresh` (which would kill
 /// the stored token that works) are never the fix.
-pub fn given_token_refused(source: &TokenSource) -> String {
+pub(crate) fn given_token_refused(source: &TokenSource) -> String {
     let check = match source {
         TokenSource::EnvironmentFile(_) => "check the secret that file holds",
         TokenSource::Credential(_) => "check the file the unit's LoadCredential=token:FILE names",
@@ -337,7 +337,7 @@ pub fn given_token_refused(source: &TokenSource) -> String {
 
 /// The warning of a command that stored a token while one handed over in the
 /// environment wins over it.
-pub fn given_token_wins(source: &TokenSource, what: &str) -> String {
+pub(crate) fn given_token_wins(source: &TokenSource, what: &str) -> String {
     format!(
         "{} is set in this environment: commands use it before {what} ({} to use the stored one)",
         given_name(source),

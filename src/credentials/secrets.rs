@@ -19,7 +19,7 @@ use super::handed::{Origin, env_password, env_token, read_secret_file};
 
 impl<'a> Session<'a> {
     /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
-    pub fn login_name(&self, args: &CredentialArgs, server: &ServerUrl) -> Result<String> {
+    pub(crate) fn login_name(&self, args: &CredentialArgs, server: &ServerUrl) -> Result<String> {
         if let Some(login) = args.login.as_deref().filter(|l| !l.trim().is_empty()) {
             return Ok(login.trim().to_string());
         }
@@ -49,7 +49,7 @@ impl<'a> Session<'a> {
     /// see `handed`), else a hidden prompt at a terminal. Without any of them: exit 3 at
     /// once, never a hang. A file that cannot be used is an error naming it (exit 3, or 7
     /// when others may read it); both SAYMON_PASSWORD and SAYMON_PASSWORD_FILE set is exit 2.
-    pub fn password(
+    pub(crate) fn password(
         &self,
         args: &CredentialArgs,
         login: &str,
@@ -93,7 +93,7 @@ impl<'a> Session<'a> {
     /// Whether `profile` has a password remembered for `server` (`login
     /// --remember-password`), so that `token refresh` is the unattended fix. A store that
     /// cannot be read counts as no.
-    pub fn remembers_password(&self, profile: &Profile, server: &ServerUrl) -> bool {
+    pub(crate) fn remembers_password(&self, profile: &Profile, server: &ServerUrl) -> bool {
         profile.store.is_some_and(|kind| {
             stored_secret(
                 profile,
@@ -109,7 +109,7 @@ impl<'a> Session<'a> {
     /// The token in use: the one handed over in the environment (SAYMON_TOKEN,
     /// SAYMON_TOKEN_FILE, `$CREDENTIALS_DIRECTORY/token`: see `handed`), else the
     /// profile's stored one.
-    pub fn token(&self) -> Result<(Secret, TokenSource)> {
+    pub(crate) fn token(&self) -> Result<(Secret, TokenSource)> {
         if self.env_token_applies
             && let Some((token, source)) = env_token()?
         {
@@ -167,13 +167,13 @@ impl<'a> Session<'a> {
     }
 
     /// The rescue file (see `issue`): tokens that were made but could not be stored.
-    pub fn rescue(&self) -> FileStore {
+    pub(crate) fn rescue(&self) -> FileStore {
         FileStore::rescue(&self.config_dir)
     }
 
     /// The token of `login` on `server` waiting in the rescue file, if any, checked as
     /// every token is (`token::accept_token`).
-    pub fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
+    pub(crate) fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
         let rescue = self.rescue();
         let account = store::account(login, server);
         rescue
@@ -186,7 +186,7 @@ impl<'a> Session<'a> {
     /// (it is newer than anything the profile's store holds), else the store's. Each
     /// passes `token::accept_token`. Errors: the store's (exit 7), a token that cannot
     /// be one (exit 1).
-    pub fn stored_token(
+    pub(crate) fn stored_token(
         &self,
         profile: &Profile,
         server: &ServerUrl,
@@ -216,12 +216,12 @@ impl<'a> Session<'a> {
 
 /// Whether a password was given for this run (a flag, or handed over in the environment:
 /// see `handed`), as opposed to one remembered in the store or asked for.
-pub fn password_given(args: &CredentialArgs) -> bool {
+pub(crate) fn password_given(args: &CredentialArgs) -> bool {
     args.password_stdin || args.password_file.is_some() || super::handed::env_password_given()
 }
 
 /// Exit 3: no password source and no terminal to ask at, naming the options.
-pub fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
+pub(crate) fn no_password(login: &str, server: &ServerUrl) -> anyhow::Error {
     Error::new(
         Exit::NoCredentials,
         format!(

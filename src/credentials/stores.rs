@@ -17,11 +17,11 @@ use super::Session;
 
 impl<'a> Session<'a> {
     /// The selected profile's store and account on `server`, if it has stored anything.
-    pub fn profile_store(&self, server: &ServerUrl) -> Option<(StoreKind, String)> {
+    pub(crate) fn profile_store(&self, server: &ServerUrl) -> Option<(StoreKind, String)> {
         Some((self.profile()?.store?, self.account(server)?))
     }
 
-    pub fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
+    pub(crate) fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
         match kind {
             StoreKind::Keyring => Box::new(self.keyring.clone()),
             StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
@@ -30,7 +30,7 @@ impl<'a> Session<'a> {
 
     /// The store for a new token: --store, else the profile's, else auto. Checked for
     /// writing before any token is created. Auto never falls back to the file silently.
-    pub fn choose_store(
+    pub(crate) fn choose_store(
         &self,
         choice: Option<StoreChoice>,
     ) -> Result<(StoreKind, Box<dyn SecretStore>)> {
@@ -101,18 +101,18 @@ impl<'a> Session<'a> {
     }
 
     /// The account of the selected profile on `server`, if the profile has a login.
-    pub fn account(&self, server: &ServerUrl) -> Option<String> {
+    pub(crate) fn account(&self, server: &ServerUrl) -> Option<String> {
         let login = self.profile()?.login.as_deref()?;
         Some(store::account(login, server))
     }
 
     /// The name saymon 0.1 gave this profile's account (see `legacy_account_of`).
-    pub fn own_legacy_account(&self, server: &ServerUrl, login: &str) -> Option<String> {
+    pub(crate) fn own_legacy_account(&self, server: &ServerUrl, login: &str) -> Option<String> {
         legacy_account_of(self.profile()?, server, login)
     }
 
     /// A secret of the selected profile on `server` (see `stored_secret`).
-    pub fn stored_secret(
+    pub(crate) fn stored_secret(
         &self,
         store: &dyn SecretStore,
         server: &ServerUrl,
@@ -129,7 +129,12 @@ impl<'a> Session<'a> {
     /// saymon's own are removed and the others kept, and both are said. Nothing happens
     /// for the file store. Exit 7 when several items of other clients stay for the token
     /// (naming the command that removes them), or when the keyring cannot be used.
-    pub fn tidy_keyring(&self, kind: StoreKind, login: &str, server: &ServerUrl) -> Result<()> {
+    pub(crate) fn tidy_keyring(
+        &self,
+        kind: StoreKind,
+        login: &str,
+        server: &ServerUrl,
+    ) -> Result<()> {
         if kind != StoreKind::Keyring {
             return Ok(());
         }
@@ -164,7 +169,7 @@ impl<'a> Session<'a> {
     /// After secrets were removed (`logout`, `profile remove`): warn of the items of other
     /// clients that stayed in the keyring beside saymon's, with the command that removes
     /// them, and return them (for `--output json`).
-    pub fn warn_keyring_left(&self) -> Vec<Left> {
+    pub(crate) fn warn_keyring_left(&self) -> Vec<Left> {
         let left = self.keyring.left_behind();
         for l in &left {
             let what = format!("the {} of {}", l.kind.name(), l.account);
@@ -187,7 +192,7 @@ impl<'a> Session<'a> {
 
     /// The other profiles whose secrets are `name`'s as config.toml has it (the same login
     /// on the same server, in the same store: one entry), escaped for messages.
-    pub fn profiles_sharing_secrets(&self, name: &str) -> Vec<String> {
+    pub(crate) fn profiles_sharing_secrets(&self, name: &str) -> Vec<String> {
         match self.stored_under(name) {
             Some((kind, account)) => self.profiles_sharing(name, kind, &account),
             None => Vec::new(),
@@ -196,7 +201,12 @@ impl<'a> Session<'a> {
 
     /// The profiles other than `name` whose secrets are kept under `account` in the store
     /// `kind` (the same login on the same server: one entry), escaped for messages.
-    pub fn profiles_sharing(&self, name: &str, kind: StoreKind, account: &str) -> Vec<String> {
+    pub(crate) fn profiles_sharing(
+        &self,
+        name: &str,
+        kind: StoreKind,
+        account: &str,
+    ) -> Vec<String> {
         self.config
             .profiles
             .keys()

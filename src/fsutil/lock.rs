@@ -15,7 +15,7 @@ use crate::error::{Error, Exit};
 /// An exclusive lock on a file in the config dir, held until dropped. Every
 /// read-modify-write of a file there happens under `.lock`, so concurrent processes (two
 /// cron jobs) serialize instead of losing each other's writes.
-pub struct DirLock {
+pub(crate) struct DirLock {
     _file: File,
 }
 
@@ -24,12 +24,12 @@ impl DirLock {
     /// one, so two processes must not create and store in crossed order. A holder may be
     /// stuck on a slow server, so the wait is bounded by `wait`; `waiting` is called once
     /// when the lock is not free at once.
-    pub fn token(dir: &Path, wait: Duration, waiting: &dyn Fn()) -> Result<DirLock> {
+    pub(crate) fn token(dir: &Path, wait: Duration, waiting: &dyn Fn()) -> Result<DirLock> {
         Self::acquire_named(dir, ".token.lock", wait, waiting)
     }
 
     /// The short lock around one read-modify-write of a file in `dir`.
-    pub fn acquire(dir: &Path) -> Result<DirLock> {
+    pub(crate) fn acquire(dir: &Path) -> Result<DirLock> {
         Self::acquire_named(dir, ".lock", Duration::from_secs(30), &|| {})
     }
 

@@ -14,7 +14,7 @@ use crate::error::Error;
 
 /// Why `read_private` gave nothing.
 #[derive(Debug)]
-pub enum PrivateRead {
+pub(crate) enum PrivateRead {
     /// The file cannot be opened or read: the caller words it (its exit and hint differ).
     Io(io::Error),
     /// Our own file that group or others may read by its mode (exit 7), worded, with the
@@ -41,7 +41,7 @@ const WRITER_WAIT: Duration = Duration::from_secs(2);
 /// Errors: `PrivateRead::Io` when it cannot be opened or read; `PrivateRead::Mode` and
 /// `PrivateRead::Refused` (exit 7, naming the mode, the ACL entry or the owner, with the
 /// fix).
-pub fn read_private(
+pub(crate) fn read_private(
     path: &Path,
     what: &str,
     cap: usize,
@@ -188,7 +188,7 @@ fn judge(_file: &File, _path: &Path, _what: &str) -> Result<(), PrivateRead> {
 mod acl {
     /// What the open file's access ACL is.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    pub enum Acl {
+    pub(super) enum Acl {
         /// None (or none that can be read): the mode decides.
         None,
         /// The kernel's attribute bytes (`sharer` reads them).
@@ -199,7 +199,7 @@ mod acl {
 
     /// The access ACL of the open `file`. Linux only.
     #[cfg(target_os = "linux")]
-    pub fn of(file: &std::fs::File) -> Acl {
+    pub(super) fn of(file: &std::fs::File) -> Acl {
         let mut buf = vec![0u8; 4 + 8 * 500];
         match rustix::fs::fgetxattr(file, "system.posix_acl_access", &mut buf[..]) {
             Ok(len) => {
@@ -232,7 +232,7 @@ mod acl {
     /// the mask both allow. (Hand-parsed: the crates that read ACLs link the C libacl,
     /// which the packaged binary does without.)
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    pub fn sharer(acl: &[u8], me: u32) -> Option<Option<String>> {
+    pub(super) fn sharer(acl: &[u8], me: u32) -> Option<Option<String>> {
         let (version, entries) = acl.split_first_chunk::<4>()?;
         if u32::from_le_bytes(*version) != 2 || entries.len() % 8 != 0 {
             return None;

@@ -10,7 +10,7 @@ use crate::server::ServerUrl;
 use crate::store::{Change, SecretKind, SecretStore};
 
 /// What `forget` removed, and from where.
-pub struct Forgotten {
+pub(crate) struct Forgotten {
     pub account: String,
     pub store: String,
     /// `token`, `password`: what was there and is gone.
@@ -21,7 +21,7 @@ pub struct Forgotten {
 /// `server` (also any under saymon 0.1's name for it) in one write, under the token lock
 /// so that no run in flight stores a token again behind our back, and sweep the file
 /// store's temp files, which a killed writer may have left holding secrets.
-pub fn forget(
+pub(crate) fn forget(
     session: &Session<'_>,
     server: &ServerUrl,
     kinds: &[SecretKind],

@@ -21,7 +21,7 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
     /// a password that cannot be remembered beside a stored token is exit 7 too, saying
     /// the token is safe. The profile is written in every case, so that the token has a
     /// home.
-    pub fn keep(self, remember: Remember<'_>) -> Result<Issued> {
+    pub(crate) fn keep(self, remember: Remember<'_>) -> Result<Issued> {
         let Fresh { ready, token } = self;
         let user_id = ready.user_id;
         let Some(target) = ready.target else {

@@ -6,7 +6,7 @@
 //! (`overflow`). Our own: no crate bounds another library's allocations.
 
 /// Watching until dropped.
-pub struct Watch {
+pub(super) struct Watch {
     #[cfg(target_os = "linux")]
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
@@ -20,7 +20,7 @@ impl Drop for Watch {
 
 /// Watch this run: at most `limit` bytes more than now.
 #[cfg(target_os = "linux")]
-pub fn watch(limit: u64) -> Watch {
+pub(super) fn watch(limit: u64) -> Watch {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
     let stop = Arc::new(AtomicBool::new(false));

@@ -9,7 +9,7 @@
 /// in exponent form when the decimal point would sit more than 3 places left of them or
 /// more than 15 places past their end (jq's `jvp_dtoa_fmt`), the exponent signed and of
 /// at least two digits. Not finite: Rust's own text (the callers bound it first).
-pub fn float(f: f64) -> String {
+pub(super) fn float(f: f64) -> String {
     if !f.is_finite() {
         return f.to_string();
     }
@@ -46,7 +46,7 @@ pub fn float(f: f64) -> String {
 /// to-scientific-string of the literal's coefficient and exponent (`1E+2`, `0.000030`,
 /// `-0.0`, `100000000000000000000`). None when `literal` is not a JSON-like number or
 /// its exponent does not fit.
-pub fn literal(literal: &str) -> Option<String> {
+pub(super) fn literal(literal: &str) -> Option<String> {
     let (sign, rest) = match literal.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", literal.strip_prefix('+').unwrap_or(literal)),

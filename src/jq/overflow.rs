@@ -12,14 +12,14 @@
 
 /// What jq is doing, for the handler.
 #[derive(Clone, Copy)]
-pub enum Phase {
+pub(super) enum Phase {
     Compile = 1,
     Run = 2,
 }
 
 /// Run `f` with the handler armed for `phase`.
 #[cfg(unix)]
-pub fn guard<T>(phase: Phase, f: impl FnOnce() -> T) -> T {
+pub(super) fn guard<T>(phase: Phase, f: impl FnOnce() -> T) -> T {
     use std::sync::atomic::Ordering;
     unix::install();
     let before = unix::PHASE.swap(phase as u8, Ordering::SeqCst);
@@ -38,7 +38,7 @@ mod unix {
     use std::sync::Once;
     use std::sync::atomic::{AtomicU8, Ordering};
 
-    pub static PHASE: AtomicU8 = AtomicU8::new(0);
+    pub(super) static PHASE: AtomicU8 = AtomicU8::new(0);
     static INSTALL: Once = Once::new();
     /// The actions that were there before ours: SIGSEGV, SIGBUS.
     static mut PREVIOUS: [Option<libc::sigaction>; 2] = [None, None];
@@ -46,7 +46,7 @@ mod unix {
     const TOO_DEEP_TO_PARSE: &[u8] = b"saymon: error: --jq: the filter is nested too deeply to parse\nhint: write it with fewer nested parentheses, brackets or braces\n";
     const TOO_DEEP_TO_RUN: &[u8] = b"saymon: error: --jq: the filter recursed too deeply (a recursive definition without an end, or a value nested too deeply)\nhint: check the filter's recursion: each recursive call must come closer to an end\n";
 
-    pub fn install() {
+    pub(super) fn install() {
         INSTALL.call_once(|| {
             for (i, signal) in [libc::SIGSEGV, libc::SIGBUS].into_iter().enumerate() {
                 // SAFETY: sigaction with a zeroed, then filled, struct; PREVIOUS is written

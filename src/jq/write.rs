@@ -18,18 +18,18 @@ use serde::{Serialize, Serializer};
 use serde_json::ser::{CompactFormatter, Formatter};
 
 /// The deepest a result may be nested (arrays and objects) to be printed.
-pub const MAX_DEPTH: usize = 1000;
+pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// `value` as one line of compact JSON. Errors (exit 1 by the caller): a key that is not a
 /// string, a value nested deeper than `MAX_DEPTH`; the message never holds more than a
 /// short quote of the value.
-pub fn to_json(value: &Val) -> Result<Vec<u8>, String> {
+pub(crate) fn to_json(value: &Val) -> Result<Vec<u8>, String> {
     write(value, Literals::Keep)
 }
 
 /// `value` as jq's `tojson` writes it: as `to_json`, with kept number literals in jq 1.8's
 /// form (`1e2` as `1E+2`); the same errors.
-pub fn tojson(value: &Val) -> Result<String, String> {
+pub(crate) fn tojson(value: &Val) -> Result<String, String> {
     write(value, Literals::Canonical)
         .map(|json| String::from_utf8(json).expect("serde_json writes UTF-8"))
 }

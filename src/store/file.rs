@@ -16,12 +16,12 @@ use crate::error::{Error, Exit};
 use crate::fsutil;
 use crate::secret::Secret;
 
-pub const CREDENTIALS_FILE: &str = "credentials.toml";
+pub(crate) const CREDENTIALS_FILE: &str = "credentials.toml";
 /// Where a new token goes when its store failed (see `issue`): the same format, mode and
 /// atomic, locked writes as `credentials.toml`, holding only tokens, until they are moved.
-pub const RESCUE_FILE: &str = "rescued-tokens.toml";
+pub(crate) const RESCUE_FILE: &str = "rescued-tokens.toml";
 
-pub struct FileStore {
+pub(crate) struct FileStore {
     dir: PathBuf,
     path: PathBuf,
     /// The replacement of the file, reserved by `prepare` for the next write.
@@ -67,12 +67,12 @@ impl Account {
 
 impl FileStore {
     /// The file store of `config_dir`: `credentials.toml`.
-    pub fn new(config_dir: &Path) -> Self {
+    pub(crate) fn new(config_dir: &Path) -> Self {
         Self::at(config_dir, CREDENTIALS_FILE)
     }
 
     /// The rescue file of `config_dir`: `rescued-tokens.toml`.
-    pub fn rescue(config_dir: &Path) -> Self {
+    pub(crate) fn rescue(config_dir: &Path) -> Self {
         Self::at(config_dir, RESCUE_FILE)
     }
 
@@ -84,7 +84,7 @@ impl FileStore {
         }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -124,7 +124,7 @@ impl FileStore {
 
     /// The token of `account`, and the file it is in: this file, or the temp file a write
     /// cut off left it in (see `load`). Exit 7 as for `get`.
-    pub fn token_and_file(&self, account: &str) -> Result<Option<(Secret, PathBuf)>> {
+    pub(crate) fn token_and_file(&self, account: &str) -> Result<Option<(Secret, PathBuf)>> {
         let mut loaded = self.load()?;
         let file = loaded
             .origins
@@ -208,7 +208,7 @@ impl FileStore {
 impl FileStore {
     /// Remove every temp file of ours, which a killed writer may have left holding
     /// secrets. Only under the token lock, when no reservation of another run is live.
-    pub fn sweep(&self) -> Result<()> {
+    pub(crate) fn sweep(&self) -> Result<()> {
         if !self.dir.is_dir() {
             return Ok(());
         }

@@ -23,10 +23,10 @@ mod bus;
 use crate::error::{Error, Exit};
 use crate::secret::Secret;
 #[cfg(all(unix, not(target_os = "macos")))]
-pub use bus::settle as settle_session_bus;
+pub(crate) use bus::settle as settle_session_bus;
 
 /// The keyring service of each kind of secret; the account is `<login>@<host[:port]>`.
-pub fn service(kind: SecretKind) -> &'static str {
+pub(crate) fn service(kind: SecretKind) -> &'static str {
     match kind {
         SecretKind::Token => "saymon",
         SecretKind::Password => "saymon-password",
@@ -48,7 +48,7 @@ const CALL_WAIT_INTERACTIVE: Duration = Duration::from_secs(60);
 
 /// A handle on the run's keyring connection; clones share it (see the module's comment).
 #[derive(Clone)]
-pub struct KeyringStore {
+pub(crate) struct KeyringStore {
     shared: Arc<Shared>,
 }
 
@@ -77,7 +77,7 @@ type Job = Box<dyn FnOnce(&mut Option<platform::Keyring>) + Send>;
 /// by `service` and `username` only, so an item another client stored with more attributes
 /// (keyring-rs 3 adds `target`) matches too, and saymon does not guess between them.
 #[derive(Debug, Clone)]
-pub struct Crowd {
+pub(crate) struct Crowd {
     pub kind: SecretKind,
     pub account: String,
     /// How many of them are saymon's own (its labels, no attribute but `service` and
@@ -89,7 +89,7 @@ pub struct Crowd {
 
 /// Items of other clients that a removal left in place, for the command to say so.
 #[derive(Debug, Clone)]
-pub struct Left {
+pub(crate) struct Left {
     pub kind: SecretKind,
     pub account: String,
     /// Their labels, made safe to show.
@@ -98,7 +98,7 @@ pub struct Left {
 
 /// What `tidy` did for one kind of secret.
 #[derive(Debug, Clone)]
-pub struct Tidied {
+pub(crate) struct Tidied {
     pub kind: SecretKind,
     pub account: String,
     /// How many of saymon's own items it removed.
@@ -108,7 +108,7 @@ pub struct Tidied {
 }
 
 /// The `secret-tool` line that removes every item of `account` in `kind`'s service.
-pub fn clear_command(kind: SecretKind, account: &str) -> String {
+pub(crate) fn clear_command(kind: SecretKind, account: &str) -> String {
     let quoted = shlex::try_quote(account).map_or_else(|_| account.into(), |q| q.into_owned());
     format!(
         "secret-tool clear service {} username {quoted}",
@@ -117,7 +117,7 @@ pub fn clear_command(kind: SecretKind, account: &str) -> String {
 }
 
 /// `"a", "b"`: labels of other clients' items, for a message.
-pub fn quoted_labels(labels: &[String]) -> String {
+pub(crate) fn quoted_labels(labels: &[String]) -> String {
     labels
         .iter()
         .map(|l| format!("\"{l}\""))
@@ -127,7 +127,7 @@ pub fn quoted_labels(labels: &[String]) -> String {
 
 /// Why the keyring could not do what was asked, in words that name no secret.
 #[derive(Debug)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// No keyring to talk to: no session bus, no Secret Service on it.
     Unreachable(String),
     /// The keyring is there but locked, or refused us.
@@ -149,7 +149,7 @@ impl KeyringStore {
     /// A keyring whose waits, all together, last at most `budget` (`--timeout`), each
     /// at most 5 s, or 60 s when `interactive` (an unlock prompt may show; the budget is
     /// then at least that too).
-    pub fn new(budget: Duration, interactive: bool) -> Self {
+    pub(crate) fn new(budget: Duration, interactive: bool) -> Self {
         let call_wait = if interactive {
             CALL_WAIT_INTERACTIVE
         } else {
@@ -225,7 +225,7 @@ impl KeyringStore {
     /// Drop the connection, so that the next call opens a fresh one; a keyring that did
     /// not answer gets one more call, waiting what is left of the budget or `RETRY_WAIT`.
     /// Used once, before a new token's write is tried again.
-    pub fn reconnect(&self) {
+    pub(crate) fn reconnect(&self) {
         let mut state = self.state();
         state.worker = None;
         state.silent = None;
@@ -251,7 +251,7 @@ impl KeyringStore {
 
     /// The items of other clients that removals in this run left in place: where an
     /// account had several items, a removal took saymon's own only (see `write`).
-    pub fn left_behind(&self) -> Vec<Left> {
+    pub(crate) fn left_behind(&self) -> Vec<Left> {
         self.state().left.clone()
     }
 
@@ -261,7 +261,7 @@ impl KeyringStore {
     /// several items. Exit 7 when the token's item still cannot be told (several items
     /// of other clients stay, named with the command that removes them), and as every
     /// keyring call.
-    pub fn tidy(&self, account: &str) -> Result<Vec<Tidied>> {
+    pub(crate) fn tidy(&self, account: &str) -> Result<Vec<Tidied>> {
         let mut tidied = Vec::new();
         for kind in [SecretKind::Token, SecretKind::Password] {
             let named = account.to_string();
@@ -335,20 +335,20 @@ mod platform {
     use crate::redact::server_text;
     use crate::secret::Secret;
 
-    pub struct Keyring {
+    pub(super) struct Keyring {
         store: Arc<CredentialStore>,
     }
 
     /// An account's items when there are several: saymon's own, and the labels of the
     /// others.
-    pub struct Survey {
+    pub(super) struct Survey {
         own: Vec<Entry>,
         others: Vec<String>,
     }
 
     /// What `delete` and `tidy` did: whether saymon's item(s) were there (and are gone),
     /// and the labels of other clients' items that stay.
-    pub struct Removed {
+    pub(super) struct Removed {
         pub had: bool,
         pub removed: usize,
         pub left: Vec<String>,
@@ -454,7 +454,7 @@ mod platform {
     }
 
     impl Keyring {
-        pub fn open() -> Result<Keyring, Problem> {
+        pub(super) fn open() -> Result<Keyring, Problem> {
             #[cfg(all(unix, not(target_os = "macos")))]
             let store = zbus_secret_service_keyring_store::Store::new();
             #[cfg(target_os = "macos")]
@@ -492,7 +492,11 @@ mod platform {
             }
         }
 
-        pub fn get(&mut self, kind: SecretKind, account: &str) -> Result<Option<Secret>, Problem> {
+        pub(super) fn get(
+            &mut self,
+            kind: SecretKind,
+            account: &str,
+        ) -> Result<Option<Secret>, Problem> {
             match self.entry(kind, account)?.get_password() {
                 Ok(p) => Ok(Some(Secret::new(p))),
                 Err(KeyringError::NoEntry) => Ok(None),
@@ -502,7 +506,7 @@ mod platform {
 
         /// Set the secret of the one entry of `account` (updated in place, whoever wrote
         /// it), or create it labelled as saymon labels its items.
-        pub fn set(
+        pub(super) fn set(
             &mut self,
             kind: SecretKind,
             account: &str,
@@ -515,7 +519,11 @@ mod platform {
 
         /// Remove the entry of `account`. Where there are several items (another client
         /// stored one beside saymon's), saymon's own go and the others stay: `left`.
-        pub fn delete(&mut self, kind: SecretKind, account: &str) -> Result<Removed, Problem> {
+        pub(super) fn delete(
+            &mut self,
+            kind: SecretKind,
+            account: &str,
+        ) -> Result<Removed, Problem> {
             match self.entry(kind, account)?.delete_credential() {
                 Ok(()) => Ok(Removed {
                     had: true,
@@ -536,7 +544,7 @@ mod platform {
 
         /// Where `account` has several items, remove saymon's own and keep the others
         /// (`left`); one item or none is left as it is.
-        pub fn tidy(&mut self, kind: SecretKind, account: &str) -> Result<Removed, Problem> {
+        pub(super) fn tidy(&mut self, kind: SecretKind, account: &str) -> Result<Removed, Problem> {
             match self.entry(kind, account)?.get_credential() {
                 Ok(_) | Err(KeyringError::NoEntry) => Ok(Removed {
                     had: false,

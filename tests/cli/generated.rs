@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
 use clap_complete::Shell;
-use saymon::cli::Cli;
+use saymon::command_line::Cli;
 
 mod man;
 

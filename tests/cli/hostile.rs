@@ -359,7 +359,7 @@ fn a_panic_is_one_line_with_a_hint_and_exit_70() {
         .code(70)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "saymon: internal error: on request (SAYMON_DEBUG_PANIC) at src/main.rs:",
+            "saymon: internal error: on request (SAYMON_DEBUG_PANIC) at src/app.rs:",
         ))
         .stderr(contains("(please report)\nhint: this is a bug in saymon"))
         .stderr(contains("panicked").not())

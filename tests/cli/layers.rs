@@ -93,8 +93,8 @@ fn each_module_imports_only_from_the_layers_below_it() {
             .strip_prefix("pub mod ")
             .or_else(|| line.strip_prefix("pub(crate) mod "))
             .or_else(|| line.strip_prefix("mod "))
+            .and_then(|name| name.strip_suffix(';'))
         {
-            let name = name.trim_end_matches(';');
             assert!(
                 layers.contains_key(name),
                 "src/lib.rs declares `{name}` but its opening comment gives it no layer"

@@ -27,13 +27,13 @@ use crate::output::Output;
 use crate::redact;
 
 /// The default page size, when neither --page-size nor a `limit` says.
-pub const DEFAULT_PAGE_SIZE: u64 = 100;
+pub(super) const DEFAULT_PAGE_SIZE: u64 = 100;
 /// The most a page may hold, in bytes: memory stays bounded by one page.
 const MAX_PAGE: usize = 64 << 20;
 
 /// The page size and the first `skip`: --page-size, else the request's own `limit`, else
 /// 100; the request's `skip`, else 0. Both are taken out of the URL, to be set per page.
-pub fn plan(url: &mut Url, page_size: Option<u32>) -> Result<(u64, u64)> {
+pub(super) fn plan(url: &mut Url, page_size: Option<u32>) -> Result<(u64, u64)> {
     let number = |key: &str, value: &str| -> Result<u64> {
         value.parse::<u64>().map_err(|_| {
             Error::new(
@@ -68,7 +68,7 @@ pub fn plan(url: &mut Url, page_size: Option<u32>) -> Result<(u64, u64)> {
 }
 
 /// `base` with the page's `limit` (`size`) and `skip` appended.
-pub fn page_url(base: &Url, size: u64, skip: u64) -> Url {
+pub(super) fn page_url(base: &Url, size: u64, skip: u64) -> Url {
     let mut url = base.clone();
     url.query_pairs_mut()
         .append_pair("limit", &size.to_string())
@@ -148,7 +148,7 @@ impl Sink {
 
 /// GET every page of `request`; the array on stdout, the first failure as the error.
 /// With `--jq`, at most `keep` bytes of pages are kept for the filter (exit 1 past it).
-pub async fn run(
+pub(super) async fn run(
     client: &Client<'_>,
     request: Request,
     (size, first_skip): (u64, u64),

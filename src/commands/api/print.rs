@@ -24,7 +24,7 @@ const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
 /// body may take longer: a large answer streams). Returns the head of an error body
 /// (empty for a 2xx). Errors: a closed stdout, a failed read, an answer over `--max-mib`
 /// for --jq (exit 1), the filter's own.
-pub async fn answer(
+pub(super) async fn answer(
     args: &ApiArgs,
     session: &Session<'_>,
     client: &Client<'_>,

@@ -20,7 +20,7 @@ const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cooki
 /// blank line and the body (as it is, or its size when it is not text). With `--output
 /// json`: `{method, url, headers: [{name, value}], body}` (`body` null without one, a
 /// string when it is text, else `{"bytes": N}`). Sends nothing; exit 0.
-pub fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
+pub(super) fn dry_run(session: &Session<'_>, request: &Request) -> Result<()> {
     let mut url = request.url.clone();
     url.query_pairs_mut().append_pair("api-token", "***");
     // As -v shows it: any api-token and the URL's user and password masked.
@@ -92,7 +92,12 @@ const MAX_CONFIG_LINE: usize = 100 << 10;
 /// Exit 2 for a body that cannot be inlined (not UTF-8, or control characters other than
 /// tab, newline, carriage return and vertical tab: give it as -d @FILE), and for a line
 /// longer than one argument may be (128 KiB on Linux), which `sh -c` could never run.
-pub fn curl(args: &ApiArgs, session: &Session<'_>, request: &Request, tls: &Tls) -> Result<()> {
+pub(super) fn curl(
+    args: &ApiArgs,
+    session: &Session<'_>,
+    request: &Request,
+    tls: &Tls,
+) -> Result<()> {
     let line = curl_line(args, request, tls)?;
     if session.out.json() {
         return session.out.result_json(&json!({ "curl": line }));

@@ -19,7 +19,7 @@ use crate::secret::Secret;
 const LINGER: Duration = Duration::from_millis(500);
 
 /// Which of the command's streams are masked.
-pub struct Plan {
+pub(super) struct Plan {
     secrets: Arc<Vec<Secret>>,
     stdout: bool,
     stderr: bool,
@@ -30,7 +30,7 @@ pub struct Plan {
 
 impl Plan {
     /// Mask `secrets` in each of stdout and stderr that is not a terminal.
-    pub fn new(secrets: Vec<Secret>) -> Plan {
+    pub(super) fn new(secrets: Vec<Secret>) -> Plan {
         Plan {
             secrets: Arc::new(secrets),
             stdout: !io::stdout().is_terminal(),
@@ -41,7 +41,7 @@ impl Plan {
 
     /// Give `command` a pipe for each masked stream, or one for both when they are one
     /// file. Errors: a pipe that cannot be made.
-    pub fn prepare(&mut self, command: &mut Command) -> io::Result<()> {
+    pub(super) fn prepare(&mut self, command: &mut Command) -> io::Result<()> {
         if self.stdout && self.stderr && same_file() {
             let (reader, writer) = io::pipe()?;
             command.stdout(writer.try_clone()?).stderr(writer);
@@ -58,7 +58,11 @@ impl Plan {
     }
 
     /// Start copying the spawned command's pipes.
-    pub fn start(&mut self, stdout: Option<ChildStdout>, stderr: Option<ChildStderr>) -> Copies {
+    pub(super) fn start(
+        &mut self,
+        stdout: Option<ChildStdout>,
+        stderr: Option<ChildStderr>,
+    ) -> Copies {
         if let Some(pipe) = self.shared.take() {
             return Copies(vec![Copying::start(
                 pipe,
@@ -78,14 +82,14 @@ impl Plan {
 }
 
 /// The copies in progress.
-pub struct Copies(Vec<Copying>);
+pub(super) struct Copies(Vec<Copying>);
 
 impl Copies {
     /// After the command ended: wait for each copy to write what is left, unless it has
     /// been waiting for bytes for `LINGER` (a process the command left holds the pipe).
     /// Returns the first error writing the command's output (a full disk, a closed
     /// stream), but a reader that went away, which ends the command as without saymon.
-    pub fn finish(self) -> Option<io::Error> {
+    pub(super) fn finish(self) -> Option<io::Error> {
         let mut first = None;
         for copy in self.0 {
             let state = copy.state.clone();

@@ -23,7 +23,7 @@ use crate::error::{Error, Exit};
 /// for, but whose names and dates are right, is shown and the person asked whether to
 /// trust it (default no: the error as without the question). Returns the pin when a
 /// certificate was saved for the login to use, `None` when nothing changed.
-pub async fn check(
+pub(super) async fn check(
     args: &LoginArgs,
     session: &Session<'_>,
     client: &Client<'_>,
@@ -140,7 +140,7 @@ fn shown(host: &str, c: &Described) -> String {
 
 /// A certificate saved for this login, in a file of its own: the profile's trust changes
 /// only when the login succeeds (`settle`).
-pub struct Pin {
+pub(super) struct Pin {
     pub file: PathBuf,
     pub fingerprint: String,
     /// Whether the file is new (else another login pinned the same certificate before).
@@ -153,7 +153,7 @@ impl Pin {
     /// profile pinned before, unless another profile uses it.
     /// A login that failed after it wrote the profile (its token rescued, say) pinned the
     /// certificate all the same: the profile now names this file, which stays.
-    pub fn settle(&self, session: &Session<'_>, logged_in: bool) {
+    pub(super) fn settle(&self, session: &Session<'_>, logged_in: bool) {
         let pinned_anyway = || {
             crate::config::load(&session.config_dir)
                 .ok()
@@ -179,7 +179,7 @@ impl Pin {
 /// Remove the certificate file saymon pinned for profile `name` (in `certs/`), unless it
 /// is `keep` or another profile trusts the same file. Best effort: a file left behind
 /// only takes room.
-pub fn forget_pinned(session: &Session<'_>, name: &str, keep: Option<&Path>) {
+pub(crate) fn forget_pinned(session: &Session<'_>, name: &str, keep: Option<&Path>) {
     let certs = std::path::absolute(certs_dir(session)).ok();
     let Some(file) = session
         .config

@@ -31,7 +31,7 @@ static UNSETTLED: OnceLock<String> = OnceLock::new();
 ///
 /// It may set an environment variable: call it before any other thread starts (first
 /// thing in `main`), when nothing can read the environment at the same time.
-pub unsafe fn settle() {
+pub(crate) unsafe fn settle() {
     let Ok(list) = std::env::var(VAR) else {
         return;
     };
@@ -49,7 +49,7 @@ pub unsafe fn settle() {
 
 /// Whether a session bus can be reached, judged at once without connecting: an address
 /// in `DBUS_SESSION_BUS_ADDRESS`, or `$XDG_RUNTIME_DIR/bus`. `Err` says why not.
-pub fn reachable() -> Result<(), String> {
+pub(super) fn reachable() -> Result<(), String> {
     match std::env::var_os(VAR) {
         Some(value) if !value.is_empty() => {
             if value.as_encoded_bytes().contains(&b';') {

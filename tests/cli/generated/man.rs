@@ -6,8 +6,8 @@
 //! warning from man (as lintian runs it) or mandoc, each example on one line.
 
 use clap_mangen::roff::{Inline, Roff, bold, roman};
-use saymon::cli::pages::{PAGES, Page, SAYMON_EXAMPLES};
-use saymon::error::{STATUSES, Status};
+use saymon::command_line::{PAGES, Page, SAYMON_EXAMPLES};
+use saymon::command_line::{STATUSES, Status};
 
 use super::root;
 use crate::support::markdown;
@@ -64,7 +64,7 @@ pub fn page(cmd: &clap::Command, words: &[String], name: &str, date: &str) -> St
     let mut roff = Roff::new();
     exit_status(&mut roff, &statuses(&cmd, words));
     if words.is_empty() {
-        for (title, entries) in saymon::cli::MAN_SECTIONS {
+        for (title, entries) in saymon::command_line::MAN_SECTIONS {
             roff.control("SH", [*title]);
             for (term, meaning) in *entries {
                 roff.control("TP", []);
@@ -204,11 +204,11 @@ fn commands(
 #[test]
 fn every_command_has_its_page_and_its_help_shows_its_examples() {
     use clap::CommandFactory;
-    let mut cli = saymon::cli::Cli::command();
+    let mut cli = saymon::command_line::Cli::command();
     cli.build();
     assert_eq!(
         cli.get_after_help().map(ToString::to_string),
-        Some(saymon::cli::pages::saymon_after_help()),
+        Some(saymon::command_line::saymon_after_help()),
         "saymon --help ends with where to start, man saymon's examples (SAYMON_EXAMPLES) and the exit codes"
     );
     let mut all = Vec::new();
@@ -308,7 +308,7 @@ fn run(tool: &str, args: &[&str], envs: &[(&str, &str)]) -> Option<std::process:
 #[test]
 fn man_pages_render_without_a_warning_and_examples_unbroken() {
     use clap::CommandFactory;
-    let mut cli = saymon::cli::Cli::command();
+    let mut cli = saymon::command_line::Cli::command();
     cli.build();
     let mut pages = vec![(Vec::new(), cli.clone())];
     commands(&cli, &mut Vec::new(), &mut pages);

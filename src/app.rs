@@ -1,0 +1,234 @@
+//! The program: parse the command line, run the command, print any error as one line with
+//! a hint, and exit with the documented code. `main.rs` only calls `main` here.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::cli::Cli;
+use crate::error::{self, Exit};
+use crate::output::Output;
+use crate::redact;
+
+/// The stack saymon runs on: jq's parser and interpreter recurse, and a filter of a
+/// thousand ids (`IN("a", "b", …)`) or a long `a + b + …` needs more than a main thread's
+/// 8 MiB in a debug build. Only the pages used are ever touched; a filter that recurses
+/// without end still ends (see `jq::overflow`).
+const STACK: usize = 256 << 20;
+
+/// The whole program, from the command line to its exit code.
+pub fn main() -> ExitCode {
+    // A list of D-Bus session addresses is settled to the one that answers, for the
+    // keyring. SAFETY: first thing, before any thread starts (it may set a variable).
+    #[cfg(all(unix, not(target_os = "macos")))]
+    unsafe {
+        crate::store::keyring::settle_session_bus()
+    };
+    // Before any secret is read: no core dump or debugger may copy it out of memory.
+    crate::secret::harden_process();
+    error::install_panic_hook();
+    match std::thread::Builder::new()
+        .name("saymon".into())
+        .stack_size(STACK)
+        .spawn(run)
+    {
+        Ok(thread) => thread
+            .join()
+            .unwrap_or(ExitCode::from(Exit::Internal as u8)),
+        Err(_) => run(),
+    }
+}
+
+fn run() -> ExitCode {
+    // A debug build panics on request, so that the tests can see what a user would.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SAYMON_DEBUG_PANIC").is_some() {
+        panic!("on request (SAYMON_DEBUG_PANIC)");
+    }
+    // COMPLETE=SHELL: answer the shell's completion request (profile names for --profile)
+    // and exit; otherwise nothing.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
+    let parsed = Cli::command().try_get_matches().and_then(|matches| {
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        // Globals are propagated to the subcommand's matches: look at every level.
+        let mut level = Some(&matches);
+        while let Some(m) = level {
+            if m.value_source("profile") == Some(clap::parser::ValueSource::CommandLine) {
+                cli.global.profile_on_command_line = true;
+            }
+            level = m.subcommand().map(|(_, sub)| sub);
+        }
+        Ok(cli)
+    });
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(err)
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            // `saymon` or `saymon token` alone: the help, where to start and the exit
+            // codes, for a person; exit 2, for a script, as a missing command is.
+            let rendered = err.render();
+            let text = match crate::sys::colour(io::stderr().is_terminal()) {
+                true => rendered.ansi().to_string(),
+                false => rendered.to_string(),
+            };
+            let _ = io::stderr().lock().write_all(text.as_bytes());
+            return ExitCode::from(Exit::Usage as u8);
+        }
+        Err(err) if err.use_stderr() => {
+            report(&usage_error(err));
+            return ExitCode::from(Exit::Usage as u8);
+        }
+        Err(err) => return help_or_version(&err),
+    };
+    // rustls with the ring provider: reqwest is built without a provider of its own.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let out = match Output::new(&cli.global.output_settings()) {
+        Ok(out) => out,
+        Err(err) => {
+            report(&err);
+            return ExitCode::from(error::exit_code(&err) as u8);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            crate::sys::to_stderr(&format!("saymon: error: cannot start: {err}"));
+            return ExitCode::from(Exit::Failure as u8);
+        }
+    };
+    match runtime.block_on(crate::commands::run(&cli, &out)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            if let Some(error::Exited(code)) = err.downcast_ref::<error::Exited>() {
+                return ExitCode::from(*code);
+            }
+            report(&err);
+            ExitCode::from(error::exit_code(&err) as u8)
+        }
+    }
+}
+
+/// `--help` or `--version` (clap's answer that is not an error) on stdout: exit 0, or 1
+/// saying so when stdout cannot take it (closed, a full disk); a closed pipe is quiet.
+fn help_or_version(answer: &clap::Error) -> ExitCode {
+    let what = match answer.kind() {
+        clap::error::ErrorKind::DisplayVersion => "the version",
+        _ => "the help",
+    };
+    let rendered = answer.render();
+    let text = match crate::sys::colour(io::stdout().is_terminal()) {
+        true => rendered.ansi().to_string(),
+        false => rendered.to_string(),
+    };
+    let written = crate::sys::stdout_open().and_then(|()| {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report(
+                &error::Error::new(Exit::Failure, format!("cannot write {what} to stdout: {e}"))
+                    .hint("check where stdout goes: a full disk, a closed file")
+                    .into(),
+            );
+            ExitCode::from(Exit::Failure as u8)
+        }
+    }
+}
+
+/// clap's usage error in saymon's form: its message as the error (one line), and its
+/// suggestion ("a similar argument exists: '--dry-run'") as the hint, else the command's
+/// `--help`. Exit 2, as every usage error.
+fn usage_error(mut err: clap::Error) -> anyhow::Error {
+    use clap::error::{ContextKind, ContextValue};
+    let no_command = err.kind() == clap::error::ErrorKind::MissingSubcommand;
+    let mut tips = Vec::new();
+    for (kind, noun) in [
+        (ContextKind::SuggestedSubcommand, "subcommand"),
+        (ContextKind::SuggestedArg, "argument"),
+        (ContextKind::SuggestedValue, "value"),
+    ] {
+        let similar = match err.remove(kind) {
+            Some(ContextValue::String(one)) => vec![one],
+            Some(ContextValue::Strings(some)) => some,
+            _ => continue,
+        };
+        let quoted: Vec<String> = similar.iter().map(|s| format!("'{s}'")).collect();
+        tips.push(match quoted.len() {
+            0 => continue,
+            1 => format!("a similar {noun} exists: {}", quoted[0]),
+            _ => format!("some similar {noun}s exist: {}", quoted.join(", ")),
+        });
+    }
+    if let Some(ContextValue::StyledStrs(more)) = err.remove(ContextKind::Suggested) {
+        tips.extend(more.iter().map(ToString::to_string));
+    }
+    // The command the error is about, from clap's usage line ("Usage: saymon api …").
+    let command = match err.remove(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(usage)) => usage
+            .to_string()
+            .split_whitespace()
+            .skip(1)
+            .take_while(|w| {
+                w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-')
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    };
+    // With its suggestions and usage taken out, clap renders "error: MESSAGE" and, after
+    // a blank line, where to find help: the message is the first paragraph. Rendered
+    // without styles, as it is: plain text would also strip what the user typed that
+    // looks like an escape sequence, which `report` shows escaped instead.
+    let plain = Cli::command().styles(clap::builder::styling::Styles::plain());
+    let rendered = err.with_cmd(&plain).render().ansi().to_string();
+    let message = rendered.strip_prefix("error: ").unwrap_or(&rendered);
+    let message = message.split("\n\n").next().unwrap_or(message);
+    let message = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let hint = match tips.is_empty() {
+        false => tips.join("; "),
+        true if command.is_empty() => error::fallback_hint(Exit::Usage).to_string(),
+        true if no_command && command == "saymon" => "start here: `saymon login` (it asks for what is missing); `saymon --help` shows every command and the exit codes".to_string(),
+        true => format!("`{command} --help` shows what it takes"),
+    };
+    error::Error::new(Exit::Usage, message).hint(hint).into()
+}
+
+/// `saymon: error: what happened: why` and, where there is one, `hint: what to do`.
+fn report(err: &anyhow::Error) {
+    let color = crate::sys::colour(io::stderr().is_terminal());
+    let (red, yellow, reset) = if color {
+        ("\x1b[31m", "\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    // Made safe before the colours are added: the text may quote a server or a certificate.
+    let message = redact::terminal(&format!("{err:#}").replace('\n', " "));
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "saymon: {red}error{reset}: {message}");
+    // Every error ends with the next step: its own, else one for its exit code.
+    let hint = error::hint(err).unwrap_or_else(|| error::fallback_hint(error::exit_code(err)));
+    let _ = writeln!(stderr, "{yellow}hint{reset}: {}", redact::terminal(hint));
+}
+
+/// Output cut short by a closed pipe (`saymon ... | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
