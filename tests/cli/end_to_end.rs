@@ -382,7 +382,6 @@ fn a_bus_that_hangs_up_or_sends_garbage_is_exit_7_at_once_with_the_fix() {
             }
         });
         env.write_keyring_profile("https://saymon.example", LOGIN);
-        let started = std::time::Instant::now();
         env.cmd()
             .env(
                 "DBUS_SESSION_BUS_ADDRESS",
@@ -393,9 +392,9 @@ fn a_bus_that_hangs_up_or_sends_garbage_is_exit_7_at_once_with_the_fix() {
             .code(7)
             .stdout("")
             .stderr(contains("the keyring cannot be reached"))
-            .stderr(contains("saymon login --store file"));
-        // Not a timing test: only that it did not sit out the 5 s wait of a silent bus.
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            .stderr(contains("saymon login --store file"))
+            // Told at once, by what the bus did: a wait sat out would say it timed out.
+            .stderr(contains("did not answer").not());
     }
 }
 

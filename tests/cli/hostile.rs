@@ -31,6 +31,7 @@ fn a_token_too_large_to_be_one_is_refused_and_not_stored() {
 }
 
 #[test]
+#[ignore = "the server sends a 600 MiB body: CI runs it (cargo test -- --include-ignored)"]
 fn a_huge_error_body_is_read_only_in_part() {
     let server = FakeSaymon::start_plain();
     let env = Env::new();
@@ -225,7 +226,9 @@ fn a_server_that_never_answers_is_given_up_on_at_the_deadline() {
             .stderr(contains("did not answer in time: gave up after 2."))
             .stderr(contains("(--timeout 2)"));
         let took = started.elapsed();
-        assert!(took.as_secs_f64() < 3.5, "{url}: {took:?} for --timeout 2");
+        // A generous bound, not a timing test: without the deadline the trickle lasts 60 s
+        // and the silent server for ever.
+        assert!(took.as_secs() < 20, "{url}: {took:?} for --timeout 2");
     }
 }
 
