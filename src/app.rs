@@ -211,18 +211,21 @@ fn usage_error(mut err: clap::Error) -> anyhow::Error {
 /// `saymon: error: what happened: why` and, where there is one, `hint: what to do`.
 fn report(err: &anyhow::Error) {
     let color = crate::sys::colour(io::stderr().is_terminal());
-    let (red, yellow, reset) = if color {
-        ("\x1b[31m", "\x1b[33m", "\x1b[0m")
-    } else {
-        ("", "", "")
+    let paint = |colour: anstyle::AnsiColor| match color {
+        true => anstyle::Style::new().fg_color(Some(colour.into())),
+        false => anstyle::Style::new(),
     };
+    let (red, yellow) = (
+        paint(anstyle::AnsiColor::Red),
+        paint(anstyle::AnsiColor::Yellow),
+    );
     // Made safe before the colours are added: the text may quote a server or a certificate.
     let message = redact::terminal(&format!("{err:#}").replace('\n', " "));
     let mut stderr = io::stderr().lock();
-    let _ = writeln!(stderr, "saymon: {red}error{reset}: {message}");
+    let _ = writeln!(stderr, "saymon: {red}error{red:#}: {message}");
     // Every error ends with the next step: its own, else one for its exit code.
     let hint = error::hint(err).unwrap_or_else(|| error::fallback_hint(error::exit_code(err)));
-    let _ = writeln!(stderr, "{yellow}hint{reset}: {}", redact::terminal(hint));
+    let _ = writeln!(stderr, "{yellow}hint{yellow:#}: {}", redact::terminal(hint));
 }
 
 /// Output cut short by a closed pipe (`saymon ... | head`) is not an error.

@@ -3,6 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
 use crate::jq::Jq;
 use crate::redact;
@@ -131,8 +132,9 @@ impl Output {
 const MAX_CELL: usize = 200;
 
 /// `lines` (the header first) as a text table: each cell escaped (`redact::inline`), cut
-/// to `MAX_CELL` characters, padded to its column's width; columns two spaces apart, no
-/// trailing spaces, a newline after each line.
+/// to `MAX_CELL` characters, padded to its column's display width (a CJK character takes
+/// two columns of a terminal); columns two spaces apart, no trailing spaces, a newline
+/// after each line.
 pub(crate) fn table(lines: &[Vec<String>]) -> String {
     let cells: Vec<Vec<String>> = lines
         .iter()
@@ -155,7 +157,7 @@ pub(crate) fn table(lines: &[Vec<String>]) -> String {
             cells
                 .iter()
                 .filter_map(|l| l.get(i))
-                .map(|c| c.chars().count())
+                .map(|c| c.width())
                 .max()
                 .unwrap_or(0)
         })
@@ -165,10 +167,40 @@ pub(crate) fn table(lines: &[Vec<String>]) -> String {
         let padded: Vec<String> = line
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.chars().count())))
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - c.width())))
             .collect();
         out.push_str(padded.join("  ").trim_end());
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let rows = |names: &[&str]| -> Vec<Vec<String>> {
+            std::iter::once(vec!["PROFILE".to_string(), "LOGIN".to_string()])
+                .chain(
+                    names
+                        .iter()
+                        .map(|n| vec![n.to_string(), "admin".to_string()]),
+                )
+                .collect()
+        };
+        // Cyrillic: one column a character; CJK: two.
+        let text = table(&rows(&["прод", "生産", "lab"]));
+        let starts: Vec<usize> = text
+            .lines()
+            .map(|line| {
+                let at = line.rfind("admin").or_else(|| line.rfind("LOGIN")).unwrap();
+                line[..at].width()
+            })
+            .collect();
+        assert!(starts.iter().all(|&s| s == starts[0]), "{text}\n{starts:?}");
+        assert_eq!(starts[0], "PROFILE".len() + 2);
+    }
 }
