@@ -11,12 +11,6 @@ use crate::error::{self, Exit};
 use crate::output::Output;
 use crate::redact;
 
-/// The stack saymon runs on: jq's parser and interpreter recurse, and a filter of a
-/// thousand ids (`IN("a", "b", …)`) or a long `a + b + …` needs more than a main thread's
-/// 8 MiB in a debug build. Only the pages used are ever touched; a filter that recurses
-/// without end still ends (see `jq::overflow`).
-const STACK: usize = 256 << 20;
-
 /// The whole program, from the command line to its exit code.
 pub fn main() -> ExitCode {
     // A list of D-Bus session addresses is settled to the one that answers, for the
@@ -28,16 +22,8 @@ pub fn main() -> ExitCode {
     // Before any secret is read: no core dump or debugger may copy it out of memory.
     crate::secret::harden_process();
     error::install_panic_hook();
-    match std::thread::Builder::new()
-        .name("saymon".into())
-        .stack_size(STACK)
-        .spawn(run)
-    {
-        Ok(thread) => thread
-            .join()
-            .unwrap_or(ExitCode::from(Exit::Internal as u8)),
-        Err(_) => run(),
-    }
+    // A panic has been told in one line by the hook: its exit code is the documented one.
+    std::panic::catch_unwind(run).unwrap_or(ExitCode::from(Exit::Internal as u8))
 }
 
 fn run() -> ExitCode {

@@ -342,7 +342,7 @@ pub(crate) fn mode(meta: &fs::Metadata) -> Option<u32> {
 }
 
 #[cfg(not(unix))]
-pub fn mode(_meta: &fs::Metadata) -> Option<u32> {
+pub(crate) fn mode(_meta: &fs::Metadata) -> Option<u32> {
     None
 }
 

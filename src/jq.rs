@@ -23,12 +23,91 @@ pub(crate) mod write;
 
 type Data = data::JustLut<Val>;
 
+/// A `--jq` filter: its text, checked by `compile`, and compiled again on jq's own thread
+/// for each run (jaq's compiled filter cannot leave the thread it was made on).
 pub struct Jq {
+    expr: String,
+    /// The most memory a run may add, in bytes (`--max-mib`).
+    memory: u64,
+}
+
+/// A filter compiled, on jq's thread.
+struct Compiled {
     filter: jaq_core::Filter<Data>,
     /// The values of the filter's `$__loc__`s, one a line they are on (`locations`).
     locations: Vec<Val>,
-    /// The most memory a run may add, in bytes (`--max-mib`).
-    memory: u64,
+}
+
+/// The stack jq runs on: its parser and interpreter recurse, and a filter of a thousand
+/// ids (`IN("a", "b", …)`) or a long `a + b + …` needs more than a main thread's 8 MiB in
+/// a debug build. Only the pages used are ever touched; a filter that recurses without
+/// end still ends (see `overflow`). The rest of saymon runs on the main thread.
+const STACK: usize = 256 << 20;
+
+/// `f` on a thread of jq's own with `STACK`, while this one waits; a panic there is one
+/// here. Exit 1 when the thread cannot be started.
+fn on_jq_thread<'scope, 'env, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    f: impl FnOnce() -> Result<T> + Send + 'scope,
+) -> Result<std::thread::ScopedJoinHandle<'scope, Result<T>>> {
+    std::thread::Builder::new()
+        .name("jq".into())
+        .stack_size(STACK)
+        .spawn_scoped(scope, f)
+        .map_err(|e| {
+            Error::new(Exit::Failure, format!("--jq: cannot start its thread: {e}"))
+                .hint("the system is short of memory or threads: try again, or drop --jq")
+                .into()
+        })
+}
+
+/// What a thread of jq's gave back, its panic carried on.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, Result<T>>) -> Result<T> {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The writer a run on jq's thread prints to: chunks sent to the waiting thread, which
+/// writes them where the caller asked. A send that fails (the caller stopped reading: its
+/// stdout closed) is a broken pipe, as the write itself would have been.
+struct Chunks {
+    to: std::sync::mpsc::SyncSender<Vec<u8>>,
+    pending: Vec<u8>,
+}
+
+impl Chunks {
+    const SIZE: usize = 64 << 10;
+
+    fn send(&mut self) -> io::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        self.to
+            .send(std::mem::take(&mut self.pending))
+            .map_err(|_| io::Error::from(io::ErrorKind::BrokenPipe))
+    }
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= Self::SIZE {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+impl Drop for Chunks {
+    /// What was printed before an error is still printed, as jq does.
+    fn drop(&mut self) {
+        let _ = self.send();
+    }
 }
 
 impl std::fmt::Debug for Jq {
@@ -127,10 +206,62 @@ impl Jq {
     /// The compiled filter, or exit 2 saying where EXPR is wrong (also when it is nested
     /// too deeply to parse, or uses modules).
     pub fn compile(expr: &str) -> Result<Jq> {
-        overflow::guard(overflow::Phase::Compile, || Self::compile_now(expr))
+        std::thread::scope(|scope| {
+            joined(on_jq_thread(scope, || {
+                overflow::guard(overflow::Phase::Compile, || Compiled::new(expr).map(drop))
+            })?)
+        })?;
+        Ok(Jq {
+            expr: expr.to_string(),
+            memory: 512 << 20,
+        })
     }
 
-    fn compile_now(expr: &str) -> Result<Jq> {
+    /// Every result of the filter on `input` (JSON text), printed to `out` as the module
+    /// says; at a terminal, nothing in a raw string drives it. Exit 1 on a runtime error
+    /// (what was printed before it stays), or when `input` is not JSON. Runs on jq's own
+    /// thread, its memory bounded by `--max-mib`, while this one writes what it prints.
+    pub fn run(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
+        let (to, printed) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        std::thread::scope(|scope| {
+            let worker = on_jq_thread(scope, move || {
+                let mut chunks = Chunks {
+                    to,
+                    pending: Vec::new(),
+                };
+                let _watch = memory::watch(self.memory);
+                overflow::guard(overflow::Phase::Run, || {
+                    Compiled::new(&self.expr)?.run(input, as_json, &mut chunks)
+                })
+            })?;
+            let mut written = Ok(());
+            for chunk in printed.iter() {
+                written = out.write_all(&chunk);
+                if written.is_err() {
+                    break;
+                }
+            }
+            // Stop the worker's sends, should it go on printing.
+            drop(printed);
+            let ran = joined(worker);
+            written?;
+            ran?;
+            out.flush()?;
+            Ok(())
+        })
+    }
+
+    /// The same filter, whose runs may add at most `bytes` of memory (`--max-mib`).
+    pub fn with_memory(self, bytes: u64) -> Jq {
+        Jq {
+            memory: bytes,
+            ..self
+        }
+    }
+}
+
+impl Compiled {
+    fn new(expr: &str) -> Result<Compiled> {
         BUILTINS.get_or_init(|| {
             let (defs, funs) = definitions();
             let mut names: Vec<String> = defs
@@ -193,30 +324,11 @@ impl Jq {
                 Val::obj(object.collect())
             })
             .collect();
-        Ok(Jq {
-            filter,
-            locations,
-            memory: 512 << 20,
-        })
+        Ok(Compiled { filter, locations })
     }
 
-    /// Every result of the filter on `input` (JSON text), printed to `out` as the module
-    /// says; at a terminal, nothing in a raw string drives it. Exit 1 on a runtime error
-    /// (what was printed before it stays), or when `input` is not JSON.
-    pub fn run(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
-        let _watch = memory::watch(self.memory);
-        overflow::guard(overflow::Phase::Run, || self.run_now(input, as_json, out))
-    }
-
-    /// The same filter, whose runs may add at most `bytes` of memory (`--max-mib`).
-    pub fn with_memory(self, bytes: u64) -> Jq {
-        Jq {
-            memory: bytes,
-            ..self
-        }
-    }
-
-    fn run_now(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
+    /// `Jq::run` on jq's thread.
+    fn run(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
         check_depth(input)?;
         let value = jaq_json::read::parse_single(input).map_err(|e| {
             Error::new(

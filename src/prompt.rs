@@ -103,7 +103,7 @@ pub(crate) fn prompt_password(prompt: &str) -> Result<String> {
 }
 
 #[cfg(not(unix))]
-pub fn prompt_password(prompt: &str) -> Result<String> {
+pub(crate) fn prompt_password(prompt: &str) -> Result<String> {
     Ok(rpassword::prompt_password(prompt)?)
 }
 

@@ -19,8 +19,8 @@ static CLOSED_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU
 /// we print), which makes a closed stdout look like `>/dev/null`; so this runs earlier,
 /// from `.init_array` (see `main.rs`), to tell a result with nowhere to go from one the
 /// user chose to discard. Only `fcntl`: nothing is set up yet.
+#[cfg(unix)]
 pub extern "C" fn record_closed_standard_fds() {
-    #[cfg(unix)]
     for fd in 0..=2 {
         // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open.
         if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {

@@ -53,7 +53,7 @@ pub(crate) fn check_own_private(path: &Path, fix: &str) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-pub fn check_own_private(_path: &Path, _fix: &str) -> Result<()> {
+pub(crate) fn check_own_private(_path: &Path, _fix: &str) -> Result<()> {
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use crate::error::Error;
 
 /// Why `read_private` gave nothing.
 #[derive(Debug)]
+#[cfg_attr(not(unix), allow(dead_code))]
 pub(crate) enum PrivateRead {
     /// The file cannot be opened or read: the caller words it (its exit and hint differ).
     Io(io::Error),
@@ -212,7 +213,7 @@ mod acl {
     }
 
     #[cfg(all(unix, not(target_os = "linux")))]
-    pub fn of(_file: &std::fs::File) -> Acl {
+    pub(super) fn of(_file: &std::fs::File) -> Acl {
         Acl::None
     }
 

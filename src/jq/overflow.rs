@@ -29,7 +29,7 @@ pub(super) fn guard<T>(phase: Phase, f: impl FnOnce() -> T) -> T {
 }
 
 #[cfg(not(unix))]
-pub fn guard<T>(_: Phase, f: impl FnOnce() -> T) -> T {
+pub(crate) fn guard<T>(_: Phase, f: impl FnOnce() -> T) -> T {
     f()
 }
 

@@ -270,7 +270,7 @@ fn jq_never_crashes_on_deep_answers_or_endless_filters() {
         .stdout(contains("\"login\":\"admin\""));
     // Filters that recurse without end.
     for (filter, code, says) in [
-        // Too deep for the stack, or past --max-mib first (the stack's pages count too).
+        // Too deep for the stack, or past --max-mib first.
         ("def f: [f]; f", 1, "--jq: the filter "),
         ("def f: 1 + f; f", 1, "--jq: the filter "),
         ("reduce range(1000000) as $i (0; [.])", 1, "--jq:"),
