@@ -1,6 +1,6 @@
 //! The one HTTP client: its TLS options and proxy, and the SAYMON endpoints saymon itself
 //! calls. `deadline` times requests and reads, `send` sends with retries and turns a non-2xx
-//! answer into a typed error (its body parsed by `answer`), `failure` tells a failed
+//! answer into a typed error (its body parsed by `response`), `failure` tells a failed
 //! request by its errors' types, `tls` decides whom to trust.
 
 use std::time::{Duration, Instant};
@@ -9,10 +9,10 @@ use anyhow::{Context, Result};
 use reqwest::{Method, Response, redirect};
 use serde_json::Value;
 
-use crate::answer::{parse_token, parse_user};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::redact;
+use crate::response::{parse_token, parse_user};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 
@@ -247,7 +247,7 @@ impl<'o> Client<'o> {
                 format!(
                     "{} answered version/hash with {}, not the version hash SAYMON sends",
                     self.server.host_port(),
-                    crate::answer::describe_body(&body)
+                    crate::response::describe_body(&body)
                 ),
             )
             .hint("is --server the SAYMON server itself, not a proxy or web page in front of it?")

@@ -241,7 +241,7 @@ pub(crate) fn update(dir: &Path, change: impl FnOnce(&mut Config)) -> Result<Con
     update_reserved(dir, None, change)
 }
 
-/// `update`, writing into space reserved beforehand (see `issue`) when there is some.
+/// `update`, writing into space reserved beforehand (see `lifecycle`) when there is some.
 pub(crate) fn update_reserved(
     dir: &Path,
     reserved: Option<fsutil::Reserved>,

@@ -1,5 +1,5 @@
 //! JSON as servers send it, before anything is kept: how deep it may nest. Below both the
-//! parsers of what a server answers (`answer`) and `--jq`, which share the limit.
+//! parsers of what a server answers (`response`) and `--jq`, which share the limit.
 
 /// The deepest a JSON answer may be nested (arrays and objects) to be parsed or filtered:
 /// serde_json's limit (it refuses the 128th level). SAYMON's answers are a few levels deep.

@@ -10,15 +10,15 @@
 //! 3. `error`, `json`: exit codes and errors; how deep JSON may nest.
 //! 4. `token`, `fsutil`, `server`, `prompt`, `jq`: what a token may be, private files and
 //!    locks, a server's address, asking at a terminal, `--jq`.
-//! 5. `config`, `answer`, `output`: profiles, what a server answers, where results go.
+//! 5. `config`, `response`, `output`: profiles, what a server answers, where results go.
 //! 6. `client`, `store`: the HTTP client, the secret stores.
 //! 7. `credentials`: where each setting comes from.
-//! 8. `issue`: a token's life.
+//! 8. `lifecycle`: a token's life.
 //! 9. `commands`: one module a command.
 //! 10. `cli`: the command line (clap), above the commands.
 //! 11. `app`: the program: parse, run, report.
 //!
-//! Not yet so: `commands`, `credentials` and `issue` still read clap's `GlobalArgs` from
+//! Not yet so: `commands`, `credentials` and `lifecycle` still read clap's `GlobalArgs` from
 //! `cli` (issue 25 moves them to settings resolved once).
 
 // `pub` only for the surface below; every `unsafe` block says why it is sound.
@@ -26,7 +26,6 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-mod answer;
 mod app;
 mod cli;
 mod client;
@@ -36,13 +35,14 @@ mod config;
 mod credentials;
 mod error;
 mod fsutil;
-mod issue;
 mod jq;
 mod json;
+mod lifecycle;
 mod mask;
 mod output;
 mod prompt;
 mod redact;
+mod response;
 mod secret;
 mod server;
 mod store;
@@ -68,13 +68,13 @@ pub mod command_line {
 /// The parsers of what a server, a file or a command line sends, which the fuzz targets
 /// (fuzz/oracles.rs, and the tests that replay their seeds) drive.
 pub mod parsers {
-    pub use crate::answer::{parse_error_body, parse_token, parse_user};
     pub use crate::client::certificate::{date, describe};
     pub use crate::commands::api::{parse_headers, split_field, typed_value};
     pub use crate::config::parse as parse_config;
-    pub use crate::issue::check_user_id;
     pub use crate::jq::Jq;
+    pub use crate::lifecycle::check_user_id;
     pub use crate::mask::{MASK, Masker};
+    pub use crate::response::{parse_error_body, parse_token, parse_user};
     pub use crate::server::ServerUrl;
     pub use crate::store::file::parse as parse_credentials;
     pub use crate::token::{MAX_TOKEN_LEN, check_token};

@@ -44,7 +44,7 @@ pub(crate) trait SecretStore {
     fn describe(&self) -> String;
     /// Prove that the next `write` will succeed, and hold what it needs until then: a new
     /// token kills the old one on the server, so it must not be created before its place
-    /// is certain. Called under the token lock (see `issue`).
+    /// is certain. Called under the token lock (see `lifecycle`).
     fn prepare(&self) -> Result<()>;
     /// A quick check that `prepare` can succeed, made before a password is asked for, so
     /// that nobody types one for nothing. It needs no lock and leaves nothing behind: a
@@ -88,13 +88,13 @@ pub(crate) trait SecretStore {
 
     /// Whether a write may stall for seconds (a keyring daemon that hangs): a new token
     /// is then put in the rescue file first, so that no signal or kill during the wait
-    /// can lose it (see `issue`).
+    /// can lose it (see `lifecycle`).
     fn may_stall(&self) -> bool {
         false
     }
 
     /// Drop whatever connection the store holds, so that the next call starts afresh:
-    /// a new token's failed write is tried once more this way (see `issue`).
+    /// a new token's failed write is tried once more this way (see `lifecycle`).
     fn reconnect(&self) {}
 }
 
@@ -128,7 +128,7 @@ pub(crate) enum TokenSource {
     Credential(PathBuf),
     Keyring,
     File(PathBuf),
-    /// The rescue file: the token was made but its store failed (see `issue`).
+    /// The rescue file: the token was made but its store failed (see `lifecycle`).
     Rescued(PathBuf),
 }
 

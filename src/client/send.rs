@@ -8,10 +8,10 @@ use anyhow::Result;
 use reqwest::{Method, Response, Url};
 
 use super::{Auth, Client, MAX_REDIRECTS};
-use crate::answer::{MAX_ANSWER, parse_error_body};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::redact;
+use crate::response::{MAX_ANSWER, parse_error_body};
 
 impl Client<'_> {
     /// A body saymon parses, read whole up to `MAX_ANSWER`; past it, exit 1 "too large".

@@ -7,11 +7,11 @@ use reqwest::Method;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::answer::parse_error_body;
 use crate::cli::ApiArgs;
 use crate::client::{Auth, Request};
 use crate::credentials::Session;
 use crate::error::{Error, Exit, ServerError};
+use crate::response::parse_error_body;
 use crate::store::TokenSource;
 
 mod paginate;

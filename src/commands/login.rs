@@ -9,7 +9,7 @@ use crate::client::Client;
 use crate::config::StoreKind;
 use crate::credentials::{Session, password_given};
 use crate::error::{Error, Exit, exit_code, on_rejection};
-use crate::issue::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
+use crate::lifecycle::{Issuer, Remember, Target, TokenLock, check_user_id, password_hint};
 use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;

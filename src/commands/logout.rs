@@ -44,7 +44,7 @@ pub(super) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
         .unwrap_or_default();
     let forgotten = match &server {
         Some(server) => {
-            crate::issue::forget(session, server, &[SecretKind::Token, SecretKind::Password])
+            crate::lifecycle::forget(session, server, &[SecretKind::Token, SecretKind::Password])
                 .with_context(|| format!("cannot log out of profile {}", shown(name)))?
         }
         None => None,

@@ -125,7 +125,7 @@ pub(super) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
     let stored = server.as_ref().and_then(|s| named.profile_store(s));
     let forgotten = match &server {
         Some(server) if sharing.is_empty() && !args.keep_secrets => {
-            crate::issue::forget(&named, server, &[SecretKind::Token, SecretKind::Password])
+            crate::lifecycle::forget(&named, server, &[SecretKind::Token, SecretKind::Password])
                 .map_err(|e| keyring_hint(e, &name, stored.as_ref()))
                 .with_context(|| format!("cannot remove profile {}", shown(&name)))?
         }

@@ -11,7 +11,7 @@ use crate::config::StoreKind;
 use crate::credentials::Session;
 use crate::credentials::password_given;
 use crate::error::{Error, Exit};
-use crate::issue::{Issued, Issuer, Remember, Target, TokenLock};
+use crate::lifecycle::{Issued, Issuer, Remember, Target, TokenLock};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::{self, SecretKind, SecretStore};
@@ -545,7 +545,7 @@ pub(super) async fn revoke_and_forget(
         .map_err(|e| crate::error::on_rejection(e, refused))
         .with_context(context)?;
     let forgotten =
-        crate::issue::forget(session, &server, &[SecretKind::Token]).with_context(|| {
+        crate::lifecycle::forget(session, &server, &[SecretKind::Token]).with_context(|| {
             format!("the token was revoked on {server}, but could not be removed locally")
         })?;
     let removed = forgotten.as_ref().is_some_and(|f| !f.removed.is_empty());

@@ -166,7 +166,7 @@ impl<'a> Session<'a> {
         Ok((token, source))
     }
 
-    /// The rescue file (see `issue`): tokens that were made but could not be stored.
+    /// The rescue file (see `lifecycle`): tokens that were made but could not be stored.
     pub(crate) fn rescue(&self) -> FileStore {
         FileStore::rescue(&self.config_dir)
     }

@@ -56,7 +56,7 @@ impl<'a> Session<'a> {
         };
         let store = self.store_of(kind);
         // Checked now, so that nobody types a password for nothing; proven (reserved), under
-        // the token lock, right before a token is made (see `issue`).
+        // the token lock, right before a token is made (see `lifecycle`).
         store.check()?;
         Ok((kind, store))
     }

@@ -17,7 +17,7 @@ use crate::fsutil;
 use crate::secret::Secret;
 
 pub(crate) const CREDENTIALS_FILE: &str = "credentials.toml";
-/// Where a new token goes when its store failed (see `issue`): the same format, mode and
+/// Where a new token goes when its store failed (see `lifecycle`): the same format, mode and
 /// atomic, locked writes as `credentials.toml`, holding only tokens, until they are moved.
 pub(crate) const RESCUE_FILE: &str = "rescued-tokens.toml";
 

@@ -304,7 +304,7 @@ async fn fetch(
 fn items_of(number: u64, skip: u64, body: &[u8]) -> Result<Vec<Value>> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Array(items)) => Ok(items),
-        Ok(other) => Err(not_a_list(number, skip, crate::answer::json_kind(&other))),
+        Ok(other) => Err(not_a_list(number, skip, crate::response::json_kind(&other))),
         Err(e) if crate::json::too_deep(&e) => Err(Error::new(
             Exit::Failure,
             format!(
@@ -314,7 +314,7 @@ fn items_of(number: u64, skip: u64, body: &[u8]) -> Result<Vec<Value>> {
         )
         .hint("SAYMON's lists are a few levels deep: is --server the SAYMON server itself?")
         .into()),
-        Err(_) => Err(not_a_list(number, skip, &crate::answer::describe_body(body))),
+        Err(_) => Err(not_a_list(number, skip, &crate::response::describe_body(body))),
     }
 }
 

@@ -17,7 +17,7 @@ use crate::jq::Jq;
 /// they are.
 const PRETTY_LIMIT: usize = 16 << 20;
 /// How much of an error body is kept to find SAYMON's `{code, message}` in it.
-const ERROR_BODY_LIMIT: usize = crate::answer::MAX_ANSWER;
+const ERROR_BODY_LIMIT: usize = crate::response::MAX_ANSWER;
 
 /// Print `response` (its status line and headers first with -i) on stdout as `args` and
 /// the session ask; each read of a streamed body waits at most --timeout (the whole

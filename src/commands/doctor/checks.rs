@@ -97,7 +97,7 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
     let Ok(server) = target.server.as_ref().map(Clone::clone) else {
         return target;
     };
-    // A rescued token (see `issue`) wins over the store's, as for every command.
+    // A rescued token (see `lifecycle`) wins over the store's, as for every command.
     if target.token.is_none()
         && !target.given_failed
         && let Some(login) = profile.login.as_deref()

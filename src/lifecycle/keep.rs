@@ -1,4 +1,4 @@
-//! Rules 3 and 4 of `issue`: a new token is stored before anyone sees it, tried twice in
+//! Rules 3 and 4 of `lifecycle`: a new token is stored before anyone sees it, tried twice in
 //! its store, else kept in the rescue file; then the password (when asked), the profile,
 //! and the clean-up of what the profile kept before.
 
