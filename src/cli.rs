@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::output::{OutputFormat, OutputSettings};
+use crate::settings::Settings;
 
 mod checks;
 mod login;
@@ -15,7 +16,7 @@ mod requests;
 mod token;
 
 pub(crate) use checks::{CompletionsArgs, DoctorArgs, StatusArgs, WhoamiArgs};
-pub(crate) use login::{CredentialArgs, LoginArgs, LogoutArgs, StoreChoice};
+pub(crate) use login::{CredentialArgs, LoginArgs, LogoutArgs};
 pub use man::MAN_SECTIONS;
 pub(crate) use profile::{ProfileCommand, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
 pub(crate) use requests::{ApiArgs, ExecArgs};
@@ -125,6 +126,23 @@ impl GlobalArgs {
     /// one given, as a flag given twice is for every other command.
     pub fn profile(&self) -> Option<&str> {
         self.profile.last().map(String::as_str)
+    }
+
+    /// These flags as plain data, built once before anything runs.
+    pub(crate) fn settings(&self) -> Settings {
+        Settings {
+            server: self.server.clone(),
+            profiles: self.profile.clone(),
+            profile_on_command_line: self.profile_on_command_line,
+            ca_cert: self.ca_cert.clone(),
+            client_cert: self.client_cert.clone(),
+            client_key: self.client_key.clone(),
+            insecure: self.insecure,
+            timeout: self.timeout,
+            retries: self.retries,
+            max_mib: self.max_mib,
+            config_dir: self.config_dir.clone(),
+        }
     }
 
     /// What these flags ask of the output, as plain data for `Output::new`.

@@ -21,12 +21,13 @@ pub(crate) async fn run(cli: &Cli, out: &Output) -> Result<()> {
     if let Command::Completions(args) = &cli.command {
         return completions::run(args);
     }
-    if cli.global.profile.len() > 1 && !matches!(cli.command, Command::Status(_)) {
+    let settings = cli.global.settings();
+    if settings.profiles.len() > 1 && !matches!(cli.command, Command::Status(_)) {
         return Err(crate::error::Error::new(
             crate::error::Exit::Usage,
             format!(
                 "--profile was given {} times; only status takes several",
-                cli.global.profile.len()
+                settings.profiles.len()
             ),
         )
         .hint("give one --profile")
@@ -34,9 +35,9 @@ pub(crate) async fn run(cli: &Cli, out: &Output) -> Result<()> {
     }
     // doctor loads the config itself: a broken one is its first finding, not a stop.
     if let Command::Doctor(args) = &cli.command {
-        return doctor::run(args, &cli.global, out).await;
+        return doctor::run(args, &settings, out).await;
     }
-    let session = Session::load(&cli.global, out)?;
+    let session = Session::load(&settings, out)?;
     match &cli.command {
         Command::Login(args) => login::run(args, &session).await,
         Command::Logout(args) => logout::run(args, &session).await,

@@ -15,12 +15,12 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::cli::GlobalArgs;
 use crate::config::{self, Config, Profile};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::prompt::prompt_line;
 use crate::server::ServerUrl;
+use crate::settings::Settings;
 use crate::store::keyring::KeyringStore;
 
 mod connect;
@@ -34,11 +34,26 @@ pub(crate) use handed::{
 };
 pub(crate) use secrets::{no_password, password_given};
 
+/// Where a command's login, password and user id come from, as its flags give them
+/// (`--login`/SAYMON_LOGIN, `--password-stdin`, `--password-file`, `--user-id`): plain
+/// data (`cli::CredentialArgs::flags` makes it).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CredentialFlags {
+    /// The login name or e-mail, when given.
+    pub login: Option<String>,
+    /// Read the password from stdin's first line.
+    pub password_stdin: bool,
+    /// Read the password from this file's first line.
+    pub password_file: Option<PathBuf>,
+    /// The user's id (24 hex digits), when given.
+    pub user_id: Option<String>,
+}
+
 /// The state every command starts from: options, config, the selected profile. A clone
 /// shares the run's keyring connection.
 #[derive(Clone)]
 pub(crate) struct Session<'a> {
-    pub global: &'a GlobalArgs,
+    pub settings: &'a Settings,
     pub out: &'a Output,
     pub config_dir: PathBuf,
     pub config: Config,
@@ -62,28 +77,28 @@ pub(crate) struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    pub(crate) fn load(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
-        let config_dir = config::config_dir(global.config_dir.as_deref())?;
+    pub(crate) fn load(settings: &'a Settings, out: &'a Output) -> Result<Self> {
+        let config_dir = config::config_dir(settings.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
-        let mut session = Self::with(global, out, config_dir, config);
-        session.env_pin = connect::env_pin(global.insecure)?;
+        let mut session = Self::with(settings, out, config_dir, config);
+        session.env_pin = connect::env_pin(settings.insecure)?;
         Ok(session)
     }
 
     /// A session without the config, for `doctor` when the config cannot be read.
-    pub(crate) fn without_config(global: &'a GlobalArgs, out: &'a Output) -> Result<Self> {
-        let config_dir = config::config_dir(global.config_dir.as_deref())?;
-        let mut session = Self::with(global, out, config_dir, Config::default());
-        session.env_pin = connect::env_pin(global.insecure)?;
+    pub(crate) fn without_config(settings: &'a Settings, out: &'a Output) -> Result<Self> {
+        let config_dir = config::config_dir(settings.config_dir.as_deref())?;
+        let mut session = Self::with(settings, out, config_dir, Config::default());
+        session.env_pin = connect::env_pin(settings.insecure)?;
         Ok(session)
     }
 
-    fn with(global: &'a GlobalArgs, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
-        let profile_name = config.profile_name(global.profile());
+    fn with(settings: &'a Settings, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
+        let profile_name = config.profile_name(settings.profile());
         let interactive = crate::sys::interactive();
-        let keyring = KeyringStore::new(Duration::from_secs(global.timeout), interactive);
+        let keyring = KeyringStore::new(Duration::from_secs(settings.timeout), interactive);
         Session {
-            global,
+            settings,
             out,
             config_dir,
             config,
@@ -123,11 +138,11 @@ impl<'a> Session<'a> {
     /// A session for the profile `name` exactly as config.toml has it, for a command that
     /// names a profile as its argument (`profile remove NAME`): the flags and variables
     /// that apply to the selected profile (--server, the TLS files, SAYMON_TOKEN) do not.
-    /// `global` is this session's options with those cleared, and the profile set to `name`.
-    pub(crate) fn named<'b>(&'b self, global: &'b GlobalArgs) -> Session<'b> {
+    /// `settings` are this session's for that profile (`Settings::for_named_profile`).
+    pub(crate) fn named<'b>(&'b self, settings: &'b Settings) -> Session<'b> {
         Session {
-            global,
-            profile_name: global.profile().unwrap_or_default().to_string(),
+            settings,
+            profile_name: settings.profile().unwrap_or_default().to_string(),
             env_token_applies: false,
             pinned: None,
             env_pin: None,
@@ -159,7 +174,7 @@ impl<'a> Session<'a> {
     /// The server from --server / SAYMON_SERVER, else the profile's. A bad address is
     /// exit 2 naming where it came from.
     pub(crate) fn server(&self) -> Result<Option<ServerUrl>> {
-        if let Some(text) = self.global.server.as_deref() {
+        if let Some(text) = self.settings.server.as_deref() {
             let source = if std::env::var_os("SAYMON_SERVER").is_some_and(|v| v == text) {
                 "SAYMON_SERVER"
             } else {
@@ -237,7 +252,7 @@ impl<'a> Session<'a> {
     /// mistyped `--profile` (exit 3, listing the profiles and the closest), unless
     /// `--server` names a server to work with anyway.
     pub(crate) fn check_profile_exists(&self) -> Result<()> {
-        if self.global.server.is_some() {
+        if self.settings.server.is_some() {
             return Ok(());
         }
         match self.unknown_profile_hint() {
@@ -279,7 +294,7 @@ impl<'a> Session<'a> {
     /// when the config dir came from that flag, for hints that name a command to run.
     pub(crate) fn profile_flag(&self) -> String {
         let mut flags = String::new();
-        if let Some(dir) = &self.global.config_dir
+        if let Some(dir) = &self.settings.config_dir
             && std::env::var_os("SAYMON_CONFIG_DIR").as_deref() != Some(dir.as_os_str())
         {
             let dir = dir.display().to_string();

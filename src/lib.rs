@@ -4,8 +4,9 @@
 //! The modules in layers, each importing only from the layers below it (no circles;
 //! `tests/cli/layers.rs` holds this list true):
 //!
-//! 1. `redact`, `secret`, `concurrent`, `mask`: how text is shown safely, secrets that
-//!    never print, several futures at once, secrets masked in a stream.
+//! 1. `redact`, `secret`, `concurrent`, `mask`, `settings`: how text is shown safely,
+//!    secrets that never print, several futures at once, secrets masked in a stream, what
+//!    the command line asks of a run (plain data).
 //! 2. `sys`: the standard descriptors and the terminal.
 //! 3. `error`, `json`: exit codes and errors; how deep JSON may nest.
 //! 4. `token`, `fsutil`, `server`, `prompt`, `jq`: what a token may be, private files and
@@ -18,8 +19,8 @@
 //! 10. `cli`: the command line (clap), above the commands.
 //! 11. `app`: the program: parse, run, report.
 //!
-//! Not yet so: `commands`, `credentials` and `lifecycle` still read clap's `GlobalArgs` from
-//! `cli` (issue 25 moves them to settings resolved once).
+//! Not yet so: `commands` still take their clap args from `cli` (the settings they read
+//! are plain data already: `settings::Settings`, `credentials::CredentialFlags`).
 
 // `pub` only for the surface below; every `unsafe` block says why it is sound.
 #![warn(unreachable_pub)]
@@ -45,6 +46,7 @@ mod redact;
 mod response;
 mod secret;
 mod server;
+mod settings;
 mod store;
 mod sys;
 mod token;

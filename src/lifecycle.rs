@@ -29,9 +29,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::cli::CredentialArgs;
 use crate::client::{AnswerLost, Auth, Client};
 use crate::config::{self, StoreKind};
+use crate::credentials::CredentialFlags;
 use crate::credentials::Session;
 use crate::error::{Error, Exit, on_rejection};
 use crate::fsutil::{self, DirLock};
@@ -56,10 +56,10 @@ impl TokenLock {
         let waiting = || {
             session.out.note(&format!(
                 "Waiting for another saymon that is making a token (up to {} s)…",
-                session.global.timeout
+                session.settings.timeout
             ))
         };
-        let wait = Duration::from_secs(session.global.timeout);
+        let wait = Duration::from_secs(session.settings.timeout);
         DirLock::token(&session.config_dir, wait, &waiting).map(|held| TokenLock { _held: held })
     }
 }
@@ -94,7 +94,7 @@ pub(crate) struct Issuer<'s, 'a> {
 impl<'s, 'a> Issuer<'s, 'a> {
     /// The user id: --user-id, else the profile's (same login and server), else asked
     /// from the server with the same credentials.
-    pub(crate) async fn user_id(&self, args: &CredentialArgs) -> Result<String> {
+    pub(crate) async fn user_id(&self, args: &CredentialFlags) -> Result<String> {
         let (session, client, login) = (self.session, self.client, self.login);
         if let Some(id) = &args.user_id {
             return check_user_id(id);
@@ -193,7 +193,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
         profile.client_cert = tls.client_cert.map(absolute);
         profile.client_key = tls.client_key.map(absolute);
         if self.sets_tls {
-            profile.insecure = session.global.insecure;
+            profile.insecure = session.settings.insecure;
         }
         profile
     }

@@ -37,6 +37,17 @@ pub(crate) struct Change<'a> {
     pub value: Option<&'a Secret>,
 }
 
+/// `--store`: where `login` keeps the token (the help shows each value's doc).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoreChoice {
+    /// The keyring when it answers; else, at a terminal, ask before using the file
+    Auto,
+    /// The OS keyring (Secret Service, Keychain, Credential Manager)
+    Keyring,
+    /// credentials.toml in the config dir, readable only by you (mode 0600)
+    File,
+}
+
 /// Where a profile's secrets live. Accounts are named by `account`.
 /// Errors that mean "this store cannot be used" carry exit code 7 and a hint.
 pub(crate) trait SecretStore {

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
+
+use crate::credentials::CredentialFlags;
+use crate::store::StoreChoice;
 
 /// Where the login and password come from. The password is never a command-line value.
 #[derive(Debug, Default, Args)]
@@ -22,6 +25,18 @@ pub struct CredentialArgs {
     /// The user's id (24 hex digits) [default: the profile's; else asked from the server]
     #[arg(long, value_name = "ID")]
     pub user_id: Option<String>,
+}
+
+impl CredentialArgs {
+    /// These flags as plain data, for the session and a token's life.
+    pub(crate) fn flags(&self) -> CredentialFlags {
+        CredentialFlags {
+            login: self.login.clone(),
+            password_stdin: self.password_stdin,
+            password_file: self.password_file.clone(),
+            user_id: self.user_id.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -49,16 +64,6 @@ pub struct LoginArgs {
     /// would: for a self-signed server without a terminal to ask at
     #[arg(long, value_name = "sha256:HEX")]
     pub pin: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StoreChoice {
-    /// The keyring when it answers; else, at a terminal, ask before using the file
-    Auto,
-    /// The OS keyring (Secret Service, Keychain, Credential Manager)
-    Keyring,
-    /// credentials.toml in the config dir, readable only by you (mode 0600)
-    File,
 }
 
 #[derive(Debug, Args)]

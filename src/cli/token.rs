@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use super::{CredentialArgs, StoreChoice};
+use super::CredentialArgs;
+use crate::store::StoreChoice;
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {

@@ -59,7 +59,7 @@ pub(crate) async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     let client = session.client(&server)?;
     let auth = Auth::Token(&token);
     if let Some(plan) = paginate_plan {
-        let keep = u64::from(session.global.max_mib) << 20;
+        let keep = u64::from(session.settings.max_mib) << 20;
         return paginate::run(&client, request, plan, keep, &auth, session.out)
             .await
             .map_err(|e| status_error(e, &source, session));

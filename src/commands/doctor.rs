@@ -9,13 +9,14 @@ mod report;
 
 use anyhow::Result;
 
-use crate::cli::{DoctorArgs, GlobalArgs};
+use crate::cli::DoctorArgs;
 use crate::client::Tls;
 use crate::credentials::Session;
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
+use crate::settings::Settings;
 use crate::store::TokenSource;
 
 use checks::{config_check, credentials_check, local};
@@ -41,23 +42,23 @@ struct Target {
     password: Option<Secret>,
 }
 
-pub(super) async fn run(args: &DoctorArgs, global: &GlobalArgs, out: &Output) -> Result<()> {
+pub(super) async fn run(args: &DoctorArgs, settings: &Settings, out: &Output) -> Result<()> {
     let mut checks = Vec::new();
-    let (session, config_read) = match Session::load(global, out) {
+    let (session, config_read) = match Session::load(settings, out) {
         Ok(session) => {
             checks.push(config_check(&session));
             (session, true)
         }
         Err(e) => {
             checks.push(Check::fail("config", &e));
-            (Session::without_config(global, out)?, false)
+            (Session::without_config(settings, out)?, false)
         }
     };
     checks.push(credentials_check(&session));
 
     // An unreadable config has no profiles to check: that is its one failure, not a
     // second one about a profile without a server (--server still names one to check).
-    let names: Vec<String> = if !config_read && global.server.is_none() {
+    let names: Vec<String> = if !config_read && settings.server.is_none() {
         Vec::new()
     } else if args.all {
         session.config.profiles.keys().cloned().collect()

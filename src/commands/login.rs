@@ -64,12 +64,12 @@ async fn log_in(
     if args.with_token {
         return with_token(args, session, client, context).await;
     }
-    let prompted = session.interactive && !password_given(&args.credentials);
-    let login = session.login_name(&args.credentials, server)?;
+    let prompted = session.interactive && !password_given(&args.credentials.flags());
+    let login = session.login_name(&args.credentials.flags(), server)?;
     // Without a terminal, a missing password is said (exit 3) before the store is chosen,
     // unless a rescued token waits to be moved (that needs none).
     let rescued = || session.rescued_token(&login, server).ok().flatten();
-    if !session.interactive && !password_given(&args.credentials) && rescued().is_none() {
+    if !session.interactive && !password_given(&args.credentials.flags()) && rescued().is_none() {
         return Err(crate::credentials::no_password(&login, server));
     }
     // The store is chosen (and, for auto, agreed to) before the password is asked for.
@@ -102,7 +102,7 @@ async fn log_in(
     };
     let user_id = match checked_id {
         Some(id) => id,
-        None => issuer.user_id(&args.credentials).await?,
+        None => issuer.user_id(&args.credentials.flags()).await?,
     };
     let lock = TokenLock::acquire(session)?;
     let ready = issuer
@@ -145,7 +145,7 @@ async fn password_and_id(
     let server = client.server();
     let mut tries = 1;
     loop {
-        let password = session.password(&args.credentials, login, server)?;
+        let password = session.password(&args.credentials.flags(), login, server)?;
         if !prompted {
             return Ok((password, None));
         }
@@ -307,7 +307,7 @@ async fn move_rescued(
         return Ok(Moved::Nothing(store));
     }
     let password = if args.remember_password {
-        let password = session.password(&args.credentials, login, server)?;
+        let password = session.password(&args.credentials.flags(), login, server)?;
         client.restart_deadline();
         let auth = Auth::Basic {
             login,

@@ -8,7 +8,8 @@ use serde_json::json;
 
 use super::profile::shown;
 use super::token;
-use crate::cli::{CredentialArgs, LogoutArgs};
+use crate::cli::LogoutArgs;
+use crate::credentials::CredentialFlags;
 use crate::credentials::Session;
 use crate::error::{Exit, exit_code};
 use crate::store::SecretKind;
@@ -31,7 +32,7 @@ pub(super) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
             session.profile_flag(),
             session.profile_flag()
         );
-        token::revoke_and_forget(session, &CredentialArgs::default(), &refused).await?;
+        token::revoke_and_forget(session, &CredentialFlags::default(), &refused).await?;
         revoked = true;
     }
     let server = session.server()?;

@@ -5,8 +5,9 @@ use anyhow::{Context, Result};
 use serde_json::{Value, json};
 
 use super::token;
-use crate::cli::{CredentialArgs, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
+use crate::cli::{ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
 use crate::config::{self, StoreKind};
+use crate::credentials::CredentialFlags;
 use crate::credentials::Session;
 use crate::error::{Error, Exit, exit_code};
 use crate::redact;
@@ -100,14 +101,8 @@ pub(super) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
     let name = existing(session, &args.name)?;
     // NAME as config.toml has it: --server, the TLS flags and SAYMON_TOKEN are for the
     // selected profile, and would point the revocation and the removal elsewhere.
-    let mut global = session.global.clone();
-    global.server = None;
-    global.ca_cert = None;
-    global.client_cert = None;
-    global.client_key = None;
-    global.insecure = false;
-    global.profile = vec![name.clone()];
-    let named = session.named(&global);
+    let settings = session.settings.for_named_profile(&name);
+    let named = session.named(&settings);
     let sharing = session.profiles_sharing_secrets(&name);
     if args.revoke && !sharing.is_empty() {
         return Err(Error::new(
@@ -240,7 +235,7 @@ async fn revoke(named: &Session<'_>, name: &str) -> Result<bool> {
         "the token no longer works (replaced or revoked), so there is nothing to revoke with it: `saymon profile remove {}` removes the profile without --revoke",
         shown(name)
     );
-    token::revoke_and_forget(named, &CredentialArgs::default(), &refused).await?;
+    token::revoke_and_forget(named, &CredentialFlags::default(), &refused).await?;
     Ok(true)
 }
 
@@ -266,10 +261,10 @@ fn existing(session: &Session<'_>, name: &str) -> Result<String> {
 /// SAYMON_PROFILE (or --profile) chooses a profile before the default does: say so, or
 /// `profile use` seems to do nothing.
 fn warn_overridden(session: &Session<'_>) {
-    if let Some(chosen) = session.global.profile() {
+    if let Some(chosen) = session.settings.profile() {
         session.out.warn(&format!(
             "{} selects profile {} in this environment, before the default",
-            if session.global.profile_on_command_line {
+            if session.settings.profile_on_command_line {
                 "--profile"
             } else {
                 "SAYMON_PROFILE"

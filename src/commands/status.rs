@@ -90,11 +90,11 @@ pub(super) async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> 
 fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
     let mut names: Vec<String> = session.config.profiles.keys().cloned().collect();
     let selected_exists = names.contains(&session.profile_name);
-    if !selected_exists && (env_token || session.global.server.is_some()) {
+    if !selected_exists && (env_token || session.settings.server.is_some()) {
         names.push(session.profile_name.clone());
     }
-    if session.global.profile_on_command_line {
-        let patterns = &session.global.profile;
+    if session.settings.profile_on_command_line {
+        let patterns = &session.settings.profiles;
         names.retain(|name| patterns.iter().any(|p| glob_match(p, name)));
         if names.is_empty() {
             return Err(Error::new(
@@ -260,7 +260,7 @@ pub(super) const SELECTED_LEGEND: &str =
 fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
     let judged: Vec<&Row> = match rows.iter().find(|r| r.selected) {
         Some(row) if !args.all_ok => vec![row],
-        _ if args.all_ok || session.global.profile_on_command_line => rows.iter().collect(),
+        _ if args.all_ok || session.settings.profile_on_command_line => rows.iter().collect(),
         _ => {
             return Err(Error::new(
                 Exit::NoCredentials,

@@ -3,13 +3,10 @@
 use anyhow::{Context, Result};
 use serde_json::json;
 
-use crate::cli::{
-    CredentialArgs, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs,
-};
+use crate::cli::{TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs};
 use crate::client::{Auth, Client};
 use crate::config::StoreKind;
-use crate::credentials::Session;
-use crate::credentials::password_given;
+use crate::credentials::{CredentialFlags, Session, password_given};
 use crate::error::{Error, Exit};
 use crate::lifecycle::{Issued, Issuer, Remember, Target, TokenLock};
 use crate::secret::Secret;
@@ -24,14 +21,14 @@ pub(super) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Res
         session.check_new_profile()?;
     }
     let server = session.server_or_prompt()?;
-    let login = session.login_name(&args.credentials, &server)?;
+    let login = session.login_name(&args.credentials.flags(), &server)?;
     let own_kind = session
         .profile()
         .and_then(|p| p.store)
         .filter(|_| session.profile_is(&server, &login));
     // Where the new token must be stored is checked before the password is asked for.
     let target = create_target(args, session, own_kind, &login)?;
-    let password = session.password(&args.credentials, &login, &server)?;
+    let password = session.password(&args.credentials.flags(), &login, &server)?;
     let client = session.client(&server)?;
     let auth = Auth::Basic {
         login: &login,
@@ -44,7 +41,7 @@ pub(super) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Res
         auth: &auth,
         sets_tls: false,
     };
-    let user_id = issuer.user_id(&args.credentials).await?;
+    let user_id = issuer.user_id(&args.credentials.flags()).await?;
     let lock = match target {
         Some(_) => Some(TokenLock::acquire(session)?),
         None => None,
@@ -289,7 +286,7 @@ fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> 
 pub(super) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let server = session.require_server()?;
-    let login = session.login_name(&args.credentials, &server)?;
+    let login = session.login_name(&args.credentials.flags(), &server)?;
     let kind = stored_kind(session)?;
     let store = session.store_of(kind);
     let context = || {
@@ -312,7 +309,7 @@ pub(super) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> R
         ));
         return report_refresh(session, &server, &login, kind, false);
     }
-    let remembered = if password_given(&args.credentials) {
+    let remembered = if password_given(&args.credentials.flags()) {
         None
     } else {
         session
@@ -340,7 +337,7 @@ pub(super) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> R
         sets_tls: false,
     };
     let user_id = issuer
-        .user_id(&args.credentials)
+        .user_id(&args.credentials.flags())
         .await
         .map_err(|e| remembered_password_hint(e, session))?;
     let issued = issuer
@@ -415,20 +412,20 @@ fn refresh_password(
     login: &str,
     server: &ServerUrl,
 ) -> Result<Secret> {
-    if session.interactive && !password_given(&args.credentials) {
+    if session.interactive && !password_given(&args.credentials.flags()) {
         // Asked for at the terminal, after --if-invalid's check: a person's time is not
         // the server's, so --timeout starts again with the next request.
-        let password = session.password(&args.credentials, login, server)?;
+        let password = session.password(&args.credentials.flags(), login, server)?;
         client.restart_deadline();
         return Ok(password);
     }
     session
-        .password(&args.credentials, login, server)
+        .password(&args.credentials.flags(), login, server)
         .map_err(|e| {
             // A given password that cannot be used (an empty one, a file that cannot be
             // read) is its own error, naming its source.
             if crate::error::exit_code(&e) != Exit::NoCredentials
-                || password_given(&args.credentials)
+                || password_given(&args.credentials.flags())
             {
                 return e;
             }
@@ -479,7 +476,7 @@ pub(super) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Res
     session.check_profile_exists()?;
     let (server, removed) = revoke_and_forget(
         session,
-        &args.credentials,
+        &args.credentials.flags(),
         "the server refused: the token may already be replaced or revoked; to revoke whatever token the user has now, give the password (--password-stdin or --password-file)",
     )
     .await?;
@@ -500,7 +497,7 @@ pub(super) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Res
 /// the server refuses the credentials (it depends on what the command accepts).
 pub(super) async fn revoke_and_forget(
     session: &Session<'_>,
-    credentials: &CredentialArgs,
+    credentials: &CredentialFlags,
     refused: &str,
 ) -> Result<(ServerUrl, bool)> {
     let server = session.require_server()?;

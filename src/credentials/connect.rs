@@ -23,12 +23,12 @@ impl<'a> Session<'a> {
         let profile = self.profile();
         let pinned_profile = profile.is_some_and(|p| p.pin.is_some());
         if pinned_profile && self.pin_anew {
-            return self.global.ca_cert.clone();
+            return self.settings.ca_cert.clone();
         }
         if pinned_profile && !self.ca_cert_on_command_line() {
             return profile.and_then(|p| p.ca_cert.clone());
         }
-        self.global
+        self.settings
             .ca_cert
             .clone()
             .or_else(|| profile.and_then(|p| p.ca_cert.clone()))
@@ -37,8 +37,8 @@ impl<'a> Session<'a> {
     /// Whether --ca-cert was given on the command line (clap reads SAYMON_CA_CERT into the
     /// same option).
     fn ca_cert_on_command_line(&self) -> bool {
-        self.global.ca_cert.is_some()
-            && std::env::var_os("SAYMON_CA_CERT").map(PathBuf::from) != self.global.ca_cert
+        self.settings.ca_cert.is_some()
+            && std::env::var_os("SAYMON_CA_CERT").map(PathBuf::from) != self.settings.ca_cert
     }
 
     /// The fingerprint of the one certificate to trust, and where it comes from:
@@ -68,10 +68,10 @@ impl<'a> Session<'a> {
         let profile = self.profile();
         // The certificate and its key come as a pair: a flag for one replaces both.
         let (client_cert, client_key) =
-            if self.global.client_cert.is_some() || self.global.client_key.is_some() {
+            if self.settings.client_cert.is_some() || self.settings.client_key.is_some() {
                 (
-                    self.global.client_cert.clone(),
-                    self.global.client_key.clone(),
+                    self.settings.client_cert.clone(),
+                    self.settings.client_key.clone(),
                 )
             } else {
                 (
@@ -129,7 +129,7 @@ impl<'a> Session<'a> {
     /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
     /// `login --insecure` when `server` is the profile's own.
     pub(crate) fn insecure(&self, server: &ServerUrl) -> bool {
-        self.global.insecure
+        self.settings.insecure
             || !self.trust_anew
                 && self.profile().is_some_and(|p| {
                     p.insecure
@@ -146,8 +146,8 @@ impl<'a> Session<'a> {
             server.clone(),
             &ClientOptions {
                 tls,
-                timeout: Duration::from_secs(self.global.timeout),
-                retries: self.global.retries,
+                timeout: Duration::from_secs(self.settings.timeout),
+                retries: self.settings.retries,
             },
             self.out,
         )

@@ -3,9 +3,9 @@
 
 use std::io::{self, BufRead};
 
+use super::CredentialFlags;
 use anyhow::{Context, Result};
 
-use crate::cli::CredentialArgs;
 use crate::config::Profile;
 use crate::error::{Error, Exit};
 use crate::prompt::{prompt_line, strip_newline};
@@ -19,7 +19,7 @@ use super::handed::{Origin, env_password, env_token, read_secret_file};
 
 impl<'a> Session<'a> {
     /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
-    pub(crate) fn login_name(&self, args: &CredentialArgs, server: &ServerUrl) -> Result<String> {
+    pub(crate) fn login_name(&self, args: &CredentialFlags, server: &ServerUrl) -> Result<String> {
         if let Some(login) = args.login.as_deref().filter(|l| !l.trim().is_empty()) {
             return Ok(login.trim().to_string());
         }
@@ -51,7 +51,7 @@ impl<'a> Session<'a> {
     /// when others may read it); both SAYMON_PASSWORD and SAYMON_PASSWORD_FILE set is exit 2.
     pub(crate) fn password(
         &self,
-        args: &CredentialArgs,
+        args: &CredentialFlags,
         login: &str,
         server: &ServerUrl,
     ) -> Result<Secret> {
@@ -216,7 +216,7 @@ impl<'a> Session<'a> {
 
 /// Whether a password was given for this run (a flag, or handed over in the environment:
 /// see `handed`), as opposed to one remembered in the store or asked for.
-pub(crate) fn password_given(args: &CredentialArgs) -> bool {
+pub(crate) fn password_given(args: &CredentialFlags) -> bool {
     args.password_stdin || args.password_file.is_some() || super::handed::env_password_given()
 }
 

@@ -3,12 +3,12 @@
 
 use anyhow::Result;
 
-use crate::cli::StoreChoice;
 use crate::config::StoreKind;
 use crate::error::{Error, Exit};
 use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
+use crate::store::StoreChoice;
 use crate::store::file::FileStore;
 use crate::store::keyring::{self, Left};
 use crate::store::{self, SecretKind, SecretStore, legacy_account_of, stored_secret};

@@ -82,7 +82,7 @@ impl<'j> Sink<'j> {
         let jq = session.out.jq().filter(|_| success);
         Sink {
             jq,
-            max_mib: session.global.max_mib,
+            max_mib: session.settings.max_mib,
             unprinted: session.out.jq().is_some() && !success,
             buffering: jq.is_none()
                 && !args.raw

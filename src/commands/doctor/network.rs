@@ -34,7 +34,7 @@ pub(super) async fn network(session: &Session<'_>, mut target: Target) -> Target
             return target;
         }
     };
-    let timeout = Duration::from_secs(session.global.timeout);
+    let timeout = Duration::from_secs(session.settings.timeout);
     // Through a proxy, the proxy is what this machine looks up and connects to.
     let (host, port, via) = match client.proxy().and_then(|p| url::Url::parse(p).ok()) {
         Some(proxy) => (

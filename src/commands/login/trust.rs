@@ -35,7 +35,7 @@ pub(super) async fn check(
         .as_deref()
         .map(certificate::parse_pin)
         .transpose()?;
-    if want.is_some() && (!server.is_https() || session.global.insecure) {
+    if want.is_some() && (!server.is_https() || session.settings.insecure) {
         return Err(Error::new(
             Exit::Usage,
             "--pin is for an https:// server whose certificate is checked (not with --insecure)",
