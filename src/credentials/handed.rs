@@ -139,21 +139,30 @@ pub(super) fn read_secret_file(path: &Path, kind: SecretKind, origin: Origin) ->
     Ok(Secret::new(line))
 }
 
+/// Where the variables are read from: the process's environment (`process`), or in the
+/// unit tests a map of their own, so that each source's precedence is tested in-process.
+type Vars<'v> = &'v dyn Fn(&str) -> Option<OsString>;
+
+/// The process's environment.
+fn process(name: &str) -> Option<OsString> {
+    std::env::var_os(name)
+}
+
 /// The value of the variable `name` when it is set to something (not white space alone).
-fn set_var(name: &str) -> Option<OsString> {
-    std::env::var_os(name).filter(|v| !v.to_string_lossy().trim().is_empty())
+fn set_var(vars: Vars<'_>, name: &str) -> Option<OsString> {
+    vars(name).filter(|v| !v.to_string_lossy().trim().is_empty())
 }
 
 /// Whether the variable `name` is set, but to nothing (white space at most).
-fn set_but_empty(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|v| v.to_string_lossy().trim().is_empty())
+fn set_but_empty(vars: Vars<'_>, name: &str) -> bool {
+    vars(name).is_some_and(|v| v.to_string_lossy().trim().is_empty())
 }
 
 /// `$CREDENTIALS_DIRECTORY/name` when the variable is set and an entry of that name is
 /// there (even one that cannot be read: reading it then says why). None when there is
 /// no such entry: systemd sets the directory for whatever credentials the unit has.
-fn credential(name: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty())?;
+fn credential(vars: Vars<'_>, name: &str) -> Option<PathBuf> {
+    let dir = vars("CREDENTIALS_DIRECTORY").filter(|d| !d.is_empty())?;
     let path = Path::new(&dir).join(name);
     match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -181,8 +190,13 @@ fn both_set(var: &str, file_var: &str) -> anyhow::Error {
 /// Errors: exit 2 when both variables are set; SAYMON_PASSWORD not UTF-8 (exit 3); those
 /// of `read_secret_file`.
 pub(crate) fn env_password() -> Result<Option<(Secret, String)>> {
-    let file = set_var("SAYMON_PASSWORD_FILE");
-    let value = std::env::var_os("SAYMON_PASSWORD");
+    env_password_in(&process)
+}
+
+/// `env_password` with the variables of `vars`.
+fn env_password_in(vars: Vars<'_>) -> Result<Option<(Secret, String)>> {
+    let file = set_var(vars, "SAYMON_PASSWORD_FILE");
+    let value = vars("SAYMON_PASSWORD");
     // Beside SAYMON_PASSWORD_FILE, a SAYMON_PASSWORD of white space is not set (as
     // docker entrypoints have it): the file is the setting.
     let blank = |v: &OsString| v.to_string_lossy().trim().is_empty();
@@ -199,7 +213,7 @@ pub(crate) fn env_password() -> Result<Option<(Secret, String)>> {
         };
         return Ok(Some((Secret::new(value), "SAYMON_PASSWORD".into())));
     }
-    let (path, origin) = match (file, credential(SecretKind::Password.name())) {
+    let (path, origin) = match (file, credential(vars, SecretKind::Password.name())) {
         (Some(file), _) => (
             PathBuf::from(file),
             Origin::Variable("SAYMON_PASSWORD_FILE"),
@@ -214,15 +228,15 @@ pub(crate) fn env_password() -> Result<Option<(Secret, String)>> {
 /// Whether the environment hands over a password (`env_password` has one to read, or an
 /// error to tell), without reading it.
 pub(super) fn env_password_given() -> bool {
-    std::env::var_os("SAYMON_PASSWORD").is_some()
-        || set_var("SAYMON_PASSWORD_FILE").is_some()
-        || credential(SecretKind::Password.name()).is_some()
+    process("SAYMON_PASSWORD").is_some()
+        || set_var(&process, "SAYMON_PASSWORD_FILE").is_some()
+        || credential(&process, SecretKind::Password.name()).is_some()
 }
 
 /// " (SAYMON_PASSWORD_FILE is set but empty)" when it is, for messages about a missing
 /// password.
 pub(super) fn empty_env_password_note() -> &'static str {
-    if set_but_empty("SAYMON_PASSWORD_FILE") {
+    if set_but_empty(&process, "SAYMON_PASSWORD_FILE") {
         " (SAYMON_PASSWORD_FILE is set but empty)"
     } else {
         ""
@@ -232,13 +246,18 @@ pub(super) fn empty_env_password_note() -> &'static str {
 /// Where the token handed over in the environment is, without reading it: SAYMON_TOKEN,
 /// else the file SAYMON_TOKEN_FILE names, else systemd's `$CREDENTIALS_DIRECTORY/token`.
 pub(crate) fn env_token_source() -> Option<TokenSource> {
-    if set_var("SAYMON_TOKEN").is_some() {
+    env_token_source_in(&process)
+}
+
+/// `env_token_source` with the variables of `vars`.
+fn env_token_source_in(vars: Vars<'_>) -> Option<TokenSource> {
+    if set_var(vars, "SAYMON_TOKEN").is_some() {
         return Some(TokenSource::Environment);
     }
-    if let Some(file) = set_var("SAYMON_TOKEN_FILE") {
+    if let Some(file) = set_var(vars, "SAYMON_TOKEN_FILE") {
         return Some(TokenSource::EnvironmentFile(file.into()));
     }
-    credential(SecretKind::Token.name()).map(TokenSource::Credential)
+    credential(vars, SecretKind::Token.name()).map(TokenSource::Credential)
 }
 
 /// Whether a token is handed over in the environment (it then wins over any stored one).
@@ -251,8 +270,13 @@ pub(crate) fn env_token_set() -> bool {
 /// when SAYMON_TOKEN and SAYMON_TOKEN_FILE are both set; SAYMON_TOKEN not UTF-8 (exit 3,
 /// as for SAYMON_PASSWORD); those of `read_secret_file`.
 pub(crate) fn env_token() -> Result<Option<(Secret, TokenSource)>> {
-    let value = set_var("SAYMON_TOKEN");
-    let file = set_var("SAYMON_TOKEN_FILE");
+    env_token_in(&process)
+}
+
+/// `env_token` with the variables of `vars`.
+fn env_token_in(vars: Vars<'_>) -> Result<Option<(Secret, TokenSource)>> {
+    let value = set_var(vars, "SAYMON_TOKEN");
+    let file = set_var(vars, "SAYMON_TOKEN_FILE");
     if value.is_some() && file.is_some() {
         return Err(both_set("SAYMON_TOKEN", "SAYMON_TOKEN_FILE"));
     }
@@ -263,7 +287,7 @@ pub(crate) fn env_token() -> Result<Option<(Secret, TokenSource)>> {
         let token = crate::token::accept_token(Secret::new(value), "SAYMON_TOKEN")?;
         return Ok(Some((token, TokenSource::Environment)));
     }
-    let (path, origin) = match (file, credential(SecretKind::Token.name())) {
+    let (path, origin) = match (file, credential(vars, SecretKind::Token.name())) {
         (Some(file), _) => (PathBuf::from(file), Origin::Variable("SAYMON_TOKEN_FILE")),
         (None, Some(path)) => (path, Origin::Credential),
         (None, None) => return Ok(None),
@@ -281,8 +305,8 @@ pub(crate) fn env_token() -> Result<Option<(Secret, TokenSource)>> {
 /// about a missing token.
 pub(super) fn empty_env_token() -> Option<&'static str> {
     match (
-        set_but_empty("SAYMON_TOKEN"),
-        set_but_empty("SAYMON_TOKEN_FILE"),
+        set_but_empty(&process, "SAYMON_TOKEN"),
+        set_but_empty(&process, "SAYMON_TOKEN_FILE"),
     ) {
         (true, true) => Some("SAYMON_TOKEN and SAYMON_TOKEN_FILE are set but empty"),
         (true, false) => Some("SAYMON_TOKEN is set but empty"),
@@ -510,5 +534,167 @@ mod tests {
             given_token_refused(&TokenSource::Credential(path.into()))
                 .starts_with("the systemd credential /run/secrets/t was refused")
         );
+    }
+
+    /// The variables `pairs`, as `Vars` reads them.
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let map: std::collections::HashMap<String, OsString> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    /// A private secret file and a credentials directory with `password` and `token`.
+    struct Sources {
+        _dir: tempfile::TempDir,
+        password_file: String,
+        token_file: String,
+        credentials: String,
+    }
+
+    const TOKEN_VAR: &str = "5e21b752-308c-4c66-964e-072c0a5e2b75";
+    const TOKEN_FILE: &str = "6f32c863-419d-4d77-a75f-183d1b6f3c86";
+    const TOKEN_CREDENTIAL: &str = "7a43d974-52ae-4e88-b86a-294e2c7a4d97";
+
+    fn sources() -> Sources {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: PathBuf, contents: &str| {
+            std::fs::write(&path, contents).unwrap();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            path.display().to_string()
+        };
+        let credentials = dir.path().join("credentials");
+        std::fs::create_dir(&credentials).unwrap();
+        write(credentials.join("password"), "from-credential\n");
+        write(credentials.join("token"), &format!("{TOKEN_CREDENTIAL}\n"));
+        Sources {
+            password_file: write(dir.path().join("password"), "from-file\n"),
+            token_file: write(dir.path().join("token"), &format!("{TOKEN_FILE}\n")),
+            credentials: credentials.display().to_string(),
+            _dir: dir,
+        }
+    }
+
+    /// The password and its source with `pairs`, or the error's exit code.
+    fn password_with(
+        pairs: &[(&str, &str)],
+    ) -> std::result::Result<Option<(String, String)>, Exit> {
+        env_password_in(&vars(pairs))
+            .map(|found| found.map(|(p, source)| (p.expose().to_string(), source)))
+            .map_err(|e| crate::error::exit_code(&e))
+    }
+
+    #[test]
+    fn the_password_sources_win_in_the_tables_order() {
+        let s = sources();
+        let (value, file, creds) = (
+            ("SAYMON_PASSWORD", "from-variable"),
+            ("SAYMON_PASSWORD_FILE", s.password_file.as_str()),
+            ("CREDENTIALS_DIRECTORY", s.credentials.as_str()),
+        );
+        let found = |p: &str, source: &str| Ok(Some((p.to_string(), source.to_string())));
+        let from_file = format!("SAYMON_PASSWORD_FILE ({})", s.password_file);
+        let from_credential = format!("systemd credential {}/password", s.credentials);
+        assert_eq!(password_with(&[]), Ok(None));
+        assert_eq!(
+            password_with(&[value]),
+            found("from-variable", "SAYMON_PASSWORD")
+        );
+        assert_eq!(password_with(&[file]), found("from-file", &from_file));
+        assert_eq!(
+            password_with(&[creds]),
+            found("from-credential", &from_credential)
+        );
+        // The variable before the credential, the file before the credential.
+        assert_eq!(
+            password_with(&[value, creds]),
+            found("from-variable", "SAYMON_PASSWORD")
+        );
+        assert_eq!(
+            password_with(&[file, creds]),
+            found("from-file", &from_file)
+        );
+        // A variable and its file are one setting: both is exit 2, whatever else is there.
+        assert_eq!(password_with(&[value, file]), Err(Exit::Usage));
+        assert_eq!(password_with(&[value, file, creds]), Err(Exit::Usage));
+        // White space is not set beside the file; alone, it is an empty password (refused
+        // by the caller); an empty file variable is not set.
+        let blank = ("SAYMON_PASSWORD", " \t");
+        assert_eq!(
+            password_with(&[blank, file]),
+            found("from-file", &from_file)
+        );
+        assert_eq!(password_with(&[blank]), found("", "SAYMON_PASSWORD"));
+        let no_file = ("SAYMON_PASSWORD_FILE", " ");
+        assert_eq!(
+            password_with(&[no_file, creds]),
+            found("from-credential", &from_credential)
+        );
+        // A credentials directory without the entry is no source.
+        let empty = tempfile::tempdir().unwrap();
+        let elsewhere = empty.path().display().to_string();
+        assert_eq!(
+            password_with(&[("CREDENTIALS_DIRECTORY", &elsewhere)]),
+            Ok(None)
+        );
+    }
+
+    /// The token's source with `pairs` (read, then named), or the error's exit code.
+    fn token_with(
+        pairs: &[(&str, &str)],
+    ) -> std::result::Result<Option<(String, TokenSource)>, Exit> {
+        let vars = vars(pairs);
+        let found = env_token_in(&vars)
+            .map(|found| found.map(|(t, source)| (t.expose().to_string(), source)))
+            .map_err(|e| crate::error::exit_code(&e))?;
+        assert_eq!(
+            found.as_ref().map(|(_, source)| source.clone()),
+            env_token_source_in(&vars),
+            "where the token is, said without reading it, is where it is read from"
+        );
+        Ok(found)
+    }
+
+    #[test]
+    fn the_token_sources_win_in_the_tables_order() {
+        let s = sources();
+        let (value, file, creds) = (
+            ("SAYMON_TOKEN", TOKEN_VAR),
+            ("SAYMON_TOKEN_FILE", s.token_file.as_str()),
+            ("CREDENTIALS_DIRECTORY", s.credentials.as_str()),
+        );
+        let file_source = TokenSource::EnvironmentFile(s.token_file.clone().into());
+        let credential_source = TokenSource::Credential(Path::new(&s.credentials).join("token"));
+        let found = |t: &str, source: &TokenSource| Ok(Some((t.to_string(), source.clone())));
+        assert_eq!(token_with(&[]), Ok(None));
+        assert_eq!(
+            token_with(&[value]),
+            found(TOKEN_VAR, &TokenSource::Environment)
+        );
+        assert_eq!(token_with(&[file]), found(TOKEN_FILE, &file_source));
+        assert_eq!(
+            token_with(&[creds]),
+            found(TOKEN_CREDENTIAL, &credential_source)
+        );
+        assert_eq!(
+            token_with(&[value, creds]),
+            found(TOKEN_VAR, &TokenSource::Environment)
+        );
+        assert_eq!(token_with(&[file, creds]), found(TOKEN_FILE, &file_source));
+        assert_eq!(token_with(&[value, file]), Err(Exit::Usage));
+        // Set to nothing is not set, for the variable and its file alike.
+        let (blank, no_file) = (("SAYMON_TOKEN", " "), ("SAYMON_TOKEN_FILE", ""));
+        assert_eq!(token_with(&[blank, file]), found(TOKEN_FILE, &file_source));
+        assert_eq!(
+            token_with(&[blank, no_file, creds]),
+            found(TOKEN_CREDENTIAL, &credential_source)
+        );
+        // What cannot be a token is exit 1 wherever it comes from, never passed on.
+        assert_eq!(token_with(&[("SAYMON_TOKEN", "a&b")]), Err(Exit::Failure));
     }
 }
