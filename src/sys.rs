@@ -1,12 +1,15 @@
 //! The standard descriptors, the terminal and signals, below everything that reports:
 //! which of stdin, stdout and stderr were closed at start, the one writer of lines for a
-//! person on stderr, whether a person is there to answer or to see colour, and the
-//! signals around `exec`'s command (`signals`).
+//! person on stderr, whether a person is there to answer or to see colour, echo off at a
+//! password prompt (`echo`, with its signal handlers), and the signals around `exec`'s
+//! command (`signals`). The unsafe code of signals and terminals is here.
 
 use std::io::{self, IsTerminal, Write};
 
 use crate::redact;
 
+#[cfg(unix)]
+pub(crate) mod echo;
 pub(crate) mod signals;
 #[cfg(unix)]
 pub use signals::record_inherited_sigpipe;
