@@ -25,11 +25,6 @@ use crate::support::{self, Cert, Env, FakeSaymon, LOGIN, PASSWORD, markdown};
 /// with why.
 const SKIP: &[(&str, &str)] = &[
     (
-        "saymon --profile prod --server https://saymon.example.com login \
-         --login robot --store file --remember-password",
-        "asks for the password at a terminal: cron.rs runs it at a pty",
-    ),
-    (
         "sudo cat /etc/saymon/prod.password | sudo -u saymon saymon --config-dir /var/lib/saymon \
          --profile prod --server https://saymon.example.com login --login robot --store file \
          --password-stdin",
@@ -59,6 +54,11 @@ const EXPECT: &[(&str, &str)] = &[
     (
         "saymon --server https://saymon.example.com login",
         "Logged in to",
+    ),
+    (
+        "saymon --profile prod --server https://saymon.example.com login \
+         --login robot --store file --remember-password",
+        "as admin (profile prod)",
     ),
     ("saymon whoami", "admin"),
     ("saymon logout", "Removed the token"),
