@@ -10,6 +10,7 @@ mod answers;
 mod api;
 mod cron;
 mod demo;
+mod doc_lines;
 mod docs;
 mod doctor;
 mod end_to_end;

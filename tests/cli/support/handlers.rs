@@ -17,6 +17,8 @@ pub(super) fn router(state: AppState) -> Router {
         .route("/node/api/objects", get(objects).post(objects))
         .route("/node/api/objects/{id}", get(objects).patch(objects))
         .route("/node/api/objects/{id}/stat", post(objects))
+        .route("/node/api/objects/{id}/children", get(objects))
+        .route("/node/api/objects/search", post(objects))
         .route("/node/api/big", get(big))
         .route("/node/api/incidents", get(incidents))
         .route(
@@ -339,6 +341,20 @@ async fn objects(
             {"id": "2", "name": "UPS", "class_id": "3"}
         ]))
         .into_response(),
+        // Object 1's one child; the search matches by the body's `name`, or finds all.
+        ("GET", "/node/api/objects/1/children") => axum::Json(json!([
+            {"id": "2", "name": "UPS", "class_id": "3", "parent_id": "1"}
+        ]))
+        .into_response(),
+        ("POST", "/node/api/objects/search") => {
+            let all = [("1", "Server room", "2"), ("2", "UPS", "3")];
+            let found: Vec<Value> = all
+                .iter()
+                .filter(|(_, name, _)| sent.get("name").is_none_or(|n| n == name))
+                .map(|(id, name, class)| json!({"id": id, "name": name, "class_id": class}))
+                .collect();
+            axum::Json(found).into_response()
+        }
         ("POST", _) => {
             let mut object = sent;
             object["id"] = json!("5e21b752308c3c66d64e0abc");
