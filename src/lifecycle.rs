@@ -36,6 +36,7 @@ use crate::credentials::Session;
 use crate::error::{Error, Exit, on_rejection};
 use crate::fsutil::{self, DirLock};
 use crate::secret::Secret;
+use crate::server::ServerUrl;
 use crate::store::file::FileStore;
 use crate::store::{self, SecretStore, TokenSource};
 
@@ -80,10 +81,39 @@ pub(crate) enum Remember<'a> {
     Keep,
 }
 
+/// A future of a token's life that runs on the one (current-thread) runtime.
+pub(crate) type Pending<'f, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + 'f>>;
+
+/// What a token's life asks of the server: the HTTP client in the binary, a fake in the
+/// unit tests (which prove the rules below without a network).
+pub(crate) trait TokenServer {
+    /// The server the tokens are for.
+    fn server(&self) -> &ServerUrl;
+    /// POST users/USER_ID/auth-token with `auth`: the new token (the old one dies).
+    fn create_token<'f>(&'f self, user_id: &'f str, auth: &'f Auth<'f>) -> Pending<'f, Secret>;
+    /// GET users/current with `auth`: the user, as JSON.
+    fn current_user<'f>(&'f self, auth: &'f Auth<'f>) -> Pending<'f, serde_json::Value>;
+}
+
+impl TokenServer for Client<'_> {
+    fn server(&self) -> &ServerUrl {
+        Client::server(self)
+    }
+
+    fn create_token<'f>(&'f self, user_id: &'f str, auth: &'f Auth<'f>) -> Pending<'f, Secret> {
+        Box::pin(Client::create_token(self, user_id, auth))
+    }
+
+    fn current_user<'f>(&'f self, auth: &'f Auth<'f>) -> Pending<'f, serde_json::Value> {
+        Box::pin(Client::current_user(self, auth))
+    }
+}
+
 /// Who is making a token, where, and how they authenticate.
 pub(crate) struct Issuer<'s, 'a> {
     pub session: &'s Session<'a>,
-    pub client: &'s Client<'a>,
+    pub client: &'s dyn TokenServer,
     pub login: &'s str,
     pub auth: &'s Auth<'s>,
     /// `login`: the profile takes this run's `--insecure` (set, or cleared without it);
@@ -285,6 +315,8 @@ pub(crate) struct Fresh<'s, 'a, 'l> {
 }
 
 /// A token stored where it belongs (or, without a target, created for the caller alone).
+/// Its `Debug` shows the token as `[redacted]`.
+#[derive(Debug)]
 pub(crate) struct Issued {
     pub token: Secret,
     pub user_id: String,
@@ -317,3 +349,6 @@ pub(crate) fn password_hint(login: &str) -> String {
         "check the login ({login}; an e-mail address works too) and the password, and that the account is active"
     )
 }
+
+#[cfg(test)]
+mod tests;
