@@ -427,11 +427,9 @@ mod tests {
         ));
     }
 
-    /// A named pipe that nobody opens for writing: read at once as empty, not waited on
-    /// (a test that hung here would be the bug).
+    /// A new named pipe (mode 0600), in a directory of its own.
     #[cfg(unix)]
-    #[test]
-    fn a_named_pipe_without_a_writer_reads_as_empty() {
+    fn named_pipe() -> (tempfile::TempDir, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("fifo");
         rustix::fs::mknodat(
@@ -442,6 +440,15 @@ mod tests {
             0,
         )
         .unwrap();
+        (dir, fifo)
+    }
+
+    /// A named pipe that nobody opens for writing: read at once as empty, not waited on
+    /// (a test that hung here would be the bug).
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_without_a_writer_reads_as_empty() {
+        let (_dir, fifo) = named_pipe();
         assert!(read_private(&fifo, "a password", 64).unwrap().is_empty());
     }
 
@@ -450,16 +457,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_named_pipe_whose_writer_comes_late_is_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("fifo");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &fifo,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        let (_dir, fifo) = named_pipe();
         let path = fifo.clone();
         let writing = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(300));

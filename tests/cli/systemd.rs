@@ -215,11 +215,11 @@ fn stored_token(config_dir: &Path, server: &FakeSaymon) -> String {
         .to_string()
 }
 
-/// The commands of the server block in docs/unattended.md ("On a server with systemd"),
+/// The commands of the README's server block ("On a server with systemd"),
 /// continuation lines joined.
 fn docs_server_block() -> Vec<String> {
-    let page = markdown::read("docs/unattended.md");
-    let section = markdown::section(&page, "## On a server with systemd");
+    let page = markdown::read("README.md");
+    let section = markdown::section(&page, "#### On a server with systemd");
     let block = section
         .split("```sh\n")
         .nth(1)
