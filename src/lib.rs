@@ -1,5 +1,6 @@
 //! saymon: a command-line client for the REST API of SAYMON monitoring servers.
-//! The binary (`main.rs`) parses, runs `commands::run`, and maps errors to exit codes.
+//! The binary (`main.rs`) calls `main` (`app`): parse, run `commands::run`, map errors to
+//! exit codes.
 //!
 //! The modules in layers, each importing only from the layers below it (no circles;
 //! `tests/cli/layers.rs` holds this list true):

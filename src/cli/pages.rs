@@ -44,7 +44,7 @@ pub fn saymon_after_help() -> String {
         text.push_str(&format!("\n  {:>5}  {}", status.code(), status.short()));
     }
     text.push_str(
-        "\n\nLearn more: saymon COMMAND --help, man saymon, and the guide in docs/ beside README.md",
+        "\n\nLearn more: saymon COMMAND --help, man saymon, and the guide: docs/ beside README.md\n(installed from a package: /usr/share/doc/saymon/docs/)",
     );
     text
 }

@@ -21,6 +21,8 @@ static ARMED: AtomicU64 = AtomicU64::new(0);
 /// The process's allocator: `System`, counted, and bounded while a filter runs.
 pub(crate) struct Counting;
 
+/// In the library, not in main.rs: the fuzz targets and the unit tests run `--jq` under the
+/// same bound as the binary.
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
@@ -89,6 +91,9 @@ fn exceeded() {
     }
     #[cfg(not(unix))]
     {
+        // Writing and exiting may allocate: no limit from here on.
+        let _ = COUNTED.set_limit(usize::MAX);
+        ARMED.store(0, Ordering::SeqCst);
         let _ = std::io::Write::write_all(&mut std::io::stderr(), written);
         std::process::exit(1);
     }
@@ -99,17 +104,20 @@ pub(crate) struct Watch;
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        ARMED.store(0, Ordering::SeqCst);
+        // The limit first: while ARMED still holds, a refusal is ours to report.
         let _ = COUNTED.set_limit(usize::MAX);
+        ARMED.store(0, Ordering::SeqCst);
     }
 }
 
 /// Bound this run: at most `limit` bytes allocated more than now.
 pub(crate) fn watch(limit: u64) -> Watch {
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    // ARMED first: a refusal under the new limit must find it set.
+    ARMED.store(limit as u64, Ordering::SeqCst);
     let bound = COUNTED.allocated().saturating_add(limit);
-    if COUNTED.set_limit(bound).is_ok() {
-        ARMED.store(limit as u64, Ordering::SeqCst);
+    if COUNTED.set_limit(bound).is_err() {
+        ARMED.store(0, Ordering::SeqCst);
     }
     Watch
 }

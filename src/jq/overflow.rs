@@ -2,7 +2,7 @@
 //! bound on a filter's own recursion (`def f: [f]; f`), on a filter nested thousands deep
 //! in its text, and when it drops a value it built thousands deep; Rust cannot catch a
 //! stack overflow. So while jq compiles or runs, a SIGSEGV/SIGBUS handler (on the signal
-//! stack Rust's runtime gives the main thread) ends saymon with one line and the
+//! stack Rust's runtime gives every thread it starts, jq's too) ends saymon with one line and the
 //! documented code: 2 for a filter too deep to parse, 1 for run-time recursion. Outside
 //! jq it hands the signal to the handler that was there before (Rust's own, which names a
 //! stack overflow), so every other fault is reported as before.
@@ -22,10 +22,15 @@ pub(super) enum Phase {
 pub(super) fn guard<T>(phase: Phase, f: impl FnOnce() -> T) -> T {
     use std::sync::atomic::Ordering;
     unix::install();
-    let before = unix::PHASE.swap(phase as u8, Ordering::SeqCst);
-    let result = f();
-    unix::PHASE.store(before, Ordering::SeqCst);
-    result
+    /// Puts the phase back, also when `f` panics.
+    struct Restore(u8);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            unix::PHASE.store(self.0, Ordering::SeqCst);
+        }
+    }
+    let _restore = Restore(unix::PHASE.swap(phase as u8, Ordering::SeqCst));
+    f()
 }
 
 #[cfg(not(unix))]
