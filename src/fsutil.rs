@@ -293,7 +293,8 @@ pub(crate) fn sweep_temp_files(target: &Path, all: bool, keep: Option<&Path>, ho
     }
 }
 
-fn parent(path: &Path) -> &Path {
+/// The directory `path` goes into: its parent, or `.` for a bare name.
+pub(crate) fn parent(path: &Path) -> &Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))

@@ -212,10 +212,7 @@ fn check_destination(path: &std::path::Path, session: &Session<'_>) -> Result<()
 #[cfg(unix)]
 fn refuse_shared_dir(path: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
+    let dir = crate::fsutil::parent(path);
     let Ok(meta) = std::fs::metadata(dir) else {
         return Ok(()); // made, private, by the write
     };
@@ -258,10 +255,7 @@ fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> 
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
+    let dir = crate::fsutil::parent(path);
     let same_dir = match (dir.canonicalize(), session.config_dir.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

@@ -148,14 +148,20 @@ fn process(name: &str) -> Option<OsString> {
     std::env::var_os(name)
 }
 
+/// Whether a variable's value is nothing (white space at most): as docker entrypoints
+/// have it, not set.
+fn blank(value: &OsString) -> bool {
+    value.to_string_lossy().trim().is_empty()
+}
+
 /// The value of the variable `name` when it is set to something (not white space alone).
 fn set_var(vars: Vars<'_>, name: &str) -> Option<OsString> {
-    vars(name).filter(|v| !v.to_string_lossy().trim().is_empty())
+    vars(name).filter(|v| !blank(v))
 }
 
 /// Whether the variable `name` is set, but to nothing (white space at most).
 fn set_but_empty(vars: Vars<'_>, name: &str) -> bool {
-    vars(name).is_some_and(|v| v.to_string_lossy().trim().is_empty())
+    vars(name).is_some_and(|v| blank(&v))
 }
 
 /// `$CREDENTIALS_DIRECTORY/name` when the variable is set and an entry of that name is
@@ -197,9 +203,8 @@ pub(crate) fn env_password() -> Result<Option<(Secret, String)>> {
 fn env_password_in(vars: Vars<'_>) -> Result<Option<(Secret, String)>> {
     let file = set_var(vars, "SAYMON_PASSWORD_FILE");
     let value = vars("SAYMON_PASSWORD");
-    // Beside SAYMON_PASSWORD_FILE, a SAYMON_PASSWORD of white space is not set (as
-    // docker entrypoints have it): the file is the setting.
-    let blank = |v: &OsString| v.to_string_lossy().trim().is_empty();
+    // Beside SAYMON_PASSWORD_FILE, a SAYMON_PASSWORD of white space is not set: the file
+    // is the setting.
     if let Some(value) = value.filter(|v| file.is_none() || !blank(v)) {
         if file.is_some() {
             return Err(both_set("SAYMON_PASSWORD", "SAYMON_PASSWORD_FILE"));
