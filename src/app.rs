@@ -6,10 +6,13 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command, ProfileCommand, TokenCommand};
+use crate::commands::{api, doctor, exec, login, logout, profile, status, token, whoami};
+use crate::credentials::Session;
 use crate::error::{self, Exit};
 use crate::output::Output;
 use crate::redact;
+use crate::settings::Settings;
 
 /// The whole program, from the command line to its exit code.
 pub fn main() -> ExitCode {
@@ -40,9 +43,12 @@ fn run() -> ExitCode {
         // Globals are propagated to the subcommand's matches: look at every level.
         let mut level = Some(&matches);
         while let Some(m) = level {
-            if m.value_source("profile") == Some(clap::parser::ValueSource::CommandLine) {
-                cli.global.profile_on_command_line = true;
-            }
+            let typed = |id| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+            let seen = &mut cli.global.on_command_line;
+            seen.profile |= typed("profile");
+            seen.server |= typed("server");
+            seen.ca_cert |= typed("ca_cert");
+            seen.config_dir |= typed("config_dir");
             level = m.subcommand().map(|(_, sub)| sub);
         }
         Ok(cli)
@@ -70,7 +76,9 @@ fn run() -> ExitCode {
     };
     // rustls with the ring provider: reqwest is built without a provider of its own.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let out = match Output::new(&cli.global.output_settings()) {
+    // What the command line and its variables ask, resolved once: the rest reads this.
+    let settings = cli.global.settings();
+    let out = match Output::new(&settings) {
         Ok(out) => out,
         Err(err) => {
             report(&err);
@@ -87,7 +95,7 @@ fn run() -> ExitCode {
             return ExitCode::from(Exit::Failure as u8);
         }
     };
-    match runtime.block_on(crate::commands::run(&cli, &out)) {
+    match runtime.block_on(dispatch(&cli, &settings, &out)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
@@ -97,6 +105,46 @@ fn run() -> ExitCode {
             report(&err);
             ExitCode::from(error::exit_code(&err) as u8)
         }
+    }
+}
+
+/// Run the command `cli` names with `settings` (its global options, resolved), printing
+/// to `out`.
+async fn dispatch(cli: &Cli, settings: &Settings, out: &Output) -> anyhow::Result<()> {
+    if let Command::Completions(args) = &cli.command {
+        return crate::cli::completions::run(args);
+    }
+    if settings.profiles.len() > 1 && !matches!(cli.command, Command::Status(_)) {
+        return Err(crate::error::Error::new(
+            Exit::Usage,
+            format!(
+                "--profile was given {} times; only status takes several",
+                settings.profiles.len()
+            ),
+        )
+        .hint("give one --profile")
+        .into());
+    }
+    // doctor loads the config itself: a broken one is its first finding, not a stop.
+    if let Command::Doctor(args) = &cli.command {
+        return doctor::run(args, settings, out).await;
+    }
+    let session = Session::load(settings, out)?;
+    match &cli.command {
+        Command::Login(args) => login::run(args, &session).await,
+        Command::Logout(args) => logout::run(args, &session).await,
+        Command::Token(TokenCommand::Create(args)) => token::create(args, &session).await,
+        Command::Token(TokenCommand::Print(args)) => token::print(args, &session),
+        Command::Token(TokenCommand::Refresh(args)) => token::refresh(args, &session).await,
+        Command::Token(TokenCommand::Revoke(args)) => token::revoke(args, &session).await,
+        Command::Profile(ProfileCommand::List(args)) => profile::list(args, &session),
+        Command::Profile(ProfileCommand::Use(args)) => profile::use_(args, &session),
+        Command::Profile(ProfileCommand::Remove(args)) => profile::remove(args, &session).await,
+        Command::Whoami(args) => whoami::run(args, &session).await,
+        Command::Status(args) => status::run(args, &session).await,
+        Command::Api(args) => api::run(args, &session).await,
+        Command::Exec(args) => exec::run(args, &session),
+        Command::Completions(_) | Command::Doctor(_) => unreachable!("handled above"),
     }
 }
 

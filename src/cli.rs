@@ -1,28 +1,29 @@
-//! The command line: clap types only. Doc comments are the help text and the man pages.
+//! The command line: clap types only, the top of them (each command's args are its own,
+//! in `commands`). Doc comments are the help text and the man pages.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::output::{OutputFormat, OutputSettings};
-use crate::settings::Settings;
+use crate::settings::{OnCommandLine, OutputFormat, Settings};
 
-mod checks;
-mod login;
+pub(crate) mod completions;
 mod man;
 pub(crate) mod pages;
 mod profile;
-mod requests;
 mod token;
 
-pub(crate) use checks::{CompletionsArgs, DoctorArgs, StatusArgs, WhoamiArgs};
-pub(crate) use login::{CredentialArgs, LoginArgs, LogoutArgs};
+use crate::commands::api::ApiArgs;
+use crate::commands::doctor::DoctorArgs;
+use crate::commands::exec::ExecArgs;
+use crate::commands::login::LoginArgs;
+use crate::commands::logout::LogoutArgs;
+use crate::commands::status::StatusArgs;
+use crate::commands::whoami::WhoamiArgs;
+use completions::CompletionsArgs;
 pub use man::MAN_SECTIONS;
-pub(crate) use profile::{ProfileCommand, ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
-pub(crate) use requests::{ApiArgs, ExecArgs};
-pub(crate) use token::{
-    TokenCommand, TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs,
-};
+pub(crate) use profile::ProfileCommand;
+pub(crate) use token::TokenCommand;
 
 /// Get, keep and use auth tokens for the REST API of a SAYMON monitoring server.
 ///
@@ -58,9 +59,10 @@ pub struct GlobalArgs {
           add = clap_complete::engine::ArgValueCandidates::new(crate::config::profile_candidates))]
     pub profile: Vec<String>,
 
-    /// Whether --profile was given on the command line (not SAYMON_PROFILE): set by main.
+    /// Which options were typed on the command line rather than taken from their
+    /// variables: set by `app` from clap's matches.
     #[arg(skip)]
-    pub profile_on_command_line: bool,
+    pub on_command_line: OnCommandLine,
 
     /// Also trust the CA certificates in this PEM file, and a server that presents one of
     /// them as its own (a self-signed lab certificate); remembered by login
@@ -133,7 +135,7 @@ impl GlobalArgs {
         Settings {
             server: self.server.clone(),
             profiles: self.profile.clone(),
-            profile_on_command_line: self.profile_on_command_line,
+            on_command_line: self.on_command_line,
             ca_cert: self.ca_cert.clone(),
             client_cert: self.client_cert.clone(),
             client_key: self.client_key.clone(),
@@ -142,17 +144,10 @@ impl GlobalArgs {
             retries: self.retries,
             max_mib: self.max_mib,
             config_dir: self.config_dir.clone(),
-        }
-    }
-
-    /// What these flags ask of the output, as plain data for `Output::new`.
-    pub fn output_settings(&self) -> OutputSettings {
-        OutputSettings {
-            format: self.output,
+            output: self.output,
             quiet: self.quiet,
             verbose: self.verbose,
             jq: self.jq.clone(),
-            max_mib: self.max_mib,
         }
     }
 }

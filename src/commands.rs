@@ -1,57 +1,51 @@
-//! One file per command; this one only dispatches.
+//! One module a command. Each takes its args (its own clap struct, defined beside it: the
+//! doc comments are its help), the run's `Session`, and returns what it did or an error
+//! with its exit code; `app` picks the command.
 
 pub(crate) mod api;
-mod completions;
-mod doctor;
+pub(crate) mod doctor;
 pub(crate) mod exec;
-mod login;
-mod logout;
-mod profile;
-mod status;
-mod token;
-mod whoami;
+pub(crate) mod login;
+pub(crate) mod logout;
+pub(crate) mod profile;
+pub(crate) mod status;
+pub(crate) mod token;
+pub(crate) mod whoami;
 
-use anyhow::Result;
+use std::path::PathBuf;
 
-use crate::cli::{Cli, Command, ProfileCommand, TokenCommand};
-use crate::credentials::Session;
-use crate::output::Output;
+use clap::Args;
 
-pub(crate) async fn run(cli: &Cli, out: &Output) -> Result<()> {
-    if let Command::Completions(args) = &cli.command {
-        return completions::run(args);
-    }
-    let settings = cli.global.settings();
-    if settings.profiles.len() > 1 && !matches!(cli.command, Command::Status(_)) {
-        return Err(crate::error::Error::new(
-            crate::error::Exit::Usage,
-            format!(
-                "--profile was given {} times; only status takes several",
-                settings.profiles.len()
-            ),
-        )
-        .hint("give one --profile")
-        .into());
-    }
-    // doctor loads the config itself: a broken one is its first finding, not a stop.
-    if let Command::Doctor(args) = &cli.command {
-        return doctor::run(args, &settings, out).await;
-    }
-    let session = Session::load(&settings, out)?;
-    match &cli.command {
-        Command::Login(args) => login::run(args, &session).await,
-        Command::Logout(args) => logout::run(args, &session).await,
-        Command::Token(TokenCommand::Create(args)) => token::create(args, &session).await,
-        Command::Token(TokenCommand::Print(args)) => token::print(args, &session),
-        Command::Token(TokenCommand::Refresh(args)) => token::refresh(args, &session).await,
-        Command::Token(TokenCommand::Revoke(args)) => token::revoke(args, &session).await,
-        Command::Profile(ProfileCommand::List(args)) => profile::list(args, &session),
-        Command::Profile(ProfileCommand::Use(args)) => profile::use_(args, &session),
-        Command::Profile(ProfileCommand::Remove(args)) => profile::remove(args, &session).await,
-        Command::Whoami(args) => whoami::run(args, &session).await,
-        Command::Status(args) => status::run(args, &session).await,
-        Command::Api(args) => api::run(args, &session).await,
-        Command::Exec(args) => exec::run(args, &session),
-        Command::Completions(_) | Command::Doctor(_) => unreachable!("handled above"),
+use crate::credentials::CredentialFlags;
+
+/// Where the login and password come from. The password is never a command-line value.
+#[derive(Debug, Default, Args)]
+pub struct CredentialArgs {
+    /// Login name or e-mail [default: the profile's; else asked at a terminal]
+    #[arg(long, env = "SAYMON_LOGIN", value_name = "NAME")]
+    pub login: Option<String>,
+
+    /// Read the password from the first line of stdin
+    #[arg(long, conflicts_with = "password_file")]
+    pub password_stdin: bool,
+
+    /// Read the password from this file (its first line)
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// The user's id (24 hex digits) [default: the profile's; else asked from the server]
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+}
+
+impl CredentialArgs {
+    /// These flags as plain data, for the session and a token's life.
+    pub(crate) fn flags(&self) -> CredentialFlags {
+        CredentialFlags {
+            login: self.login.clone(),
+            password_stdin: self.password_stdin,
+            password_file: self.password_file.clone(),
+            user_id: self.user_id.clone(),
+        }
     }
 }

@@ -1,5 +1,8 @@
 //! The one place that knows precedence: where the profile, server, login, password, token
 //! and secret store come from, and which source won, so that messages and `-v` can say it.
+//! The rules are `precedence.rs`'s (plain data in, the winner out; its tests are the
+//! table below) and `handed.rs`'s (what the environment and secret files hand over); the
+//! `Session` adds the asking, the reading and the words.
 //!
 //! - profile:  --profile, SAYMON_PROFILE, the config's default profile, "default"
 //! - server:   --server, SAYMON_SERVER, the profile's
@@ -25,8 +28,11 @@ use crate::store::keyring::KeyringStore;
 
 mod connect;
 mod handed;
+mod precedence;
 mod secrets;
 mod stores;
+
+use precedence::{ServerFrom, Trust};
 
 pub(crate) use handed::{
     empty_env_token_note, env_password, env_token, env_token_set, env_token_source, given_name,
@@ -36,7 +42,7 @@ pub(crate) use secrets::{no_password, password_given};
 
 /// Where a command's login, password and user id come from, as its flags give them
 /// (`--login`/SAYMON_LOGIN, `--password-stdin`, `--password-file`, `--user-id`): plain
-/// data (`cli::CredentialArgs::flags` makes it).
+/// data (`commands::CredentialArgs::flags` makes it).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CredentialFlags {
     /// The login name or e-mail, when given.
@@ -64,16 +70,9 @@ pub(crate) struct Session<'a> {
     /// Whether a token handed over in the environment (SAYMON_TOKEN, …) applies (to the
     /// selected profile); not for `named`'s sessions.
     env_token_applies: bool,
-    /// A certificate `login` just pinned (its file and fingerprint): the CA in force.
-    pinned: Option<(PathBuf, String)>,
-    /// SAYMON_PIN, checked: the fingerprint of the only certificate to trust.
-    env_pin: Option<String>,
-    /// Whether the profile's remembered `--insecure` is set aside: `login` decides the
-    /// trust anew, from its own flags.
-    trust_anew: bool,
-    /// Whether the profile's pin is set aside: `login --pin` pins anew (the old pinned
-    /// file may be the very thing that is broken).
-    pin_anew: bool,
+    /// What this run decided about trust: SAYMON_PIN, a pin `login` just made, and
+    /// whether `login` decides anew (`precedence::Trust`).
+    trust: Trust,
 }
 
 impl<'a> Session<'a> {
@@ -81,7 +80,7 @@ impl<'a> Session<'a> {
         let config_dir = config::config_dir(settings.config_dir.as_deref())?;
         let config = config::load(&config_dir)?;
         let mut session = Self::with(settings, out, config_dir, config);
-        session.env_pin = connect::env_pin(settings.insecure)?;
+        session.trust.env_pin = connect::env_pin(settings.insecure)?;
         Ok(session)
     }
 
@@ -89,12 +88,12 @@ impl<'a> Session<'a> {
     pub(crate) fn without_config(settings: &'a Settings, out: &'a Output) -> Result<Self> {
         let config_dir = config::config_dir(settings.config_dir.as_deref())?;
         let mut session = Self::with(settings, out, config_dir, Config::default());
-        session.env_pin = connect::env_pin(settings.insecure)?;
+        session.trust.env_pin = connect::env_pin(settings.insecure)?;
         Ok(session)
     }
 
     fn with(settings: &'a Settings, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
-        let profile_name = config.profile_name(settings.profile());
+        let profile_name = precedence::profile_name(settings, &config);
         let interactive = crate::sys::interactive();
         let keyring = KeyringStore::new(Duration::from_secs(settings.timeout), interactive);
         Session {
@@ -106,10 +105,7 @@ impl<'a> Session<'a> {
             interactive,
             keyring,
             env_token_applies: true,
-            pinned: None,
-            env_pin: None,
-            trust_anew: false,
-            pin_anew: false,
+            trust: Trust::default(),
         }
     }
 
@@ -119,20 +115,18 @@ impl<'a> Session<'a> {
     /// With `pin_given` (`login --pin`), the profile's pin and its file are set aside too:
     /// the new pin is checked against what the server shows, whatever became of the old.
     pub(crate) fn trusting_anew(&self, pin_given: bool) -> Session<'a> {
-        Session {
-            trust_anew: true,
-            pin_anew: pin_given,
-            ..self.clone()
-        }
+        let mut session = self.clone();
+        session.trust.trust_anew = true;
+        session.trust.pin_anew = pin_given;
+        session
     }
 
     /// This session with the server certificate in `file` (fingerprint `pin`) pinned:
     /// it is the CA in force from now on, and the profile `login` writes keeps it.
     pub(crate) fn with_pin(&self, file: PathBuf, pin: String) -> Session<'a> {
-        Session {
-            pinned: Some((file, pin)),
-            ..self.clone()
-        }
+        let mut session = self.clone();
+        session.trust.pinned = Some((file, pin));
+        session
     }
 
     /// A session for the profile `name` exactly as config.toml has it, for a command that
@@ -144,8 +138,7 @@ impl<'a> Session<'a> {
             settings,
             profile_name: settings.profile().unwrap_or_default().to_string(),
             env_token_applies: false,
-            pinned: None,
-            env_pin: None,
+            trust: Trust::default(),
             ..self.clone()
         }
     }
@@ -174,27 +167,29 @@ impl<'a> Session<'a> {
     /// The server from --server / SAYMON_SERVER, else the profile's. A bad address is
     /// exit 2 naming where it came from.
     pub(crate) fn server(&self) -> Result<Option<ServerUrl>> {
-        if let Some(text) = self.settings.server.as_deref() {
-            let source = if std::env::var_os("SAYMON_SERVER").is_some_and(|v| v == text) {
-                "SAYMON_SERVER"
-            } else {
-                "--server"
-            };
-            return parse_server(text, source).map(Some);
-        }
-        self.profile_server(&self.profile_name)
+        self.server_from(self.settings, &self.profile_name)
     }
 
     /// Profile `name`'s own server, from config.toml.
     fn profile_server(&self, name: &str) -> Result<Option<ServerUrl>> {
-        let Some(text) = self.config.profile(name).and_then(|p| p.server.as_deref()) else {
+        self.server_from(&Settings::default(), name)
+    }
+
+    /// The server `settings` and profile `name` give (`precedence::server`), parsed; a bad
+    /// address is exit 2 naming where it came from.
+    fn server_from(&self, settings: &Settings, name: &str) -> Result<Option<ServerUrl>> {
+        let Some((text, from)) = precedence::server(settings, self.config.profile(name)) else {
             return Ok(None);
         };
-        let source = format!(
-            "profile {} in {}",
-            crate::redact::inline(name),
-            self.config_dir.join(config::CONFIG_FILE).display()
-        );
+        let source = match from {
+            ServerFrom::Flag => "--server".to_string(),
+            ServerFrom::Variable => "SAYMON_SERVER".to_string(),
+            ServerFrom::Profile => format!(
+                "profile {} in {}",
+                crate::redact::inline(name),
+                self.config_dir.join(config::CONFIG_FILE).display()
+            ),
+        };
         parse_server(text, &source).map(Some)
     }
 
@@ -295,7 +290,7 @@ impl<'a> Session<'a> {
     pub(crate) fn profile_flag(&self) -> String {
         let mut flags = String::new();
         if let Some(dir) = &self.settings.config_dir
-            && std::env::var_os("SAYMON_CONFIG_DIR").as_deref() != Some(dir.as_os_str())
+            && self.settings.on_command_line.config_dir
         {
             let dir = dir.display().to_string();
             if dir.contains(|c: char| !(c.is_ascii_alphanumeric() || "/._-~".contains(c))) {

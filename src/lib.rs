@@ -1,5 +1,5 @@
 //! saymon: a command-line client for the REST API of SAYMON monitoring servers.
-//! The binary (`main.rs`) calls `main` (`app`): parse, run `commands::run`, map errors to
+//! The binary (`main.rs`) calls `main` (`app`): parse, run the command, map errors to
 //! exit codes.
 //!
 //! The modules in layers, each importing only from the layers below it (no circles;
@@ -16,12 +16,9 @@
 //! 6. `client`, `store`: the HTTP client, the secret stores.
 //! 7. `credentials`: where each setting comes from.
 //! 8. `lifecycle`: a token's life.
-//! 9. `commands`: one module a command.
-//! 10. `cli`: the command line (clap), above the commands.
-//! 11. `app`: the program: parse, run, report.
-//!
-//! Not yet so: `commands` still take their clap args from `cli` (the settings they read
-//! are plain data already: `settings::Settings`, `credentials::CredentialFlags`).
+//! 9. `commands`: one module a command, each with its own args (a clap struct).
+//! 10. `cli`: the command line (clap) made of the commands' args, and the help pages.
+//! 11. `app`: the program: parse, pick the command, run it, report.
 
 // `pub` only for the surface below; every `unsafe` block says why it is sound.
 #![warn(unreachable_pub)]

@@ -7,28 +7,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::jq::Jq;
 use crate::redact;
+use crate::settings::{OutputFormat, Settings};
 use crate::sys::{stdout_open, to_stderr};
-
-/// `--output`: text for a person, or JSON documents for a script.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    #[default]
-    Text,
-    Json,
-}
-
-/// What the command line asks of the output (`--output`, `-q`, `-v`, `--jq`,
-/// `--max-mib`), as plain data.
-#[derive(Debug, Clone, Default)]
-pub struct OutputSettings {
-    pub format: OutputFormat,
-    pub quiet: bool,
-    pub verbose: bool,
-    /// The `--jq` filter's text, compiled by `Output::new`.
-    pub jq: Option<String>,
-    /// The most memory `--jq` may use, in MiB (`--max-mib`).
-    pub max_mib: u32,
-}
 
 pub(crate) struct Output {
     pub format: OutputFormat,
@@ -39,10 +19,11 @@ pub(crate) struct Output {
 }
 
 impl Output {
-    /// The output `settings` ask for, with `--jq` compiled. Exit 2 when it is not valid jq.
-    pub(crate) fn new(settings: &OutputSettings) -> anyhow::Result<Self> {
+    /// The output `settings` ask for (`--output`, `-q`, `-v`, `--jq`, `--max-mib`), with
+    /// `--jq` compiled. Exit 2 when it is not valid jq.
+    pub(crate) fn new(settings: &Settings) -> anyhow::Result<Self> {
         Ok(Output {
-            format: settings.format,
+            format: settings.output,
             quiet: settings.quiet,
             verbose: settings.verbose,
             jq: settings

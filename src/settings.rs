@@ -1,6 +1,6 @@
 //! What the command line and the environment ask of a run, as plain data: built once from
 //! the parsed command line (`cli::GlobalArgs::settings`) before anything runs, then read
-//! by the session and the commands. No clap type, no I/O.
+//! by the session, the output and the commands. No I/O.
 
 use std::path::PathBuf;
 
@@ -13,8 +13,8 @@ pub(crate) struct Settings {
     /// `--profile` / `SAYMON_PROFILE`, each one given, in order (`status` takes several,
     /// and globs); every other command uses the last.
     pub profiles: Vec<String>,
-    /// Whether `--profile` came from the command line, not from `SAYMON_PROFILE`.
-    pub profile_on_command_line: bool,
+    /// Which of these came from the command line, not from the variable that stands for it.
+    pub on_command_line: OnCommandLine,
     /// `--ca-cert` / `SAYMON_CA_CERT`: a PEM file of CA certificates to trust too.
     pub ca_cert: Option<PathBuf>,
     /// `--client-cert` / `SAYMON_CLIENT_CERT`: the client certificate for mutual TLS.
@@ -31,6 +31,38 @@ pub(crate) struct Settings {
     pub max_mib: u32,
     /// `--config-dir` / `SAYMON_CONFIG_DIR`: where config.toml and credentials.toml are.
     pub config_dir: Option<PathBuf>,
+    /// `--output`: the results' format on stdout.
+    pub output: OutputFormat,
+    /// `-q`: only results and errors.
+    pub quiet: bool,
+    /// `-v`: each request logged on stderr.
+    pub verbose: bool,
+    /// `--jq`: the filter's text, compiled by `Output::new`.
+    pub jq: Option<String>,
+}
+
+/// `--output`: text for a person, or JSON documents for a script. (clap's `ValueEnum`
+/// only names the values for the command line.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Which options were typed on the command line (`--profile`) rather than taken from the
+/// variable that stands for each (`SAYMON_PROFILE`): messages name the one that was used,
+/// and some rules trust only what was typed (a pinned profile's `--ca-cert`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OnCommandLine {
+    /// `--profile`, not `SAYMON_PROFILE`.
+    pub profile: bool,
+    /// `--server`, not `SAYMON_SERVER`.
+    pub server: bool,
+    /// `--ca-cert`, not `SAYMON_CA_CERT`.
+    pub ca_cert: bool,
+    /// `--config-dir`, not `SAYMON_CONFIG_DIR`.
+    pub config_dir: bool,
 }
 
 impl Settings {

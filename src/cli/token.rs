@@ -1,9 +1,9 @@
-//! The args of `token create | print | refresh | revoke`.
+//! `token create | print | refresh | revoke`: the subcommands (their args are in
+//! `commands::token`).
 
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 
-use super::CredentialArgs;
-use crate::store::StoreChoice;
+use crate::commands::token::{TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
@@ -33,41 +33,4 @@ pub enum TokenCommand {
     ///
     /// Authenticates with the token in use, or with the password when one is given.
     Revoke(TokenRevokeArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TokenCreateArgs {
-    #[command(flatten)]
-    pub credentials: CredentialArgs,
-
-    /// Also store the token, creating the profile if there is none
-    #[arg(long)]
-    pub save: bool,
-
-    /// Where to store it with --save [default: the profile's, else auto]
-    #[arg(long, value_enum, value_name = "STORE", requires = "save")]
-    pub store: Option<StoreChoice>,
-}
-
-#[derive(Debug, Args)]
-pub struct TokenPrintArgs {
-    /// Write the token (one line) to FILE, readable by you alone, instead of stdout
-    #[arg(long, value_name = "FILE")]
-    pub to: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct TokenRefreshArgs {
-    #[command(flatten)]
-    pub credentials: CredentialArgs,
-
-    /// First ask the server whether the stored token still works; create one only if not
-    #[arg(long)]
-    pub if_invalid: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct TokenRevokeArgs {
-    #[command(flatten)]
-    pub credentials: CredentialArgs,
 }

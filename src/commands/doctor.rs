@@ -8,8 +8,8 @@ mod network;
 mod report;
 
 use anyhow::Result;
+use clap::Args;
 
-use crate::cli::DoctorArgs;
 use crate::client::Tls;
 use crate::credentials::Session;
 use crate::error::{Error, Exit};
@@ -22,6 +22,13 @@ use crate::store::TokenSource;
 use checks::{config_check, credentials_check, local};
 use network::network;
 use report::{Check, State, report};
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Check every profile (at once), not only the selected one
+    #[arg(long)]
+    pub all: bool,
+}
 
 /// How many profiles `--all` checks at once.
 const AT_ONCE: usize = 32;
@@ -42,7 +49,7 @@ struct Target {
     password: Option<Secret>,
 }
 
-pub(super) async fn run(args: &DoctorArgs, settings: &Settings, out: &Output) -> Result<()> {
+pub(crate) async fn run(args: &DoctorArgs, settings: &Settings, out: &Output) -> Result<()> {
     let mut checks = Vec::new();
     let (session, config_read) = match Session::load(settings, out) {
         Ok(session) => {

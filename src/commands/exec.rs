@@ -4,8 +4,8 @@ use std::io;
 use std::process::Command;
 
 use anyhow::Result;
+use clap::Args;
 
-use crate::cli::ExecArgs;
 use crate::credentials::Session;
 use crate::error::{Error, Exit, Exited};
 use crate::secret::Secret;
@@ -13,6 +13,24 @@ use crate::server::ServerUrl;
 use crate::store::{SecretKind, TokenSource};
 
 mod masked;
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Pass the command's output through untouched: without it, the token (and a
+    /// remembered password) is shown as *** in each of its stdout and stderr that is not
+    /// a terminal
+    #[arg(long)]
+    pub no_mask: bool,
+
+    /// The command and its arguments, after `--`
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<std::ffi::OsString>,
+}
 
 /// Run the command, masked unless `--no-mask`. Returns when it ended: `Exited` with its
 /// exit code (128+N for signal N; 127 not found, 126 not runnable) when not 0. Errors,

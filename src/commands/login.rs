@@ -1,9 +1,10 @@
 //! `saymon login`: create a token with login + password, store it, remember the profile.
 
 use anyhow::{Context, Result};
+use clap::Args;
 use serde_json::json;
 
-use crate::cli::LoginArgs;
+use super::CredentialArgs;
 use crate::client::Auth;
 use crate::client::Client;
 use crate::config::StoreKind;
@@ -13,17 +14,44 @@ use crate::lifecycle::{Issuer, Remember, Target, TokenLock, check_user_id, passw
 use crate::redact;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store::{self, SecretKind, SecretStore, TokenSource};
+use crate::store::{SecretStore, StoreChoice, TokenSource};
 use crate::token::accept_token;
 
 mod trust;
 
 pub(super) use trust::forget_pinned;
 
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Where to keep the token [default: the profile's, else auto]
+    #[arg(long, value_enum, value_name = "STORE")]
+    pub store: Option<StoreChoice>,
+
+    /// Also keep the password, in the same store, so that `token refresh` needs no input
+    /// (for cron). Without it, a password remembered before is forgotten.
+    #[arg(long)]
+    pub remember_password: bool,
+
+    /// Store a token made elsewhere (by an admin, for an LDAP/SSO account, from a vault),
+    /// read from stdin (hidden at a terminal): checked with the server first, then stored,
+    /// and the profile takes its login and user id from the server's answer
+    #[arg(long, conflicts_with_all = ["password_stdin", "password_file", "remember_password", "user_id"])]
+    pub with_token: bool,
+
+    /// Trust the server's certificate only if its SHA-256 fingerprint is this one (colons
+    /// and case ignored), and pin it for the profile, as --ca-cert with that certificate
+    /// would: for a self-signed server without a terminal to ask at
+    #[arg(long, value_name = "sha256:HEX")]
+    pub pin: Option<String>,
+}
+
 /// How often a person at a terminal may type the password (as sudo allows).
 const TRIES: u32 = 3;
 
-pub(super) async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // A login decides the trust anew: a profile's remembered --insecure does not carry
     // over to a login without the flag, which verifies before anything is sent.
     let session = &session.trusting_anew(args.pin.is_some());
@@ -300,10 +328,8 @@ async fn move_rescued(
     kind: StoreKind,
     store: Box<dyn SecretStore>,
 ) -> Result<Moved> {
-    let rescue = session.rescue();
-    let account = store::account(login, server);
     // A first look, without the lock; the token is read again under it.
-    if rescue.get(&account, SecretKind::Token)?.is_none() {
+    if !session.rescue_waits(login, server)? {
         return Ok(Moved::Nothing(store));
     }
     let password = if args.remember_password {
@@ -326,11 +352,10 @@ async fn move_rescued(
         Ok(Some(token)) => token,
         Ok(None) => return Ok(Moved::Nothing(store)),
         Err(e) if exit_code(&e) == Exit::Failure => {
+            let rescue = session.drop_rescued(login, server)?;
             session.out.warn(&format!(
-                "{e:#}; it is removed from {}, and a new token is made",
-                rescue.describe()
+                "{e:#}; it is removed from {rescue}, and a new token is made"
             ));
-            rescue.delete(&account, SecretKind::Token)?;
             return Ok(Moved::Nothing(store));
         }
         Err(e) => return Err(e),
@@ -341,7 +366,7 @@ async fn move_rescued(
             session.out.note(
                 "The rescued token no longer works (a newer token replaced it, or it was revoked); making a new one.",
             );
-            rescue.delete(&account, SecretKind::Token)?;
+            session.drop_rescued(login, server)?;
             return Ok(Moved::Nothing(store));
         }
         Err(e) => return Err(e),

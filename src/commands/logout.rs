@@ -4,17 +4,24 @@
 //! and named.
 
 use anyhow::{Context, Result};
+use clap::Args;
 use serde_json::json;
 
 use super::profile::shown;
 use super::token;
-use crate::cli::LogoutArgs;
 use crate::credentials::CredentialFlags;
 use crate::credentials::Session;
 use crate::error::{Exit, exit_code};
 use crate::store::SecretKind;
 
-pub(super) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Also delete the token on the server (authenticated with the token itself)
+    #[arg(long)]
+    pub revoke: bool,
+}
+
+pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let name = &session.profile_name;
     let mut revoked = false;

@@ -2,10 +2,10 @@
 //! and remove one with its secrets. config.toml is changed under its lock, atomically.
 
 use anyhow::{Context, Result};
+use clap::Args;
 use serde_json::{Value, json};
 
 use super::token;
-use crate::cli::{ProfileListArgs, ProfileRemoveArgs, ProfileUseArgs};
 use crate::config::{self, StoreKind};
 use crate::credentials::CredentialFlags;
 use crate::credentials::Session;
@@ -13,10 +13,38 @@ use crate::error::{Error, Exit, exit_code};
 use crate::redact;
 use crate::store::SecretKind;
 
+#[derive(Debug, Args)]
+pub struct ProfileListArgs {}
+
+#[derive(Debug, Args)]
+pub struct ProfileUseArgs {
+    /// The profile to make the default
+    #[arg(value_name = "NAME",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::config::profile_candidates))]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileRemoveArgs {
+    /// The profile to remove
+    #[arg(value_name = "NAME",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::config::profile_candidates))]
+    pub name: String,
+
+    /// First delete the profile's token on the server (authenticated with the token itself)
+    #[arg(long, conflicts_with = "keep_secrets")]
+    pub revoke: bool,
+
+    /// Remove only the profile: its token and password stay where they are kept (for a
+    /// keyring that cannot be reached here, e.g. over SSH), and saymon says where
+    #[arg(long)]
+    pub keep_secrets: bool,
+}
+
 /// Every profile as a table (`*` marks the profile in use, "(default)" the default, with
 /// the legend on stderr), or with `--output json` an array of
 /// `{name, server, login, store, default}`.
-pub(super) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
     let default = session.config.default_profile.as_deref();
     let profiles = &session.config.profiles;
     if session.out.json() {
@@ -74,7 +102,7 @@ pub(super) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()>
 }
 
 /// Make NAME the default profile. Exit 3 when there is no profile NAME.
-pub(super) fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
     let name = existing(session, &args.name)?;
     config::update(&session.config_dir, |config| {
         config.default_profile = Some(name.clone());
@@ -97,7 +125,7 @@ pub(super) fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
 /// the default says which profile is the default now. Exit 3 for an unknown NAME; a store
 /// that cannot be used is exit 7 and keeps the profile (for the keyring, the hint names
 /// --keep-secrets).
-pub(super) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> Result<()> {
     let name = existing(session, &args.name)?;
     // NAME as config.toml has it: --server, the TLS flags and SAYMON_TOKEN are for the
     // selected profile, and would point the revocation and the removal elsewhere.
@@ -176,20 +204,7 @@ pub(super) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
         ));
     }
     if let Some((kind, account)) = &kept {
-        session.out.note(&match kind {
-            StoreKind::Keyring => format!(
-                "Its token (and a remembered password) stay in the keyring, account {account} (service {}): where the keyring answers, `{}` removes the token.",
-                crate::store::keyring::service(SecretKind::Token),
-                crate::store::keyring::clear_command(SecretKind::Token, account)
-            ),
-            StoreKind::File => format!(
-                "Its token (and a remembered password) stay in the file {}, account {account}.",
-                session
-                    .config_dir
-                    .join(crate::store::file::CREDENTIALS_FILE)
-                    .display()
-            ),
-        });
+        session.out.note(&session.kept_secrets_note(*kind, account));
     }
     if was_default {
         session.out.note(&match &after.default_profile {
@@ -264,7 +279,7 @@ fn warn_overridden(session: &Session<'_>) {
     if let Some(chosen) = session.settings.profile() {
         session.out.warn(&format!(
             "{} selects profile {} in this environment, before the default",
-            if session.settings.profile_on_command_line {
+            if session.settings.on_command_line.profile {
                 "--profile"
             } else {
                 "SAYMON_PROFILE"

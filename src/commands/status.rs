@@ -2,17 +2,28 @@
 //! (unless --offline) whether the server accepts the token.
 
 use anyhow::Result;
+use clap::Args;
 use serde_json::{Value, json};
 
-use crate::cli::StatusArgs;
 use crate::client::{Auth, Tls};
 use crate::config::{Profile, StoreKind};
 use crate::credentials::{Session, env_token};
 use crate::error::{Error, Exit, exit_code};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store;
 use crate::store::TokenSource;
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Do not ask the servers whether the tokens work
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Exit 0 only when every profile checked has a working token (else the first
+    /// failure's code), not just the selected one
+    #[arg(long)]
+    pub all_ok: bool,
+}
 
 /// What we learned of one profile's token.
 enum TokenState {
@@ -74,7 +85,7 @@ struct Row {
 /// How many servers `status` asks at once.
 const AT_ONCE: usize = 32;
 
-pub(super) async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> {
     let env_token = env_token()?;
     let names = select(session, env_token.is_some())?;
     let (mut rows, checks) = read_rows(args, session, names, env_token.as_ref());
@@ -93,7 +104,7 @@ fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
     if !selected_exists && (env_token || session.settings.server.is_some()) {
         names.push(session.profile_name.clone());
     }
-    if session.settings.profile_on_command_line {
+    if session.settings.on_command_line.profile {
         let patterns = &session.settings.profiles;
         names.retain(|name| patterns.iter().any(|p| glob_match(p, name)));
         if names.is_empty() {
@@ -215,7 +226,7 @@ async fn check_all(session: &Session<'_>, rows: &mut [Row], checks: &[Check]) {
 
 /// The table, or the JSON document, on stdout.
 fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
-    let file = session.config_dir.join(store::file::CREDENTIALS_FILE);
+    let file = session.credentials_file();
     if session.out.json() {
         let profiles: Vec<Value> = rows.iter().map(|r| row_json(r, &file)).collect();
         session.out.result_json(&json!({
@@ -260,7 +271,7 @@ pub(super) const SELECTED_LEGEND: &str =
 fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
     let judged: Vec<&Row> = match rows.iter().find(|r| r.selected) {
         Some(row) if !args.all_ok => vec![row],
-        _ if args.all_ok || session.settings.profile_on_command_line => rows.iter().collect(),
+        _ if args.all_ok || session.settings.on_command_line.profile => rows.iter().collect(),
         _ => {
             return Err(Error::new(
                 Exit::NoCredentials,

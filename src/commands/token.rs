@@ -1,9 +1,10 @@
 //! `saymon token create`, `print`, `refresh` and `revoke`.
 
 use anyhow::{Context, Result};
+use clap::Args;
 use serde_json::json;
 
-use crate::cli::{TokenCreateArgs, TokenPrintArgs, TokenRefreshArgs, TokenRevokeArgs};
+use super::CredentialArgs;
 use crate::client::{Auth, Client};
 use crate::config::StoreKind;
 use crate::credentials::{CredentialFlags, Session, password_given};
@@ -11,12 +12,49 @@ use crate::error::{Error, Exit};
 use crate::lifecycle::{Issued, Issuer, Remember, Target, TokenLock};
 use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store::{self, SecretKind, SecretStore};
+use crate::store::{self, SecretKind, SecretStore, StoreChoice};
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// Also store the token, creating the profile if there is none
+    #[arg(long)]
+    pub save: bool,
+
+    /// Where to store it with --save [default: the profile's, else auto]
+    #[arg(long, value_enum, value_name = "STORE", requires = "save")]
+    pub store: Option<StoreChoice>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenPrintArgs {
+    /// Write the token (one line) to FILE, readable by you alone, instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRefreshArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+
+    /// First ask the server whether the stored token still works; create one only if not
+    #[arg(long)]
+    pub if_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+}
 
 /// Create a token and print it bare. SAYMON keeps one token per user, so when the token
 /// is for the profile's own user the stored token is replaced too (it is dead anyway).
 /// The token is stored before it is printed: if stdout cannot take it, it is not lost.
-pub(super) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
     if args.save {
         session.check_new_profile()?;
     }
@@ -146,7 +184,7 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
 /// as systemd loading it as another service's credential, sees the old token or the new
 /// one). Errors: no token (exit 3), FILE one of saymon's own files (exit 2), FILE not
 /// writable (exit 7, as a store that cannot be written).
-pub(super) fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     if let Some(path) = &args.to {
         check_destination(path, session)?;
@@ -277,7 +315,7 @@ fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> 
 
 /// Create a fresh token with the given or remembered password and replace the stored one.
 /// Prints no token: cron mails whatever a job prints.
-pub(super) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let server = session.require_server()?;
     let login = session.login_name(&args.credentials.flags(), &server)?;
@@ -466,7 +504,7 @@ fn report_refresh(
 }
 
 /// Delete the token on the server, then forget it locally.
-pub(super) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
+pub(crate) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
     session.check_profile_exists()?;
     let (server, removed) = revoke_and_forget(
         session,

@@ -1,16 +1,19 @@
 //! `saymon whoami`: the user the token in use belongs to, as the server sees it.
 
 use anyhow::{Context, Result};
+use clap::Args;
 use serde_json::Value;
 
-use crate::cli::WhoamiArgs;
 use crate::client::Auth;
 use crate::credentials::Session;
 use crate::error::on_rejection;
 use crate::redact;
 use crate::store::TokenSource;
 
-pub(super) async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {}
+
+pub(crate) async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
     let server = session.require_server()?;
     let client = session.client(&server)?;

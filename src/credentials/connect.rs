@@ -10,82 +10,24 @@ use crate::client::{Client, ClientOptions, PinSource, Tls};
 use crate::error::{Error, Exit};
 use crate::server::ServerUrl;
 
-use super::Session;
+use super::{Session, precedence};
 
 impl<'a> Session<'a> {
-    /// The CA certificate: --ca-cert / SAYMON_CA_CERT, else the profile's. A profile's
-    /// pinned certificate is replaced only by --ca-cert on the command line, on purpose:
-    /// never by a SAYMON_CA_CERT that the environment holds for other servers.
+    /// The CA certificate in force (`precedence::ca_cert`).
     pub(crate) fn ca_cert(&self) -> Option<PathBuf> {
-        if let Some((file, _)) = &self.pinned {
-            return Some(file.clone());
-        }
-        let profile = self.profile();
-        let pinned_profile = profile.is_some_and(|p| p.pin.is_some());
-        if pinned_profile && self.pin_anew {
-            return self.settings.ca_cert.clone();
-        }
-        if pinned_profile && !self.ca_cert_on_command_line() {
-            return profile.and_then(|p| p.ca_cert.clone());
-        }
-        self.settings
-            .ca_cert
-            .clone()
-            .or_else(|| profile.and_then(|p| p.ca_cert.clone()))
-    }
-
-    /// Whether --ca-cert was given on the command line (clap reads SAYMON_CA_CERT into the
-    /// same option).
-    fn ca_cert_on_command_line(&self) -> bool {
-        self.settings.ca_cert.is_some()
-            && std::env::var_os("SAYMON_CA_CERT").map(PathBuf::from) != self.settings.ca_cert
-    }
-
-    /// The fingerprint of the one certificate to trust, and where it comes from:
-    /// SAYMON_PIN; else the one `login` just pinned (`with_pin`); else the profile's pin
-    /// (unless --ca-cert replaces its file).
-    fn pin(&self) -> Option<(String, PinSource)> {
-        if let Some(pin) = &self.env_pin {
-            return Some((pin.clone(), PinSource::Environment));
-        }
-        let login = PinSource::Login {
-            flag: self.profile_flag(),
-        };
-        if let Some((_, pin)) = &self.pinned {
-            return Some((pin.clone(), login));
-        }
-        if self.ca_cert_on_command_line() || self.pin_anew {
-            return None;
-        }
-        self.profile()
-            .and_then(|p| p.pin.clone())
-            .map(|p| (p, login))
+        precedence::ca_cert(self.settings, self.profile(), &self.trust)
     }
 
     /// The TLS settings for `server`: each from its flag or variable, else the profile's;
     /// the profile's `login --insecure` only for the profile's own server.
     pub(crate) fn tls(&self, server: &ServerUrl) -> Tls {
         let profile = self.profile();
-        // The certificate and its key come as a pair: a flag for one replaces both.
-        let (client_cert, client_key) =
-            if self.settings.client_cert.is_some() || self.settings.client_key.is_some() {
-                (
-                    self.settings.client_cert.clone(),
-                    self.settings.client_key.clone(),
-                )
-            } else {
-                (
-                    profile.and_then(|p| p.client_cert.clone()),
-                    profile.and_then(|p| p.client_key.clone()),
-                )
-            };
-        let (pin, mut pin_source) = self.pin().unzip();
+        let (client_cert, client_key) = precedence::client_pair(self.settings, profile);
+        let pin = precedence::pin(self.settings, profile, &self.trust, self.profile_flag());
+        let (pin, mut pin_source) = pin.unzip();
         // The command that pins anew names the server, when it is not the profile's own.
         if let Some(PinSource::Login { flag }) = &mut pin_source
-            && !profile
-                .and_then(|p| p.server.as_deref())
-                .and_then(|s| ServerUrl::parse(s).ok())
-                .is_some_and(|s| s.same_origin_as(server))
+            && !profile.is_some_and(|p| precedence::own_server(p, server))
         {
             flag.push_str(&format!(" --server {server}"));
         }
@@ -129,15 +71,7 @@ impl<'a> Session<'a> {
     /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
     /// `login --insecure` when `server` is the profile's own.
     pub(crate) fn insecure(&self, server: &ServerUrl) -> bool {
-        self.settings.insecure
-            || !self.trust_anew
-                && self.profile().is_some_and(|p| {
-                    p.insecure
-                        && p.server
-                            .as_deref()
-                            .and_then(|s| ServerUrl::parse(s).ok())
-                            .is_some_and(|s| s.same_origin_as(server))
-                })
+        precedence::insecure(self.settings, self.profile(), &self.trust, server)
     }
 
     /// A client for `server` with these TLS settings (another profile's, for `status`).

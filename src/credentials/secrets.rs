@@ -20,10 +20,7 @@ use super::handed::{Origin, env_password, env_token, read_secret_file};
 impl<'a> Session<'a> {
     /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
     pub(crate) fn login_name(&self, args: &CredentialFlags, server: &ServerUrl) -> Result<String> {
-        if let Some(login) = args.login.as_deref().filter(|l| !l.trim().is_empty()) {
-            return Ok(login.trim().to_string());
-        }
-        if let Some(login) = self.profile().and_then(|p| p.login.clone()) {
+        if let Some(login) = super::precedence::login(args.login.as_deref(), self.profile()) {
             return Ok(login);
         }
         if self.interactive && !args.password_stdin {
@@ -180,6 +177,21 @@ impl<'a> Session<'a> {
             .get(&account, SecretKind::Token)?
             .map(|token| store::accept_stored_token(token, &rescue, &account))
             .transpose()
+    }
+
+    /// Whether a token of `login` on `server` waits in the rescue file: a first look,
+    /// without the lock and without checking it. Errors: the file's (exit 7).
+    pub(crate) fn rescue_waits(&self, login: &str, server: &ServerUrl) -> Result<bool> {
+        let account = store::account(login, server);
+        Ok(self.rescue().get(&account, SecretKind::Token)?.is_some())
+    }
+
+    /// Remove the token of `login` on `server` from the rescue file (it cannot be used);
+    /// returns the file, described, for the message. Errors: the file's (exit 7).
+    pub(crate) fn drop_rescued(&self, login: &str, server: &ServerUrl) -> Result<String> {
+        let rescue = self.rescue();
+        rescue.delete(&store::account(login, server), SecretKind::Token)?;
+        Ok(rescue.describe())
     }
 
     /// The stored token of `profile` on `server`, and where it is: a rescued one first

@@ -1,6 +1,8 @@
 //! Which store holds a profile's secrets, and the question before falling back to the
 //! file store when the keyring cannot be used.
 
+use std::path::PathBuf;
+
 use anyhow::Result;
 
 use crate::config::StoreKind;
@@ -28,18 +30,46 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// The file store's file (credentials.toml in the config dir), whether or not it exists.
+    pub(crate) fn credentials_file(&self) -> PathBuf {
+        FileStore::new(&self.config_dir).path().to_path_buf()
+    }
+
+    /// The rescue file (see `lifecycle`), whether or not it exists.
+    pub(crate) fn rescue_file(&self) -> PathBuf {
+        self.rescue().path().to_path_buf()
+    }
+
+    /// Read the file store's file as every command does (its owner and mode checked, then
+    /// parsed), for `doctor`. Errors: one that others may read (exit 7), a garbled file.
+    pub(crate) fn check_credentials_file(&self) -> Result<()> {
+        FileStore::new(&self.config_dir).get("doctor@check", SecretKind::Token)?;
+        Ok(())
+    }
+
+    /// One sentence on where the secrets of `account` stay in the store `kind` (`profile
+    /// remove --keep-secrets`), and for the keyring the command that removes the token.
+    pub(crate) fn kept_secrets_note(&self, kind: StoreKind, account: &str) -> String {
+        match kind {
+            StoreKind::Keyring => format!(
+                "Its token (and a remembered password) stay in the keyring, account {account} (service {}): where the keyring answers, `{}` removes the token.",
+                keyring::service(SecretKind::Token),
+                keyring::clear_command(SecretKind::Token, account)
+            ),
+            StoreKind::File => format!(
+                "Its token (and a remembered password) stay in the file {}, account {account}.",
+                self.credentials_file().display()
+            ),
+        }
+    }
+
     /// The store for a new token: --store, else the profile's, else auto. Checked for
     /// writing before any token is created. Auto never falls back to the file silently.
     pub(crate) fn choose_store(
         &self,
         choice: Option<StoreChoice>,
     ) -> Result<(StoreKind, Box<dyn SecretStore>)> {
-        let choice = choice.unwrap_or(match self.profile().and_then(|p| p.store) {
-            Some(StoreKind::Keyring) => StoreChoice::Keyring,
-            Some(StoreKind::File) => StoreChoice::File,
-            None => StoreChoice::Auto,
-        });
-        let kind = match choice {
+        let kind = match super::precedence::store(choice, self.profile()) {
             StoreChoice::Keyring => StoreKind::Keyring,
             StoreChoice::File => StoreKind::File,
             StoreChoice::Auto => {

@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::output::{Output, OutputSettings};
+use crate::output::Output;
 use crate::settings::Settings;
 use crate::store::{Change, SecretKind};
 
@@ -94,9 +94,9 @@ struct World {
 
 impl World {
     fn new() -> World {
-        let settings = OutputSettings {
+        let settings = Settings {
             quiet: true,
-            ..OutputSettings::default()
+            ..Settings::default()
         };
         World {
             dir: tempfile::tempdir().unwrap(),
@@ -228,9 +228,9 @@ fn two_runs_that_make_a_token_take_turns() {
     std::thread::scope(|scope| {
         let second = scope.spawn(|| {
             let settings = world.settings();
-            let out = Output::new(&OutputSettings {
+            let out = Output::new(&Settings {
                 quiet: true,
-                ..OutputSettings::default()
+                ..Settings::default()
             })
             .unwrap();
             let session = Session::load(&settings, &out).unwrap();

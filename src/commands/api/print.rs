@@ -7,7 +7,7 @@ use anyhow::Result;
 use reqwest::Response;
 use serde_json::Value;
 
-use crate::cli::ApiArgs;
+use super::ApiArgs;
 use crate::client::Client;
 use crate::credentials::Session;
 use crate::error::{Error, Exit};
@@ -52,7 +52,7 @@ pub(super) async fn answer(
     {
         sink.take(&chunk, &mut stdout)?;
     }
-    let json = session.out.format == crate::output::OutputFormat::Json;
+    let json = session.out.format == crate::settings::OutputFormat::Json;
     let head = sink.finish(json, &mut stdout)?;
     stdout.flush()?;
     Ok(head)

@@ -8,7 +8,7 @@ use anyhow::Result;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::cli::ApiArgs;
+use super::ApiArgs;
 use crate::client::{Request, Tls};
 use crate::credentials::Session;
 use crate::error::{Error, Exit};

@@ -7,7 +7,7 @@ use crate::config::{self, Profile, StoreKind};
 use crate::credentials::{Session, env_password, env_token};
 use crate::error::{Error, Exit};
 use crate::server::ServerUrl;
-use crate::store::{self, SecretKind, TokenSource, stored_secret};
+use crate::store::{SecretKind, TokenSource, stored_secret};
 
 use super::Target;
 use super::report::Check;
@@ -32,17 +32,17 @@ pub(super) fn config_check(session: &Session<'_>) -> Check {
 }
 
 pub(super) fn credentials_check(session: &Session<'_>) -> Check {
-    let file = store::file::FileStore::new(&session.config_dir);
-    let path = file.path().display().to_string();
-    if !file.path().exists() {
+    let file = session.credentials_file();
+    let path = file.display().to_string();
+    if !file.exists() {
         return Check::skip(
             "credentials",
             format!("{path}: none (no secret kept in a file)"),
         );
     }
     // Reading it checks its mode and that it parses.
-    match store::SecretStore::get(&file, "doctor@check", SecretKind::Token) {
-        Ok(_) => Check::pass("credentials", format!("{path}: only you can read it")),
+    match session.check_credentials_file() {
+        Ok(()) => Check::pass("credentials", format!("{path}: only you can read it")),
         Err(e) => Check::fail("credentials", &e),
     }
 }
@@ -103,7 +103,7 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
         && let Some(login) = profile.login.as_deref()
         && let Ok(Some(token)) = session.rescued_token(login, &server)
     {
-        let source = TokenSource::Rescued(session.rescue().path().to_path_buf());
+        let source = TokenSource::Rescued(session.rescue_file());
         target.checks.push(Check::warn(
             "rescue",
             format!("a new token waits in {source}: its store could not take it"),

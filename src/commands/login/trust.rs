@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rustls::pki_types::CertificateDer;
 
-use crate::cli::LoginArgs;
+use super::LoginArgs;
 use crate::client::certificate::{self, Described};
 use crate::client::{Client, pinnable};
 use crate::credentials::Session;
