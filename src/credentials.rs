@@ -14,6 +14,7 @@
 //! - store:    --store, the profile's, auto (the keyring, else ask, else fail)
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -21,16 +22,19 @@ use anyhow::Result;
 use crate::config::{self, Config, Profile};
 use crate::error::{Error, Exit};
 use crate::output::Output;
-use crate::prompt::prompt_line;
+use crate::prompt::{Ask, Terminal};
 use crate::server::ServerUrl;
 use crate::settings::Settings;
 use crate::store::keyring::KeyringStore;
+use crate::store::{OpenStore, RunStores};
 
 mod connect;
 mod handed;
 mod precedence;
 mod secrets;
 mod stores;
+#[cfg(test)]
+mod tests;
 
 use precedence::{ServerFrom, Trust};
 
@@ -73,6 +77,11 @@ pub(crate) struct Session<'a> {
     /// What this run decided about trust: SAYMON_PIN, a pin `login` just made, and
     /// whether `login` decides anew (`precedence::Trust`).
     trust: Trust,
+    /// Where the questions go: the terminal, or a test's answers.
+    ask: &'a dyn Ask,
+    /// Opens the stores: the keyring's one connection and the config dir's file, or a
+    /// test's.
+    stores: Arc<dyn OpenStore + 'a>,
 }
 
 impl<'a> Session<'a> {
@@ -96,6 +105,10 @@ impl<'a> Session<'a> {
         let profile_name = precedence::profile_name(settings, &config);
         let interactive = crate::sys::interactive();
         let keyring = KeyringStore::new(Duration::from_secs(settings.timeout), interactive);
+        let stores = Arc::new(RunStores {
+            keyring: keyring.clone(),
+            config_dir: config_dir.clone(),
+        });
         Session {
             settings,
             out,
@@ -106,6 +119,8 @@ impl<'a> Session<'a> {
             keyring,
             env_token_applies: true,
             trust: Trust::default(),
+            ask: &Terminal,
+            stores,
         }
     }
 
@@ -141,6 +156,31 @@ impl<'a> Session<'a> {
             trust: Trust::default(),
             ..self.clone()
         }
+    }
+
+    /// This session with a person who answers through `ask` (a test's answers): as at a
+    /// terminal, questions are asked.
+    #[cfg(test)]
+    pub(crate) fn asking(&self, ask: &'a dyn Ask) -> Session<'a> {
+        Session {
+            ask,
+            interactive: true,
+            ..self.clone()
+        }
+    }
+
+    /// This session with the stores `stores` opens (a test's) in place of the run's.
+    #[cfg(test)]
+    pub(crate) fn with_stores(&self, stores: Arc<dyn OpenStore + 'a>) -> Session<'a> {
+        Session {
+            stores,
+            ..self.clone()
+        }
+    }
+
+    /// Where the questions go (the terminal, unless a test answers).
+    pub(crate) fn ask(&self) -> &dyn Ask {
+        self.ask
     }
 
     pub(crate) fn profile(&self) -> Option<&Profile> {
@@ -199,7 +239,7 @@ impl<'a> Session<'a> {
             return Ok(server);
         }
         if self.interactive {
-            let answer = prompt_line("SAYMON server (host or URL): ")?;
+            let answer = self.ask.line("SAYMON server (host or URL): ")?;
             return Ok(ServerUrl::parse(&answer)?);
         }
         Err(Error::new(

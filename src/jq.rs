@@ -15,10 +15,15 @@ use jaq_json::Val;
 
 use crate::error::{Error, Exit};
 use crate::redact;
+use syntax::{
+    column, environment_error, load_error, location_name, locations, syntax_error, undefined,
+    withheld,
+};
 
 mod memory;
 mod number;
 mod overflow;
+mod syntax;
 pub(crate) mod write;
 
 type Data = data::JustLut<Val>;
@@ -220,7 +225,8 @@ impl Jq {
     /// Every result of the filter on `input` (JSON text), printed to `out` as the module
     /// says; at a terminal, nothing in a raw string drives it. Exit 1 on a runtime error
     /// (what was printed before it stays), or when `input` is not JSON. Runs on jq's own
-    /// thread, its memory bounded by `--max-mib`, while this one writes what it prints.
+    /// thread, its memory bounded by `--max-mib` less `input`'s length (the caller holds
+    /// it: the two together stay within the flag), while this one writes what it prints.
     pub fn run(&self, input: &[u8], as_json: bool, out: &mut dyn Write) -> Result<()> {
         let (to, printed) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
         std::thread::scope(|scope| {
@@ -229,7 +235,8 @@ impl Jq {
                     to,
                     pending: Vec::new(),
                 };
-                let _watch = memory::watch(self.memory);
+                // The answer in `input` counts against --max-mib too: the bound is on both.
+                let _watch = memory::watch(self.memory, input.len() as u64);
                 overflow::guard(overflow::Phase::Run, || {
                     Compiled::new(&self.expr)?.run(input, as_json, &mut chunks)
                 })
@@ -417,110 +424,6 @@ fn check_depth(input: &[u8]) -> Result<()> {
     }
 }
 
-/// `expr` with each `$__loc__` renamed after its line (`$_L00003`, as long, so that columns
-/// stay true; `{$__loc__}` becomes `{__loc__:$_L00003}`), the lines, in the order of
-/// `location_name`'s global variables, and where in `expr` the longer forms are. jq's
-/// `$__loc__` is `{"file":"<top-level>","line":N}`; jaq has none. A filter that does not
-/// lex is left as it is, for the loader to report.
-fn locations(expr: &str) -> (String, Vec<usize>, Vec<usize>) {
-    use jaq_core::load::lex::{StrPart, Tok, Token};
-    /// Each `$__loc__`, and whether it is an object's shorthand key (`{$__loc__}`).
-    fn find<'a>(tokens: &[Token<&'a str>], object: bool, found: &mut Vec<(&'a str, bool)>) {
-        for (i, Token(text, tok)) in tokens.iter().enumerate() {
-            match tok {
-                Tok::Var if *text == "$__loc__" => {
-                    let sym = |t: Option<&Token<&str>>, s: &[&str]| matches!(t, Some(Token(x, Tok::Sym)) if s.contains(x));
-                    let alone = (i == 0 || sym(tokens.get(i - 1), &[","]))
-                        && sym(tokens.get(i + 1), &[",", "}"]);
-                    found.push((text, object && alone));
-                }
-                Tok::Block(inner) => find(inner, text.starts_with('{'), found),
-                Tok::Str(parts) => {
-                    for part in parts {
-                        if let StrPart::Term(term) = part {
-                            find(std::slice::from_ref(term), false, found);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut found = Vec::new();
-    if let Ok(tokens) = jaq_core::load::Lexer::new(expr).lex() {
-        find(&tokens, false, &mut found);
-    }
-    let mut code = expr.to_string();
-    let mut lines = Vec::new();
-    let mut longer = Vec::new();
-    // From the end, so that each position in `expr` is still true in `code`.
-    for (text, shorthand) in found.into_iter().rev() {
-        let at = (text.as_ptr() as usize).wrapping_sub(expr.as_ptr() as usize);
-        let Some(before) = expr.get(..at) else {
-            continue;
-        };
-        let line = before.matches('\n').count() + 1;
-        let name = location_name(line);
-        if name.len() != text.len() {
-            continue;
-        }
-        if shorthand {
-            code.replace_range(at..at + text.len(), &format!("__loc__:{name}"));
-            longer.push(at);
-        } else {
-            code.replace_range(at..at + text.len(), &name);
-        }
-        if !lines.contains(&line) {
-            lines.push(line);
-        }
-    }
-    longer.reverse();
-    (code, lines, longer)
-}
-
-/// Where `part` (a slice of `code`, made by `locations` from `expr`) starts in `expr`, in
-/// characters; past the end when it is not inside `code` (an error at the end).
-fn column(expr: &str, code: &str, longer: &[usize], part: &str) -> usize {
-    let start = (part.as_ptr() as usize).wrapping_sub(code.as_ptr() as usize);
-    let mut byte = start.min(code.len());
-    // Each `{$__loc__}` made `code` longer by "__loc__:" after that point.
-    let extra = "__loc__:".len();
-    for (i, at) in longer.iter().enumerate() {
-        let in_code = at + i * extra;
-        if start > in_code {
-            byte = byte.saturating_sub(extra.min(start - in_code));
-        }
-    }
-    let byte = byte.min(expr.len());
-    expr.get(..byte).map_or(0, |s| s.chars().count())
-}
-
-/// The global variable that holds `$__loc__` on `line`: as long as `$__loc__` up to line
-/// 99,999 (past it, the filter says `$__loc__` is not defined).
-fn location_name(line: usize) -> String {
-    format!("$_L{line:05}")
-}
-
-/// Whether an undefined name is the environment, which saymon withholds (`env`, `$ENV`).
-fn withheld(name: &str, what: &jaq_core::compile::Undefined) -> bool {
-    use jaq_core::compile::Undefined;
-    matches!(
-        (name, what),
-        ("env", Undefined::Filter(0)) | ("$ENV", Undefined::Var)
-    )
-}
-
-/// Exit 2: the filter reads the environment, which may hold SAYMON_PASSWORD or
-/// SAYMON_TOKEN; the hint names the ways that work.
-fn environment_error() -> anyhow::Error {
-    Error::new(
-        Exit::Usage,
-        "--jq: env and $ENV are withheld: saymon's environment may hold SAYMON_PASSWORD or SAYMON_TOKEN",
-    )
-    .hint("write the value into the filter (--jq '.[] | select(.name == \"web-1\")'), or pipe saymon's output to jq (jq --arg name \"$NAME\" ...)")
-    .into()
-}
-
 /// A value as jq quotes it in an error message: its JSON cut to fit 30 bytes (a long
 /// string first to its first 30 characters), ending in `...` and the closing quote or
 /// bracket when cut (jq's `jv_dump_string_trunc`).
@@ -556,239 +459,5 @@ fn jq_dump(value: &Val) -> String {
     format!("{}...{close}", &text[..end])
 }
 
-/// "the filter f/1", "the variable $x", as jq names them.
-fn undefined(name: &str, undefined: &jaq_core::compile::Undefined) -> String {
-    use jaq_core::compile::Undefined;
-    match undefined {
-        Undefined::Var => format!("the variable {name}"),
-        Undefined::Filter(arity) => format!("the filter {name}/{arity}"),
-        Undefined::Mod => format!("the module {name}"),
-        Undefined::Label => format!("the label {name}"),
-        _ => name.to_string(),
-    }
-}
-
-/// What a load error expected, and the slice of EXPR where it happened.
-fn load_error<'s>(error: &jaq_core::load::Error<&'s str>) -> (String, Option<&'s str>) {
-    use jaq_core::load::{Error as E, lex, parse};
-    match error {
-        E::Lex(errors) => match errors.first() {
-            Some((expect, at)) => {
-                let what = match expect {
-                    lex::Expect::Digit => "a digit".to_string(),
-                    lex::Expect::Ident => "a name".to_string(),
-                    lex::Expect::Delim(open) => format!("the closing of {open}"),
-                    lex::Expect::Escape => "a valid escape sequence".to_string(),
-                    lex::Expect::Unicode => "4 hexadecimal digits".to_string(),
-                    _ => "a valid token".to_string(),
-                };
-                (format!("expected {what}"), Some(*at))
-            }
-            None => ("a syntax error".into(), None),
-        },
-        E::Parse(errors) => match errors.first() {
-            Some((expect, at)) => {
-                let what = match expect {
-                    parse::Expect::Just(s) => format!("\"{s}\""),
-                    other => other.as_str().to_string(),
-                };
-                let found = if at.is_empty() {
-                    "the end".to_string()
-                } else {
-                    format!("\"{}\"", redact::server_text(at, 20))
-                };
-                (format!("expected {what}, found {found}"), Some(*at))
-            }
-            None => ("a syntax error".into(), None),
-        },
-        E::Io(errors) => (
-            errors
-                .first()
-                .map(|(_, e)| format!("cannot load a module: {}", redact::server_text(e, 80)))
-                .unwrap_or_else(|| "cannot load a module".into()),
-            None,
-        ),
-    }
-}
-
-/// Exit 2: "--jq: expected …, found … at column N of '…'", one line, as errors are.
-fn syntax_error(expr: &str, what: &str, column: Option<usize>) -> anyhow::Error {
-    let shown = redact::server_text(expr, 80);
-    let message = match column {
-        Some(c) => format!("--jq: {what} at column {} of '{shown}'", c + 1),
-        None => format!("--jq: {what} in '{shown}'"),
-    };
-    Error::new(Exit::Usage, message)
-        .hint("--jq takes jq syntax, e.g. '.[] | select(.state == 3) | .name'")
-        .into()
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(expr: &str, input: &str, as_json: bool) -> String {
-        let mut out = Vec::new();
-        Jq::compile(expr)
-            .unwrap()
-            .run(input.as_bytes(), as_json, &mut out)
-            .unwrap();
-        String::from_utf8(out).unwrap()
-    }
-
-    #[test]
-    fn strings_raw_other_values_compact() {
-        let input = r#"[{"name":"db-1","state":3,"tags":["a"]},{"name":"web","state":1}]"#;
-        assert_eq!(
-            run(".[] | select(.state == 3) | .name", input, false),
-            "db-1\n"
-        );
-        assert_eq!(
-            run(".[] | select(.state == 3) | .name", input, true),
-            "\"db-1\"\n"
-        );
-        assert_eq!(run(".[0].tags", input, false), "[\"a\"]\n");
-        assert_eq!(run("map(.state) | add", input, false), "4\n");
-        assert_eq!(
-            run(r#".[] | [.name, .state] | @tsv"#, input, false),
-            "db-1\t3\nweb\t1\n"
-        );
-        assert_eq!(run("length", input, false), "2\n");
-        assert_eq!(
-            run(
-                r#"[["a\tb", "c\\d", null, true, 1.5]] | .[] | @tsv"#,
-                "null",
-                false
-            ),
-            "a\\tb\tc\\\\d\t\ttrue\t1.5\n"
-        );
-        assert_eq!(
-            run(r#"["a\u0000b"] | @tsv"#, "null", false),
-            "a\\0b\n",
-            "NUL as jq writes it"
-        );
-        assert_eq!(
-            run(r#"["x", "say \"hi\"", null, 2] | @csv"#, "null", false),
-            "\"x\",\"say \"\"hi\"\"\",,2\n"
-        );
-        assert_eq!(run("empty", input, false), "");
-    }
-
-    #[test]
-    fn syntax_errors_say_where_with_exit_2() {
-        for (expr, column) in [(".[] | select(", 14), (".a | | .b", 6), ("{a:}", 4)] {
-            let err = Jq::compile(expr).unwrap_err();
-            assert_eq!(crate::error::exit_code(&err), Exit::Usage, "{expr}");
-            let text = err.to_string();
-            assert!(
-                text.contains(&format!("at column {column}")),
-                "{expr}: {text}"
-            );
-        }
-        let err = Jq::compile(".[] | nosuchfilter").unwrap_err();
-        let text = err.to_string();
-        assert!(
-            text.contains("the filter nosuchfilter/0 is not defined at column 7"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn the_environment_is_not_readable_and_the_error_says_why() {
-        for expr in ["env", "$ENV.SAYMON_PASSWORD", "env.HOME | ascii_downcase"] {
-            let err = Jq::compile(expr).unwrap_err();
-            assert_eq!(crate::error::exit_code(&err), Exit::Usage, "{expr}");
-            let text = format!("{err:#}");
-            assert!(text.contains("SAYMON_TOKEN"), "{expr}: {text}");
-            assert!(!text.contains("not defined"), "{expr}: {text}");
-        }
-        // A filter of the user's own named env is theirs.
-        assert_eq!(run("def env: 1; env", "null", false), "1\n");
-    }
-
-    #[test]
-    fn loc_is_the_line_it_is_on() {
-        let top = |line| format!("{{\"file\":\"<top-level>\",\"line\":{line}}}");
-        assert_eq!(run("$__loc__", "null", true), format!("{}\n", top(1)));
-        assert_eq!(
-            run("[$__loc__,\n $__loc__.line,\n\n $__loc__]", "null", true),
-            format!("[{},2,{}]\n", top(1), top(4))
-        );
-        assert_eq!(
-            run("{a: 1, $__loc__}", "null", true),
-            format!("{{\"a\":1,\"__loc__\":{}}}\n", top(1))
-        );
-        assert_eq!(
-            run("try error(\"\\($__loc__)\") catch .", "null", false),
-            format!("{}\n", top(1))
-        );
-        // Text that only looks like it stays text.
-        assert_eq!(run("\"$__loc__\"", "null", false), "$__loc__\n");
-        // Columns of later errors are the user's.
-        let err = Jq::compile("{$__loc__} | nosuch").unwrap_err().to_string();
-        assert!(
-            err.contains("nosuch/0 is not defined at column 14"),
-            "{err}"
-        );
-        let err = Jq::compile("$__loc__ | nosuch").unwrap_err().to_string();
-        assert!(err.contains("at column 12"), "{err}");
-    }
-
-    #[test]
-    fn range_bounds_must_be_numbers() {
-        for expr in [
-            "range(.)",
-            "range(0; .)",
-            "range(.; 3)",
-            "range(0; 3; .)",
-            "range(\"a\")",
-            "[limit(3; range(0; .))]",
-        ] {
-            for input in ["\"a\"", "{}", "[]", "null"] {
-                let mut out = Vec::new();
-                let err = Jq::compile(expr)
-                    .unwrap()
-                    .run(input.as_bytes(), false, &mut out)
-                    .unwrap_err();
-                assert!(out.is_empty(), "{expr} on {input}");
-                assert!(
-                    err.to_string().contains("Range bounds must be numeric"),
-                    "{expr} on {input}: {err}"
-                );
-            }
-        }
-        assert_eq!(run("[range(0; 3; 0)]", "null", false), "[]\n");
-        assert_eq!(run("[range(.)]", "3", false), "[0,1,2]\n");
-    }
-
-    #[test]
-    fn jq_quotes_values_in_errors_as_jq_does() {
-        for (value, quoted) in [
-            (Val::utf8_str("abc"), "\"abc\""),
-            (
-                Val::utf8_str("very-long-long-long-long-string"),
-                "\"very-long-long-long-long...\"",
-            ),
-            (
-                Val::utf8_str("x".repeat(100)),
-                "\"xxxxxxxxxxxxxxxxxxxxxxxx...\"",
-            ),
-            (Val::Num(jaq_json::Num::Int(123)), "123"),
-        ] {
-            assert_eq!(jq_dump(&value), quoted);
-        }
-        let long = jaq_json::read::parse_single(b"[1111111111,2222222222,3333333333]").unwrap();
-        assert_eq!(jq_dump(&long), "[1111111111,2222222222,33...]");
-    }
-
-    #[test]
-    fn runtime_errors_and_non_json_are_exit_1() {
-        let jq = Jq::compile(".a").unwrap();
-        let mut out = Vec::new();
-        let err = jq.run(b"[1]", false, &mut out).unwrap_err();
-        assert_eq!(crate::error::exit_code(&err), Exit::Failure);
-        let err = jq.run(b"<html>", false, &mut out).unwrap_err();
-        assert_eq!(crate::error::exit_code(&err), Exit::Failure);
-        assert!(err.to_string().contains("not JSON"));
-    }
-}
+mod tests;

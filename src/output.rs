@@ -97,6 +97,23 @@ impl Output {
         Ok(self.document(value)?)
     }
 
+    /// As `result_json`, for a value the caller gives up (`--paginate`'s pages): with
+    /// `--jq` it is dropped once written as text, so that while the filter runs only the
+    /// text counts against `--max-mib`, not the text and the value.
+    pub(crate) fn result_json_owned(&self, value: Value) -> anyhow::Result<()> {
+        if let Some(jq) = &self.jq {
+            stdout_open()?;
+            let text = serde_json::to_vec(&value)?;
+            drop(value);
+            return jq.run(
+                &text,
+                self.format == OutputFormat::Json,
+                &mut io::stdout().lock(),
+            );
+        }
+        Ok(self.document(&value)?)
+    }
+
     fn document(&self, value: &Value) -> io::Result<()> {
         let text = if io::stdout().is_terminal() {
             serde_json::to_string_pretty(value)

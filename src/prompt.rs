@@ -7,8 +7,37 @@ use anyhow::{Context, Result};
 
 use crate::error::{Exit, fail};
 
+/// The questions a command may ask a person: at the terminal (`Terminal`), or in a test,
+/// answers given beforehand. Each takes the prompt and returns what the function of the
+/// same kind below returns, with its errors.
+pub(crate) trait Ask: Sync {
+    /// One line, trimmed (`prompt_line`).
+    fn line(&self, prompt: &str) -> Result<String>;
+    /// Yes, no, or `None` for no clear answer (`prompt_yes_no`).
+    fn yes_no(&self, prompt: &str) -> Result<Option<bool>>;
+    /// A hidden line without its newline (`prompt_password`).
+    fn hidden(&self, prompt: &str) -> Result<String>;
+}
+
+/// The terminal: stdin, with the prompts on stderr.
+pub(crate) struct Terminal;
+
+impl Ask for Terminal {
+    fn line(&self, prompt: &str) -> Result<String> {
+        prompt_line(prompt)
+    }
+
+    fn yes_no(&self, prompt: &str) -> Result<Option<bool>> {
+        prompt_yes_no(prompt)
+    }
+
+    fn hidden(&self, prompt: &str) -> Result<String> {
+        prompt_password(prompt)
+    }
+}
+
 /// One line typed at the terminal, after a prompt on stderr.
-pub(crate) fn prompt_line(prompt: &str) -> Result<String> {
+fn prompt_line(prompt: &str) -> Result<String> {
     let mut stderr = io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
     let _ = stderr.flush();
@@ -31,7 +60,7 @@ pub(crate) fn prompt_line(prompt: &str) -> Result<String> {
 /// written after the question once it is known; anything else is asked again (three
 /// times, then `None`: no clear answer), without showing it. An empty answer or end of
 /// input is no.
-pub(crate) fn prompt_yes_no(prompt: &str) -> Result<Option<bool>> {
+fn prompt_yes_no(prompt: &str) -> Result<Option<bool>> {
     // Echo stays off between tries: an answer typed while the next question is printed
     // is not shown either.
     #[cfg(unix)]
@@ -85,7 +114,7 @@ fn read_after(prompt: &str) -> io::Result<Option<String>> {
 /// Ctrl-D (end of input) cancels as Ctrl-C does: `Exited(130)`, nothing printed but the
 /// end of the prompt's line.
 #[cfg(unix)]
-pub(crate) fn prompt_password(prompt: &str) -> Result<String> {
+fn prompt_password(prompt: &str) -> Result<String> {
     let hidden = crate::sys::echo::Hidden::start(true)?;
     let mut stderr = io::stderr().lock();
     let _ = write!(stderr, "{prompt}");
@@ -103,7 +132,7 @@ pub(crate) fn prompt_password(prompt: &str) -> Result<String> {
 }
 
 #[cfg(not(unix))]
-pub(crate) fn prompt_password(prompt: &str) -> Result<String> {
+fn prompt_password(prompt: &str) -> Result<String> {
     Ok(rpassword::prompt_password(prompt)?)
 }
 

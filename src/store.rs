@@ -48,6 +48,28 @@ pub enum StoreChoice {
     File,
 }
 
+/// Opens the store of a kind for a run: `RunStores` (the keyring's one connection, the
+/// config dir's file), or a test's.
+pub(crate) trait OpenStore: Send + Sync {
+    /// The store of `kind`; opening does no I/O (the store's calls do).
+    fn open(&self, kind: StoreKind) -> Box<dyn SecretStore>;
+}
+
+/// The run's stores: the keyring through its one connection, and the file in `config_dir`.
+pub(crate) struct RunStores {
+    pub keyring: keyring::KeyringStore,
+    pub config_dir: std::path::PathBuf,
+}
+
+impl OpenStore for RunStores {
+    fn open(&self, kind: StoreKind) -> Box<dyn SecretStore> {
+        match kind {
+            StoreKind::Keyring => Box::new(self.keyring.clone()),
+            StoreKind::File => Box::new(file::FileStore::new(&self.config_dir)),
+        }
+    }
+}
+
 /// Where a profile's secrets live. Accounts are named by `account`.
 /// Errors that mean "this store cannot be used" carry exit code 7 and a hint.
 pub(crate) trait SecretStore {

@@ -277,7 +277,10 @@ async fn with_token(
 /// hidden prompt, through `token::accept_token` (exit 1 for what cannot be a token).
 fn read_token(session: &Session<'_>) -> Result<Secret> {
     let text = if session.interactive {
-        crate::prompt::prompt_password("Token: ").context("cannot read the token")?
+        session
+            .ask()
+            .hidden("Token: ")
+            .context("cannot read the token")?
     } else {
         use std::io::Read;
         let mut text = String::new();

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::config::Profile;
 use crate::error::{Error, Exit};
-use crate::prompt::{prompt_line, strip_newline};
+use crate::prompt::strip_newline;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
 use crate::store::file::FileStore;
@@ -24,7 +24,7 @@ impl<'a> Session<'a> {
             return Ok(login);
         }
         if self.interactive && !args.password_stdin {
-            let answer = prompt_line(&format!("Login for {server}: "))?;
+            let answer = self.ask.line(&format!("Login for {server}: "))?;
             if !answer.is_empty() {
                 return Ok(answer);
             }
@@ -69,7 +69,9 @@ impl<'a> Session<'a> {
             (password, source)
         } else if self.interactive {
             let prompt = format!("Password for {login} on {}: ", server.host_port());
-            let value = crate::prompt::prompt_password(&prompt)
+            let value = self
+                .ask
+                .hidden(&prompt)
                 .context("cannot read the password from the terminal")?;
             (Secret::new(value), "the prompt".to_string())
         } else {

@@ -23,11 +23,9 @@ impl<'a> Session<'a> {
         Some((self.profile()?.store?, self.account(server)?))
     }
 
+    /// The store of `kind`, opened for this run.
     pub(crate) fn store_of(&self, kind: StoreKind) -> Box<dyn SecretStore> {
-        match kind {
-            StoreKind::Keyring => Box::new(self.keyring.clone()),
-            StoreKind::File => Box::new(FileStore::new(&self.config_dir)),
-        }
+        self.stores.open(kind)
     }
 
     /// The file store's file (credentials.toml in the config dir), whether or not it exists.
@@ -103,7 +101,7 @@ impl<'a> Session<'a> {
             self.out.note(&format!("{first}{}.", chars.as_str()));
             self.out
                 .note("Before any password is asked: where should the new token be kept?");
-            let keep = crate::prompt::prompt_yes_no(&format!(
+            let keep = self.ask.yes_no(&format!(
                 "Keep the token in the file {} (readable only by you) instead? [y/N] ",
                 path.display()
             ))?;

@@ -110,12 +110,13 @@ impl Drop for Watch {
     }
 }
 
-/// Bound this run: at most `limit` bytes allocated more than now.
-pub(crate) fn watch(limit: u64) -> Watch {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+/// Bound this run: at most `limit` bytes (`--max-mib`) in all, of which `held` (the answer
+/// the filter reads, allocated already) count: `limit - held` more than now.
+pub(crate) fn watch(limit: u64, held: u64) -> Watch {
+    let more = usize::try_from(limit.saturating_sub(held)).unwrap_or(usize::MAX);
     // ARMED first: a refusal under the new limit must find it set.
-    ARMED.store(limit as u64, Ordering::SeqCst);
-    let bound = COUNTED.allocated().saturating_add(limit);
+    ARMED.store(limit.max(1), Ordering::SeqCst);
+    let bound = COUNTED.allocated().saturating_add(more);
     if COUNTED.set_limit(bound).is_err() {
         ARMED.store(0, Ordering::SeqCst);
     }

@@ -268,13 +268,53 @@ fn paginate_with_jq_keeps_at_most_max_mib() {
             "incidents",
             "--paginate",
             "--max-mib",
-            "8",
+            // The pages (3 MB of text) and the values the filter makes of them, together.
+            "16",
             "--jq",
             "length",
         ])
         .assert()
         .success()
         .stdout("3000\n");
+}
+
+/// --max-mib bounds the answer --jq keeps and what the filter builds, together: an
+/// answer that fits alone, but not with the value the filter makes of it, is refused.
+#[test]
+fn jq_counts_the_answer_it_keeps_against_max_mib() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    {
+        let mut shared = server.state.lock().unwrap();
+        shared.incidents = 1;
+        shared.incident_text = TEXT;
+    }
+    const TEXT: usize = 600_000;
+    env.cmd()
+        .args([
+            "api",
+            "incidents",
+            "--max-mib",
+            "1",
+            "--jq",
+            ".[0].text | length",
+        ])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("the filter used more than --max-mib (1 MiB)"));
+    env.cmd()
+        .args([
+            "api",
+            "incidents",
+            "--max-mib",
+            "3",
+            "--jq",
+            ".[0].text | length",
+        ])
+        .assert()
+        .success()
+        .stdout(format!("{TEXT}\n"));
 }
 
 #[test]

@@ -138,7 +138,7 @@ impl Sink {
             }
             Sink::Keep(items) => {
                 if let Some(output) = jq_to {
-                    output.result_json(&Value::Array(items))?;
+                    output.result_json_owned(Value::Array(items))?;
                 }
             }
         }

@@ -101,20 +101,20 @@ pub(super) async fn check(
         && session.tls(server).pin.is_none()
         && session.profile().is_none_or(|p| p.pin.is_none())
         && pinnable(&cert, server.host());
-    if !untrusted || !ask(client, &cert)? {
+    if !untrusted || !ask(session, client, &cert)? {
         return Err(unreached.error).with_context(context);
     }
     save(session, &cert, got).map(Some)
 }
 
 /// Show the certificate and ask whether to trust it for this server; `false` unless yes.
-fn ask(client: &Client<'_>, cert: &CertificateDer<'_>) -> Result<bool> {
+fn ask(session: &Session<'_>, client: &Client<'_>, cert: &CertificateDer<'_>) -> Result<bool> {
     let server = client.server();
     let Some(c) = certificate::describe(cert.as_ref()) else {
         return Ok(false);
     };
     crate::sys::to_stderr(&shown(server.host_port().as_str(), &c));
-    let answer = crate::prompt::prompt_yes_no(&format!(
+    let answer = session.ask().yes_no(&format!(
         "Trust this certificate for {}? [y/N] ",
         server.host_port()
     ))?;
