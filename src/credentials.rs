@@ -14,6 +14,7 @@
 //! - store:    --store, the profile's, auto (the keyring, else ask, else fail)
 
 use std::path::PathBuf;
+#[cfg(test)]
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,13 +26,15 @@ use crate::output::Output;
 use crate::prompt::{Ask, Terminal};
 use crate::server::ServerUrl;
 use crate::settings::Settings;
+#[cfg(test)]
+use crate::store::OpenStore;
 use crate::store::keyring::KeyringStore;
-use crate::store::{OpenStore, RunStores};
 
 mod connect;
 mod handed;
 mod precedence;
 mod secrets;
+mod stored;
 mod stores;
 #[cfg(test)]
 mod tests;
@@ -43,6 +46,8 @@ pub(crate) use handed::{
     given_token_refused, given_token_wins,
 };
 pub(crate) use secrets::{no_password, password_given};
+pub(crate) use stored::stored_secret;
+pub(crate) use stores::Stores;
 
 /// Where a command's login, password and user id come from, as its flags give them
 /// (`--login`/SAYMON_LOGIN, `--password-stdin`, `--password-file`, `--user-id`): plain
@@ -69,8 +74,6 @@ pub(crate) struct Session<'a> {
     pub config: Config,
     pub profile_name: String,
     pub interactive: bool,
-    /// The run's one keyring connection, shared by every profile (see `store::keyring`).
-    keyring: KeyringStore,
     /// Whether a token handed over in the environment (SAYMON_TOKEN, …) applies (to the
     /// selected profile); not for `named`'s sessions.
     env_token_applies: bool,
@@ -79,9 +82,9 @@ pub(crate) struct Session<'a> {
     trust: Trust,
     /// Where the questions go: the terminal, or a test's answers.
     ask: &'a dyn Ask,
-    /// Opens the stores: the keyring's one connection and the config dir's file, or a
-    /// test's.
-    stores: Arc<dyn OpenStore + 'a>,
+    /// The run's secret stores (`Stores`): the keyring's one connection, the file, the
+    /// rescue file.
+    stores: Stores<'a>,
 }
 
 impl<'a> Session<'a> {
@@ -105,10 +108,7 @@ impl<'a> Session<'a> {
         let profile_name = precedence::profile_name(settings, &config);
         let interactive = crate::sys::interactive();
         let keyring = KeyringStore::new(Duration::from_secs(settings.timeout), interactive);
-        let stores = Arc::new(RunStores {
-            keyring: keyring.clone(),
-            config_dir: config_dir.clone(),
-        });
+        let stores = Stores::new(keyring, config_dir.clone(), out);
         Session {
             settings,
             out,
@@ -116,7 +116,6 @@ impl<'a> Session<'a> {
             config,
             profile_name,
             interactive,
-            keyring,
             env_token_applies: true,
             trust: Trust::default(),
             ask: &Terminal,
@@ -169,13 +168,18 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// This session with the stores `stores` opens (a test's) in place of the run's.
+    /// This session with the stores `open` opens (a test's) in place of the run's.
     #[cfg(test)]
-    pub(crate) fn with_stores(&self, stores: Arc<dyn OpenStore + 'a>) -> Session<'a> {
+    pub(crate) fn with_stores(&self, open: Arc<dyn OpenStore + 'a>) -> Session<'a> {
         Session {
-            stores,
+            stores: self.stores.opened_by(open),
             ..self.clone()
         }
+    }
+
+    /// The run's secret stores.
+    pub(crate) fn stores(&self) -> &Stores<'a> {
+        &self.stores
     }
 
     /// Where the questions go (the terminal, unless a test answers).

@@ -176,7 +176,7 @@ impl<'s, 'a> Issuer<'s, 'a> {
                         target.store.describe()
                     )
                 })?;
-                let file = self.session.rescue();
+                let file = self.session.stores().rescue();
                 file.prepare().with_context(|| {
                     format!(
                         "no token was created: {}, where a token goes if its store fails, could not be prepared",

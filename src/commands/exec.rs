@@ -151,7 +151,7 @@ fn secrets_to_mask(
     if !source.is_given()
         && let Some((kind, _)) = session.profile_store(server)
         && let Ok(Some(password)) = session.stored_secret(
-            session.store_of(kind).as_ref(),
+            session.stores().open(kind).as_ref(),
             server,
             SecretKind::Password,
         )

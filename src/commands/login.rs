@@ -96,7 +96,13 @@ async fn log_in(
     let login = session.login_name(&args.credentials.flags(), server)?;
     // Without a terminal, a missing password is said (exit 3) before the store is chosen,
     // unless a rescued token waits to be moved (that needs none).
-    let rescued = || session.rescued_token(&login, server).ok().flatten();
+    let rescued = || {
+        session
+            .stores()
+            .rescued_token(&login, server)
+            .ok()
+            .flatten()
+    };
     if !session.interactive && !password_given(&args.credentials.flags()) && rescued().is_none() {
         return Err(crate::credentials::no_password(&login, server));
     }
@@ -105,6 +111,7 @@ async fn log_in(
     // Several keyring items for the account (another client stored one beside saymon's):
     // saymon's own go now, before the password is asked for.
     session
+        .stores()
         .tidy_keyring(kind, &login, server)
         .with_context(context)?;
     // A token that a failed store left in the rescue file is moved, not replaced.
@@ -245,6 +252,7 @@ async fn with_token(
         .context("the server sent a strange user id")?;
     let (kind, store) = session.choose_store(args.store).with_context(context)?;
     session
+        .stores()
         .tidy_keyring(kind, &login, server)
         .with_context(context)?;
     let lock = TokenLock::acquire(session)?;
@@ -332,7 +340,7 @@ async fn move_rescued(
     store: Box<dyn SecretStore>,
 ) -> Result<Moved> {
     // A first look, without the lock; the token is read again under it.
-    if !session.rescue_waits(login, server)? {
+    if !session.stores().rescue_waits(login, server)? {
         return Ok(Moved::Nothing(store));
     }
     let password = if args.remember_password {
@@ -351,11 +359,11 @@ async fn move_rescued(
         None
     };
     let lock = TokenLock::acquire(session)?;
-    let token = match session.rescued_token(login, server) {
+    let token = match session.stores().rescued_token(login, server) {
         Ok(Some(token)) => token,
         Ok(None) => return Ok(Moved::Nothing(store)),
         Err(e) if exit_code(&e) == Exit::Failure => {
-            let rescue = session.drop_rescued(login, server)?;
+            let rescue = session.stores().drop_rescued(login, server)?;
             session.out.warn(&format!(
                 "{e:#}; it is removed from {rescue}, and a new token is made"
             ));
@@ -369,7 +377,7 @@ async fn move_rescued(
             session.out.note(
                 "The rescued token no longer works (a newer token replaced it, or it was revoked); making a new one.",
             );
-            session.drop_rescued(login, server)?;
+            session.stores().drop_rescued(login, server)?;
             return Ok(Moved::Nothing(store));
         }
         Err(e) => return Err(e),

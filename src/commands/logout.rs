@@ -81,7 +81,7 @@ pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
         ),
     };
     if session.out.json() {
-        let left = session.warn_keyring_left();
+        let left = session.stores().warn_keyring_left();
         session.out.result_json(&json!({
             "profile": session.profile_name,
             "revoked": revoked,
@@ -98,7 +98,7 @@ pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
         if !(revoked && removed.is_empty()) {
             session.out.note(&message);
         }
-        session.warn_keyring_left();
+        session.stores().warn_keyring_left();
         if !also.is_empty() {
             let (profiles, are) = if also.len() == 1 {
                 ("Profile", "is")

@@ -170,7 +170,7 @@ pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
     super::login::forget_pinned(session, &name, None);
     let was_default = session.config.default_profile.as_deref() == Some(name.as_str());
     if session.out.json() {
-        let left = session.warn_keyring_left();
+        let left = session.stores().warn_keyring_left();
         session.out.result_json(&json!({
             "profile": name,
             "revoked": revoked,
@@ -196,7 +196,7 @@ pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
     session
         .out
         .note(&format!("Removed profile {}{secrets}.", shown(&name)));
-    session.warn_keyring_left();
+    session.stores().warn_keyring_left();
     if !sharing.is_empty() {
         session.out.note(&format!(
             "Its token stays: profile {} uses it too.",
@@ -204,7 +204,9 @@ pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
         ));
     }
     if let Some((kind, account)) = &kept {
-        session.out.note(&session.kept_secrets_note(*kind, account));
+        session
+            .out
+            .note(&session.stores().kept_secrets_note(*kind, account));
     }
     if was_default {
         session.out.note(&match &after.default_profile {

@@ -226,7 +226,7 @@ async fn check_all(session: &Session<'_>, rows: &mut [Row], checks: &[Check]) {
 
 /// The table, or the JSON document, on stdout.
 fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
-    let file = session.credentials_file();
+    let file = session.stores().credentials_file();
     if session.out.json() {
         let profiles: Vec<Value> = rows.iter().map(|r| row_json(r, &file)).collect();
         session.out.result_json(&json!({

@@ -131,7 +131,7 @@ fn create_target(
     let Some(kind) = own_kind else {
         return Ok(None);
     };
-    let store = session.store_of(kind);
+    let store = session.stores().open(kind);
     store.prepare().with_context(|| {
         format!(
             "profile {} keeps the token of {login} in {}, which must be replaced with the new one",

@@ -6,13 +6,13 @@ use std::io::{self, BufRead};
 use super::CredentialFlags;
 use anyhow::{Context, Result};
 
+use super::stored::{accept_stored_token, stored_secret};
 use crate::config::Profile;
 use crate::error::{Error, Exit};
 use crate::prompt::strip_newline;
 use crate::secret::Secret;
 use crate::server::ServerUrl;
-use crate::store::file::FileStore;
-use crate::store::{self, SecretKind, SecretStore, TokenSource, stored_secret};
+use crate::store::{self, SecretKind, TokenSource};
 
 use super::Session;
 use super::handed::{Origin, env_password, env_token, read_secret_file};
@@ -96,7 +96,7 @@ impl<'a> Session<'a> {
         profile.store.is_some_and(|kind| {
             stored_secret(
                 profile,
-                self.store_of(kind).as_ref(),
+                self.stores.open(kind).as_ref(),
                 server,
                 SecretKind::Password,
                 self.out,
@@ -165,37 +165,6 @@ impl<'a> Session<'a> {
         Ok((token, source))
     }
 
-    /// The rescue file (see `lifecycle`): tokens that were made but could not be stored.
-    pub(crate) fn rescue(&self) -> FileStore {
-        FileStore::rescue(&self.config_dir)
-    }
-
-    /// The token of `login` on `server` waiting in the rescue file, if any, checked as
-    /// every token is (`token::accept_token`).
-    pub(crate) fn rescued_token(&self, login: &str, server: &ServerUrl) -> Result<Option<Secret>> {
-        let rescue = self.rescue();
-        let account = store::account(login, server);
-        rescue
-            .get(&account, SecretKind::Token)?
-            .map(|token| store::accept_stored_token(token, &rescue, &account))
-            .transpose()
-    }
-
-    /// Whether a token of `login` on `server` waits in the rescue file: a first look,
-    /// without the lock and without checking it. Errors: the file's (exit 7).
-    pub(crate) fn rescue_waits(&self, login: &str, server: &ServerUrl) -> Result<bool> {
-        let account = store::account(login, server);
-        Ok(self.rescue().get(&account, SecretKind::Token)?.is_some())
-    }
-
-    /// Remove the token of `login` on `server` from the rescue file (it cannot be used);
-    /// returns the file, described, for the message. Errors: the file's (exit 7).
-    pub(crate) fn drop_rescued(&self, login: &str, server: &ServerUrl) -> Result<String> {
-        let rescue = self.rescue();
-        rescue.delete(&store::account(login, server), SecretKind::Token)?;
-        Ok(rescue.describe())
-    }
-
     /// The stored token of `profile` on `server`, and where it is: a rescued one first
     /// (it is newer than anything the profile's store holds), else the store's. Each
     /// passes `token::accept_token`. Errors: the store's (exit 7), a token that cannot
@@ -208,10 +177,10 @@ impl<'a> Session<'a> {
         let Some(login) = profile.login.as_deref() else {
             return Ok(None);
         };
-        let rescue = self.rescue();
+        let rescue = self.stores.rescue();
         let account = store::account(login, server);
         if let Some((token, file)) = rescue.token_and_file(&account)? {
-            let token = store::accept_stored_token(token, &rescue, &account)?;
+            let token = accept_stored_token(token, &rescue, &account)?;
             return Ok(Some((token, TokenSource::Rescued(file))));
         }
         let Some(kind) = profile.store else {
@@ -219,7 +188,7 @@ impl<'a> Session<'a> {
         };
         let token = stored_secret(
             profile,
-            self.store_of(kind).as_ref(),
+            self.stores.open(kind).as_ref(),
             server,
             SecretKind::Token,
             self.out,

@@ -30,7 +30,7 @@ pub(crate) fn forget(
         return Ok(None);
     };
     let _lock = TokenLock::acquire(session)?;
-    let store = session.store_of(kind);
+    let store = session.stores().open(kind);
     let login = session
         .profile()
         .and_then(|p| p.login.clone())
@@ -48,7 +48,7 @@ pub(crate) fn forget(
     }
     // A token waiting in the rescue file is this account's too. It goes first: it is a
     // plain file, and it is there when the store (a keyring that does not answer) fails.
-    let rescue = session.rescue();
+    let rescue = session.stores().rescue();
     let rescued =
         kinds.contains(&SecretKind::Token) && rescue.delete(&account, SecretKind::Token)?;
     rescue.sweep()?;

@@ -378,7 +378,7 @@ fn forget_previous_account(session: &Session<'_>, new_account: &str, new_kind: S
     if old == new_account && kind == new_kind {
         return;
     }
-    let store = session.store_of(kind);
+    let store = session.stores().open(kind);
     for secret in [SecretKind::Token, SecretKind::Password] {
         match store.delete(&old, secret) {
             Ok(true) => session.out.note(&format!(

@@ -188,6 +188,7 @@ fn a_store_that_fails_after_the_post_loses_nothing_the_token_is_rescued() {
     );
     // Where every later command finds it.
     let rescued = session
+        .stores()
         .rescued_token(LOGIN, server.server())
         .unwrap()
         .unwrap();
@@ -206,6 +207,7 @@ fn a_token_is_stored_before_it_is_handed_out() {
     assert!(issued.saved.is_some());
     assert!(
         session
+            .stores()
             .rescued_token(LOGIN, server.server())
             .unwrap()
             .is_none()

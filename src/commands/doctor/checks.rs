@@ -4,10 +4,11 @@
 use std::time::Instant;
 
 use crate::config::{self, Profile, StoreKind};
+use crate::credentials::stored_secret;
 use crate::credentials::{Session, env_password, env_token};
 use crate::error::{Error, Exit};
 use crate::server::ServerUrl;
-use crate::store::{SecretKind, TokenSource, stored_secret};
+use crate::store::{SecretKind, TokenSource};
 
 use super::Target;
 use super::report::Check;
@@ -32,7 +33,7 @@ pub(super) fn config_check(session: &Session<'_>) -> Check {
 }
 
 pub(super) fn credentials_check(session: &Session<'_>) -> Check {
-    let file = session.credentials_file();
+    let file = session.stores().credentials_file();
     let path = file.display().to_string();
     if !file.exists() {
         return Check::skip(
@@ -41,7 +42,7 @@ pub(super) fn credentials_check(session: &Session<'_>) -> Check {
         );
     }
     // Reading it checks its mode and that it parses.
-    match session.check_credentials_file() {
+    match session.stores().check_credentials_file() {
         Ok(()) => Check::pass("credentials", format!("{path}: only you can read it")),
         Err(e) => Check::fail("credentials", &e),
     }
@@ -101,9 +102,9 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
     if target.token.is_none()
         && !target.given_failed
         && let Some(login) = profile.login.as_deref()
-        && let Ok(Some(token)) = session.rescued_token(login, &server)
+        && let Ok(Some(token)) = session.stores().rescued_token(login, &server)
     {
-        let source = TokenSource::Rescued(session.rescue_file());
+        let source = TokenSource::Rescued(session.stores().rescue_file());
         target.checks.push(Check::warn(
             "rescue",
             format!("a new token waits in {source}: its store could not take it"),
@@ -148,7 +149,7 @@ pub(super) fn stored(
     server: &ServerUrl,
     target: &mut Target,
 ) {
-    let store = session.store_of(kind);
+    let store = session.stores().open(kind);
     let started = Instant::now();
     let token = stored_secret(
         profile,

@@ -21,7 +21,7 @@ pub(crate) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> R
     let server = session.require_server()?;
     let login = session.login_name(&args.credentials.flags(), &server)?;
     let kind = stored_kind(session)?;
-    let store = session.store_of(kind);
+    let store = session.stores().open(kind);
     let context = || {
         format!(
             "cannot refresh the token of profile {} ({server})",
