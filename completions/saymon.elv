@@ -46,6 +46,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand status 'Every profile: server, login, where its secrets live, whether its token works'
             cand api 'Send any authenticated request to the SAYMON API and print the response body'
             cand exec 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+            cand proxy 'Serve the profile''s API on a private socket, adding the token to every request, so that scripts and dashboards never hold it'
             cand doctor 'Check every step to a working token, one line each with the fix'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -467,6 +468,32 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'saymon;proxy'= {
+            cand --socket 'Serve on this unix socket (mode 0600, in a directory of your own) [default: $XDG_RUNTIME_DIR/saymon/PROFILE.sock]'
+            cand --listen 'Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port 0 picks a free one): only requests for localhost and without Origin are served'
+            cand --max-requests 'The most requests served at once; one more is answered 503 at once'
+            cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
+            cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
+            cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'
+            cand --client-cert 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login'
+            cand --client-key 'Private key of --client-cert (PEM; mode 600), unless the certificate''s file holds it; remembered by login'
+            cand --timeout 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)'
+            cand --retries 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)'
+            cand --output 'Result format on stdout'
+            cand --jq 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)'
+            cand --max-mib 'The most memory --jq may use, in MiB: the answer (or --paginate''s pages) it keeps, and what the filter builds while it runs; past it, exit 1'
+            cand --config-dir 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]'
+            cand --read-only 'Forward only GET and HEAD; any other method is refused (403) before it reaches the server'
+            cand --insecure 'Do not verify the server''s TLS certificate; given at login, remembered for the profile''s server until a login without it (warns on every use)'
+            cand -q 'Print only results and errors'
+            cand --quiet 'Print only results and errors'
+            cand -v 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand --verbose 'Log each request on stderr (tokens shown as ***, no Authorization)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'saymon;doctor'= {
             cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
             cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
@@ -521,6 +548,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
             cand status 'Every profile: server, login, where its secrets live, whether its token works'
             cand api 'Send any authenticated request to the SAYMON API and print the response body'
             cand exec 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+            cand proxy 'Serve the profile''s API on a private socket, adding the token to every request, so that scripts and dashboards never hold it'
             cand doctor 'Check every step to a working token, one line each with the fix'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -561,6 +589,8 @@ set edit:completion:arg-completer[saymon] = {|@words|
         &'saymon;help;api'= {
         }
         &'saymon;help;exec'= {
+        }
+        &'saymon;help;proxy'= {
         }
         &'saymon;help;doctor'= {
         }

@@ -49,6 +49,7 @@ complete -c saymon -n "__fish_saymon_needs_command" -f -a "whoami" -d 'Show the 
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+complete -c saymon -n "__fish_saymon_needs_command" -f -a "proxy" -d 'Serve the profile\'s API on a private socket, adding the token to every request, so that scripts and dashboards never hold it'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "doctor" -d 'Check every step to a working token, one line each with the fix'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c saymon -n "__fish_saymon_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -370,6 +371,27 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -s q -l quiet -d 'Pr
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l socket -d 'Serve on this unix socket (mode 0600, in a directory of your own) [default: $XDG_RUNTIME_DIR/saymon/PROFILE.sock]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l listen -d 'Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port 0 picks a free one): only requests for localhost and without Origin are served' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l max-requests -d 'The most requests served at once; one more is answered 503 at once' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l client-cert -d 'Client certificate (PEM) for a server that asks for mutual TLS; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l client-key -d 'Private key of --client-cert (PEM; mode 600), unless the certificate\'s file holds it; remembered by login' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l timeout -d 'Seconds the network work with a server may take, all of it: connecting, TLS, the answer (api streams its body: there each read gets this long)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l retries -d 'How often a read (GET, HEAD) is tried again after a connection error, 429 or 502/503/504, within --timeout; 0 never (other requests are never retried)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l output -d 'Result format on stdout' -r -f -a "text\t''
+json\t''"
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l jq -d 'Filter the JSON result with this jq expression (built in): strings print raw, one a line, other values as compact JSON (with --output json, every result as JSON)' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l max-mib -d 'The most memory --jq may use, in MiB: the answer (or --paginate\'s pages) it keeps, and what the filter builds while it runs; past it, exit 1' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l config-dir -d 'Directory for config.toml and credentials.toml [default: ~/.config/saymon]' -r -F
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l read-only -d 'Forward only GET and HEAD; any other method is refused (403) before it reaches the server'
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l insecure -d 'Do not verify the server\'s TLS certificate; given at login, remembered for the profile\'s server until a login without it (warns on every use)'
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -s q -l quiet -d 'Print only results and errors'
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand doctor" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F
@@ -405,17 +427,18 @@ complete -c saymon -n "__fish_saymon_using_subcommand completions" -s q -l quiet
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s v -l verbose -d 'Log each request on stderr (tokens shown as ***, no Authorization)'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c saymon -n "__fish_saymon_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "logout" -d 'Forget the profile\'s stored token and password (--revoke: delete the token on the server too)'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "token" -d 'Create, print, refresh and revoke tokens'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "profile" -d 'List the profiles, choose the default one, remove one'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "doctor" -d 'Check every step to a working token, one line each with the fix'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "login" -d 'Create a token with your login and password, store it, and remember the profile'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "logout" -d 'Forget the profile\'s stored token and password (--revoke: delete the token on the server too)'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "token" -d 'Create, print, refresh and revoke tokens'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "profile" -d 'List the profiles, choose the default one, remove one'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "whoami" -d 'Show the user the stored token belongs to, as the server sees it'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "status" -d 'Every profile: server, login, where its secrets live, whether its token works'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "api" -d 'Send any authenticated request to the SAYMON API and print the response body'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "exec" -d 'Run a command with SAYMON_SERVER, SAYMON_TOKEN and SAYMON_PROFILE in its environment'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "proxy" -d 'Serve the profile\'s API on a private socket, adding the token to every request, so that scripts and dashboards never hold it'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "doctor" -d 'Check every step to a working token, one line each with the fix'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c saymon -n "__fish_saymon_using_subcommand help; and not __fish_seen_subcommand_from login logout token profile whoami status api exec proxy doctor completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a new token and print it, bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "print" -d 'Print the token in use (SAYMON_TOKEN, SAYMON_TOKEN_FILE, the systemd credential, else the stored one), bare, on stdout'
 complete -c saymon -n "__fish_saymon_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "refresh" -d 'Create a fresh token and replace the stored one (for cron); prints no token'

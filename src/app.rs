@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command, ProfileCommand, TokenCommand};
-use crate::commands::{api, doctor, exec, login, logout, profile, status, token, whoami};
+use crate::commands::{api, doctor, exec, login, logout, profile, proxy, status, token, whoami};
 use crate::credentials::Session;
 use crate::error::{self, Exit};
 use crate::output::Output;
@@ -144,6 +144,7 @@ async fn dispatch(cli: &Cli, settings: &Settings, out: &Output) -> anyhow::Resul
         Command::Status(args) => status::run(args, &session).await,
         Command::Api(args) => api::run(args, &session).await,
         Command::Exec(args) => exec::run(args, &session),
+        Command::Proxy(args) => proxy::run(args, &session).await,
         Command::Completions(_) | Command::Doctor(_) => unreachable!("handled above"),
     }
 }
@@ -254,12 +255,17 @@ fn report(err: &anyhow::Error) {
         paint(anstyle::AnsiColor::Yellow),
     );
     // Made safe before the colours are added: the text may quote a server or a certificate.
-    let message = redact::terminal(&format!("{err:#}").replace('\n', " "));
+    // No token this run holds, and no api-token=… value, shows (`redact::for_stderr`).
+    let message = redact::terminal(&redact::for_stderr(&format!("{err:#}").replace('\n', " ")));
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "saymon: {red}error{red:#}: {message}");
     // Every error ends with the next step: its own, else one for its exit code.
     let hint = error::hint(err).unwrap_or_else(|| error::fallback_hint(error::exit_code(err)));
-    let _ = writeln!(stderr, "{yellow}hint{yellow:#}: {}", redact::terminal(hint));
+    let _ = writeln!(
+        stderr,
+        "{yellow}hint{yellow:#}: {}",
+        redact::terminal(&redact::for_stderr(hint))
+    );
 }
 
 /// Output cut short by a closed pipe (`saymon ... | head`) is not an error.

@@ -18,6 +18,7 @@ use crate::commands::doctor::DoctorArgs;
 use crate::commands::exec::ExecArgs;
 use crate::commands::login::LoginArgs;
 use crate::commands::logout::LogoutArgs;
+use crate::commands::proxy::ProxyArgs;
 use crate::commands::status::StatusArgs;
 use crate::commands::whoami::WhoamiArgs;
 use completions::CompletionsArgs;
@@ -124,12 +125,6 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
-    /// The one profile asked for by name (--profile or SAYMON_PROFILE), if any: the last
-    /// one given, as a flag given twice is for every other command.
-    pub fn profile(&self) -> Option<&str> {
-        self.profile.last().map(String::as_str)
-    }
-
     /// These flags as plain data, built once before anything runs.
     pub(crate) fn settings(&self) -> Settings {
         Settings {
@@ -205,6 +200,22 @@ pub enum Command {
     /// unit whose credentials hold the token alone, never the password.
     #[command(after_help = pages::EXEC.after_help())]
     Exec(ExecArgs),
+    /// Serve the profile's API on a private socket, adding the token to every request, so
+    /// that scripts and dashboards never hold it
+    ///
+    /// Prints one line when ready: the socket's path (curl --unix-socket PATH
+    /// http://localhost/node/api/...), or with --listen http://127.0.0.1:PORT. Each request
+    /// under /node/api/ is forwarded with the token as api-token; any api-token or
+    /// auth-token in its query, and its Authorization and Cookie headers, are removed
+    /// first, and the token is masked as *** in every answer. An answer of the proxy's own
+    /// (a refusal, the server out of reach, the token refused) carries `saymon-proxy:
+    /// proxy` and a JSON body {"code", "message"}; the server's carry `saymon-proxy:
+    /// server`. When the server refuses the token, the proxy reads the stored one again
+    /// (another process may have rotated it) and resends the request once. One log line a
+    /// request on stderr (-q: none; --output json: JSON lines). SIGTERM or Ctrl-C: stop,
+    /// finish what is in flight (10 s at most), remove the socket, exit 0.
+    #[command(after_help = pages::PROXY.after_help())]
+    Proxy(ProxyArgs),
     /// Check every step to a working token, one line each with the fix
     ///
     /// In order: the config and its permissions, the credentials file's, the keyring (for

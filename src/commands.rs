@@ -8,6 +8,7 @@ pub(crate) mod exec;
 pub(crate) mod login;
 pub(crate) mod logout;
 pub(crate) mod profile;
+pub(crate) mod proxy;
 pub(crate) mod status;
 pub(crate) mod token;
 pub(crate) mod whoami;

@@ -39,6 +39,21 @@ impl<'s> Masker<'s> {
         }
     }
 
+    /// A masker that keeps its own copy of `secrets` (for a stream that outlives them:
+    /// the proxy's answers).
+    pub fn owned<'a>(secrets: impl IntoIterator<Item = &'a [u8]>) -> Masker<'static> {
+        let mut finders: Vec<Finder<'static>> = secrets
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| Finder::new(s).into_owned())
+            .collect();
+        finders.sort_by_key(|f| std::cmp::Reverse(f.needle().len()));
+        Masker {
+            finders,
+            held: Vec::new(),
+        }
+    }
+
     /// Mask `chunk` (after what was held back) and append what is final to `out`.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
         if self.finders.is_empty() {

@@ -59,6 +59,11 @@ impl Output {
         to_stderr(&format!("warning: {message}"));
     }
 
+    /// Whether `-q` asks for results and errors only.
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     pub(crate) fn is_verbose(&self) -> bool {
         self.verbose
     }

@@ -59,6 +59,37 @@ pub fn is_unsafe(c: char) -> bool {
             | '\u{FFF9}'..='\u{FFFB}')
 }
 
+/// The tokens this run holds (registered by `token::accept_token`, which every token
+/// passes), that no line on stderr may show: a server that echoes a request back in its
+/// error, or in a header `-v` logs, would otherwise print it.
+static NEVER_ON_STDERR: std::sync::Mutex<Vec<zeroize::Zeroizing<String>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Tokens shorter than this are not masked on stderr: a test's `SAYMON_TOKEN=t` would
+/// turn every `t` into `***`. SAYMON's own are UUIDs (36 characters).
+const MASKED_FROM: usize = 8;
+
+/// Register `token` as one no stderr line may show (`for_stderr`).
+pub(crate) fn never_on_stderr(token: &str) {
+    let mut tokens = NEVER_ON_STDERR.lock().unwrap_or_else(|e| e.into_inner());
+    if token.len() >= MASKED_FROM && !tokens.iter().any(|t| t.as_str() == token) {
+        tokens.push(zeroize::Zeroizing::new(token.to_string()));
+    }
+}
+
+/// `text` for stderr: every registered token, and the value of any `api-token=` in it,
+/// shown as `***`.
+pub(crate) fn for_stderr(text: &str) -> String {
+    let mut text = token_params(text);
+    let tokens = NEVER_ON_STDERR.lock().unwrap_or_else(|e| e.into_inner());
+    for token in tokens.iter() {
+        if text.contains(token.as_str()) {
+            text = text.replace(token.as_str(), "***");
+        }
+    }
+    text
+}
+
 /// Text for a terminal, the one filter every line saymon writes for a person passes
 /// through (`Output` and the error report): each unsafe character but newline and tab
 /// shown as `\u{..}`, so text from a server or a certificate cannot move the cursor,
@@ -200,5 +231,16 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value, "the same JSON value");
+    }
+
+    #[test]
+    fn a_token_in_use_never_reaches_stderr_a_short_one_is_left() {
+        never_on_stderr("5e21b752-308c-4c66-964e-072c0a5e2b75");
+        never_on_stderr("t");
+        assert_eq!(
+            for_stderr("bad token 5e21b752-308c-4c66-964e-072c0a5e2b75 at ?api-token=old&x=1"),
+            "bad token *** at ?api-token=***&x=1"
+        );
+        assert_eq!(for_stderr("the text"), "the text");
     }
 }

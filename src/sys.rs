@@ -44,7 +44,7 @@ pub(crate) fn stdout_open() -> io::Result<()> {
 /// no reason to fail (or to panic, as `eprintln!` would): the exit code still tells.
 pub(crate) fn to_stderr(line: &str) {
     let mut stderr = io::stderr().lock();
-    let _ = writeln!(stderr, "{}", redact::terminal(line));
+    let _ = writeln!(stderr, "{}", redact::terminal(&redact::for_stderr(line)));
 }
 
 /// Whether to colour text for a terminal: only at one (`terminal`), not when TERM=dumb, and

@@ -27,6 +27,7 @@ pub(crate) fn accept_token(raw: Secret, source: &str) -> Result<Secret> {
         ))
         .into());
     }
+    crate::redact::never_on_stderr(trimmed);
     Ok(if trimmed.len() == raw.expose().len() {
         raw
     } else {

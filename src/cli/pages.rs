@@ -66,6 +66,7 @@ pub const PAGES: &[(&str, &Page)] = &[
     ("status", &STATUS),
     ("api", &API),
     ("exec", &EXEC),
+    ("proxy", &PROXY),
     ("doctor", &DOCTOR),
     ("completions", &COMPLETIONS),
 ];
@@ -254,6 +255,25 @@ pub(super) const EXEC: Page = Page {
         "saymon exec -- sh -c 'curl -fsS \"$SAYMON_SERVER/node/api/objects?api-token=$SAYMON_TOKEN\"'",
         "saymon --profile prod exec -- ./update-dashboards.sh",
         "saymon --profile lab exec -- python3 sync.py      # reads os.environ[\"SAYMON_TOKEN\"]",
+    ],
+    exits: &[
+        Success,
+        Error(Failure),
+        Error(Usage),
+        Error(NoCredentials),
+        Error(StoreUnusable),
+        Error(Internal),
+        Command,
+    ],
+};
+
+/// 0 on SIGTERM or Ctrl-C; with `-- COMMAND`, the command's code.
+pub(super) const PROXY: Page = Page {
+    examples: &[
+        "saymon proxy &     # prints the socket, e.g. /run/user/1000/saymon/default.sock",
+        "curl --unix-socket /run/user/1000/saymon/default.sock http://localhost/node/api/objects",
+        "saymon --profile prod proxy --read-only -- ./dashboard.sh    # reads $SAYMON_PROXY",
+        "saymon proxy --listen 127.0.0.1:0 | { read -r url; curl \"$url/node/api/users/current\"; }",
     ],
     exits: &[
         Success,

@@ -122,6 +122,26 @@ impl Client<'_> {
         }
     }
 
+    /// Send a request as `saymon proxy` forwards it: `url` on this server with the token in
+    /// it already, `headers` as the proxy keeps them, `body` streamed. Never retried (the
+    /// proxy retries only what it can resend, itself), and under no deadline of the run:
+    /// connecting and each read of the answer get `--timeout`, so that a long download
+    /// streams on. Errors: reqwest's (the proxy tells them with `request_error`).
+    pub(crate) async fn forward(
+        &self,
+        method: Method,
+        url: Url,
+        headers: reqwest::header::HeaderMap,
+        body: reqwest::Body,
+    ) -> reqwest::Result<Response> {
+        self.http
+            .request(method, url)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await
+    }
+
     /// The outcome of the last try of a request: its answer, or its error told (a request
     /// that is not `repeatable` and timed out may have been carried out: say so).
     async fn last_try(

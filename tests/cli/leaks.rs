@@ -271,3 +271,31 @@ fn no_secret_reaches_any_output() {
             .any(|(_, _, e, _)| e.contains("api-token=***"))
     );
 }
+
+/// A server that echoes the request back (its query holds the token) in an error, or the
+/// token in a header that `-v` logs: stderr shows *** where the token was.
+#[test]
+fn a_token_the_server_echoes_back_never_reaches_stderr() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let token = server.state.lock().unwrap().users[0].token.clone().unwrap();
+    server.state.lock().unwrap().mode = Mode::EchoError;
+    let output = env.cmd().args(["api", "objects"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("bad request for"), "{stderr}");
+    assert!(
+        !stderr.contains(&token),
+        "the token reached stderr: {stderr}"
+    );
+    assert!(stderr.contains("token ***"), "{stderr}");
+    server.state.lock().unwrap().mode = Mode::EchoTokenHeader;
+    let output = env.cmd().args(["-v", "whoami"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("x-echo-token: ***"), "{stderr}");
+    assert!(
+        !stderr.contains(&token),
+        "the token reached stderr: {stderr}"
+    );
+}

@@ -31,6 +31,7 @@ mod network;
 mod pins;
 mod preview;
 mod profile;
+mod proxy;
 mod rescue;
 mod scripting;
 mod secret_files;

@@ -126,6 +126,23 @@ async fn answer(
             axum::Json(json!({"code": format!("Forbidden{HOSTILE_TEXT}"), "message": HOSTILE_TEXT})),
         )
             .into_response(),
+        Mode::EchoError => {
+            let uri = request.uri().to_string();
+            let token = api_token(request.uri()).unwrap_or_default();
+            (
+                StatusCode::BAD_REQUEST,
+                axum::Json(json!({"code": "BadRequest", "message": format!("bad request for {uri}, token {token}")})),
+            )
+                .into_response()
+        }
+        Mode::EchoTokenHeader => {
+            let token = api_token(request.uri()).unwrap_or_default();
+            let mut response = next.run(request).await;
+            if let Ok(value) = header::HeaderValue::from_str(&token) {
+                response.headers_mut().insert("x-echo-token", value);
+            }
+            response
+        }
         Mode::HugeError(size) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             [(header::CONTENT_TYPE, "text/plain")],

@@ -55,6 +55,11 @@ pub enum Mode {
     /// Every request gets a 403 whose code and message hold terminal escape sequences,
     /// C1 controls and bidi overrides.
     HostileError,
+    /// Every request gets a 400 whose message quotes the request back, query and all (the
+    /// token in `api-token`), and the token alone: a server that echoes what it got.
+    EchoError,
+    /// Every answer carries the request's token in a header of its own (`x-echo-token`).
+    EchoTokenHeader,
 }
 
 /// What `Mode::HostileError` says: an OSC title change, CSI colour and clear-screen

@@ -1,0 +1,221 @@
+//! `saymon proxy`: the profile's SAYMON API served on a private unix socket (or a loopback
+//! TCP port), each request forwarded with the profile's token added, so that scripts and
+//! dashboards never hold the token. hyper serves (HTTP/1, its own parser), reqwest forwards
+//! through the profile's client (TLS, pins, proxies, `--timeout`), bodies stream both ways.
+//!
+//! What a client can do: call `/node/api/…` as the profile's user (only GET and HEAD with
+//! `--read-only`). What it cannot: read the token (it is masked in every answer: a
+//! `users/current` answer's `authenticationToken` is `***`), send credentials of its own
+//! (`api-token`/`auth-token` in the query, `Authorization` and `Cookie` are removed), reach
+//! another path or server, or, over TCP, come from a web page (a request with `Origin`, or
+//! whose `Host` is not localhost, is refused: DNS rebinding).
+
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use hyper_util::rt::TokioIo;
+
+use crate::credentials::Session;
+use crate::error::{Error, Exit, Exited};
+
+mod body;
+mod forward;
+mod listen;
+mod log;
+mod refresh;
+
+use forward::Proxy;
+use listen::{Listener, Stream};
+
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// Serve on this unix socket (mode 0600, in a directory of your own) [default:
+    /// $XDG_RUNTIME_DIR/saymon/PROFILE.sock]
+    #[arg(long, value_name = "PATH", conflicts_with = "listen")]
+    pub socket: Option<PathBuf>,
+
+    /// Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port
+    /// 0 picks a free one): only requests for localhost and without Origin are served
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// Forward only GET and HEAD; any other method is refused (403) before it reaches the
+    /// server
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// The most requests served at once; one more is answered 503 at once
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_requests: u32,
+
+    /// A command to run against the proxy, after `--`: it gets SAYMON_PROXY (the line the
+    /// proxy prints) and no token; the proxy stops when it exits, with its exit code
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+/// How long requests in flight may take to finish once the proxy is told to stop.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Serve until SIGTERM or Ctrl-C (exit 0), or until `-- COMMAND` exits (its exit code).
+/// Errors: no token or server (exit 3, 2), a socket whose directory others may use (7), a
+/// live proxy already on the socket (1), an address that is not loopback (2).
+pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
+    let server = session.require_server()?;
+    let (token, source) = session.token()?;
+    let client = session.client(&server)?;
+    let listener = listen::bind(args, session)?;
+    let line = listener.address_line();
+    let proxy = Proxy::new(session, client, token, source, args, listener.is_tcp());
+    // The line a script reads: where to send requests. Printed once the proxy answers.
+    session.out.result(&line)?;
+    let mut child = match args.command.split_first() {
+        Some((program, rest)) => Some(spawn(program, rest, &line)?),
+        None => None,
+    };
+    let stopped = async {
+        match &mut child {
+            Some(child) => Stop::Command(child.wait().await),
+            None => Stop::Signal(stop_signal().await),
+        }
+    };
+    let served = serve(&listener, &proxy, stopped).await;
+    listener.remove();
+    match served {
+        Stop::Signal(Ok(())) => Ok(()),
+        Stop::Signal(Err(e)) => Err(e),
+        Stop::Command(status) => command_exit(status),
+    }
+}
+
+/// Why the proxy stopped.
+enum Stop {
+    /// SIGTERM or Ctrl-C (or the error of listening for them).
+    Signal(Result<()>),
+    /// `-- COMMAND` exited.
+    Command(std::io::Result<std::process::ExitStatus>),
+}
+
+/// Accept connections and serve each (HTTP/1, keep-alive) until `stopped`; then stop
+/// accepting and let the requests in flight finish, for at most `DRAIN`.
+async fn serve(
+    listener: &Listener,
+    proxy: &Proxy<'_, '_>,
+    stopped: impl std::future::Future<Output = Stop>,
+) -> Stop {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let http = hyper::server::conn::http1::Builder::new();
+    let mut connections = FuturesUnordered::new();
+    tokio::pin!(stopped);
+    let why = loop {
+        tokio::select! {
+            why = &mut stopped => break why,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok(stream) => stream,
+                    Err(e) => {
+                        // Out of descriptors, say: the next accept may work.
+                        proxy.log().warn(&format!("cannot accept a connection: {e}"));
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let service = hyper::service::service_fn(move |request| proxy.handle(request));
+                let connection = match stream {
+                    Stream::Unix(s) => {
+                        Box::pin(graceful.watch(http.serve_connection(TokioIo::new(s), service)))
+                            as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
+                    }
+                    Stream::Tcp(s) => {
+                        Box::pin(graceful.watch(http.serve_connection(TokioIo::new(s), service)))
+                    }
+                };
+                connections.push(connection);
+            }
+            Some(_) = connections.next(), if !connections.is_empty() => {}
+        }
+    };
+    let drained = async {
+        tokio::join!(graceful.shutdown(), async {
+            while connections.next().await.is_some() {}
+        })
+    };
+    if tokio::time::timeout(DRAIN, drained).await.is_err() {
+        proxy.log().warn(&format!(
+            "stopped with requests still in flight after {} s",
+            DRAIN.as_secs()
+        ));
+    }
+    why
+}
+
+/// SIGTERM or SIGINT (Ctrl-C), whichever comes first.
+async fn stop_signal() -> Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await?;
+        Ok(())
+    }
+}
+
+/// Start `-- COMMAND` with SAYMON_PROXY set to `line`, and nothing in its environment that
+/// holds or leads to the token or the password.
+fn spawn(program: &OsString, rest: &[OsString], line: &str) -> Result<tokio::process::Child> {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(rest)
+        .env("SAYMON_PROXY", line)
+        .env_remove("SAYMON_TOKEN")
+        .env_remove("SAYMON_TOKEN_FILE")
+        .env_remove("SAYMON_PASSWORD")
+        .env_remove("SAYMON_PASSWORD_FILE")
+        // systemd's credentials: the unit's token or password would be the command's.
+        .env_remove("CREDENTIALS_DIRECTORY");
+    command.spawn().map_err(|e| {
+        // As a shell does: 127 for a command not found, 126 for one that cannot run.
+        let code = if e.kind() == std::io::ErrorKind::NotFound {
+            127
+        } else {
+            126
+        };
+        crate::sys::to_stderr(&format!(
+            "saymon: error: cannot run {}: {e}",
+            program.to_string_lossy()
+        ));
+        Exited(code).into()
+    })
+}
+
+/// saymon's exit for the command's `status`: its code, or 128+N for a signal N.
+fn command_exit(status: std::io::Result<std::process::ExitStatus>) -> Result<()> {
+    let status = status?;
+    if let Some(code) = status.code() {
+        return match code {
+            0 => Ok(()),
+            code => Err(Exited(u8::try_from(code).unwrap_or(1)).into()),
+        };
+    }
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        return Err(Exited(u8::try_from(128 + signal).unwrap_or(255)).into());
+    }
+    Err(Error::new(Exit::Failure, format!("the command ended with {status}")).into())
+}

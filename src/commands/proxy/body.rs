@@ -1,0 +1,113 @@
+//! An answer's body on its way to the client: streamed as it comes, with the token masked
+//! (a `users/current` answer holds it as `authenticationToken`), its bytes counted for the
+//! log line, which is written when the body ends or the client goes away.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::log::Entry;
+use crate::mask::Masker;
+
+/// The server's body, masked and counted.
+pub(super) struct Masked {
+    inner: reqwest::Body,
+    masker: Option<Masker<'static>>,
+    /// The request's log line, written when the body is done (or dropped).
+    entry: Option<Entry>,
+    bytes: u64,
+    /// The request's place among those served at once, given back with the body.
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Masked {
+    /// `inner` with every `secret` in it replaced by `***`.
+    pub(super) fn new(
+        inner: reqwest::Body,
+        secrets: &[&[u8]],
+        entry: Entry,
+        permit: OwnedSemaphorePermit,
+    ) -> Masked {
+        Masked {
+            inner,
+            masker: Some(Masker::owned(secrets.iter().copied())),
+            entry: Some(entry),
+            bytes: 0,
+            _permit: permit,
+        }
+    }
+}
+
+impl Body for Masked {
+    type Data = Bytes;
+    type Error = reqwest::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, reqwest::Error>>> {
+        let this = &mut *self;
+        loop {
+            let Some(masker) = this.masker.as_mut() else {
+                return Poll::Ready(None);
+            };
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => {
+                        let mut out = Vec::with_capacity(data.len());
+                        masker.feed(&data, &mut out);
+                        if out.is_empty() {
+                            continue; // held back: the start of the token, maybe
+                        }
+                        this.bytes += out.len() as u64;
+                        return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
+                    }
+                    Err(frame) => return Poll::Ready(Some(Ok(frame))),
+                },
+                Poll::Ready(Some(Err(e))) => {
+                    if let Some(entry) = &mut this.entry {
+                        entry.failed(&e);
+                    }
+                    return Poll::Ready(Some(Err(e)));
+                }
+                Poll::Ready(None) => {
+                    let mut out = Vec::new();
+                    if let Some(masker) = this.masker.take() {
+                        masker.finish(&mut out);
+                    }
+                    this.bytes += out.len() as u64;
+                    if let Some(entry) = this.entry.take() {
+                        entry.write(this.bytes);
+                    }
+                    if out.is_empty() {
+                        return Poll::Ready(None);
+                    }
+                    return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.masker.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        // Masking changes the length: no exact size.
+        SizeHint::default()
+    }
+}
+
+impl Drop for Masked {
+    fn drop(&mut self) {
+        // The client went away before the end: the line says how much it got.
+        if let Some(mut entry) = self.entry.take() {
+            entry.cut_short();
+            entry.write(self.bytes);
+        }
+    }
+}

@@ -1,0 +1,548 @@
+//! One request through the proxy: refused (a path outside the API, a foreign Host or any
+//! Origin over TCP, a write under `--read-only`, too many at once), or forwarded with the
+//! client's credentials removed and the profile's token added; the answer streamed back
+//! with the token masked. A refused token is read again from the store (another process
+//! may have rotated it) and a request the proxy can resend is sent once more.
+
+use std::cell::RefCell;
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Either, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use serde_json::json;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::ProxyArgs;
+use super::body::Masked;
+use super::log::{By, Entry, Log};
+use crate::client::Client;
+use crate::credentials::Session;
+use crate::secret::Secret;
+use crate::store::TokenSource;
+
+/// What the proxy answers with: its own JSON, or the server's body, masked.
+pub(super) type ProxyBody = Either<Full<Bytes>, Masked>;
+
+/// The header that tells the proxy's answers (`proxy`) from the server's (`server`).
+const ANSWERED_BY: &str = "saymon-proxy";
+
+/// A body the proxy holds whole, so that it can send it again after a token was read
+/// anew: at most this many bytes (larger ones stream, and are not resent).
+const RESEND_MAX: u64 = 1 << 20;
+
+/// The bytes of a refused answer read to say why (the rest is not needed).
+const REFUSAL_MAX: usize = 64 << 10;
+
+/// Request headers never forwarded: the client's own credentials, what belongs to one
+/// connection, and `Accept-Encoding` (a compressed answer would hide the token from the
+/// masking).
+const DROPPED_REQUEST_HEADERS: &[&str] = &[
+    "authorization",
+    "cookie",
+    "host",
+    "origin",
+    "accept-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-authorization",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// Answer headers never passed on: the server's cookies (a session is a credential too),
+/// what belongs to one connection, and the length (masking changes it).
+const DROPPED_ANSWER_HEADERS: &[&str] = &[
+    "set-cookie",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "content-encoding",
+];
+
+/// The proxy's state: the session (for the stored token, read again), the client to the
+/// server, the token in use.
+pub(super) struct Proxy<'s, 'a> {
+    session: &'s Session<'a>,
+    client: Client<'a>,
+    token: RefCell<(Secret, TokenSource)>,
+    read_only: bool,
+    tcp: bool,
+    permits: Arc<Semaphore>,
+    log: Log,
+}
+
+impl<'s, 'a> Proxy<'s, 'a> {
+    pub(super) fn new(
+        session: &'s Session<'a>,
+        client: Client<'a>,
+        token: Secret,
+        source: TokenSource,
+        args: &ProxyArgs,
+        tcp: bool,
+    ) -> Proxy<'s, 'a> {
+        Proxy {
+            session,
+            client,
+            token: RefCell::new((token, source)),
+            read_only: args.read_only,
+            tcp,
+            permits: Arc::new(Semaphore::new(args.max_requests as usize)),
+            log: Log::new(session.out),
+        }
+    }
+
+    pub(super) fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// Serve one request; every outcome is an answer (hyper's service never fails).
+    pub(super) async fn handle(
+        &self,
+        request: Request<Incoming>,
+    ) -> Result<Response<ProxyBody>, Infallible> {
+        let shown = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
+        let entry = self.log.entry(request.method().as_str(), &shown);
+        let Ok(permit) = Arc::clone(&self.permits).try_acquire_owned() else {
+            return Ok(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SaymonProxyBusy",
+                "the proxy serves as many requests as --max-requests allows; try again".into(),
+                entry,
+            ));
+        };
+        if let Some((status, code, message)) = self.refusal(&request) {
+            return Ok(refuse(status, code, message, entry));
+        }
+        Ok(self.forward(request, entry, permit).await)
+    }
+
+    /// Why `request` is not forwarded, if it is not: its status, code and message.
+    fn refusal(&self, request: &Request<Incoming>) -> Option<(StatusCode, &'static str, String)> {
+        if self.tcp {
+            if request.headers().contains_key(header::ORIGIN) {
+                return Some((
+                    StatusCode::FORBIDDEN,
+                    "SaymonProxyOrigin",
+                    "a request with Origin (from a web page) is not served: any page the browser shows could use the token".into(),
+                ));
+            }
+            let host = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default();
+            if !local_host(host) {
+                return Some((
+                    StatusCode::FORBIDDEN,
+                    "SaymonProxyHost",
+                    format!(
+                        "Host {:?} is not this machine: only localhost, 127.0.0.1 and [::1] are served (DNS rebinding)",
+                        crate::redact::server_text(host, 80)
+                    ),
+                ));
+            }
+        }
+        if !under_api(request.uri().path()) {
+            return Some((
+                StatusCode::NOT_FOUND,
+                "SaymonProxyNotApi",
+                "only paths under /node/api/ are forwarded".into(),
+            ));
+        }
+        if self.read_only && !matches!(*request.method(), Method::GET | Method::HEAD) {
+            return Some((
+                StatusCode::FORBIDDEN,
+                "SaymonProxyReadOnly",
+                format!(
+                    "{} is refused: the proxy runs with --read-only (GET and HEAD only)",
+                    request.method()
+                ),
+            ));
+        }
+        None
+    }
+
+    /// Forward `request` with the token; on a refused token, read it again and resend
+    /// what can be resent.
+    async fn forward(
+        &self,
+        request: Request<Incoming>,
+        mut entry: Entry,
+        permit: OwnedSemaphorePermit,
+    ) -> Response<ProxyBody> {
+        let (parts, incoming) = request.into_parts();
+        let query = parts.uri.query().map(without_credentials);
+        let Some(url) = self.url(parts.uri.path(), query.as_deref()) else {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "SaymonProxyNotApi",
+                "only paths under /node/api/ are forwarded".into(),
+                entry,
+            );
+        };
+        let headers = forwarded_headers(&parts.headers);
+        let body = match Outgoing::of(&parts.method, &parts.headers, incoming).await {
+            Ok(body) => body,
+            Err(message) => {
+                return refuse(StatusCode::BAD_REQUEST, "SaymonProxyBody", message, entry);
+            }
+        };
+        let mut used = self.token.borrow().0.clone();
+        let mut resend = body.resendable();
+        let mut sent = body;
+        loop {
+            let mut target = url.clone();
+            target
+                .query_pairs_mut()
+                .append_pair("api-token", used.expose());
+            let answer = self
+                .client
+                .forward(parts.method.clone(), target, headers.clone(), sent.take())
+                .await;
+            let answer = match answer {
+                Ok(answer) => answer,
+                Err(e) => {
+                    let e = self.client.request_error(e).await;
+                    return refuse(
+                        StatusCode::BAD_GATEWAY,
+                        "SaymonProxyUnreachable",
+                        format!("{e:#}"),
+                        entry,
+                    );
+                }
+            };
+            if answer.status() != StatusCode::UNAUTHORIZED {
+                return self.pass_on(answer, &parts.method, &used, entry, permit);
+            }
+            // The token was refused: another process may have rotated it; else, with a
+            // password at hand, the proxy makes a new one.
+            let _ = read_some(answer).await;
+            let renewed = match self.reread(&used) {
+                Some(token) => {
+                    entry.reread();
+                    Ok(Some(token))
+                }
+                None => self.refresh(&used, &mut entry).await,
+            };
+            let renewed = match renewed {
+                Ok(renewed) => renewed,
+                Err(e) => {
+                    return refuse(
+                        StatusCode::BAD_GATEWAY,
+                        "SaymonProxyTokenRefused",
+                        format!(
+                            "the server refused the profile's token, and a new one could not be made: {e:#}"
+                        ),
+                        entry,
+                    );
+                }
+            };
+            match (renewed, resend.take()) {
+                (Some(token), Some(again)) => {
+                    used = token;
+                    sent = again;
+                }
+                (renewed, _) => {
+                    let what = match renewed {
+                        Some(_) => {
+                            "the token was renewed, but this request's body is not held to send again: send it again"
+                        }
+                        None => {
+                            "the stored token is the one refused (replaced or revoked), and no password is at hand to make a new one"
+                        }
+                    };
+                    return refuse(
+                        StatusCode::BAD_GATEWAY,
+                        "SaymonProxyTokenRefused",
+                        format!(
+                            "the server refused the profile's token: {what}; run `saymon login{}` (or `saymon token refresh{}`), the proxy reads the new token itself",
+                            self.session.profile_flag(),
+                            self.session.profile_flag()
+                        ),
+                        entry,
+                    );
+                }
+            }
+        }
+    }
+
+    /// The server's URL for `path` and `query`, or None when it would leave the API
+    /// (`..`, `%2e%2e`: the URL rules resolve them).
+    fn url(&self, path: &str, query: Option<&str>) -> Option<reqwest::Url> {
+        let server = self.client.server();
+        let mut url = server.resolve(path).ok()?;
+        let root = server.api_url(&[]);
+        let api = root.path().trim_end_matches('/');
+        let inside = url.path().strip_prefix(api)?;
+        if !(inside.is_empty() || inside.starts_with('/')) || !server.same_origin(&url) {
+            return None;
+        }
+        url.set_query(query.filter(|q| !q.is_empty()));
+        Some(url)
+    }
+
+    /// The stored token, read again, when it is not `refused`: it replaces the one in use.
+    fn reread(&self, refused: &Secret) -> Option<Secret> {
+        let (token, source) = self.session.token().ok()?;
+        if token.expose() == refused.expose() {
+            return None;
+        }
+        self.session.out.verbose(&format!(
+            "the token was refused; using the one now in {source}"
+        ));
+        *self.token.borrow_mut() = (token.clone(), source);
+        Some(token)
+    }
+
+    /// A new token made by the proxy (`refresh`), when it may make one: it replaces the one
+    /// in use.
+    async fn refresh(&self, refused: &Secret, entry: &mut Entry) -> anyhow::Result<Option<Secret>> {
+        let source = self.token.borrow().1.clone();
+        if !matches!(
+            source,
+            TokenSource::Keyring | TokenSource::File(_) | TokenSource::Rescued(_)
+        ) {
+            return Ok(None); // handed over for this run: not the proxy's to replace
+        }
+        let Some(token) = super::refresh::refresh(self.session, &self.client, refused).await?
+        else {
+            return Ok(None);
+        };
+        entry.refreshed();
+        let source = self.session.token().map(|(_, s)| s).unwrap_or(source);
+        *self.token.borrow_mut() = (token.clone(), source);
+        Ok(Some(token))
+    }
+
+    /// The server's answer, on its way to the client: headers kept but the dropped ones,
+    /// the body streamed with `token` masked.
+    fn pass_on(
+        &self,
+        answer: reqwest::Response,
+        method: &Method,
+        token: &Secret,
+        mut entry: Entry,
+        permit: OwnedSemaphorePermit,
+    ) -> Response<ProxyBody> {
+        let status = answer.status();
+        entry.answered(status.as_u16(), By::Server);
+        let length = answer.headers().get(header::CONTENT_LENGTH).cloned();
+        let answer: http::Response<reqwest::Body> = answer.into();
+        let (parts, body) = answer.into_parts();
+        let mut response = Response::new(Either::Right(Masked::new(
+            body,
+            &[token.expose().as_bytes()],
+            entry,
+            permit,
+        )));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        for (name, value) in &parts.headers {
+            if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
+                headers.append(name, value.clone());
+            }
+        }
+        // A HEAD answer has no body to mask: its length is the GET's, as the server said.
+        if *method == Method::HEAD
+            && let Some(length) = length
+        {
+            headers.insert(header::CONTENT_LENGTH, length);
+        }
+        headers.insert(ANSWERED_BY, HeaderValue::from_static("server"));
+        response
+    }
+}
+
+/// A request's body as it is sent: held whole (small, so that it can be sent again), or
+/// streamed.
+enum Outgoing {
+    Held(Bytes),
+    Streamed(Option<reqwest::Body>),
+}
+
+impl Outgoing {
+    /// `incoming`, held when its length is known and at most `RESEND_MAX`, else streamed.
+    /// Err: a body that ended before its length (the client's mistake).
+    async fn of(
+        method: &Method,
+        headers: &HeaderMap,
+        incoming: Incoming,
+    ) -> Result<Outgoing, String> {
+        let length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+        let small = match length {
+            Some(n) => n <= RESEND_MAX,
+            None => !chunked && matches!(*method, Method::GET | Method::HEAD | Method::DELETE),
+        };
+        if !small {
+            return Ok(Outgoing::Streamed(Some(reqwest::Body::wrap(incoming))));
+        }
+        let held = Limited::new(incoming, RESEND_MAX as usize)
+            .collect()
+            .await
+            .map_err(|e| format!("cannot read the request's body: {e}"))?;
+        Ok(Outgoing::Held(held.to_bytes()))
+    }
+
+    /// The body to send now; a streamed one can be sent once.
+    fn take(&mut self) -> reqwest::Body {
+        match self {
+            Outgoing::Held(bytes) => reqwest::Body::from(bytes.clone()),
+            Outgoing::Streamed(body) => body.take().unwrap_or_else(|| reqwest::Body::from("")),
+        }
+    }
+
+    /// A copy to send again after a refused token, when the body is held.
+    fn resendable(&self) -> Option<Outgoing> {
+        match self {
+            Outgoing::Held(bytes) => Some(Outgoing::Held(bytes.clone())),
+            Outgoing::Streamed(_) => None,
+        }
+    }
+}
+
+/// The proxy's own answer: `status` with `{"code", "message"}`, logged.
+fn refuse(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    mut entry: Entry,
+) -> Response<ProxyBody> {
+    let body = json!({ "code": code, "message": message }).to_string();
+    entry.answered(status.as_u16(), By::Proxy);
+    let length = body.len() as u64;
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(ANSWERED_BY, HeaderValue::from_static("proxy"));
+    entry.write(length);
+    response
+}
+
+/// Read at most `REFUSAL_MAX` bytes of a refused answer, so that its connection can be
+/// used again.
+async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
+    let mut kept = Vec::new();
+    while kept.len() < REFUSAL_MAX {
+        match answer.chunk().await {
+            Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    kept
+}
+
+/// Whether a client's path is under `/node/api/` (or is `/node/api` itself).
+fn under_api(path: &str) -> bool {
+    path == "/node/api" || path.starts_with("/node/api/")
+}
+
+/// Whether a `Host` header names this machine: localhost, 127.0.0.1 or [::1], any port.
+fn local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map(|(name, _)| name),
+        None => Some(host.rsplit_once(':').map_or(host, |(name, _)| name)),
+    };
+    matches!(
+        name.map(str::to_ascii_lowercase).as_deref(),
+        Some("localhost" | "127.0.0.1" | "::1")
+    )
+}
+
+/// The query without any `api-token` or `auth-token` parameter the client gave; the rest
+/// kept byte for byte.
+fn without_credentials(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|part| {
+            let key = part.split('=').next().unwrap_or_default();
+            let key: String = url::form_urlencoded::parse(key.as_bytes())
+                .next()
+                .map(|(k, _)| k.into_owned())
+                .unwrap_or_default();
+            !matches!(
+                key.to_ascii_lowercase().as_str(),
+                "api-token" | "auth-token"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The client's headers as forwarded: all but `DROPPED_REQUEST_HEADERS`.
+fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for (name, value) in headers {
+        if !DROPPED_REQUEST_HEADERS.contains(&name.as_str()) {
+            kept.append(name, value.clone());
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_tokens_leave_the_query_the_rest_stays_as_it_was() {
+        assert_eq!(
+            without_credentials("limit=5&api-token=x&a%20b=c+d&auth-token=y&api%2Dtoken=z"),
+            "limit=5&a%20b=c+d"
+        );
+        assert_eq!(without_credentials("API-TOKEN=x"), "");
+        assert_eq!(without_credentials("api-tokens=1"), "api-tokens=1");
+    }
+
+    #[test]
+    fn only_this_machine_is_a_local_host() {
+        for host in [
+            "localhost",
+            "LOCALHOST:8080",
+            "127.0.0.1",
+            "127.0.0.1:1",
+            "[::1]",
+            "[::1]:80",
+        ] {
+            assert!(local_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.2",
+            "[::2]",
+            "::1",
+        ] {
+            assert!(!local_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn only_api_paths() {
+        assert!(under_api("/node/api/objects"));
+        assert!(under_api("/node/api"));
+        assert!(!under_api("/node/apis"));
+        assert!(!under_api("/"));
+        assert!(!under_api("/node/api-other/x"));
+    }
+}
