@@ -7,6 +7,10 @@
 #   - `saymon whoami` (token in a real gnome-keyring, on a private session bus) vs the same curl
 #   - `saymon token create --password-stdin` vs  curl -X POST -u login:password .../auth-token
 #   - `saymon --version`
+#   - a request through `saymon proxy` (curl over its unix socket) vs curl straight to the
+#     server with the token: the median of one request each (a fresh curl, so a fresh TLS
+#     handshake on the direct side), requests per second with 32 at once (one curl -Z each
+#     side, 2000 requests), and the proxy's peak memory over all of it
 # Medians, the saymon/curl ratios, and peak memory (GNU time) go to BENCHMARKS.md with the
 # machine. Not a test: CI does not run it. Needs Debian's hyperfine, nginx, time, openssl,
 # curl, gnome-keyring, libsecret-tools, dbus-daemon, dbus-bin (installed with apt-get when
@@ -41,7 +45,9 @@ saymon=$PWD/target/release/saymon
 
 work=$(mktemp -d)
 nginx_pid=
+proxy_pid=
 cleanup() {
+    [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
     [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
     rm -rf "$work"
 }
@@ -133,6 +139,30 @@ hyperfine --warmup 5 --runs 50 --export-csv "$work/create.csv" \
 hyperfine --warmup 5 --runs 100 -N --export-csv "$work/version.csv" \
     -n saymon "$saymon --version" >/dev/null
 
+# The proxy, under GNU time for its peak memory, on a socket of the work dir.
+/usr/bin/time -f '%M' -o "$work/proxy-rss" "$saymon" -q proxy --socket "$work/p.sock" \
+    >"$work/proxy-line" &
+proxy_pid=$!
+for _ in $(seq 1 50); do [ -S "$work/p.sock" ] && break; sleep 0.1; done
+via_proxy="curl -fsS --unix-socket $work/p.sock http://localhost/node/api/users/current"
+hyperfine --warmup 5 --runs 100 -N --export-csv "$work/proxy.csv" \
+    -n proxy "$via_proxy" -n direct "$whoami_curl" >/dev/null
+# 2000 requests, 32 at once, each side in one curl (-Z): requests per second.
+rps() {
+    local started ended
+    started=$(date +%s.%N)
+    curl -fsS -Z --parallel-max 32 -o /dev/null "$@" 2>/dev/null
+    ended=$(date +%s.%N)
+    awk -v s="$started" -v e="$ended" 'BEGIN { printf "%.0f", 2000 / (e - s) }'
+}
+r_p=$(rps --unix-socket "$work/p.sock" "http://localhost/node/api/users/current?n=[1-2000]")
+r_d=$(rps --cacert "$work/ca.pem" "$url/users/current?api-token=$token&n=[1-2000]")
+# The proxy stops on SIGTERM (GNU time's child: saymon itself).
+pkill -TERM -P "$proxy_pid" || true
+wait "$proxy_pid" || true
+proxy_pid=
+m_p=$(tail -n 1 "$work/proxy-rss")
+
 # The median (in ms) of the row named $2 in hyperfine's CSV $1.
 median() { awk -F, -v name="$2" '$1 == name { printf "%.2f", $4 * 1000 }' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -152,6 +182,7 @@ w_s=$(median "$work/whoami.csv" saymon); w_c=$(median "$work/whoami.csv" curl)
 c_s=$(median "$work/create.csv" saymon); c_c=$(median "$work/create.csv" curl)
 v_s=$(median "$work/version.csv" saymon)
 k_s=$(median "$work/keyring.csv" saymon)
+p_p=$(median "$work/proxy.csv" proxy); p_d=$(median "$work/proxy.csv" direct)
 m_ws=$(peak "$whoami_saymon"); m_wc=$(peak "$whoami_curl")
 m_cs=$(peak "$create_saymon <$work/password"); m_cc=$(peak "$create_curl <$work/password")
 
@@ -173,6 +204,20 @@ Medians of 50 runs (100 for --version); peak memory is the highest of 5 runs (GN
 | \`saymon --version\` | $v_s ms | | |
 | peak memory, whoami | $m_ws KiB | $m_wc KiB | $(ratio "$m_ws" "$m_wc") |
 | peak memory, token create | $m_cs KiB | $m_cc KiB | $(ratio "$m_cs" "$m_cc") |
+
+## saymon proxy
+
+A request through \`saymon proxy\` (curl over its unix socket; the proxy holds one pooled TLS
+connection set to nginx) against curl straight to nginx with the token (each run a fresh TLS
+handshake). Medians of 100 runs; requests per second with 32 at once, 2000 requests, each side
+one \`curl -Z\` (which keeps its connections: the direct side shakes hands 32 times, not 2000);
+the proxy's peak memory over all of it (GNU time).
+
+| what | through the proxy | straight to the server | proxy / straight |
+| --- | ---: | ---: | ---: |
+| one request (median) | $p_p ms | $p_d ms | $(ratio "$p_p" "$p_d") |
+| requests per second, 32 at once | $r_p | $r_d | $(ratio "$r_p" "$r_d") |
+| peak memory of the proxy | $m_p KiB | | |
 
 Both token-create rows run under \`sh -c '… <password'\`, so the shell is on both sides
 (and in both peak-memory rows: sh's own is small next to either client's).

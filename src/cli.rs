@@ -214,6 +214,13 @@ pub enum Command {
     /// (another process may have rotated it) and resends the request once. One log line a
     /// request on stderr (-q: none; --output json: JSON lines). SIGTERM or Ctrl-C: stop,
     /// finish what is in flight (10 s at most), remove the socket, exit 0.
+    ///
+    /// Who can use the token through it: whoever can connect. The socket is 0600 in a
+    /// directory of yours (one others may write is refused), so that is you and root; over
+    /// TCP it is every local user, so prefer the socket; a web page cannot (a request with
+    /// Origin, or for a Host that is not localhost, is refused). A client can call
+    /// /node/api/ as the profile's user (GET and HEAD only with --read-only); it cannot
+    /// read the token, send credentials of its own, or reach another path or server.
     #[command(after_help = pages::PROXY.after_help())]
     Proxy(ProxyArgs),
     /// Check every step to a working token, one line each with the fix

@@ -81,8 +81,17 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
         None => None,
     };
     let stopped = async {
-        match &mut child {
-            Some(child) => Stop::Command(child.wait().await),
+        match child.take() {
+            // std's wait blocks: a thread of its own waits, this one serves meanwhile.
+            Some(mut child) => {
+                let (done, exited) = tokio::sync::oneshot::channel();
+                std::thread::spawn(move || {
+                    let _ = done.send(child.wait());
+                });
+                Stop::Command(exited.await.unwrap_or_else(|_| {
+                    Err(std::io::Error::other("the command's waiting thread ended"))
+                }))
+            }
             None => Stop::Signal(stop_signal().await),
         }
     };
@@ -178,8 +187,8 @@ async fn stop_signal() -> Result<()> {
 
 /// Start `-- COMMAND` with SAYMON_PROXY set to `line`, and nothing in its environment that
 /// holds or leads to the token or the password.
-fn spawn(program: &OsString, rest: &[OsString], line: &str) -> Result<tokio::process::Child> {
-    let mut command = tokio::process::Command::new(program);
+fn spawn(program: &OsString, rest: &[OsString], line: &str) -> Result<std::process::Child> {
+    let mut command = std::process::Command::new(program);
     command
         .args(rest)
         .env("SAYMON_PROXY", line)

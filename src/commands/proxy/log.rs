@@ -3,11 +3,9 @@
 //! again, its own answer), or with `--output json` one JSON object a line; `-q` silences
 //! it. Warnings always show.
 
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use serde_json::json;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::output::Output;
 use crate::redact;
@@ -37,7 +35,7 @@ impl Log {
     pub(super) fn entry(&self, method: &str, path: &str) -> Entry {
         Entry {
             log: *self,
-            at: OffsetDateTime::now_utc(),
+            at: SystemTime::now(),
             started: Instant::now(),
             method: redact::server_text(method, 16),
             path: redact::server_text(&redact::token_params(path), 300),
@@ -63,7 +61,9 @@ pub(super) enum By {
 /// One request's line, written once its answer is done.
 pub(super) struct Entry {
     log: Log,
-    at: OffsetDateTime,
+    /// When the request came (shown as an HTTP date, hyper's own formatter: `Thu, 03
+    /// Dec 2026 13:40:00 GMT`).
+    at: SystemTime,
     started: Instant,
     method: String,
     path: String,
@@ -112,7 +112,7 @@ impl Entry {
             return;
         }
         let ms = self.started.elapsed().as_millis();
-        let at = self.at.format(&Rfc3339).unwrap_or_default();
+        let at = httpdate::fmt_http_date(self.at);
         let line = if self.log.json {
             json!({
                 "time": at,
