@@ -211,14 +211,17 @@ pub enum Command {
     /// (a refusal, the server out of reach, the token refused) carries `saymon-proxy:
     /// proxy` and a JSON body {"code", "message"}; the server's carry `saymon-proxy:
     /// server`. When the server refuses the token, the proxy reads the stored one again
-    /// (another process may have rotated it) and resends the request once. One log line a
+    /// (another process may have rotated it), or with a password at hand without asking
+    /// (SAYMON_PASSWORD…, or remembered) makes a new one as `token refresh` does, and
+    /// resends the request once. One log line a
     /// request on stderr (-q: none; --output json: JSON lines). SIGTERM or Ctrl-C: stop,
     /// finish what is in flight (10 s at most), remove the socket, exit 0.
     ///
     /// Who can use the token through it: whoever can connect. The socket is 0600 in a
     /// directory of yours (one others may write is refused), so that is you and root; over
     /// TCP it is every local user, so prefer the socket; a web page cannot (a request with
-    /// Origin, or for a Host that is not localhost, is refused). A client can call
+    /// Origin or Sec-Fetch-*, or for a Host that is not localhost, is refused). With
+    /// `-- COMMAND` nothing is printed: the command gets the line as SAYMON_PROXY. A client can call
     /// /node/api/ as the profile's user (GET and HEAD only with --read-only); it cannot
     /// read the token, send credentials of its own, or reach another path or server.
     #[command(after_help = pages::PROXY.after_help())]

@@ -119,7 +119,10 @@ impl<'o> Client<'o> {
             // own for connecting and the TLS handshake.
             .connect_timeout(options.timeout)
             .read_timeout(options.timeout)
-            .redirect(policy);
+            .redirect(policy)
+            // A followed redirect would carry the URL it came from, api-token and all, as
+            // Referer into the server's logs.
+            .referer(false);
         // A proxy has no business with this machine's own server: through one, a password
         // sent to http://127.0.0.1 would travel to the proxy.
         let proxy = if server.is_loopback() {

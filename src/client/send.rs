@@ -134,6 +134,7 @@ impl Client<'_> {
         headers: reqwest::header::HeaderMap,
         body: reqwest::Body,
     ) -> reqwest::Result<Response> {
+        self.warn_plain_http("token");
         self.http
             .request(method, url)
             .headers(headers)

@@ -64,6 +64,9 @@ pub struct ProxyArgs {
 /// How long requests in flight may take to finish once the proxy is told to stop.
 const DRAIN: Duration = Duration::from_secs(10);
 
+/// How long a client may take to send a request's head.
+const HEAD_WAIT: Duration = Duration::from_secs(30);
+
 /// Serve until SIGTERM or Ctrl-C (exit 0), or until `-- COMMAND` exits (its exit code).
 /// Errors: no token or server (exit 3, 2), a socket whose directory others may use (7), a
 /// live proxy already on the socket (1), an address that is not loopback (2).
@@ -74,23 +77,51 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
     let listener = listen::bind(args, session)?;
     let line = listener.address_line();
     let proxy = Proxy::new(session, client, token, source, args, listener.is_tcp());
-    // The line a script reads: where to send requests. Printed once the proxy answers.
-    session.out.result(&line)?;
     let mut child = match args.command.split_first() {
-        Some((program, rest)) => Some(spawn(program, rest, &line)?),
-        None => None,
+        // The command gets the line as SAYMON_PROXY; stdout is its own.
+        Some((program, rest)) => match spawn(program, rest, &line) {
+            Ok(child) => Some(child),
+            Err(e) => {
+                listener.remove();
+                return Err(e);
+            }
+        },
+        None => {
+            // The line a script reads: where to send requests, once the proxy answers.
+            if let Err(e) = session.out.result(&line) {
+                listener.remove();
+                return Err(e.into());
+            }
+            None
+        }
     };
     let stopped = async {
         match child.take() {
-            // std's wait blocks: a thread of its own waits, this one serves meanwhile.
+            // std's wait blocks: a thread of its own waits, this one serves meanwhile. A
+            // SIGTERM or Ctrl-C for the proxy is passed on to the command, which ends it.
             Some(mut child) => {
+                let pid = child.id();
                 let (done, exited) = tokio::sync::oneshot::channel();
                 std::thread::spawn(move || {
                     let _ = done.send(child.wait());
                 });
-                Stop::Command(exited.await.unwrap_or_else(|_| {
-                    Err(std::io::Error::other("the command's waiting thread ended"))
-                }))
+                tokio::pin!(exited);
+                let mut passed_on = false;
+                loop {
+                    tokio::select! {
+                        status = &mut exited => {
+                            break Stop::Command(status.unwrap_or_else(|_| {
+                                Err(std::io::Error::other("the command's waiting thread ended"))
+                            }));
+                        }
+                        signalled = stop_signal(), if !passed_on => {
+                            passed_on = true;
+                            if signalled.is_ok() {
+                                terminate(pid);
+                            }
+                        }
+                    }
+                }
             }
             None => Stop::Signal(stop_signal().await),
         }
@@ -120,7 +151,12 @@ async fn serve(
     stopped: impl std::future::Future<Output = Stop>,
 ) -> Stop {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let http = hyper::server::conn::http1::Builder::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    // A client that never finishes its request head is let go: an idle one holds nothing.
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEAD_WAIT);
+    let most = proxy.most_connections();
+    let mut warned = false;
     let mut connections = FuturesUnordered::new();
     tokio::pin!(stopped);
     let why = loop {
@@ -130,12 +166,22 @@ async fn serve(
                 let stream = match accepted {
                     Ok(stream) => stream,
                     Err(e) => {
-                        // Out of descriptors, say: the next accept may work.
-                        proxy.log().warn(&format!("cannot accept a connection: {e}"));
+                        // Out of descriptors, say: the next accept may work. Said once.
+                        if !warned {
+                            proxy.log().warn(&format!("cannot accept a connection: {e}"));
+                            warned = true;
+                        }
                         tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     }
                 };
+                warned = false;
+                if connections.len() >= most {
+                    // As many connections as requests may be served, four times over: one
+                    // more is closed at once (idle ones must not starve the rest).
+                    drop(stream);
+                    continue;
+                }
                 let service = hyper::service::service_fn(move |request| proxy.handle(request));
                 let connection = match stream {
                     Stream::Unix(s) => {
@@ -151,6 +197,8 @@ async fn serve(
             Some(_) = connections.next(), if !connections.is_empty() => {}
         }
     };
+    // New clients are refused at once (no socket to connect to) while these finish.
+    listener.remove();
     let drained = async {
         tokio::join!(graceful.shutdown(), async {
             while connections.next().await.is_some() {}
@@ -183,6 +231,16 @@ async fn stop_signal() -> Result<()> {
         tokio::signal::ctrl_c().await?;
         Ok(())
     }
+}
+
+/// Ask the command `pid` to end (SIGTERM), as the proxy was asked.
+fn terminate(pid: u32) {
+    #[cfg(unix)]
+    if let Some(pid) = rustix::process::Pid::from_raw(pid as i32) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
 }
 
 /// Start `-- COMMAND` with SAYMON_PROXY set to `line`, and nothing in its environment that

@@ -221,6 +221,8 @@ fn paths_outside_the_api_are_not_forwarded() {
         "/node/apix",
         "/node/api/../../etc/passwd",
         "/node/api/%2e%2e/%2e%2e/x",
+        "/node/api/%2E%2E%2F%2E%2E%2Fother/x",
+        "/node/api/..%5c..%5cother",
     ] {
         let (status, _, body) = answer(&proxy.curl(&["--path-as-is"], path));
         assert_eq!(status, 404, "{path}: {body}");
@@ -257,11 +259,13 @@ fn over_tcp_only_local_hosts_and_no_web_pages() {
         (403, true),
         "{body}"
     );
-    env.cmd()
-        .args(["proxy", "--listen", "0.0.0.0:0"])
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("loopback only"));
+    for addr in ["0.0.0.0:0", "127.0.0.2:0"] {
+        env.cmd()
+            .args(["proxy", "--listen", addr])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("127.0.0.1 or [::1] only"));
+    }
 }
 
 #[test]
@@ -381,7 +385,8 @@ exit 7"#;
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), socket(&env));
+    // stdout is the command's alone: the line went to it as SAYMON_PROXY.
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
     assert!(!Path::new(&socket(&env)).exists());
 }
 
@@ -536,4 +541,128 @@ fn with_a_remembered_password_the_proxy_makes_a_new_token_itself() {
         "{}",
         proxy.log()
     );
+}
+#[test]
+fn a_browser_is_not_served_and_the_token_never_shows_in_a_header() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (status, _, body) = answer(&proxy.curl(
+        &[
+            "-H",
+            "Sec-Fetch-Site: cross-site",
+            "-H",
+            "Sec-Fetch-Mode: no-cors",
+        ],
+        "/node/api/objects",
+    ));
+    assert_eq!(
+        (status, body.contains("SaymonProxyBrowser")),
+        (403, true),
+        "{body}"
+    );
+    // A server that puts the token in a header of its answer.
+    server.state.lock().unwrap().mode = Mode::EchoTokenHeader;
+    let (status, head, _) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(status, 200);
+    assert!(head.contains("x-echo-token: ***"), "{head}");
+    assert!(!head.contains(&token(&server)), "{head}");
+    // The server was asked for its answer uncompressed.
+    let seen = server.state.lock().unwrap().seen.last().cloned().unwrap();
+    let encoding: Vec<&[u8]> = seen
+        .headers
+        .iter()
+        .filter(|(n, _)| n == "accept-encoding")
+        .map(|(_, v)| v.as_slice())
+        .collect();
+    assert_eq!(encoding, [b"identity".as_slice()]);
+}
+
+#[test]
+fn requests_refused_together_make_one_new_token_and_all_succeed() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.cron_login(&server, "default");
+    let proxy = Running::start_with(&env, &["--socket", &socket(&env)], |cmd| {
+        cmd.env_remove("SAYMON_CONFIG_DIR");
+    });
+    let made = server.state.lock().unwrap().token_creations;
+    server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let line = proxy.line.clone();
+            std::thread::spawn(move || {
+                Command::new("curl")
+                    .args([
+                        "-sS",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "--max-time",
+                        "20",
+                    ])
+                    .args(["--unix-socket", &line])
+                    .arg("http://localhost/node/api/objects")
+                    .output()
+                    .unwrap()
+            })
+        })
+        .collect();
+    for client in clients {
+        let output = client.join().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "200",
+            "{}",
+            proxy.log()
+        );
+    }
+    assert_eq!(
+        server.state.lock().unwrap().token_creations,
+        made + 1,
+        "one new token"
+    );
+}
+
+#[test]
+fn sigterm_is_passed_on_to_the_command_and_the_socket_removed() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let path = socket(&env);
+    let mut cmd = env.terminal_cmd();
+    cmd.args(["proxy", "--socket", &path, "--", "sleep", "30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    while !Path::new(&path).exists() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    signal(&child, libc::SIGTERM);
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(128 + libc::SIGTERM),
+        "sleep ended by the signal"
+    );
+    assert!(!Path::new(&path).exists());
+}
+
+#[test]
+fn a_socket_below_a_directory_others_may_write_is_refused() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let shared = env.dir.path().join("shared");
+    let own = shared.join("own");
+    std::fs::create_dir_all(&own).unwrap();
+    chmod(&shared, 0o777);
+    chmod(&own, 0o700);
+    env.cmd()
+        .arg("proxy")
+        .arg("--socket")
+        .arg(own.join("p.sock"))
+        .assert()
+        .code(7)
+        .stderr(predicates::str::contains("others may write"));
 }

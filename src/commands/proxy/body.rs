@@ -1,6 +1,7 @@
 //! An answer's body on its way to the client: streamed as it comes, with the token masked
-//! (a `users/current` answer holds it as `authenticationToken`), its bytes counted for the
-//! log line, which is written when the body ends or the client goes away.
+//! (a `users/current` answer holds it as `authenticationToken`), trailers dropped, its
+//! bytes counted for the log line, which is written when the body ends or the client goes
+//! away.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -66,12 +67,17 @@ impl Body for Masked {
                         this.bytes += out.len() as u64;
                         return Poll::Ready(Some(Ok(Frame::data(Bytes::from(out)))));
                     }
-                    Err(frame) => return Poll::Ready(Some(Ok(frame))),
+                    // Trailers are dropped: they could hold the token, unmasked.
+                    Err(_trailers) => continue,
                 },
                 Poll::Ready(Some(Err(e))) => {
-                    if let Some(entry) = &mut this.entry {
+                    // The server broke off: said in the line, written now (not as a client
+                    // that left early).
+                    if let Some(mut entry) = this.entry.take() {
                         entry.failed(&e);
+                        entry.write(this.bytes);
                     }
+                    this.masker = None;
                     return Poll::Ready(Some(Err(e)));
                 }
                 Poll::Ready(None) => {

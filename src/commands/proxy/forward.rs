@@ -19,7 +19,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::ProxyArgs;
 use super::body::Masked;
 use super::log::{By, Entry, Log};
-use crate::client::Client;
+use crate::client::{Auth, Client};
 use crate::credentials::Session;
 use crate::secret::Secret;
 use crate::store::TokenSource;
@@ -76,6 +76,9 @@ pub(super) struct Proxy<'s, 'a> {
     read_only: bool,
     tcp: bool,
     permits: Arc<Semaphore>,
+    max_requests: usize,
+    /// Held while the token is renewed (read again or made anew): one renewal at a time.
+    renewing: tokio::sync::Mutex<()>,
     log: Log,
 }
 
@@ -95,8 +98,15 @@ impl<'s, 'a> Proxy<'s, 'a> {
             read_only: args.read_only,
             tcp,
             permits: Arc::new(Semaphore::new(args.max_requests as usize)),
+            max_requests: args.max_requests as usize,
+            renewing: tokio::sync::Mutex::new(()),
             log: Log::new(session.out),
         }
+    }
+
+    /// The most connections held at once: four for every request that may be served.
+    pub(super) fn most_connections(&self) -> usize {
+        self.max_requests * 4
     }
 
     pub(super) fn log(&self) -> &Log {
@@ -154,6 +164,19 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 ));
             }
         }
+        // A browser sends Sec-Fetch-* with every request, a GET from an <img> too (which
+        // carries no Origin): a web page is not served, over TCP or the socket.
+        if request
+            .headers()
+            .keys()
+            .any(|name| name.as_str().starts_with("sec-fetch-"))
+        {
+            return Some((
+                StatusCode::FORBIDDEN,
+                "SaymonProxyBrowser",
+                "a request from a web browser (Sec-Fetch-*) is not served: any page it shows could use the token".into(),
+            ));
+        }
         if !under_api(request.uri().path()) {
             return Some((
                 StatusCode::NOT_FOUND,
@@ -202,6 +225,8 @@ impl<'s, 'a> Proxy<'s, 'a> {
         let mut used = self.token.borrow().0.clone();
         let mut resend = body.resendable();
         let mut sent = body;
+        // A request renews the token once at most.
+        let mut renewed = false;
         loop {
             let mut target = url.clone();
             target
@@ -223,21 +248,36 @@ impl<'s, 'a> Proxy<'s, 'a> {
                     );
                 }
             };
+            if let Some(coding) = answer
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .filter(|c| !c.as_bytes().eq_ignore_ascii_case(b"identity"))
+            {
+                return refuse(
+                    StatusCode::BAD_GATEWAY,
+                    "SaymonProxyEncoded",
+                    format!(
+                        "the server sent its answer compressed ({}) though asked not to: the proxy could not mask the token in it",
+                        crate::redact::server_text(&String::from_utf8_lossy(coding.as_bytes()), 40)
+                    ),
+                    entry,
+                );
+            }
             if answer.status() != StatusCode::UNAUTHORIZED {
                 return self.pass_on(answer, &parts.method, &used, entry, permit);
             }
-            // The token was refused: another process may have rotated it; else, with a
-            // password at hand, the proxy makes a new one.
-            let _ = read_some(answer).await;
-            let renewed = match self.reread(&used) {
-                Some(token) => {
-                    entry.reread();
-                    Ok(Some(token))
-                }
-                None => self.refresh(&used, &mut entry).await,
-            };
-            let renewed = match renewed {
-                Ok(renewed) => renewed,
+            // A 401: the token refused, or this endpoint's own (a redirect followed without
+            // the token, a path that wants more). Only a token the server refuses when asked
+            // who it is counts as dead; else the server's answer goes to the client as it is.
+            let status = answer.status();
+            let kept_headers = answer.headers().clone();
+            let kept_body = read_some(answer).await;
+            if renewed || !self.token_refused(&used).await {
+                return held_answer(status, &kept_headers, &kept_body, &used, entry);
+            }
+            renewed = true;
+            let renewal = match self.renew(&used, &mut entry).await {
+                Ok(renewal) => renewal,
                 Err(e) => {
                     return refuse(
                         StatusCode::BAD_GATEWAY,
@@ -249,13 +289,13 @@ impl<'s, 'a> Proxy<'s, 'a> {
                     );
                 }
             };
-            match (renewed, resend.take()) {
+            match (renewal, resend.take()) {
                 (Some(token), Some(again)) => {
                     used = token;
                     sent = again;
                 }
-                (renewed, _) => {
-                    let what = match renewed {
+                (renewal, _) => {
+                    let what = match renewal {
                         Some(_) => {
                             "the token was renewed, but this request's body is not held to send again: send it again"
                         }
@@ -276,6 +316,34 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 }
             }
         }
+    }
+
+    /// Whether the server refuses `token` when asked who it belongs to (`users/current`):
+    /// only then is it dead. Any other outcome (it works, the server is down) is not.
+    async fn token_refused(&self, token: &Secret) -> bool {
+        // The client's deadline counts from its first request, long ago: this is new work.
+        self.client.restart_deadline();
+        match self.client.current_user(&Auth::Token(token)).await {
+            Ok(_) => false,
+            Err(e) => crate::error::exit_code(&e) == crate::error::Exit::Rejected,
+        }
+    }
+
+    /// A token in place of the dead `refused`: one renewal at a time in this proxy (requests
+    /// refused together wait for it, without holding the thread), which takes one made
+    /// meanwhile (by this proxy, or stored by another process), else makes one.
+    async fn renew(&self, refused: &Secret, entry: &mut Entry) -> anyhow::Result<Option<Secret>> {
+        let _one_at_a_time = self.renewing.lock().await;
+        let current = self.token.borrow().0.clone();
+        if current.expose() != refused.expose() {
+            entry.reread();
+            return Ok(Some(current));
+        }
+        if let Some(token) = self.reread(refused) {
+            entry.reread();
+            return Ok(Some(token));
+        }
+        self.refresh(refused, entry).await
     }
 
     /// The server's URL for `path` and `query`, or None when it would leave the API
@@ -351,7 +419,7 @@ impl<'s, 'a> Proxy<'s, 'a> {
         let headers = response.headers_mut();
         for (name, value) in &parts.headers {
             if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
-                headers.append(name, value.clone());
+                headers.append(name, masked_value(value, token));
             }
         }
         // A HEAD answer has no body to mask: its length is the GET's, as the server said.
@@ -416,6 +484,20 @@ impl Outgoing {
     }
 }
 
+/// A header value of the server's with the token, and any `api-token=` value (a Location
+/// back to the API, a Link), shown as `***`.
+fn masked_value(value: &HeaderValue, token: &Secret) -> HeaderValue {
+    let bytes = value.as_bytes();
+    let has_token = memchr::memmem::find(bytes, token.expose().as_bytes()).is_some();
+    let has_param = memchr::memmem::find(&bytes.to_ascii_lowercase(), b"api-token=").is_some();
+    if !has_token && !has_param {
+        return value.clone();
+    }
+    let text = String::from_utf8_lossy(bytes).replace(token.expose(), "***");
+    let text = crate::redact::token_params(&text);
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("***"))
+}
+
 /// The proxy's own answer: `status` with `{"code", "message"}`, logged.
 fn refuse(
     status: StatusCode,
@@ -438,6 +520,34 @@ fn refuse(
     response
 }
 
+/// The server's answer whose body the proxy read (a 401 it checked), as the server gave
+/// it, the token masked.
+fn held_answer(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    token: &Secret,
+    mut entry: Entry,
+) -> Response<ProxyBody> {
+    let mut masked = Vec::with_capacity(body.len());
+    let mut masker = crate::mask::Masker::new([token.expose().as_bytes()]);
+    masker.feed(body, &mut masked);
+    masker.finish(&mut masked);
+    let masked = crate::redact::token_params(&String::from_utf8_lossy(&masked)).into_bytes();
+    entry.answered(status.as_u16(), By::Server);
+    entry.write(masked.len() as u64);
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(masked))));
+    *response.status_mut() = status;
+    let out = response.headers_mut();
+    for (name, value) in headers {
+        if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
+            out.append(name, masked_value(value, token));
+        }
+    }
+    out.insert(ANSWERED_BY, HeaderValue::from_static("server"));
+    response
+}
+
 /// Read at most `REFUSAL_MAX` bytes of a refused answer, so that its connection can be
 /// used again.
 async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
@@ -451,8 +561,14 @@ async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
     kept
 }
 
-/// Whether a client's path is under `/node/api/` (or is `/node/api` itself).
+/// Whether a client's path is under `/node/api/` (or is `/node/api` itself), with no
+/// encoded `/` or backslash and no backslash in it: a server behind a proxy that decodes them could
+/// take `..%2F` as a way out of the API.
 fn under_api(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") || lower.contains('\\') {
+        return false;
+    }
     path == "/node/api" || path.starts_with("/node/api/")
 }
 
@@ -496,6 +612,12 @@ fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
             kept.append(name, value.clone());
         }
     }
+    // Without it, any coding is acceptable (RFC 9110): the answer must come as it is, for
+    // the token to be masked in it.
+    kept.insert(
+        header::ACCEPT_ENCODING,
+        HeaderValue::from_static("identity"),
+    );
     kept
 }
 
@@ -544,5 +666,8 @@ mod tests {
         assert!(!under_api("/node/apis"));
         assert!(!under_api("/"));
         assert!(!under_api("/node/api-other/x"));
+        assert!(!under_api("/node/api/%2E%2E%2F%2E%2E%2Fother/x"));
+        assert!(!under_api("/node/api/..%5c..%5cother"));
+        assert!(!under_api("/node/api/..\\other"));
     }
 }

@@ -68,11 +68,15 @@ pub(super) fn bind(args: &ProxyArgs, session: &Session<'_>) -> Result<Listener> 
 }
 
 fn bind_tcp(addr: SocketAddr) -> Result<Listener> {
-    if !addr.ip().is_loopback() {
+    let local = match addr.ip() {
+        std::net::IpAddr::V4(ip) => ip == std::net::Ipv4Addr::LOCALHOST,
+        std::net::IpAddr::V6(ip) => ip == std::net::Ipv6Addr::LOCALHOST,
+    };
+    if !local {
         return Err(Error::new(
             Exit::Usage,
             format!(
-                "--listen {addr}: the proxy listens on loopback only (anyone who reaches it uses the token)"
+                "--listen {addr}: the proxy listens on 127.0.0.1 or [::1] only (anyone who reaches it uses the token; a request must name localhost)"
             ),
         )
         .hint("use --listen 127.0.0.1:PORT (or [::1]:PORT), or a unix socket (the default)")
@@ -175,6 +179,27 @@ fn check_dir(path: &Path, dir: &Path, default: bool) -> Result<()> {
     } else {
         None
     };
+    // Every directory above must be as safe: one others may write could have this one
+    // renamed away and another put in its place.
+    let problem = problem.or_else(|| {
+        dir.ancestors().skip(1).find_map(|above| {
+            let meta = std::fs::metadata(above).ok()?;
+            let mode = meta.mode() & 0o7777;
+            let foreign = meta.uid() != me && meta.uid() != 0;
+            let shared = mode & 0o022 != 0 && mode & 0o1000 == 0;
+            (foreign || shared).then(|| {
+                format!(
+                    "is inside {}, which {}",
+                    above.display(),
+                    if foreign {
+                        format!("belongs to another user (uid {})", meta.uid())
+                    } else {
+                        format!("others may write (mode {:03o})", mode & 0o777)
+                    }
+                )
+            })
+        })
+    });
     match problem {
         None => Ok(()),
         Some(problem) => Err(Error::new(
@@ -186,8 +211,12 @@ fn check_dir(path: &Path, dir: &Path, default: bool) -> Result<()> {
             ),
         )
         .hint(format!(
-            "chmod 700 {} (if it is yours), or pass --socket PATH in a directory of your own",
-            dir.display()
+            "pass --socket PATH in a directory of your own, in directories only you (or root) may change{}",
+            if meta.uid() == me {
+                format!(" (chmod 700 {})", dir.display())
+            } else {
+                String::new()
+            }
         ))
         .into()),
     }

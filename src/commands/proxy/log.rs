@@ -38,7 +38,7 @@ impl Log {
             at: SystemTime::now(),
             started: Instant::now(),
             method: redact::server_text(method, 16),
-            path: redact::server_text(&redact::token_params(path), 300),
+            path: redact::server_text(&shown_path(path), 300),
             status: 0,
             by: By::Server,
             reread: false,
@@ -151,5 +151,42 @@ impl Entry {
             line
         };
         crate::sys::to_stderr(&line);
+    }
+}
+
+/// `path` for the log: the value of every query parameter whose name (decoded, any case)
+/// holds `token` or `password` is `***`.
+fn shown_path(path: &str) -> String {
+    let Some((path, query)) = path.split_once('?') else {
+        return path.to_string();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|part| {
+            let (key, _) = part.split_once('=').unwrap_or((part, ""));
+            let name = url::form_urlencoded::parse(key.as_bytes())
+                .next()
+                .map(|(k, _)| k.to_ascii_lowercase())
+                .unwrap_or_default();
+            match name.contains("token") || name.contains("password") {
+                true => format!("{key}=***"),
+                false => part.to_string(),
+            }
+        })
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_any_spelling_are_not_logged() {
+        assert_eq!(
+            shown_path("/node/api/x?API-TOKEN=a&auth-token=b&api%2Dtoken=c&password=d&limit=5"),
+            "/node/api/x?API-TOKEN=***&auth-token=***&api%2Dtoken=***&password=***&limit=5"
+        );
+        assert_eq!(shown_path("/node/api/x"), "/node/api/x");
     }
 }
