@@ -290,6 +290,19 @@ pub(crate) fn install_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // jq's thread runs a filter the user wrote through jaq: a panic there is the
+        // filter's failure (a string repeated past what can be addressed), exit 1 as its
+        // other limits are, not saymon's internal error.
+        if std::thread::current().name() == Some("jq") {
+            crate::sys::to_stderr(&format!(
+                "saymon: error: --jq: the filter failed inside the jq engine: {}",
+                crate::redact::server_text(what, 300)
+            ));
+            crate::sys::to_stderr(
+                "hint: simplify the filter (smaller repeats and ranges); if it is fine as jq, please report it",
+            );
+            std::process::exit(Exit::Failure as i32);
+        }
         crate::sys::to_stderr(&format!(
             "saymon: internal error: {}{place} (please report)",
             crate::redact::server_text(what, 300)
