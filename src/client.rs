@@ -53,6 +53,9 @@ pub(crate) struct ClientOptions<'a> {
     pub timeout: Duration,
     /// How often an idempotent request is tried again (`--retries`).
     pub retries: u32,
+    /// Whether redirects within the server are followed (every command), or handed back
+    /// as they are (`saymon proxy`: its client decides, and sees where they lead).
+    pub follow_redirects: bool,
 }
 
 pub(crate) struct Client<'o> {
@@ -106,13 +109,16 @@ impl<'o> Client<'o> {
     pub(crate) fn new(server: ServerUrl, options: &ClientOptions, out: &'o Output) -> Result<Self> {
         let origin = server.clone();
         // Follow redirects only within the server: the token and the password go nowhere else.
-        let policy = redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS || !origin.same_origin(attempt.url()) {
-                attempt.stop()
-            } else {
-                attempt.follow()
-            }
-        });
+        let policy = match options.follow_redirects {
+            true => redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= MAX_REDIRECTS || !origin.same_origin(attempt.url()) {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }),
+            false => redirect::Policy::none(),
+        };
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("saymon/", env!("CARGO_PKG_VERSION")))
             // --timeout is the one deadline (see `within_deadline`): no shorter cap of its

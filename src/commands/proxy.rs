@@ -73,7 +73,7 @@ const HEAD_WAIT: Duration = Duration::from_secs(30);
 pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
     let server = session.require_server()?;
     let (token, source) = session.token()?;
-    let client = session.client(&server)?;
+    let client = session.proxy_client(&server)?;
     let listener = listen::bind(args, session)?;
     let line = listener.address_line();
     let proxy = Proxy::new(session, client, token, source, args, listener.is_tcp());

@@ -76,12 +76,28 @@ impl<'a> Session<'a> {
 
     /// A client for `server` with these TLS settings (another profile's, for `status`).
     pub(crate) fn client_with(&self, server: &ServerUrl, tls: &Tls) -> Result<Client<'a>> {
+        self.client_made(server, tls, true)
+    }
+
+    /// The client `saymon proxy` forwards with: the profile's, but a redirect is handed
+    /// back to the proxy's client as it is, never followed (to a path outside the API).
+    pub(crate) fn proxy_client(&self, server: &ServerUrl) -> Result<Client<'a>> {
+        self.client_made(server, &self.tls(server), false)
+    }
+
+    fn client_made(
+        &self,
+        server: &ServerUrl,
+        tls: &Tls,
+        follow_redirects: bool,
+    ) -> Result<Client<'a>> {
         Client::new(
             server.clone(),
             &ClientOptions {
                 tls,
                 timeout: Duration::from_secs(self.settings.timeout),
                 retries: self.settings.retries,
+                follow_redirects,
             },
             self.out,
         )

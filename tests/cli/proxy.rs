@@ -666,3 +666,25 @@ fn a_socket_below_a_directory_others_may_write_is_refused() {
         .code(7)
         .stderr(predicates::str::contains("others may write"));
 }
+
+#[test]
+fn a_redirect_is_handed_to_the_client_with_the_token_masked_in_it() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    // The server redirects to the request's own path and query: api-token and all.
+    server.state.lock().unwrap().mode = Mode::RedirectLoop;
+    let before = server.state.lock().unwrap().seen.len();
+    let (status, head, _) = answer(&proxy.curl(&[], "/node/api/objects?limit=1"));
+    assert_eq!(status, 307, "{head}");
+    assert!(
+        head.contains("location: /node/api/objects?limit=1&api-token=***"),
+        "{head}"
+    );
+    assert!(!head.contains(&token(&server)), "{head}");
+    assert_eq!(
+        server.state.lock().unwrap().seen.len(),
+        before + 1,
+        "not followed"
+    );
+}
