@@ -63,6 +63,17 @@ impl TokenLock {
         let wait = Duration::from_secs(session.settings.timeout);
         DirLock::token(&session.config_dir, wait, &waiting).map(|held| TokenLock { _held: held })
     }
+
+    /// As `acquire`, waiting on a thread of tokio's blocking pool, so that a server (`saymon
+    /// proxy`) goes on serving while another process holds the lock; nothing is said.
+    pub(crate) async fn acquire_aside(session: &Session<'_>) -> Result<TokenLock> {
+        let dir = session.config_dir.clone();
+        let wait = Duration::from_secs(session.settings.timeout);
+        tokio::task::spawn_blocking(move || DirLock::token(&dir, wait, &|| {}))
+            .await
+            .map_err(|e| anyhow::anyhow!("waiting for the token lock failed: {e}"))?
+            .map(|held| TokenLock { _held: held })
+    }
 }
 
 /// Where a new token goes: a store, already chosen (and for `auto`, already agreed to).

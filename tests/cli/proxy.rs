@@ -688,3 +688,59 @@ fn a_redirect_is_handed_to_the_client_with_the_token_masked_in_it() {
         "not followed"
     );
 }
+
+#[test]
+fn two_proxies_refused_at_once_make_one_new_token_between_them() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.cron_login(&server, "default");
+    let no_dir = |cmd: &mut Command| {
+        cmd.env_remove("SAYMON_CONFIG_DIR");
+    };
+    let one = Running::start_with(&env, &["--socket", &socket(&env)], no_dir);
+    let other = env.dir.path().join("other.sock").display().to_string();
+    let two = Running::start_with(&env, &["--socket", &other], no_dir);
+    let made = server.state.lock().unwrap().token_creations;
+    server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
+    let clients: Vec<_> = [
+        one.line.clone(),
+        two.line.clone(),
+        one.line.clone(),
+        two.line.clone(),
+    ]
+    .into_iter()
+    .map(|line| {
+        std::thread::spawn(move || {
+            Command::new("curl")
+                .args([
+                    "-sS",
+                    "-o",
+                    "/dev/null",
+                    "-w",
+                    "%{http_code}",
+                    "--max-time",
+                    "20",
+                ])
+                .args(["--unix-socket", &line])
+                .arg("http://localhost/node/api/objects")
+                .output()
+                .unwrap()
+        })
+    })
+    .collect();
+    for client in clients {
+        let output = client.join().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "200",
+            "{}\n{}",
+            one.log(),
+            two.log()
+        );
+    }
+    assert_eq!(
+        server.state.lock().unwrap().token_creations,
+        made + 1,
+        "one new token"
+    );
+}

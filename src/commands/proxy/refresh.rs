@@ -36,7 +36,7 @@ pub(super) async fn refresh(
         },
     };
     // Refreshes serialize here: one made meanwhile (the timer, cron) is taken as it is.
-    let lock = TokenLock::acquire(session)?;
+    let lock = TokenLock::acquire_aside(session).await?;
     if let Ok((token, _)) = session.token()
         && token.expose() != refused.expose()
     {
