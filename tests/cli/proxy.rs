@@ -744,3 +744,46 @@ fn two_proxies_refused_at_once_make_one_new_token_between_them() {
         "one new token"
     );
 }
+
+#[test]
+fn a_request_through_the_proxy_reaches_the_server_as_saymon_api_sends_it() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let body = r#"{"name":"db-1","parent_id":"1","tags":["a b","ü"]}"#;
+    env.cmd()
+        .args([
+            "api",
+            "-X",
+            "PATCH",
+            "objects/1?fields=id,name&x=%20y",
+            "-d",
+            body,
+        ])
+        .assert()
+        .success();
+    let by_api = server.state.lock().unwrap().seen.last().cloned().unwrap();
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (status, ..) = answer(&proxy.curl(
+        &[
+            "-X",
+            "PATCH",
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            body,
+        ],
+        "/node/api/objects/1?fields=id,name&x=%20y",
+    ));
+    assert_eq!(status, 200);
+    let by_proxy = server.state.lock().unwrap().seen.last().cloned().unwrap();
+    assert_eq!(
+        (
+            &by_proxy.method,
+            &by_proxy.path,
+            &by_proxy.query,
+            &by_proxy.body
+        ),
+        (&by_api.method, &by_api.path, &by_api.query, &by_api.body)
+    );
+    assert_eq!(by_proxy.content_type, by_api.content_type);
+}
