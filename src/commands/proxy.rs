@@ -184,12 +184,14 @@ async fn serve(
                 }
                 let service = hyper::service::service_fn(move |request| proxy.handle(request));
                 let connection = match stream {
+                    #[cfg(unix)]
                     Stream::Unix(s) => {
                         Box::pin(graceful.watch(http.serve_connection(TokioIo::new(s), service)))
                             as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
                     }
                     Stream::Tcp(s) => {
                         Box::pin(graceful.watch(http.serve_connection(TokioIo::new(s), service)))
+                            as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
                     }
                 };
                 connections.push(connection);

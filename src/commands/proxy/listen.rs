@@ -13,12 +13,14 @@ use crate::error::{Error, Exit};
 
 /// A bound listener.
 pub(super) enum Listener {
+    #[cfg(unix)]
     Unix(tokio::net::UnixListener, PathBuf),
     Tcp(tokio::net::TcpListener, SocketAddr),
 }
 
 /// An accepted connection.
 pub(super) enum Stream {
+    #[cfg(unix)]
     Unix(tokio::net::UnixStream),
     Tcp(tokio::net::TcpStream),
 }
@@ -28,6 +30,7 @@ impl Listener {
     /// the socket's path, or `http://127.0.0.1:PORT`.
     pub(super) fn address_line(&self) -> String {
         match self {
+            #[cfg(unix)]
             Listener::Unix(_, path) => path.display().to_string(),
             Listener::Tcp(_, addr) => format!("http://{addr}"),
         }
@@ -39,6 +42,7 @@ impl Listener {
 
     pub(super) async fn accept(&self) -> std::io::Result<Stream> {
         match self {
+            #[cfg(unix)]
             Listener::Unix(listener, _) => Ok(Stream::Unix(listener.accept().await?.0)),
             Listener::Tcp(listener, _) => Ok(Stream::Tcp(listener.accept().await?.0)),
         }
@@ -46,6 +50,7 @@ impl Listener {
 
     /// Remove the socket file (a TCP port needs nothing).
     pub(super) fn remove(&self) {
+        #[cfg(unix)]
         if let Listener::Unix(_, path) = self {
             let _ = std::fs::remove_file(path);
         }
