@@ -106,25 +106,34 @@ pub(crate) fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
             }
             status
         }
-        Err(e) => {
-            // As a shell does: 127 for a command not found, 126 for one that cannot run.
-            let code = if e.kind() == io::ErrorKind::NotFound {
-                127
-            } else {
-                126
-            };
-            crate::sys::to_stderr(&format!(
-                "saymon: error: cannot run {}: {e}",
-                program.to_string_lossy()
-            ));
-            crate::sys::to_stderr(if code == 127 {
-                "hint: check the command's name and that it is on PATH, or give its full path"
-            } else {
-                "hint: check that the command is a program you may run (chmod +x, not a directory)"
-            });
-            return Err(Exited(code).into());
-        }
+        Err(e) => return Err(cannot_run(program, &e)),
     };
+    command_exit(status)
+}
+
+/// `program` could not be started: said (error and hint), and saymon's exit as a shell's:
+/// 127 for a command not found, 126 for one that cannot run. Also `proxy -- CMD`'s.
+pub(crate) fn cannot_run(program: &std::ffi::OsStr, e: &io::Error) -> anyhow::Error {
+    let code = if e.kind() == io::ErrorKind::NotFound {
+        127
+    } else {
+        126
+    };
+    crate::sys::to_stderr(&format!(
+        "saymon: error: cannot run {}: {e}",
+        program.to_string_lossy()
+    ));
+    crate::sys::to_stderr(if code == 127 {
+        "hint: check the command's name and that it is on PATH, or give its full path"
+    } else {
+        "hint: check that the command is a program you may run (chmod +x, not a directory)"
+    });
+    Exited(code).into()
+}
+
+/// saymon's exit for a command that ended with `status`: its code, or 128+N for a signal
+/// N (as a shell reports it). Also `proxy -- CMD`'s.
+pub(crate) fn command_exit(status: std::process::ExitStatus) -> Result<()> {
     if let Some(code) = status.code() {
         return match code {
             0 => Ok(()),

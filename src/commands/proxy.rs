@@ -22,7 +22,6 @@ use futures_util::stream::FuturesUnordered;
 use hyper_util::rt::TokioIo;
 
 use crate::credentials::Session;
-use crate::error::{Error, Exit, Exited};
 
 mod body;
 mod forward;
@@ -131,7 +130,7 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
     match served {
         Stop::Signal(Ok(())) => Ok(()),
         Stop::Signal(Err(e)) => Err(e),
-        Stop::Command(status) => command_exit(status),
+        Stop::Command(status) => super::exec::command_exit(status?),
     }
 }
 
@@ -258,33 +257,7 @@ fn spawn(program: &OsString, rest: &[OsString], line: &str) -> Result<std::proce
         .env_remove("SAYMON_PASSWORD_FILE")
         // systemd's credentials: the unit's token or password would be the command's.
         .env_remove("CREDENTIALS_DIRECTORY");
-    command.spawn().map_err(|e| {
-        // As a shell does: 127 for a command not found, 126 for one that cannot run.
-        let code = if e.kind() == std::io::ErrorKind::NotFound {
-            127
-        } else {
-            126
-        };
-        crate::sys::to_stderr(&format!(
-            "saymon: error: cannot run {}: {e}",
-            program.to_string_lossy()
-        ));
-        Exited(code).into()
-    })
-}
-
-/// saymon's exit for the command's `status`: its code, or 128+N for a signal N.
-fn command_exit(status: std::io::Result<std::process::ExitStatus>) -> Result<()> {
-    let status = status?;
-    if let Some(code) = status.code() {
-        return match code {
-            0 => Ok(()),
-            code => Err(Exited(u8::try_from(code).unwrap_or(1)).into()),
-        };
-    }
-    #[cfg(unix)]
-    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
-        return Err(Exited(u8::try_from(128 + signal).unwrap_or(255)).into());
-    }
-    Err(Error::new(Exit::Failure, format!("the command ended with {status}")).into())
+    command
+        .spawn()
+        .map_err(|e| super::exec::cannot_run(program, &e))
 }

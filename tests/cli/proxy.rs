@@ -124,6 +124,35 @@ fn token(server: &FakeSaymon) -> String {
     server.state.lock().unwrap().users[0].token.clone().unwrap()
 }
 
+/// `GET path` through each proxy of `lines` (a socket each), all at once, each by a curl
+/// of its own: the status codes, in order.
+fn at_once(lines: &[String], path: &str) -> Vec<String> {
+    let clients: Vec<_> = lines
+        .iter()
+        .map(|line| {
+            let (line, path) = (line.clone(), path.to_string());
+            std::thread::spawn(move || {
+                let output = Command::new("curl")
+                    .args([
+                        "-sS",
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "--max-time",
+                        "30",
+                    ])
+                    .args(["--unix-socket", &line])
+                    .arg(format!("http://localhost{path}"))
+                    .output()
+                    .unwrap();
+                String::from_utf8_lossy(&output.stdout).to_string()
+            })
+        })
+        .collect();
+    clients.into_iter().map(|c| c.join().unwrap()).collect()
+}
+
 fn socket(env: &Env) -> String {
     env.dir.path().join("proxy.sock").display().to_string()
 }
@@ -309,19 +338,28 @@ fn a_socket_left_by_a_killed_proxy_is_replaced() {
 }
 
 #[test]
-fn a_socket_in_a_directory_others_may_write_is_refused() {
+fn a_socket_in_or_below_a_directory_others_may_write_is_refused() {
     let server = FakeSaymon::start();
     let env = Env::logged_in(&server);
     let shared = env.dir.path().join("shared");
-    std::fs::create_dir(&shared).unwrap();
+    let own = shared.join("own");
+    std::fs::create_dir_all(&own).unwrap();
     chmod(&shared, 0o777);
-    env.cmd()
-        .arg("proxy")
-        .arg("--socket")
-        .arg(shared.join("p.sock"))
-        .assert()
-        .code(7)
-        .stderr(predicates::str::contains("may be written by others"));
+    chmod(&own, 0o700);
+    // In it, or in a directory of one's own below it (which another user could rename
+    // away and replace).
+    for (socket, says) in [
+        (shared.join("p.sock"), "may be written by others"),
+        (own.join("p.sock"), "others may write"),
+    ] {
+        env.cmd()
+            .arg("proxy")
+            .arg("--socket")
+            .arg(socket)
+            .assert()
+            .code(7)
+            .stderr(predicates::str::contains(says));
+    }
 }
 
 #[test]
@@ -424,30 +462,8 @@ fn fifty_clients_at_once_are_all_served() {
     let server = FakeSaymon::start();
     let env = Env::logged_in(&server);
     let proxy = Running::start(&env, &["--socket", &socket(&env)]);
-    let clients: Vec<_> = (0..50)
-        .map(|_| {
-            let line = proxy.line.clone();
-            std::thread::spawn(move || {
-                Command::new("curl")
-                    .args([
-                        "-sS",
-                        "-o",
-                        "/dev/null",
-                        "-w",
-                        "%{http_code}",
-                        "--max-time",
-                        "30",
-                    ])
-                    .args(["--unix-socket", &line])
-                    .arg("http://localhost/node/api/objects")
-                    .output()
-                    .unwrap()
-            })
-        })
-        .collect();
-    for client in clients {
-        let output = client.join().unwrap();
-        assert_eq!(String::from_utf8_lossy(&output.stdout), "200");
+    for code in at_once(&vec![proxy.line.clone(); 50], "/node/api/objects") {
+        assert_eq!(code, "200");
     }
 }
 
@@ -588,35 +604,8 @@ fn requests_refused_together_make_one_new_token_and_all_succeed() {
     });
     let made = server.state.lock().unwrap().token_creations;
     server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
-    let clients: Vec<_> = (0..4)
-        .map(|_| {
-            let line = proxy.line.clone();
-            std::thread::spawn(move || {
-                Command::new("curl")
-                    .args([
-                        "-sS",
-                        "-o",
-                        "/dev/null",
-                        "-w",
-                        "%{http_code}",
-                        "--max-time",
-                        "20",
-                    ])
-                    .args(["--unix-socket", &line])
-                    .arg("http://localhost/node/api/objects")
-                    .output()
-                    .unwrap()
-            })
-        })
-        .collect();
-    for client in clients {
-        let output = client.join().unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&output.stdout),
-            "200",
-            "{}",
-            proxy.log()
-        );
+    for code in at_once(&vec![proxy.line.clone(); 4], "/node/api/objects") {
+        assert_eq!(code, "200", "{}", proxy.log());
     }
     assert_eq!(
         server.state.lock().unwrap().token_creations,
@@ -647,24 +636,6 @@ fn sigterm_is_passed_on_to_the_command_and_the_socket_removed() {
         "sleep ended by the signal"
     );
     assert!(!Path::new(&path).exists());
-}
-
-#[test]
-fn a_socket_below_a_directory_others_may_write_is_refused() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let shared = env.dir.path().join("shared");
-    let own = shared.join("own");
-    std::fs::create_dir_all(&own).unwrap();
-    chmod(&shared, 0o777);
-    chmod(&own, 0o700);
-    env.cmd()
-        .arg("proxy")
-        .arg("--socket")
-        .arg(own.join("p.sock"))
-        .assert()
-        .code(7)
-        .stderr(predicates::str::contains("others may write"));
 }
 
 #[test]
@@ -702,41 +673,9 @@ fn two_proxies_refused_at_once_make_one_new_token_between_them() {
     let two = Running::start_with(&env, &["--socket", &other], no_dir);
     let made = server.state.lock().unwrap().token_creations;
     server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
-    let clients: Vec<_> = [
-        one.line.clone(),
-        two.line.clone(),
-        one.line.clone(),
-        two.line.clone(),
-    ]
-    .into_iter()
-    .map(|line| {
-        std::thread::spawn(move || {
-            Command::new("curl")
-                .args([
-                    "-sS",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                    "--max-time",
-                    "20",
-                ])
-                .args(["--unix-socket", &line])
-                .arg("http://localhost/node/api/objects")
-                .output()
-                .unwrap()
-        })
-    })
-    .collect();
-    for client in clients {
-        let output = client.join().unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&output.stdout),
-            "200",
-            "{}\n{}",
-            one.log(),
-            two.log()
-        );
+    let lines = [&one.line, &two.line, &one.line, &two.line].map(String::clone);
+    for code in at_once(&lines, "/node/api/objects") {
+        assert_eq!(code, "200", "{}\n{}", one.log(), two.log());
     }
     assert_eq!(
         server.state.lock().unwrap().token_creations,
