@@ -726,3 +726,25 @@ fn a_request_through_the_proxy_reaches_the_server_as_saymon_api_sends_it() {
     );
     assert_eq!(by_proxy.content_type, by_api.content_type);
 }
+
+#[test]
+fn an_endpoints_own_401_goes_to_the_client_and_makes_no_token() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.cron_login(&server, "default");
+    let proxy = Running::start_with(&env, &["--socket", &socket(&env)], |cmd| {
+        cmd.env_remove("SAYMON_CONFIG_DIR");
+    });
+    let made = server.state.lock().unwrap().token_creations;
+    let (status, head, body) = answer(&proxy.curl(&[], "/node/api/guarded"));
+    assert_eq!(status, 401, "{body}");
+    assert!(head.contains("saymon-proxy: server"), "{head}");
+    assert!(body.contains("Guarded."), "{body}");
+    assert_eq!(
+        server.state.lock().unwrap().token_creations,
+        made,
+        "no new token"
+    );
+    let (status, ..) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(status, 200, "the token still works");
+}

@@ -28,6 +28,12 @@ pub(super) fn router(state: AppState) -> Router {
                 ([(header::CONTENT_TYPE, "application/json")], body).into_response()
             }),
         )
+        // An endpoint that answers 401 of its own, whatever the token: a 401 that does
+        // not mean the token is dead.
+        .route(
+            "/node/api/guarded",
+            get(|| async { error(StatusCode::UNAUTHORIZED, "Unauthorized", "Guarded.") }),
+        )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "NotFound", "Not found.") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
