@@ -66,6 +66,11 @@ impl Client<'_> {
 
     pub(super) fn deadline_passed(&self) -> anyhow::Error {
         let started = self.deadline() - self.timeout;
+        self.wait_ran_out(started.elapsed())
+    }
+
+    /// The server did not answer in time: `waited` since the work began.
+    pub(super) fn wait_ran_out(&self, waited: std::time::Duration) -> anyhow::Error {
         // What was being waited for: before any certificate of an https server, the
         // connection and its handshake; after it, the answer.
         let waiting_for = if self.server.is_https() && self.presented().is_none() {
@@ -78,7 +83,7 @@ impl Client<'_> {
             format!(
                 "{} did not answer in time: gave up after {:.1} s (--timeout {}), waiting for {waiting_for}",
                 self.server.host_port(),
-                started.elapsed().as_secs_f64(),
+                waited.as_secs_f64(),
                 self.timeout.as_secs()
             ),
         )

@@ -28,6 +28,15 @@ impl Client<'_> {
         self.told(err).await.0
     }
 
+    /// A failed request that `forward` sent (for `saymon proxy`), as a typed error: under
+    /// no deadline of the run, a timeout is one wait of `--timeout` that ran out.
+    pub(crate) async fn forward_error(&self, err: reqwest::Error) -> anyhow::Error {
+        if err.is_timeout() {
+            return self.wait_ran_out(self.timeout);
+        }
+        self.request_error(err).await
+    }
+
     /// `request_error`, and whether the failure happened in the TLS handshake (a refused
     /// certificate, a server that wants a client certificate, a port that does not speak
     /// TLS), for `doctor`.

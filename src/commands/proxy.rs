@@ -20,6 +20,7 @@ use clap::Args;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use hyper_util::rt::TokioIo;
+use tokio_io_timeout::TimeoutStream;
 
 use crate::credentials::Session;
 
@@ -182,16 +183,17 @@ async fn serve(
                     continue;
                 }
                 let service = hyper::service::service_fn(move |request| proxy.handle(request));
+                let stall = proxy.stall();
                 let connection = match stream {
                     #[cfg(unix)]
-                    Stream::Unix(s) => {
-                        Box::pin(graceful.watch(http.serve_connection(TokioIo::new(s), service)))
-                            as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
-                    }
-                    Stream::Tcp(s) => {
-                        Box::pin(graceful.watch(http.serve_connection(TokioIo::new(s), service)))
-                            as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
-                    }
+                    Stream::Unix(s) => Box::pin(
+                        graceful.watch(http.serve_connection(unstalled(s, stall), service)),
+                    )
+                        as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
+                    Stream::Tcp(s) => Box::pin(
+                        graceful.watch(http.serve_connection(unstalled(s, stall), service)),
+                    )
+                        as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
                 };
                 connections.push(connection);
             }
@@ -212,6 +214,19 @@ async fn serve(
         ));
     }
     why
+}
+
+/// A client's connection that ends when the client leaves what the proxy writes unread
+/// for `stall`: a client that never reads its answer would otherwise hold its place among
+/// the `--max-requests` for ever. (Reads get no such limit: the proxy waits on the client
+/// while the server takes its time, and an idle keep-alive connection holds no place.)
+fn unstalled<S>(stream: S, stall: Duration) -> TokioIo<std::pin::Pin<Box<TimeoutStream<S>>>>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
+{
+    let mut stream = TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(stall));
+    TokioIo::new(Box::pin(stream))
 }
 
 /// SIGTERM or SIGINT (Ctrl-C), whichever comes first.

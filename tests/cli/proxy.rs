@@ -23,6 +23,14 @@ impl Running {
         Running::start_with(env, args, |_| {})
     }
 
+    /// `start` for a profile `Env::cron_login` made: the config where it put it (the home's,
+    /// not the test's config dir).
+    fn start_cron(env: &Env, args: &[&str]) -> Running {
+        Running::start_with(env, args, |cmd| {
+            cmd.env_remove("SAYMON_CONFIG_DIR");
+        })
+    }
+
     fn start_with(env: &Env, args: &[&str], setup: impl FnOnce(&mut Command)) -> Running {
         let log = env.dir.path().join(format!("proxy-{}.log", unique()));
         let mut cmd = env.terminal_cmd();
@@ -367,9 +375,7 @@ fn a_token_rotated_by_another_process_is_read_again_and_the_client_sees_no_error
     let server = FakeSaymon::start();
     let env = Env::new();
     env.cron_login(&server, "default");
-    let proxy = Running::start_with(&env, &["--socket", &socket(&env)], |cmd| {
-        cmd.env_remove("SAYMON_CONFIG_DIR");
-    });
+    let proxy = Running::start_cron(&env, &["--socket", &socket(&env)]);
     let (status, ..) = answer(&proxy.curl(&[], "/node/api/users/current"));
     assert_eq!(status, 200);
     let old = token(&server);
@@ -532,9 +538,7 @@ fn with_a_remembered_password_the_proxy_makes_a_new_token_itself() {
     let server = FakeSaymon::start();
     let env = Env::new();
     env.cron_login(&server, "default");
-    let proxy = Running::start_with(&env, &["--socket", &socket(&env)], |cmd| {
-        cmd.env_remove("SAYMON_CONFIG_DIR");
-    });
+    let proxy = Running::start_cron(&env, &["--socket", &socket(&env)]);
     let made = server.state.lock().unwrap().token_creations;
     // Revoked elsewhere (another client made a token for the user), nothing newer stored.
     server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
@@ -599,9 +603,7 @@ fn requests_refused_together_make_one_new_token_and_all_succeed() {
     let server = FakeSaymon::start();
     let env = Env::new();
     env.cron_login(&server, "default");
-    let proxy = Running::start_with(&env, &["--socket", &socket(&env)], |cmd| {
-        cmd.env_remove("SAYMON_CONFIG_DIR");
-    });
+    let proxy = Running::start_cron(&env, &["--socket", &socket(&env)]);
     let made = server.state.lock().unwrap().token_creations;
     server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
     for code in at_once(&vec![proxy.line.clone(); 4], "/node/api/objects") {
@@ -665,12 +667,9 @@ fn two_proxies_refused_at_once_make_one_new_token_between_them() {
     let server = FakeSaymon::start();
     let env = Env::new();
     env.cron_login(&server, "default");
-    let no_dir = |cmd: &mut Command| {
-        cmd.env_remove("SAYMON_CONFIG_DIR");
-    };
-    let one = Running::start_with(&env, &["--socket", &socket(&env)], no_dir);
+    let one = Running::start_cron(&env, &["--socket", &socket(&env)]);
     let other = env.dir.path().join("other.sock").display().to_string();
-    let two = Running::start_with(&env, &["--socket", &other], no_dir);
+    let two = Running::start_cron(&env, &["--socket", &other]);
     let made = server.state.lock().unwrap().token_creations;
     server.state.lock().unwrap().users[0].token = Some("made-by-someone-else".into());
     let lines = [&one.line, &two.line, &one.line, &two.line].map(String::clone);
@@ -732,9 +731,7 @@ fn an_endpoints_own_401_goes_to_the_client_and_makes_no_token() {
     let server = FakeSaymon::start();
     let env = Env::new();
     env.cron_login(&server, "default");
-    let proxy = Running::start_with(&env, &["--socket", &socket(&env)], |cmd| {
-        cmd.env_remove("SAYMON_CONFIG_DIR");
-    });
+    let proxy = Running::start_cron(&env, &["--socket", &socket(&env)]);
     let made = server.state.lock().unwrap().token_creations;
     let (status, head, body) = answer(&proxy.curl(&[], "/node/api/guarded"));
     assert_eq!(status, 401, "{body}");
@@ -747,4 +744,162 @@ fn an_endpoints_own_401_goes_to_the_client_and_makes_no_token() {
     );
     let (status, ..) = answer(&proxy.curl(&[], "/node/api/objects"));
     assert_eq!(status, 200, "the token still works");
+}
+
+/// A raw connection to the proxy's socket that sends `head` (and no more): a client that
+/// stalls, as curl never would.
+fn stalling_client(proxy: &Running, head: &str) -> std::os::unix::net::UnixStream {
+    use std::io::Write;
+    let mut stream = std::os::unix::net::UnixStream::connect(&proxy.line).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream
+}
+
+/// What came back on `stream` until the proxy closed it (at most 20 s: a generous bound,
+/// the proxy's --timeout is 1 s).
+fn rest_of(mut stream: std::os::unix::net::UnixStream) -> String {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut got = Vec::new();
+    let _ = stream.read_to_end(&mut got);
+    String::from_utf8_lossy(&got).to_string()
+}
+
+#[test]
+fn a_client_that_never_reads_its_answer_gives_its_place_back_after_the_timeout() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(
+        &env,
+        &[
+            "--socket",
+            &socket(&env),
+            "--max-requests",
+            "1",
+            "--timeout",
+            "1",
+        ],
+    );
+    // 64 MiB asked for and never read: the sockets' buffers fill, the proxy's writes wait.
+    let _stalled = stalling_client(
+        &proxy,
+        "GET /node/api/big?size=67108864 HTTP/1.1\r\nHost: localhost\r\n\r\n",
+    );
+    let code = |proxy: &Running| {
+        let output = proxy.curl(
+            &["-o", "/dev/null", "-w", "%{http_code}"],
+            "/node/api/objects",
+        );
+        let text = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        text[text.len().saturating_sub(3)..].to_string()
+    };
+    // The one place is the stalled client's (503 for the next), until its --timeout ends
+    // its connection; then the next is served. (Bounded at 30 s only so that a broken
+    // proxy fails the test instead of hanging it.)
+    let mut codes = Vec::new();
+    for _ in 0..300 {
+        let got = code(&proxy);
+        if codes.last() != Some(&got) {
+            codes.push(got.clone());
+        }
+        if got == "200" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(codes.last().map(String::as_str), Some("200"), "{codes:?}");
+    assert!(
+        codes.iter().any(|c| c == "503"),
+        "the stalled client held the place first: {codes:?}"
+    );
+    let log = proxy.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("GET /node/api/big") && l.contains("(the client left early)")),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_request_body_that_stops_coming_is_408_and_holds_nothing() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(
+        &env,
+        &[
+            "--socket",
+            &socket(&env),
+            "--max-requests",
+            "1",
+            "--timeout",
+            "1",
+        ],
+    );
+    // A body the proxy holds (small) and one it streams to the server (over 1 MiB): each
+    // stops after a few bytes. A held one is 408; a streamed one races the server's own
+    // --timeout (no answer while the body is sent): 408 or 502, the proxy's answer either
+    // way, and the place is given back.
+    for length in [100, 5 << 20] {
+        let stream = stalling_client(
+            &proxy,
+            &format!(
+                "POST /node/api/objects HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{\"name\":"
+            ),
+        );
+        let got = rest_of(stream);
+        if length == 100 {
+            assert!(got.starts_with("HTTP/1.1 408"), "{length}: {got}");
+            assert!(got.contains("SaymonProxyClientStalled"), "{length}: {got}");
+        } else {
+            assert!(
+                got.starts_with("HTTP/1.1 408") || got.starts_with("HTTP/1.1 502"),
+                "{length}: {got}"
+            );
+        }
+        assert!(got.contains("saymon-proxy: proxy"), "{length}: {got}");
+        let (status, ..) = answer(&proxy.curl(&[], "/node/api/objects"));
+        assert_eq!(status, 200, "the place was given back ({length})");
+    }
+}
+
+#[test]
+fn a_server_that_does_not_answer_in_time_is_502_saying_how_long_was_waited() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env), "--timeout", "1"]);
+    server.state.lock().unwrap().delay = Duration::from_secs(4);
+    let (status, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(status, 502, "{body}");
+    assert!(head.contains("saymon-proxy: proxy"), "{head}");
+    let refusal: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refusal["code"], "SaymonProxyUnreachable");
+    let message = refusal["message"].as_str().unwrap();
+    assert!(
+        message.contains("did not answer in time: gave up after 1.0 s (--timeout 1)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_token_the_proxy_used_before_a_rotation_stays_masked() {
+    let server = FakeSaymon::start();
+    let env = Env::new();
+    env.cron_login(&server, "default");
+    let proxy = Running::start_cron(&env, &["--socket", &socket(&env)]);
+    let old = token(&server);
+    assert_eq!(answer(&proxy.curl(&[], "/node/api/users/current")).0, 200);
+    env.cron().args(["token", "refresh"]).assert().success();
+    // The proxy moves on to the new token (the old one refused) ...
+    assert_eq!(answer(&proxy.curl(&[], "/node/api/users/current")).0, 200);
+    assert!(proxy.log().contains("(token read again, retried)"));
+    // ... and a server that then shows the old one shows it to nobody.
+    let shown: &'static str = Box::leak(format!("old token: {old}").into_boxed_str());
+    server.state.lock().unwrap().mode = Mode::Says(shown);
+    let (status, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(status, 200, "{body}");
+    assert!(!head.contains(&old) && !body.contains(&old), "{head}{body}");
+    assert!(body.contains("old token: ***"), "{body}");
+    assert!(head.contains("x-said: old token: ***"), "{head}");
 }

@@ -26,15 +26,15 @@ pub(super) struct Masked {
 
 impl Masked {
     /// `inner` with every `secret` in it replaced by `***`.
-    pub(super) fn new(
+    pub(super) fn new<'a>(
         inner: reqwest::Body,
-        secrets: &[&[u8]],
+        secrets: impl IntoIterator<Item = &'a [u8]>,
         entry: Entry,
         permit: OwnedSemaphorePermit,
     ) -> Masked {
         Masked {
             inner,
-            masker: Some(Masker::owned(secrets.iter().copied())),
+            masker: Some(Masker::owned(secrets)),
             entry: Some(entry),
             bytes: 0,
             _permit: permit,

@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Either, Full, Limited};
@@ -15,6 +16,7 @@ use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower_http::timeout::{TimeoutBody, TimeoutError};
 
 use super::ProxyArgs;
 use super::body::Masked;
@@ -33,6 +35,9 @@ const ANSWERED_BY: &str = "saymon-proxy";
 /// A body the proxy holds whole, so that it can send it again after a token was read
 /// anew: at most this many bytes (larger ones stream, and are not resent).
 const RESEND_MAX: u64 = 1 << 20;
+
+/// How many tokens used before the one in use are still masked.
+const RETIRED_MAX: usize = 16;
 
 /// The bytes of a refused answer read to say why (the rest is not needed).
 const REFUSAL_MAX: usize = 64 << 10;
@@ -73,10 +78,17 @@ pub(super) struct Proxy<'s, 'a> {
     session: &'s Session<'a>,
     client: Client<'a>,
     token: RefCell<(Secret, TokenSource)>,
+    /// The tokens this proxy used before the one in use (the newest `RETIRED_MAX`): still
+    /// masked, should the server show one again (a refresh whose revocation failed leaves
+    /// the old one alive).
+    retired: RefCell<Vec<Secret>>,
     read_only: bool,
     tcp: bool,
     permits: Arc<Semaphore>,
     max_requests: usize,
+    /// `--timeout`: how long a client may leave its answer unread, or stop sending its
+    /// request's body, before its connection ends.
+    stall: Duration,
     /// Held while the token is renewed (read again or made anew): one renewal at a time.
     renewing: tokio::sync::Mutex<()>,
     log: Log,
@@ -95,10 +107,12 @@ impl<'s, 'a> Proxy<'s, 'a> {
             session,
             client,
             token: RefCell::new((token, source)),
+            retired: RefCell::new(Vec::new()),
             read_only: args.read_only,
             tcp,
             permits: Arc::new(Semaphore::new(args.max_requests as usize)),
             max_requests: args.max_requests as usize,
+            stall: Duration::from_secs(session.settings.timeout),
             renewing: tokio::sync::Mutex::new(()),
             log: Log::new(session.out),
         }
@@ -107,6 +121,11 @@ impl<'s, 'a> Proxy<'s, 'a> {
     /// The most connections held at once: four for every request that may be served.
     pub(super) fn most_connections(&self) -> usize {
         self.max_requests * 4
+    }
+
+    /// How long a client may stall (not read its answer, not send its body): `--timeout`.
+    pub(super) fn stall(&self) -> Duration {
+        self.stall
     }
 
     pub(super) fn log(&self) -> &Log {
@@ -216,10 +235,17 @@ impl<'s, 'a> Proxy<'s, 'a> {
             );
         };
         let headers = forwarded_headers(&parts.headers);
+        let incoming = TimeoutBody::new(self.stall, incoming);
         let body = match Outgoing::of(&parts.method, &parts.headers, incoming).await {
             Ok(body) => body,
-            Err(message) => {
-                return refuse(StatusCode::BAD_REQUEST, "SaymonProxyBody", message, entry);
+            Err(e) if stalled(e.as_ref()) => return self.stalled(entry),
+            Err(e) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "SaymonProxyBody",
+                    format!("cannot read the request's body: {e}"),
+                    entry,
+                );
             }
         };
         let mut used = self.token.borrow().0.clone();
@@ -238,8 +264,9 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 .await;
             let answer = match answer {
                 Ok(answer) => answer,
+                Err(e) if stalled(&e) => return self.stalled(entry),
                 Err(e) => {
-                    let e = self.client.request_error(e).await;
+                    let e = self.client.forward_error(e).await;
                     return refuse(
                         StatusCode::BAD_GATEWAY,
                         "SaymonProxyUnreachable",
@@ -264,7 +291,8 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 );
             }
             if answer.status() != StatusCode::UNAUTHORIZED {
-                return self.pass_on(answer, &parts.method, &used, entry, permit);
+                let masked = self.masked(&used);
+                return pass_on(answer, &parts.method, &masked, entry, permit);
             }
             // A 401: the token refused, or this endpoint's own (a redirect followed without
             // the token, a path that wants more). Only a token the server refuses when asked
@@ -273,7 +301,8 @@ impl<'s, 'a> Proxy<'s, 'a> {
             let kept_headers = answer.headers().clone();
             let kept_body = read_some(answer).await;
             if renewed || !self.token_refused(&used).await {
-                return held_answer(status, &kept_headers, &kept_body, &used, entry);
+                let masked = self.masked(&used);
+                return held_answer(status, &kept_headers, &kept_body, &masked, entry);
             }
             renewed = true;
             let renewal = match self.renew(&used, &mut entry).await {
@@ -346,6 +375,20 @@ impl<'s, 'a> Proxy<'s, 'a> {
         self.refresh(refused, entry).await
     }
 
+    /// The answer to a client that stopped sending its request's body: 408, after
+    /// `--timeout` without a byte.
+    fn stalled(&self, entry: Entry) -> Response<ProxyBody> {
+        refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            "SaymonProxyClientStalled",
+            format!(
+                "the request's body stopped coming: nothing for {} s (--timeout)",
+                self.stall.as_secs()
+            ),
+            entry,
+        )
+    }
+
     /// The server's URL for `path` and `query`, or None when it would leave the API
     /// (`..`, `%2e%2e`: the URL rules resolve them).
     fn url(&self, path: &str, query: Option<&str>) -> Option<reqwest::Url> {
@@ -370,7 +413,7 @@ impl<'s, 'a> Proxy<'s, 'a> {
         self.session.out.verbose(&format!(
             "the token was refused; using the one now in {source}"
         ));
-        *self.token.borrow_mut() = (token.clone(), source);
+        self.replace_token(token.clone(), source);
         Some(token)
     }
 
@@ -390,47 +433,94 @@ impl<'s, 'a> Proxy<'s, 'a> {
         };
         entry.refreshed();
         let source = self.session.token().map(|(_, s)| s).unwrap_or(source);
-        *self.token.borrow_mut() = (token.clone(), source);
+        self.replace_token(token.clone(), source);
         Ok(Some(token))
     }
 
-    /// The server's answer, on its way to the client: headers kept but the dropped ones,
-    /// the body streamed with `token` masked.
-    fn pass_on(
-        &self,
-        answer: reqwest::Response,
-        method: &Method,
-        token: &Secret,
-        mut entry: Entry,
-        permit: OwnedSemaphorePermit,
-    ) -> Response<ProxyBody> {
-        let status = answer.status();
-        entry.answered(status.as_u16(), By::Server);
-        let length = answer.headers().get(header::CONTENT_LENGTH).cloned();
-        let answer: http::Response<reqwest::Body> = answer.into();
-        let (parts, body) = answer.into_parts();
-        let mut response = Response::new(Either::Right(Masked::new(
-            body,
-            &[token.expose().as_bytes()],
-            entry,
-            permit,
-        )));
-        *response.status_mut() = status;
-        let headers = response.headers_mut();
-        for (name, value) in &parts.headers {
-            if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
-                headers.append(name, masked_value(value, token));
+    /// `token` (from `source`) in use from now on; the one it replaces is still masked.
+    fn replace_token(&self, token: Secret, source: TokenSource) {
+        let (old, _) = self.token.replace((token, source));
+        let mut retired = self.retired.borrow_mut();
+        retired.retain(|t| t.expose() != old.expose());
+        retired.push(old);
+        if retired.len() > RETIRED_MAX {
+            retired.remove(0);
+        }
+    }
+
+    /// The tokens masked in an answer to a request sent with `used`: it, the one in use,
+    /// and the retired ones.
+    fn masked(&self, used: &Secret) -> Vec<Secret> {
+        let mut tokens = vec![used.clone()];
+        let current = self.token.borrow().0.clone();
+        for token in std::iter::once(current).chain(self.retired.borrow().iter().cloned()) {
+            if tokens.iter().all(|t| t.expose() != token.expose()) {
+                tokens.push(token);
             }
         }
-        // A HEAD answer has no body to mask: its length is the GET's, as the server said.
-        if *method == Method::HEAD
-            && let Some(length) = length
-        {
-            headers.insert(header::CONTENT_LENGTH, length);
-        }
-        headers.insert(ANSWERED_BY, HeaderValue::from_static("server"));
-        response
+        tokens
     }
+}
+
+/// The server's answer, on its way to the client: headers kept but the dropped ones, the
+/// body streamed with the `tokens` masked.
+fn pass_on(
+    answer: reqwest::Response,
+    method: &Method,
+    tokens: &[Secret],
+    mut entry: Entry,
+    permit: OwnedSemaphorePermit,
+) -> Response<ProxyBody> {
+    let status = answer.status();
+    entry.answered(status.as_u16(), By::Server);
+    let answer: http::Response<reqwest::Body> = answer.into();
+    let (parts, body) = answer.into_parts();
+    let secrets = tokens.iter().map(|t| t.expose().as_bytes());
+    let mut response = Response::new(Either::Right(Masked::new(body, secrets, entry, permit)));
+    *response.status_mut() = status;
+    server_headers(&parts.headers, response.headers_mut(), tokens);
+    // A HEAD answer has no body to mask: its length is the GET's, as the server said.
+    if *method == Method::HEAD
+        && let Some(length) = parts.headers.get(header::CONTENT_LENGTH)
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, length.clone());
+    }
+    response
+}
+
+/// The server's answer whose body the proxy read (a 401 it checked), as the server gave
+/// it, with the `tokens` and any `api-token=` value masked.
+fn held_answer(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    tokens: &[Secret],
+    mut entry: Entry,
+) -> Response<ProxyBody> {
+    let mut masked = Vec::with_capacity(body.len());
+    let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
+    masker.feed(body, &mut masked);
+    masker.finish(&mut masked);
+    let masked = crate::redact::token_params(&String::from_utf8_lossy(&masked)).into_bytes();
+    entry.answered(status.as_u16(), By::Server);
+    entry.write(masked.len() as u64);
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(masked))));
+    *response.status_mut() = status;
+    server_headers(headers, response.headers_mut(), tokens);
+    response
+}
+
+/// The server's headers `from` as the client gets them in `out`: all but
+/// `DROPPED_ANSWER_HEADERS`, the `tokens` masked, and `saymon-proxy: server`.
+fn server_headers(from: &HeaderMap, out: &mut HeaderMap, tokens: &[Secret]) {
+    for (name, value) in from {
+        if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
+            out.append(name, masked_value(value, tokens));
+        }
+    }
+    out.insert(ANSWERED_BY, HeaderValue::from_static("server"));
 }
 
 /// A request's body as it is sent: held whole (small, so that it can be sent again), or
@@ -442,12 +532,12 @@ enum Outgoing {
 
 impl Outgoing {
     /// `incoming`, held when its length is known and at most `RESEND_MAX`, else streamed.
-    /// Err: a body that ended before its length (the client's mistake).
+    /// Err: a body that ended before its length or stalled (the client's doing).
     async fn of(
         method: &Method,
         headers: &HeaderMap,
-        incoming: Incoming,
-    ) -> Result<Outgoing, String> {
+        incoming: TimeoutBody<Incoming>,
+    ) -> Result<Outgoing, Box<dyn std::error::Error + Send + Sync>> {
         let length = headers
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
@@ -462,8 +552,7 @@ impl Outgoing {
         }
         let held = Limited::new(incoming, RESEND_MAX as usize)
             .collect()
-            .await
-            .map_err(|e| format!("cannot read the request's body: {e}"))?;
+            .await?;
         Ok(Outgoing::Held(held.to_bytes()))
     }
 
@@ -484,16 +573,22 @@ impl Outgoing {
     }
 }
 
-/// A header value of the server's with the token, and any `api-token=` value (a Location
-/// back to the API, a Link), shown as `***`.
-fn masked_value(value: &HeaderValue, token: &Secret) -> HeaderValue {
+/// A header value of the server's with the `tokens`, and any `api-token=` value (a
+/// Location back to the API, a Link), shown as `***`.
+fn masked_value(value: &HeaderValue, tokens: &[Secret]) -> HeaderValue {
     let bytes = value.as_bytes();
-    let has_token = memchr::memmem::find(bytes, token.expose().as_bytes()).is_some();
+    let has_token = tokens
+        .iter()
+        .any(|t| memchr::memmem::find(bytes, t.expose().as_bytes()).is_some());
     let has_param = memchr::memmem::find(&bytes.to_ascii_lowercase(), b"api-token=").is_some();
     if !has_token && !has_param {
         return value.clone();
     }
-    let text = String::from_utf8_lossy(bytes).replace(token.expose(), "***");
+    let mut masked = Vec::with_capacity(bytes.len());
+    let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
+    masker.feed(bytes, &mut masked);
+    masker.finish(&mut masked);
+    let text = String::from_utf8_lossy(&masked);
     let text = crate::redact::token_params(&text);
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("***"))
 }
@@ -520,34 +615,6 @@ fn refuse(
     response
 }
 
-/// The server's answer whose body the proxy read (a 401 it checked), as the server gave
-/// it, the token masked.
-fn held_answer(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    token: &Secret,
-    mut entry: Entry,
-) -> Response<ProxyBody> {
-    let mut masked = Vec::with_capacity(body.len());
-    let mut masker = crate::mask::Masker::new([token.expose().as_bytes()]);
-    masker.feed(body, &mut masked);
-    masker.finish(&mut masked);
-    let masked = crate::redact::token_params(&String::from_utf8_lossy(&masked)).into_bytes();
-    entry.answered(status.as_u16(), By::Server);
-    entry.write(masked.len() as u64);
-    let mut response = Response::new(Either::Left(Full::new(Bytes::from(masked))));
-    *response.status_mut() = status;
-    let out = response.headers_mut();
-    for (name, value) in headers {
-        if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
-            out.append(name, masked_value(value, token));
-        }
-    }
-    out.insert(ANSWERED_BY, HeaderValue::from_static("server"));
-    response
-}
-
 /// Read at most `REFUSAL_MAX` bytes of a refused answer, so that its connection can be
 /// used again.
 async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
@@ -559,6 +626,19 @@ async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
         }
     }
     kept
+}
+
+/// Whether `error` (or what caused it) is a request body that stopped coming for
+/// `--timeout` (tower-http's `TimeoutBody`).
+fn stalled(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// Whether a client's path is under `/node/api/` (or is `/node/api` itself), with no

@@ -149,6 +149,12 @@ async fn answer(
             }
             response
         }
+        Mode::Says(text) => (
+            StatusCode::OK,
+            [("x-said", text)],
+            axum::Json(json!({ "said": text })),
+        )
+            .into_response(),
         Mode::HugeError(size) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             [(header::CONTENT_TYPE, "text/plain")],

@@ -60,6 +60,9 @@ pub enum Mode {
     EchoError,
     /// Every answer carries the request's token in a header of its own (`x-echo-token`).
     EchoTokenHeader,
+    /// Every request gets a 200 that says this text, in its body (`{"said": …}`) and in a
+    /// header (`x-said`): a server that shows something it should not (an old token).
+    Says(&'static str),
 }
 
 /// What `Mode::HostileError` says: an OSC title change, CSI colour and clear-screen
