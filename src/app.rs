@@ -38,21 +38,23 @@ fn run() -> ExitCode {
     // COMPLETE=SHELL: answer the shell's completion request (profile names for --profile)
     // and exit; otherwise nothing.
     clap_complete::CompleteEnv::with_factory(Cli::command).complete();
-    let parsed = Cli::command().try_get_matches().and_then(|matches| {
-        let mut cli = Cli::from_arg_matches(&matches)?;
-        // Globals are propagated to the subcommand's matches: look at every level.
-        let mut level = Some(&matches);
-        while let Some(m) = level {
-            let typed = |id| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
-            let seen = &mut cli.global.on_command_line;
-            seen.profile |= typed("profile");
-            seen.server |= typed("server");
-            seen.ca_cert |= typed("ca_cert");
-            seen.config_dir |= typed("config_dir");
-            level = m.subcommand().map(|(_, sub)| sub);
-        }
-        Ok(cli)
-    });
+    let parsed = without_empty_variables(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| {
+            let mut cli = Cli::from_arg_matches(&matches)?;
+            // Globals are propagated to the subcommand's matches: look at every level.
+            let mut level = Some(&matches);
+            while let Some(m) = level {
+                let typed = |id| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+                let seen = &mut cli.global.on_command_line;
+                seen.profile |= typed("profile");
+                seen.server |= typed("server");
+                seen.ca_cert |= typed("ca_cert");
+                seen.config_dir |= typed("config_dir");
+                level = m.subcommand().map(|(_, sub)| sub);
+            }
+            Ok(cli)
+        });
     let cli = match parsed {
         Ok(cli) => cli,
         Err(err)
@@ -114,6 +116,16 @@ async fn dispatch(cli: &Cli, settings: &Settings, out: &Output) -> anyhow::Resul
     if let Command::Completions(args) = &cli.command {
         return crate::cli::completions::run(args);
     }
+    // `saymon --profile a COMMAND --profile b`: clap keeps the values of one side only,
+    // and which profile a command works on must not be a guess.
+    if settings.on_command_line.profile && profile_flags_typed() > settings.profiles.len() {
+        return Err(crate::error::Error::new(
+            Exit::Usage,
+            "--profile was given both before and after the command",
+        )
+        .hint("give --profile after the command only (status takes several: `saymon status --profile a --profile b`)")
+        .into());
+    }
     if settings.profiles.len() > 1 && !matches!(cli.command, Command::Status(_)) {
         return Err(crate::error::Error::new(
             Exit::Usage,
@@ -153,6 +165,43 @@ async fn dispatch(cli: &Cli, settings: &Settings, out: &Output) -> anyhow::Resul
             Command::Completions(_) | Command::Doctor(_) => unreachable!("handled above"),
         };
     run.await
+}
+
+/// How many times `--profile` was typed, before any `--` (what follows is a command's).
+fn profile_flags_typed() -> usize {
+    std::env::args_os()
+        .skip(1)
+        .take_while(|arg| arg != "--")
+        .filter(|arg| {
+            let arg = arg.as_encoded_bytes();
+            arg == b"--profile" || arg.starts_with(b"--profile=")
+        })
+        .count()
+}
+
+/// `command` with every option's variable that is set but empty taken as unset, at every
+/// level: `SAYMON_PROFILE=` (a CI matrix's empty cell) is no profile named "", and
+/// `SAYMON_CA_CERT=` is no CA file, not "a value is required for --ca-cert".
+fn without_empty_variables(mut command: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = command
+        .get_arguments()
+        .filter(|arg| {
+            arg.get_env()
+                .is_some_and(|var| std::env::var_os(var).is_some_and(|v| v.is_empty()))
+        })
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    for id in empty {
+        command = command.mut_arg(id, |arg| arg.env(None::<&str>));
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name, without_empty_variables);
+    }
+    command
 }
 
 /// `--help` or `--version` (clap's answer that is not an error) on stdout: exit 0, or 1

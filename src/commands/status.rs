@@ -115,16 +115,19 @@ fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
                     patterns.join(" --profile ")
                 ),
             )
-            .hint(format!(
-                "the profiles are: {}",
-                session
-                    .config
-                    .profiles
-                    .keys()
-                    .map(|n| crate::redact::inline(n))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+            .hint(match session.config.profiles.is_empty() {
+                true => "there are no profiles: `saymon login --server URL` makes one".to_string(),
+                false => format!(
+                    "the profiles are: {}",
+                    session
+                        .config
+                        .profiles
+                        .keys()
+                        .map(|n| crate::redact::inline(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
             .into());
         }
     }

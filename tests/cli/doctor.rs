@@ -364,3 +364,25 @@ fn a_pinned_lab_certificate_is_said_to_be_pinned_not_signed_by_a_ca() {
     assert!(tls.contains("verified: pinned"), "{report}");
     assert!(!tls.contains("signed by a CA"), "{report}");
 }
+
+#[test]
+fn a_bad_server_address_is_named_in_the_check_and_not_called_missing() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .env("SAYMON_SERVER", "ht!tp://x")
+        .arg("doctor")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("profile default (no usable server)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the server address from SAYMON_SERVER: invalid server address"),
+        "{stdout}"
+    );
+}

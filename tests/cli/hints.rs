@@ -452,3 +452,89 @@ fn help_and_version_that_cannot_be_written_are_exit_1_saying_so() {
         env.cmd().args(args).assert().success().stderr("");
     }
 }
+
+#[test]
+fn a_profile_given_before_and_after_the_command_is_exit_2_not_a_guess() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    for args in [
+        &["--profile", "default", "whoami", "--profile", "other"][..],
+        &["--profile=default", "token", "revoke", "--profile", "other"],
+        &["--profile", "default", "status", "--profile=other"],
+    ] {
+        let hint = hint_of(
+            {
+                let mut c = env.cmd();
+                c.args(args);
+                c
+            },
+            2,
+        );
+        assert!(
+            hint.contains("give --profile after the command only"),
+            "{args:?}: {hint}"
+        );
+    }
+    // Once, on either side, or several after `status`: as before.
+    env.cmd()
+        .args(["--profile", "default", "whoami"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["whoami", "--profile", "default"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["status", "--profile", "default", "--profile", "nope*"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_option_variable_set_but_empty_counts_as_unset() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // A CI matrix's empty cells: no profile named "", no CA file "", no key file "".
+    for var in [
+        "SAYMON_PROFILE",
+        "SAYMON_CA_CERT",
+        "SAYMON_CLIENT_CERT",
+        "SAYMON_CLIENT_KEY",
+        "SAYMON_SERVER",
+    ] {
+        env.cmd()
+            .env(var, "")
+            .arg("whoami")
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(LOGIN));
+    }
+    // A new profile: an empty SAYMON_LOGIN is no login, asked for (here: exit 3, no
+    // terminal to ask at).
+    let fresh = Env::new();
+    let hint = hint_of(
+        {
+            let mut c = fresh.cmd();
+            c.env("SAYMON_LOGIN", "")
+                .env("SAYMON_SERVER", &server.url)
+                .args(["login"]);
+            c
+        },
+        3,
+    );
+    assert!(hint.contains("--login NAME"), "{hint}");
+}
+
+#[test]
+fn status_with_no_profiles_at_all_says_how_to_make_one() {
+    let env = Env::new();
+    let hint = hint_of(
+        {
+            let mut c = env.cmd();
+            c.args(["status", "--profile", "prod"]);
+            c
+        },
+        3,
+    );
+    assert!(hint.contains("there are no profiles"), "{hint}");
+}

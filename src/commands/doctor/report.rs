@@ -148,7 +148,8 @@ pub(super) fn report(session: &Session<'_>, checks: &[Check], targets: &[Target]
     for target in targets {
         let server = match &target.server {
             Ok(server) => server.to_string(),
-            Err(_) => "no server".to_string(),
+            // None, or an address that is not one: the check below says which.
+            Err(_) => "no usable server".to_string(),
         };
         text.push_str(&format!("profile {} ({server})\n", target.name));
         for check in &target.checks {
