@@ -501,7 +501,7 @@ Register-ArgumentCompleter -Native -CommandName 'saymon' -ScriptBlock {
         'saymon;proxy' {
             [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'Serve on this unix socket (mode 0600, in a directory of your own) [default: $XDG_RUNTIME_DIR/saymon/PROFILE.sock]')
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port 0 picks a free one): only requests for localhost and without Origin are served')
-            [CompletionResult]::new('--max-requests', '--max-requests', [CompletionResultType]::ParameterName, 'The most requests served at once; one more is answered 503 at once')
+            [CompletionResult]::new('--max-requests', '--max-requests', [CompletionResultType]::ParameterName, 'The most requests served at once; one more is answered 503 at once. A client that leaves its answer unread, or stops sending its body, for --timeout loses its place')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'SAYMON server: a URL, or a bare host that means https://HOST')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login')

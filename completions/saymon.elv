@@ -471,7 +471,7 @@ set edit:completion:arg-completer[saymon] = {|@words|
         &'saymon;proxy'= {
             cand --socket 'Serve on this unix socket (mode 0600, in a directory of your own) [default: $XDG_RUNTIME_DIR/saymon/PROFILE.sock]'
             cand --listen 'Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port 0 picks a free one): only requests for localhost and without Origin are served'
-            cand --max-requests 'The most requests served at once; one more is answered 503 at once'
+            cand --max-requests 'The most requests served at once; one more is answered 503 at once. A client that leaves its answer unread, or stops sending its body, for --timeout loses its place'
             cand --server 'SAYMON server: a URL, or a bare host that means https://HOST'
             cand --profile 'Profile to use [default: the config''s default profile, else "default"]; status takes several, and globs (''prod-*'')'
             cand --ca-cert 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login'

@@ -373,7 +373,7 @@ complete -c saymon -n "__fish_saymon_using_subcommand exec" -s h -l help -d 'Pri
 complete -c saymon -n "__fish_saymon_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l socket -d 'Serve on this unix socket (mode 0600, in a directory of your own) [default: $XDG_RUNTIME_DIR/saymon/PROFILE.sock]' -r -F
 complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l listen -d 'Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port 0 picks a free one): only requests for localhost and without Origin are served' -r
-complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l max-requests -d 'The most requests served at once; one more is answered 503 at once' -r
+complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l max-requests -d 'The most requests served at once; one more is answered 503 at once. A client that leaves its answer unread, or stops sending its body, for --timeout loses its place' -r
 complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l server -d 'SAYMON server: a URL, or a bare host that means https://HOST' -r
 complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l profile -d 'Profile to use [default: the config\'s default profile, else "default"]; status takes several, and globs (\'prod-*\')' -r
 complete -c saymon -n "__fish_saymon_using_subcommand proxy" -l ca-cert -d 'Also trust the CA certificates in this PEM file, and a server that presents one of them as its own (a self-signed lab certificate); remembered by login' -r -F

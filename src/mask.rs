@@ -88,6 +88,15 @@ impl<'s> Masker<'s> {
         }
     }
 
+    /// `finish` for a stream whose end someone else may choose (an answer through `saymon
+    /// proxy`, which can end in text its client sent): only whole secrets are masked, and
+    /// a possible start is written as it is. Masking it would answer a client's guess at
+    /// the secret's first bytes, one byte at a time.
+    pub fn finish_whole(self, out: &mut Vec<u8>) {
+        let hold = self.mask_into(&self.held, false, out);
+        out.extend_from_slice(&self.held[hold..]);
+    }
+
     /// Mask `data` into `out` up to where the bytes that may still become a secret begin
     /// (none `at_end` of the stream); returns that place. Decided on the whole of `data`:
     /// a secret found there is masked only if it starts before that place, since a longer
@@ -186,6 +195,26 @@ mod tests {
         }
         masker.finish(&mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn finish_whole_masks_whole_secrets_only_and_answers_no_guess() {
+        let whole = |chunks: &[&str]| {
+            let mut masker = Masker::new([b"tok-secret".as_slice()]);
+            let mut out = Vec::new();
+            for chunk in chunks {
+                masker.feed(chunk.as_bytes(), &mut out);
+            }
+            masker.finish_whole(&mut out);
+            String::from_utf8(out).unwrap()
+        };
+        // A body that ends in a right guess at the token's start reads as a wrong one.
+        assert_eq!(whole(&["x", "tok-sec"]), "xtok-sec");
+        assert_eq!(whole(&["xtok-sed"]), "xtok-sed");
+        assert_eq!(whole(&["1234t"]), "1234t");
+        assert_eq!(whole(&["a tok-sec", "ret b tok-s"]), "a *** b tok-s");
+        // `finish` masks that start (a command cut short while printing the token).
+        assert_eq!(masked(&["tok-secret"], &["x", "tok-sec"]), "x***");
     }
 
     #[test]

@@ -273,7 +273,7 @@ pub(super) const PROXY: Page = Page {
         "saymon proxy &     # prints the socket, e.g. /run/user/1000/saymon/default.sock",
         "curl --unix-socket /run/user/1000/saymon/default.sock http://localhost/node/api/objects",
         "saymon --profile prod proxy --read-only -- ./dashboard.sh    # reads $SAYMON_PROXY",
-        "saymon proxy --listen 127.0.0.1:0 | { read -r url; curl \"$url/node/api/users/current\"; }",
+        "saymon proxy --listen 127.0.0.1:0 -- ./dashboard.sh    # SAYMON_PROXY=http://127.0.0.1:PORT",
     ],
     exits: &[
         Success,

@@ -42,7 +42,7 @@ pub struct ProxyArgs {
 
     /// Serve over TCP on this loopback address instead (127.0.0.1:PORT or [::1]:PORT; port
     /// 0 picks a free one): only requests for localhost and without Origin are served
-    #[arg(long, value_name = "ADDR")]
+    #[arg(long, value_name = "ADDR", value_parser = loopback_address)]
     pub listen: Option<SocketAddr>,
 
     /// Forward only GET and HEAD; any other method is refused (403) before it reaches the
@@ -50,7 +50,8 @@ pub struct ProxyArgs {
     #[arg(long)]
     pub read_only: bool,
 
-    /// The most requests served at once; one more is answered 503 at once
+    /// The most requests served at once; one more is answered 503 at once. A client that
+    /// leaves its answer unread, or stops sending its body, for --timeout loses its place
     #[arg(long, value_name = "N", default_value_t = 64,
           value_parser = clap::value_parser!(u32).range(1..=4096))]
     pub max_requests: u32,
@@ -59,6 +60,13 @@ pub struct ProxyArgs {
     /// proxy prints) and no token; the proxy stops when it exits, with its exit code
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<OsString>,
+}
+
+/// `--listen`'s value: an IP address and a port (a name such as localhost is not one).
+fn loopback_address(text: &str) -> Result<SocketAddr, String> {
+    text.parse().map_err(|_| {
+        format!("{text:?} is not an address and port: give 127.0.0.1:PORT or [::1]:PORT (port 0 picks a free one)")
+    })
 }
 
 /// How long requests in flight may take to finish once the proxy is told to stop.
@@ -155,9 +163,23 @@ async fn serve(
     // A client that never finishes its request head is let go: an idle one holds nothing.
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(HEAD_WAIT);
+    // A connection past the most held: its request is answered 503 (the head read within
+    // a second, no keep-alive), then it is closed.
+    let mut refusing = hyper::server::conn::http1::Builder::new();
+    refusing
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(1))
+        .keep_alive(false);
+    let stall = proxy.stall();
+    // One connection type for both (hyper's server made once in the binary, not twice).
+    let serve = |stream: Stream, http: &hyper::server::conn::http1::Builder, busy: bool| {
+        let service = hyper::service::service_fn(move |request| proxy.handle(request, busy));
+        graceful.watch(http.serve_connection(unstalled(stream, stall), service))
+    };
     let most = proxy.most_connections();
     let mut warned = false;
     let mut connections = FuturesUnordered::new();
+    let mut turned_away = FuturesUnordered::new();
     tokio::pin!(stopped);
     let why = loop {
         tokio::select! {
@@ -178,26 +200,17 @@ async fn serve(
                 warned = false;
                 if connections.len() >= most {
                     // As many connections as requests may be served, four times over: one
-                    // more is closed at once (idle ones must not starve the rest).
-                    drop(stream);
+                    // more is told 503 and closed (idle ones must not starve the rest
+                    // unseen); when even those pile up, closed at once.
+                    if turned_away.len() < most {
+                        turned_away.push(serve(stream, &refusing, true));
+                    }
                     continue;
                 }
-                let service = hyper::service::service_fn(move |request| proxy.handle(request));
-                let stall = proxy.stall();
-                let connection = match stream {
-                    #[cfg(unix)]
-                    Stream::Unix(s) => Box::pin(
-                        graceful.watch(http.serve_connection(unstalled(s, stall), service)),
-                    )
-                        as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
-                    Stream::Tcp(s) => Box::pin(
-                        graceful.watch(http.serve_connection(unstalled(s, stall), service)),
-                    )
-                        as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>,
-                };
-                connections.push(connection);
+                connections.push(serve(stream, &http, false));
             }
             Some(_) = connections.next(), if !connections.is_empty() => {}
+            Some(_) = turned_away.next(), if !turned_away.is_empty() => {}
         }
     };
     // New clients are refused at once (no socket to connect to) while these finish.
@@ -220,10 +233,10 @@ async fn serve(
 /// for `stall`: a client that never reads its answer would otherwise hold its place among
 /// the `--max-requests` for ever. (Reads get no such limit: the proxy waits on the client
 /// while the server takes its time, and an idle keep-alive connection holds no place.)
-fn unstalled<S>(stream: S, stall: Duration) -> TokioIo<std::pin::Pin<Box<TimeoutStream<S>>>>
-where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite,
-{
+fn unstalled(
+    stream: Stream,
+    stall: Duration,
+) -> TokioIo<std::pin::Pin<Box<TimeoutStream<Stream>>>> {
     let mut stream = TimeoutStream::new(stream);
     stream.set_write_timeout(Some(stall));
     TokioIo::new(Box::pin(stream))

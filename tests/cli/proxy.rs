@@ -245,6 +245,26 @@ fn read_only_refuses_a_write_before_it_reaches_the_server() {
     assert_eq!(server.state.lock().unwrap().seen.len(), before);
     let (status, ..) = answer(&proxy.curl(&[], "/node/api/objects"));
     assert_eq!(status, 200);
+    // A GET that asks to be taken as a DELETE goes as a plain GET.
+    let (status, ..) = answer(&proxy.curl(
+        &[
+            "-H",
+            "X-HTTP-Method-Override: DELETE",
+            "-H",
+            "X-Method-Override: DELETE",
+        ],
+        "/node/api/objects?_method=DELETE&limit=1",
+    ));
+    assert_eq!(status, 200);
+    let seen = server.state.lock().unwrap().seen.last().cloned().unwrap();
+    assert_eq!(seen.method, "GET");
+    assert!(
+        !seen.headers.iter().any(|(name, _)| name.contains("method")),
+        "{:?}",
+        seen.headers
+    );
+    let query = seen.query.unwrap_or_default();
+    assert!(query.starts_with("limit=1&api-token="), "{query}");
 }
 
 #[test]
@@ -902,4 +922,160 @@ fn a_token_the_proxy_used_before_a_rotation_stays_masked() {
     assert!(!head.contains(&old) && !body.contains(&old), "{head}{body}");
     assert!(body.contains("old token: ***"), "{body}");
     assert!(head.contains("x-said: old token: ***"), "{head}");
+}
+
+#[test]
+fn a_client_cannot_make_list_or_end_tokens_or_sessions_through_the_proxy() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let id = server.state.lock().unwrap().users[0].id.clone();
+    let before = server.state.lock().unwrap().seen.len();
+    for (method, path) in [
+        ("POST", format!("/node/api/users/{id}/auth-token")),
+        ("GET", format!("/node/api/users/{id}/auth-token")),
+        ("DELETE", format!("/node/api/users/{id}/auth-token")),
+        ("POST", format!("/node/api/Users/{id}/Auth%2DToken/")),
+        ("POST", "/node/api/users/session".to_string()),
+    ] {
+        let (status, head, body) = answer(&proxy.curl(&["-X", method], &path));
+        assert_eq!(status, 403, "{method} {path}: {body}");
+        assert!(head.contains("saymon-proxy: proxy"), "{head}");
+        assert!(body.contains("SaymonProxyCredentials"), "{body}");
+    }
+    assert_eq!(
+        server.state.lock().unwrap().seen.len(),
+        before,
+        "none reached the server"
+    );
+    let (status, ..) = answer(&proxy.curl(&[], "/node/api/users/current"));
+    assert_eq!(status, 200, "the token still works");
+}
+
+#[test]
+fn an_answer_ending_in_the_tokens_first_bytes_is_passed_as_it_is() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let token = token(&server);
+    // Text a client chose, ending in a right guess at the token's start: masking it would
+    // tell the client its guess was right, a byte at a time.
+    for text in [format!("x{}", &token[..1]), format!("x{}", &token[..10])] {
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        server.state.lock().unwrap().mode = Mode::Says(text);
+        let (status, _, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+        assert_eq!(status, 200);
+        assert_eq!(body, text);
+    }
+    // The whole token is masked.
+    let whole: &'static str = Box::leak(format!("x{token}").into_boxed_str());
+    server.state.lock().unwrap().mode = Mode::Says(whole);
+    let (_, _, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(body, "x***");
+}
+
+#[test]
+fn a_range_is_not_forwarded_the_answer_starts_where_the_server_starts_it() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (status, ..) = answer(&proxy.curl(
+        &["-H", "Range: bytes=25-", "-H", "If-Range: x"],
+        "/node/api/users/current",
+    ));
+    assert_eq!(status, 200);
+    let seen = server.state.lock().unwrap().seen.last().cloned().unwrap();
+    assert!(
+        !seen
+            .headers
+            .iter()
+            .any(|(name, _)| name == "range" || name == "if-range"),
+        "{:?}",
+        seen.headers
+    );
+}
+
+#[test]
+fn connections_past_the_most_held_are_told_503() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env), "--max-requests", "1"]);
+    // Four idle connections (4 x --max-requests) hold what the proxy holds.
+    let idle: Vec<_> = (0..4)
+        .map(|_| std::os::unix::net::UnixStream::connect(&proxy.line).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(status, 503, "{body}");
+    assert!(head.contains("saymon-proxy: proxy"), "{head}");
+    assert!(body.contains("SaymonProxyBusy"), "{body}");
+    drop(idle);
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, ..) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_held_body_sent_a_byte_at_a_time_gets_its_timeout_all_told() {
+    use std::io::Write;
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(
+        &env,
+        &[
+            "--socket",
+            &socket(&env),
+            "--max-requests",
+            "1",
+            "--timeout",
+            "1",
+        ],
+    );
+    let mut stream = stalling_client(
+        &proxy,
+        "POST /node/api/objects HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n",
+    );
+    let mut reader = stream.try_clone().unwrap();
+    // A byte every 0.3 s: never a pause of --timeout, but the whole body takes 30 s.
+    let dripping = std::thread::spawn(move || {
+        for _ in 0..100 {
+            if stream.write_all(b" ").is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    });
+    reader
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut got = [0u8; 12];
+    std::io::Read::read_exact(&mut reader, &mut got).unwrap();
+    assert_eq!(&got, b"HTTP/1.1 408");
+    drop(reader);
+    let _ = dripping.join();
+}
+
+#[test]
+fn a_socket_reached_through_a_symlink_is_checked_where_it_leads() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    // Ours, inside a directory anyone may write (not sticky): it could be swapped.
+    let shared = env.dir.path().join("shared");
+    let mine = shared.join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::set_permissions(&mine, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let link = env.dir.path().join("ok");
+    std::os::unix::fs::symlink(&mine, &link).unwrap();
+    let output = env
+        .cmd()
+        .args(["proxy", "--socket"])
+        .arg(link.join("p.sock"))
+        .assert()
+        .code(7)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("others may write (mode 777)"), "{stderr}");
 }

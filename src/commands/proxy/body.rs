@@ -83,7 +83,7 @@ impl Body for Masked {
                 Poll::Ready(None) => {
                     let mut out = Vec::new();
                     if let Some(masker) = this.masker.take() {
-                        masker.finish(&mut out);
+                        masker.finish_whole(&mut out);
                     }
                     this.bytes += out.len() as u64;
                     if let Some(entry) = this.entry.take() {

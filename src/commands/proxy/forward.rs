@@ -59,6 +59,18 @@ const DROPPED_REQUEST_HEADERS: &[&str] = &[
     "trailer",
     "transfer-encoding",
     "upgrade",
+    // A range lets the client choose where the answer starts, inside the token, say:
+    // masking byte by byte cannot hold then.
+    "range",
+    "if-range",
+];
+
+/// Headers that ask the server to take a request as another method: not forwarded with
+/// `--read-only` (a GET that is a DELETE).
+const METHOD_OVERRIDES: &[&str] = &[
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
 ];
 
 /// Answer headers never passed on: the server's cookies (a session is a credential too),
@@ -132,11 +144,22 @@ impl<'s, 'a> Proxy<'s, 'a> {
         &self.log
     }
 
-    /// Serve one request; every outcome is an answer (hyper's service never fails).
+    /// Serve one request; every outcome is an answer (hyper's service never fails). On a
+    /// connection past the most held (`busy`): 503, not logged (a flood would drown the
+    /// log).
     pub(super) async fn handle(
         &self,
         request: Request<Incoming>,
+        busy: bool,
     ) -> Result<Response<ProxyBody>, Infallible> {
+        if busy {
+            return Ok(own_answer(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SaymonProxyBusy",
+                "the proxy holds as many connections as it may (4 x --max-requests); try again"
+                    .into(),
+            ));
+        }
         let shown = request
             .uri()
             .path_and_query()
@@ -167,12 +190,13 @@ impl<'s, 'a> Proxy<'s, 'a> {
                     "a request with Origin (from a web page) is not served: any page the browser shows could use the token".into(),
                 ));
             }
-            let host = request
-                .headers()
-                .get(header::HOST)
+            let mut hosts = request.headers().get_all(header::HOST).iter();
+            let host = hosts
+                .next()
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or_default();
-            if !local_host(host) {
+            // Two Host headers: which one a server reads is its own choice.
+            if hosts.next().is_some() || !local_host(host) {
                 return Some((
                     StatusCode::FORBIDDEN,
                     "SaymonProxyHost",
@@ -203,6 +227,13 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 "only paths under /node/api/ are forwarded".into(),
             ));
         }
+        if makes_credentials(request.uri().path()) {
+            return Some((
+                StatusCode::FORBIDDEN,
+                "SaymonProxyCredentials",
+                "tokens and sessions are not made, listed or ended through the proxy: a client would hold a credential of its own (run saymon token … yourself)".into(),
+            ));
+        }
         if self.read_only && !matches!(*request.method(), Method::GET | Method::HEAD) {
             return Some((
                 StatusCode::FORBIDDEN,
@@ -225,7 +256,10 @@ impl<'s, 'a> Proxy<'s, 'a> {
         permit: OwnedSemaphorePermit,
     ) -> Response<ProxyBody> {
         let (parts, incoming) = request.into_parts();
-        let query = parts.uri.query().map(without_credentials);
+        let query = parts
+            .uri
+            .query()
+            .map(|q| without_credentials(q, self.read_only));
         let Some(url) = self.url(parts.uri.path(), query.as_deref()) else {
             return refuse(
                 StatusCode::NOT_FOUND,
@@ -234,12 +268,16 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 entry,
             );
         };
-        let headers = forwarded_headers(&parts.headers);
+        let headers = forwarded_headers(&parts.headers, self.read_only);
         let incoming = TimeoutBody::new(self.stall, incoming);
-        let body = match Outgoing::of(&parts.method, &parts.headers, incoming).await {
-            Ok(body) => body,
-            Err(e) if stalled(e.as_ref()) => return self.stalled(entry),
-            Err(e) => {
+        // A body held whole comes within --timeout, all of it: one byte now and then
+        // must not keep a place for ever.
+        let outgoing = Outgoing::of(&parts.method, &parts.headers, incoming);
+        let body = match tokio::time::timeout(self.stall, outgoing).await {
+            Err(_) => return self.stalled(entry),
+            Ok(Ok(body)) => body,
+            Ok(Err(e)) if stalled(e.as_ref()) => return self.stalled(entry),
+            Ok(Err(e)) => {
                 return refuse(
                     StatusCode::BAD_REQUEST,
                     "SaymonProxyBody",
@@ -275,17 +313,13 @@ impl<'s, 'a> Proxy<'s, 'a> {
                     );
                 }
             };
-            if let Some(coding) = answer
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .filter(|c| !c.as_bytes().eq_ignore_ascii_case(b"identity"))
-            {
+            if let Some(coding) = encoded(answer.headers()) {
                 return refuse(
                     StatusCode::BAD_GATEWAY,
                     "SaymonProxyEncoded",
                     format!(
                         "the server sent its answer compressed ({}) though asked not to: the proxy could not mask the token in it",
-                        crate::redact::server_text(&String::from_utf8_lossy(coding.as_bytes()), 40)
+                        crate::redact::server_text(&coding, 40)
                     ),
                     entry,
                 );
@@ -502,7 +536,7 @@ fn held_answer(
     let mut masked = Vec::with_capacity(body.len());
     let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
     masker.feed(body, &mut masked);
-    masker.finish(&mut masked);
+    masker.finish_whole(&mut masked);
     let masked = crate::redact::token_params(&String::from_utf8_lossy(&masked)).into_bytes();
     entry.answered(status.as_u16(), By::Server);
     entry.write(masked.len() as u64);
@@ -587,10 +621,24 @@ fn masked_value(value: &HeaderValue, tokens: &[Secret]) -> HeaderValue {
     let mut masked = Vec::with_capacity(bytes.len());
     let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
     masker.feed(bytes, &mut masked);
-    masker.finish(&mut masked);
+    masker.finish_whole(&mut masked);
     let text = String::from_utf8_lossy(&masked);
     let text = crate::redact::token_params(&text);
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("***"))
+}
+
+/// The proxy's own answer: `status` with `{"code", "message"}`.
+fn own_answer(status: StatusCode, code: &str, message: String) -> Response<ProxyBody> {
+    let body = json!({ "code": code, "message": message }).to_string();
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(ANSWERED_BY, HeaderValue::from_static("proxy"));
+    response
 }
 
 /// The proxy's own answer: `status` with `{"code", "message"}`, logged.
@@ -600,18 +648,13 @@ fn refuse(
     message: String,
     mut entry: Entry,
 ) -> Response<ProxyBody> {
-    let body = json!({ "code": code, "message": message }).to_string();
+    let response = own_answer(status, code, message);
     entry.answered(status.as_u16(), By::Proxy);
-    let length = body.len() as u64;
-    let mut response = Response::new(Either::Left(Full::new(Bytes::from(body))));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
+    entry.write(
+        http_body::Body::size_hint(response.body())
+            .exact()
+            .unwrap_or(0),
     );
-    headers.insert(ANSWERED_BY, HeaderValue::from_static("proxy"));
-    entry.write(length);
     response
 }
 
@@ -626,6 +669,45 @@ async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
         }
     }
     kept
+}
+
+/// A coding of the answer other than none (`identity`) and `chunked`, in any of its
+/// `Content-Encoding` or `Transfer-Encoding` headers: the token could hide in it.
+fn encoded(headers: &HeaderMap) -> Option<String> {
+    let codings = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .flat_map(|v| v.as_bytes().split(|b| *b == b','))
+            .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let content = codings(header::CONTENT_ENCODING);
+    let transfer = codings(header::TRANSFER_ENCODING);
+    content
+        .into_iter()
+        .find(|c| c != "identity")
+        .or_else(|| transfer.into_iter().find(|c| c != "chunked"))
+}
+
+/// Whether `path` (under the API) makes, lists or ends a credential: a user's tokens
+/// (`users/ID/auth-token`) or a session (`users/session`). Segments compared decoded and
+/// in any case, as a server that routes without regard to case would.
+fn makes_credentials(path: &str) -> bool {
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let api = segments.get(2..).unwrap_or_default();
+    api.iter().any(|s| s == "auth-token")
+        || api.first().is_some_and(|s| s == "users") && api.get(1).is_some_and(|s| s == "session")
 }
 
 /// Whether `error` (or what caused it) is a request body that stopped coming for
@@ -654,9 +736,19 @@ fn under_api(path: &str) -> bool {
 
 /// Whether a `Host` header names this machine: localhost, 127.0.0.1 or [::1], any port.
 fn local_host(host: &str) -> bool {
+    let port_ok = |port: &str| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
     let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split_once(']').map(|(name, _)| name),
-        None => Some(host.rsplit_once(':').map_or(host, |(name, _)| name)),
+        Some(rest) => {
+            rest.split_once(']')
+                .and_then(|(name, after)| match after.strip_prefix(':') {
+                    Some(port) => port_ok(port).then_some(name),
+                    None => after.is_empty().then_some(name),
+                })
+        }
+        None => match host.split_once(':') {
+            Some((name, port)) => port_ok(port).then_some(name),
+            None => Some(host),
+        },
     };
     matches!(
         name.map(str::to_ascii_lowercase).as_deref(),
@@ -664,9 +756,10 @@ fn local_host(host: &str) -> bool {
     )
 }
 
-/// The query without any `api-token` or `auth-token` parameter the client gave; the rest
-/// kept byte for byte.
-fn without_credentials(query: &str) -> String {
+/// The query without any parameter the client gave whose name starts with `api-token` or
+/// `auth-token` (`api-token[]`, `api-token%00` too), and with `read_only` without
+/// `_method` (a method override); the rest kept byte for byte.
+fn without_credentials(query: &str, read_only: bool) -> String {
     query
         .split('&')
         .filter(|part| {
@@ -675,20 +768,26 @@ fn without_credentials(query: &str) -> String {
                 .next()
                 .map(|(k, _)| k.into_owned())
                 .unwrap_or_default();
-            !matches!(
-                key.to_ascii_lowercase().as_str(),
-                "api-token" | "auth-token"
-            )
+            let key = key
+                .trim_start_matches(|c: char| c == ';' || c.is_whitespace())
+                .to_ascii_lowercase();
+            !(key.starts_with("api-token")
+                || key.starts_with("auth-token")
+                || read_only && key.starts_with("_method"))
         })
         .collect::<Vec<_>>()
         .join("&")
 }
 
-/// The client's headers as forwarded: all but `DROPPED_REQUEST_HEADERS`.
-fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
+/// The client's headers as forwarded: all but `DROPPED_REQUEST_HEADERS`, and with
+/// `read_only` but `METHOD_OVERRIDES`.
+fn forwarded_headers(headers: &HeaderMap, read_only: bool) -> HeaderMap {
     let mut kept = HeaderMap::new();
     for (name, value) in headers {
-        if !DROPPED_REQUEST_HEADERS.contains(&name.as_str()) {
+        let name_text = name.as_str();
+        let dropped = DROPPED_REQUEST_HEADERS.contains(&name_text)
+            || read_only && METHOD_OVERRIDES.contains(&name_text);
+        if !dropped {
             kept.append(name, value.clone());
         }
     }
@@ -708,11 +807,22 @@ mod tests {
     #[test]
     fn client_tokens_leave_the_query_the_rest_stays_as_it_was() {
         assert_eq!(
-            without_credentials("limit=5&api-token=x&a%20b=c+d&auth-token=y&api%2Dtoken=z"),
+            without_credentials(
+                "limit=5&api-token=x&a%20b=c+d&auth-token=y&api%2Dtoken=z",
+                false
+            ),
             "limit=5&a%20b=c+d"
         );
-        assert_eq!(without_credentials("API-TOKEN=x"), "");
-        assert_eq!(without_credentials("api-tokens=1"), "api-tokens=1");
+        assert_eq!(without_credentials("API-TOKEN=x", false), "");
+        assert_eq!(
+            without_credentials("api-token[]=a&api-token%00=d&;api-token=e&n=1", false),
+            "n=1"
+        );
+        assert_eq!(
+            without_credentials("_method=DELETE&a=1", false),
+            "_method=DELETE&a=1"
+        );
+        assert_eq!(without_credentials("_method=DELETE&a=1", true), "a=1");
     }
 
     #[test]
@@ -734,9 +844,71 @@ mod tests {
             "127.0.0.2",
             "[::2]",
             "::1",
+            "127.0.0.1:80@evil.example",
+            "localhost:evil",
+            "[::1]evil",
+            "localhost:",
         ] {
             assert!(!local_host(host), "{host}");
         }
+    }
+
+    #[test]
+    fn credentials_are_not_made_through_the_proxy() {
+        for path in [
+            "/node/api/users/5e21b752308c3c66d64e072c/auth-token",
+            "/node/api/USERS/x/AUTH-TOKEN/",
+            "/node/api//users/x/auth%2Dtoken",
+            "/node/api/users/session",
+            "/node/api/Users/Session/",
+        ] {
+            assert!(makes_credentials(path), "{path}");
+        }
+        for path in [
+            "/node/api/users/current",
+            "/node/api/objects",
+            "/node/api/sessions",
+        ] {
+            assert!(!makes_credentials(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn every_coding_but_identity_and_chunked_is_seen() {
+        let with = |pairs: &[(&str, &str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.append(
+                    header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    HeaderValue::from_str(value).unwrap(),
+                );
+            }
+            encoded(&headers)
+        };
+        assert_eq!(with(&[]), None);
+        assert_eq!(
+            with(&[
+                ("content-encoding", "identity"),
+                ("transfer-encoding", "chunked")
+            ]),
+            None
+        );
+        assert_eq!(
+            with(&[
+                ("content-encoding", "identity"),
+                ("content-encoding", "gzip")
+            ])
+            .as_deref(),
+            Some("gzip")
+        );
+        assert_eq!(
+            with(&[("transfer-encoding", "gzip, chunked")]).as_deref(),
+            Some("gzip")
+        );
+        assert_eq!(
+            with(&[("content-encoding", "identity, br")]).as_deref(),
+            Some("br")
+        );
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use anyhow::Result;
 
@@ -23,6 +25,52 @@ pub(super) enum Stream {
     #[cfg(unix)]
     Unix(tokio::net::UnixStream),
     Tcp(tokio::net::TcpStream),
+}
+
+// Either kind of stream is read and written through the one type, so that hyper's server
+// is built once into the binary (a generic or boxed stream costs kilobytes more).
+impl tokio::io::AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            #[cfg(unix)]
+            Stream::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
 }
 
 impl Listener {
@@ -129,6 +177,17 @@ fn bind_unix(path: &Path, default: bool) -> Result<Listener> {
     if default {
         crate::fsutil::ensure_private_dir(dir)?;
     }
+    // The directories checked are where the path leads, not how it is spelled: through a
+    // symlink of ours, the socket could sit in a directory another user may swap.
+    let dir = std::fs::canonicalize(dir).map_err(|e| {
+        Error::new(
+            Exit::Failure,
+            format!("cannot use {} for the socket: {e}", dir.display()),
+        )
+        .hint("create the directory first (mkdir -m 700 DIR)")
+    })?;
+    let path = &dir.join(path.file_name().unwrap_or_default());
+    let dir = dir.as_path();
     check_dir(path, dir, default)?;
     clear_stale(path)?;
     // The socket is made 0600 from the start (no moment in which another user could

@@ -151,8 +151,8 @@ async fn answer(
         }
         Mode::Says(text) => (
             StatusCode::OK,
-            [("x-said", text)],
-            axum::Json(json!({ "said": text })),
+            [("x-said", text), ("content-type", "text/plain")],
+            text,
         )
             .into_response(),
         Mode::HugeError(size) => (

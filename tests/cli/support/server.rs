@@ -60,8 +60,9 @@ pub enum Mode {
     EchoError,
     /// Every answer carries the request's token in a header of its own (`x-echo-token`).
     EchoTokenHeader,
-    /// Every request gets a 200 that says this text, in its body (`{"said": …}`) and in a
-    /// header (`x-said`): a server that shows something it should not (an old token).
+    /// Every request gets a 200 whose body is this text (text/plain), and a header
+    /// (`x-said`) too: a server that shows something it should not (an old token), or
+    /// text a client chose (a document it uploaded).
     Says(&'static str),
 }
 
