@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::config::{self, Config, Profile};
+use crate::config::{self, Config};
 use crate::error::{Error, Exit};
 use crate::output::Output;
 use crate::prompt::{Ask, Terminal};
@@ -34,18 +34,20 @@ mod connect;
 mod handed;
 mod precedence;
 mod secrets;
+mod selected;
 mod stored;
 mod stores;
 #[cfg(test)]
 mod tests;
 
-use precedence::{ServerFrom, Trust};
+use precedence::Trust;
 
 pub(crate) use handed::{
     empty_env_token_note, env_password, env_token, env_token_set, env_token_source, given_name,
     given_token_refused, given_token_wins,
 };
 pub(crate) use secrets::{no_password, password_given};
+pub(crate) use selected::Selected;
 pub(crate) use stored::stored_secret;
 pub(crate) use stores::Stores;
 
@@ -64,15 +66,17 @@ pub(crate) struct CredentialFlags {
     pub user_id: Option<String>,
 }
 
-/// The state every command starts from: options, config, the selected profile. A clone
-/// shares the run's keyring connection.
+/// What every command starts from: the factory of a run's services. It holds the
+/// settings and the selected profile (`Selected`, plain data) and hands out the services
+/// a command uses: `connect()` (TLS and the HTTP client), `stores()` (the secret stores),
+/// `ask()` (the prompt), `out` (the output), and the secrets (`login_name`, `password`,
+/// `token`). A clone shares the run's keyring connection.
 #[derive(Clone)]
 pub(crate) struct Session<'a> {
     pub settings: &'a Settings,
     pub out: &'a Output,
-    pub config_dir: PathBuf,
-    pub config: Config,
-    pub profile_name: String,
+    /// The selected profile, its config and where it is read from.
+    pub selected: Selected<'a>,
     pub interactive: bool,
     /// Whether a token handed over in the environment (SAYMON_TOKEN, …) applies (to the
     /// selected profile); not for `named`'s sessions.
@@ -105,16 +109,13 @@ impl<'a> Session<'a> {
     }
 
     fn with(settings: &'a Settings, out: &'a Output, config_dir: PathBuf, config: Config) -> Self {
-        let profile_name = precedence::profile_name(settings, &config);
         let interactive = crate::sys::interactive();
         let keyring = KeyringStore::new(Duration::from_secs(settings.timeout), interactive);
         let stores = Stores::new(keyring, config_dir.clone(), out);
         Session {
             settings,
             out,
-            config_dir,
-            config,
-            profile_name,
+            selected: Selected::new(settings, config_dir, config),
             interactive,
             env_token_applies: true,
             trust: Trust::default(),
@@ -150,7 +151,11 @@ impl<'a> Session<'a> {
     pub(crate) fn named<'b>(&'b self, settings: &'b Settings) -> Session<'b> {
         Session {
             settings,
-            profile_name: settings.profile().unwrap_or_default().to_string(),
+            selected: Selected {
+                settings,
+                profile_name: settings.profile().unwrap_or_default().to_string(),
+                ..self.selected.clone()
+            },
             env_token_applies: false,
             trust: Trust::default(),
             ..self.clone()
@@ -187,59 +192,9 @@ impl<'a> Session<'a> {
         self.ask
     }
 
-    pub(crate) fn profile(&self) -> Option<&Profile> {
-        self.config.profile(&self.profile_name)
-    }
-
-    /// Before a command that may create the selected profile: exit 2 when it does not
-    /// exist and its name is not one a new profile may have (`config::valid_profile_name`).
-    pub(crate) fn check_new_profile(&self) -> Result<()> {
-        if self.profile().is_some() || config::valid_profile_name(&self.profile_name) {
-            return Ok(());
-        }
-        Err(Error::new(
-            Exit::Usage,
-            format!(
-                "cannot create profile {}: a profile name is letters, digits, '.', '_' and '-' (at most 64)",
-                crate::redact::server_text(&self.profile_name, 64)
-            ),
-        )
-        .hint("pick a name such as prod, lab-2 or saymon.example")
-        .into())
-    }
-
-    /// The server from --server / SAYMON_SERVER, else the profile's. A bad address is
-    /// exit 2 naming where it came from.
-    pub(crate) fn server(&self) -> Result<Option<ServerUrl>> {
-        self.server_from(self.settings, &self.profile_name)
-    }
-
-    /// Profile `name`'s own server, from config.toml.
-    fn profile_server(&self, name: &str) -> Result<Option<ServerUrl>> {
-        self.server_from(&Settings::default(), name)
-    }
-
-    /// The server `settings` and profile `name` give (`precedence::server`), parsed; a bad
-    /// address is exit 2 naming where it came from.
-    fn server_from(&self, settings: &Settings, name: &str) -> Result<Option<ServerUrl>> {
-        let Some((text, from)) = precedence::server(settings, self.config.profile(name)) else {
-            return Ok(None);
-        };
-        let source = match from {
-            ServerFrom::Flag => "--server".to_string(),
-            ServerFrom::Variable => "SAYMON_SERVER".to_string(),
-            ServerFrom::Profile => format!(
-                "profile {} in {}",
-                crate::redact::inline(name),
-                self.config_dir.join(config::CONFIG_FILE).display()
-            ),
-        };
-        parse_server(text, &source).map(Some)
-    }
-
     /// The server, or for a person at a terminal a prompt for it.
     pub(crate) fn server_or_prompt(&self) -> Result<ServerUrl> {
-        if let Some(server) = self.server()? {
+        if let Some(server) = self.selected.server()? {
             return Ok(server);
         }
         if self.interactive {
@@ -250,112 +205,11 @@ impl<'a> Session<'a> {
             Exit::Usage,
             format!(
                 "no server given for profile {}{}",
-                self.profile_name,
+                self.selected.profile_name,
                 crate::sys::not_asked()
             ),
         )
         .hint("pass --server URL or set SAYMON_SERVER")
         .into())
     }
-
-    /// Whether the selected profile is this login on this server, so that what the
-    /// profile remembers (the user id, the stored token) belongs to it.
-    pub(crate) fn profile_is(&self, server: &ServerUrl, login: &str) -> bool {
-        self.profile().is_some_and(|p| {
-            p.login.as_deref() == Some(login)
-                && p.server
-                    .as_deref()
-                    .and_then(|s| ServerUrl::parse(s).ok())
-                    .as_ref()
-                    == Some(server)
-        })
-    }
-
-    /// The server a token is used with: --server / SAYMON_SERVER, else the profile's.
-    pub(crate) fn require_server(&self) -> Result<ServerUrl> {
-        self.server()?.ok_or_else(|| {
-            Error::new(
-                Exit::Usage,
-                format!(
-                    "no server given, and profile {} has none",
-                    self.profile_name
-                ),
-            )
-            .hint("pass --server URL or set SAYMON_SERVER")
-            .into()
-        })
-    }
-
-    /// Before a command that works on a profile that must exist (logout, token refresh,
-    /// token revoke, doctor): a selected profile that does not exist while others do is a
-    /// mistyped `--profile` (exit 3, listing the profiles and the closest), unless
-    /// `--server` names a server to work with anyway.
-    pub(crate) fn check_profile_exists(&self) -> Result<()> {
-        if self.settings.server.is_some() {
-            return Ok(());
-        }
-        match self.unknown_profile_hint() {
-            Some(hint) => Err(Error::new(
-                Exit::NoCredentials,
-                format!(
-                    "there is no profile {}",
-                    crate::redact::inline(&self.profile_name)
-                ),
-            )
-            .hint(hint)
-            .into()),
-            None => Ok(()),
-        }
-    }
-
-    /// For a profile that does not exist while others do (a mistyped `--profile`): the
-    /// existing names, the closest first when one is close.
-    pub(crate) fn unknown_profile_hint(&self) -> Option<String> {
-        let names: Vec<&String> = self.config.profiles.keys().collect();
-        if names.is_empty() || self.profile().is_some() {
-            return None;
-        }
-        let closest = names
-            .iter()
-            .map(|n| (strsim::jaro_winkler(n, &self.profile_name), n))
-            .filter(|(score, _)| *score > 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, n)| format!("did you mean --profile {}? ", crate::redact::inline(n)));
-        let list: Vec<String> = names.iter().map(|n| crate::redact::inline(n)).collect();
-        Some(format!(
-            "{}the profiles are: {} (`saymon login --profile NAME` makes a new one)",
-            closest.unwrap_or_default(),
-            list.join(", ")
-        ))
-    }
-
-    /// ` --profile NAME` when the profile is not the default one, and ` --config-dir DIR`
-    /// when the config dir came from that flag, for hints that name a command to run.
-    pub(crate) fn profile_flag(&self) -> String {
-        let mut flags = String::new();
-        if let Some(dir) = &self.settings.config_dir
-            && self.settings.on_command_line.config_dir
-        {
-            let dir = dir.display().to_string();
-            if dir.contains(|c: char| !(c.is_ascii_alphanumeric() || "/._-~".contains(c))) {
-                flags.push_str(&format!(" --config-dir '{}'", dir.replace('\'', "'\\''")));
-            } else {
-                flags.push_str(&format!(" --config-dir {dir}"));
-            }
-        }
-        if self.profile_name != config::DEFAULT_PROFILE {
-            // An odd name made before the naming rule is shown escaped, never raw.
-            flags.push_str(&format!(
-                " --profile {}",
-                crate::redact::inline(&self.profile_name)
-            ));
-        }
-        flags
-    }
-}
-
-/// A server address from `source` (a flag, a variable, a profile), exit 2 naming it.
-fn parse_server(text: &str, source: &str) -> Result<ServerUrl> {
-    ServerUrl::parse(text)
-        .map_err(|e| anyhow::Error::from(e).context(format!("the server address from {source}")))
 }

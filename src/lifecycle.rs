@@ -61,13 +61,14 @@ impl TokenLock {
             ))
         };
         let wait = Duration::from_secs(session.settings.timeout);
-        DirLock::token(&session.config_dir, wait, &waiting).map(|held| TokenLock { _held: held })
+        DirLock::token(&session.selected.config_dir, wait, &waiting)
+            .map(|held| TokenLock { _held: held })
     }
 
     /// As `acquire`, waiting on a thread of tokio's blocking pool, so that a server (`saymon
     /// proxy`) goes on serving while another process holds the lock; nothing is said.
     pub(crate) async fn acquire_aside(session: &Session<'_>) -> Result<TokenLock> {
-        let dir = session.config_dir.clone();
+        let dir = session.selected.config_dir.clone();
         let wait = Duration::from_secs(session.settings.timeout);
         tokio::task::spawn_blocking(move || DirLock::token(&dir, wait, &|| {}))
             .await
@@ -140,8 +141,8 @@ impl<'s, 'a> Issuer<'s, 'a> {
         if let Some(id) = &args.user_id {
             return check_user_id(id);
         }
-        if session.profile_is(client.server(), login)
-            && let Some(id) = session.profile().and_then(|p| p.user_id.clone())
+        if session.selected.profile_is(client.server(), login)
+            && let Some(id) = session.selected.profile().and_then(|p| p.user_id.clone())
         {
             return Ok(id);
         }
@@ -196,8 +197,8 @@ impl<'s, 'a> Issuer<'s, 'a> {
                 })?;
                 rescue = Some(file);
                 let wanted = self.profile_after(&user_id, target.kind);
-                if self.session.profile() != Some(&wanted) {
-                    let path = self.session.config_dir.join(config::CONFIG_FILE);
+                if self.session.selected.profile() != Some(&wanted) {
+                    let path = self.session.selected.config_dir.join(config::CONFIG_FILE);
                     profile =
                         Some(fsutil::Reserved::new(&path, fsutil::RESERVE_SLACK).context(
                             "no token was created: the profile could not be saved with it",
@@ -219,12 +220,12 @@ impl<'s, 'a> Issuer<'s, 'a> {
     /// The selected profile as it will be once this token is stored.
     fn profile_after(&self, user_id: &str, kind: StoreKind) -> config::Profile {
         let session = self.session;
-        let mut profile = session.profile().cloned().unwrap_or_default();
+        let mut profile = session.selected.profile().cloned().unwrap_or_default();
         profile.server = Some(self.client.server().to_string());
         profile.login = Some(self.login.to_string());
         profile.user_id = Some(user_id.to_string());
         profile.store = Some(kind);
-        let tls = session.tls(self.client.server());
+        let tls = session.connect().tls(self.client.server());
         let absolute = |p: std::path::PathBuf| std::path::absolute(&p).unwrap_or(p);
         profile.ca_cert = tls.ca_cert.map(absolute);
         // SAYMON_PIN is for this run only: the profile keeps what it pinned.
@@ -296,10 +297,10 @@ impl<'s, 'a, 'l> Ready<'s, 'a, 'l> {
                             "{e:#}; the server may have replaced the token of {login} all the same"
                         ),
                     )
-                    .hint(match session.profile() {
+                    .hint(match session.selected.profile() {
                         Some(_) => format!(
                             "run `saymon{} token refresh --if-invalid`: it makes a new token only if the stored one no longer works",
-                            session.profile_flag()
+                            session.selected.profile_flag()
                         ),
                         None => again(session, "token refresh --if-invalid"),
                     })

@@ -98,7 +98,7 @@ pub(crate) async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
     } else {
         Some(session.token()?)
     };
-    let server = session.require_server()?;
+    let server = session.selected.require_server()?;
     let mut request = build_request(args, method, headers, &server)?;
     // --paginate's first page, as --dry-run shows it.
     let paginate_plan = match args.paginate {
@@ -115,10 +115,10 @@ pub(crate) async fn run(args: &ApiArgs, session: &Session<'_>) -> Result<()> {
         return show::dry_run(session, &request);
     }
     if args.curl {
-        return show::curl(args, session, &request, &session.tls(&server));
+        return show::curl(args, session, &request, &session.connect().tls(&server));
     }
     let (token, source) = token.expect("a request that is sent has its token");
-    let client = session.client(&server)?;
+    let client = session.connect().client(&server)?;
     let auth = Auth::Token(&token);
     if let Some(plan) = paginate_plan {
         let keep = u64::from(session.settings.max_mib) << 20;
@@ -256,7 +256,7 @@ fn status_error(err: anyhow::Error, source: &TokenSource, session: &Session<'_>)
             ),
             _ => format!(
                 "the token was refused (replaced or revoked?), or the user lacks the permission the message names; `saymon whoami{}` tells which",
-                session.profile_flag()
+                session.selected.profile_flag()
             ),
         });
     }

@@ -68,23 +68,23 @@ pub(crate) async fn run(args: &DoctorArgs, settings: &Settings, out: &Output) ->
     let names: Vec<String> = if !config_read && settings.server.is_none() {
         Vec::new()
     } else if args.all {
-        session.config.profiles.keys().cloned().collect()
+        session.selected.config.profiles.keys().cloned().collect()
     } else {
-        vec![session.profile_name.clone()]
+        vec![session.selected.profile_name.clone()]
     };
     if names.is_empty() && config_read {
         checks.push(Check::fail(
             "profiles",
             &Error::new(
                 Exit::NoCredentials,
-                format!("no profiles in {}", session.config_dir.display()),
+                format!("no profiles in {}", session.selected.config_dir.display()),
             )
             .hint("run `saymon login --server URL`")
             .into(),
         ));
     }
     // A mistyped --profile: that is the finding, with the profiles there are.
-    let names = match session.check_profile_exists() {
+    let names = match session.selected.check_profile_exists() {
         Err(e) if config_read && !args.all => {
             checks.push(Check::fail("profile", &e));
             Vec::new()

@@ -48,18 +48,18 @@ pub(crate) fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         .into());
     }
     let (token, source) = session.token()?;
-    let server = session.require_server()?;
+    let server = session.selected.require_server()?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     session.out.verbose(&format!(
         "running {} with SAYMON_SERVER={server}, SAYMON_PROFILE={}, SAYMON_TOKEN from {source}",
         program.to_string_lossy(),
-        session.profile_name
+        session.selected.profile_name
     ));
     let mut command = Command::new(program);
     command
         .args(rest)
         .env("SAYMON_SERVER", server.to_string())
-        .env("SAYMON_PROFILE", &session.profile_name)
+        .env("SAYMON_PROFILE", &session.selected.profile_name)
         .env("SAYMON_TOKEN", token.expose())
         // The command gets the token as SAYMON_TOKEN alone (a saymon inside would refuse
         // it beside SAYMON_TOKEN_FILE), and never the password. CREDENTIALS_DIRECTORY
@@ -68,7 +68,7 @@ pub(crate) fn run(args: &ExecArgs, session: &Session<'_>) -> Result<()> {
         .env_remove("SAYMON_PASSWORD")
         .env_remove("SAYMON_PASSWORD_FILE");
     // The CA in force, so that `curl --cacert "$SAYMON_CA_CERT"` trusts what saymon does.
-    match session.ca_cert() {
+    match session.connect().ca_cert() {
         Some(path) => command.env("SAYMON_CA_CERT", std::path::absolute(&path).unwrap_or(path)),
         None => command.env_remove("SAYMON_CA_CERT"),
     };

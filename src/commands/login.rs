@@ -55,15 +55,15 @@ pub(crate) async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     // A login decides the trust anew: a profile's remembered --insecure does not carry
     // over to a login without the flag, which verifies before anything is sent.
     let session = &session.trusting_anew(args.pin.is_some());
-    session.check_new_profile()?;
+    session.selected.check_new_profile()?;
     let server = session.server_or_prompt()?;
     let context = || {
         format!(
             "cannot log in to {server} (profile {})",
-            session.profile_name
+            session.selected.profile_name
         )
     };
-    let client = session.client(&server)?;
+    let client = session.connect().client(&server)?;
     // A person about to type a login and password first learns whether the server can be
     // reached and trusted: a TLS problem shows before the first question (nothing secret
     // is sent). A certificate pinned now (trust on first use, --pin) is the CA from here on.
@@ -72,7 +72,7 @@ pub(crate) async fn run(args: &LoginArgs, session: &Session<'_>) -> Result<()> {
     };
     // The certificate is trusted for good only when the login succeeds.
     let pinned = session.with_pin(pin.file.clone(), pin.fingerprint.clone());
-    let result = match pinned.client(&server) {
+    let result = match pinned.connect().client(&server) {
         Ok(client) => log_in(args, &pinned, &client, &context).await,
         Err(e) => Err(e),
     };
@@ -422,7 +422,7 @@ fn report(
 ) -> Result<()> {
     if session.out.json() {
         session.out.result_json(&json!({
-            "profile": session.profile_name,
+            "profile": session.selected.profile_name,
             "server": server.to_string(),
             "login": login,
             "user_id": user_id,
@@ -432,7 +432,7 @@ fn report(
     } else {
         session.out.note(&format!(
             "Logged in to {server} as {login} (profile {}); token stored in {saved}",
-            session.profile_name
+            session.selected.profile_name
         ));
     }
     Ok(())

@@ -22,8 +22,8 @@ pub struct LogoutArgs {
 }
 
 pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> {
-    session.check_profile_exists()?;
-    let name = &session.profile_name;
+    session.selected.check_profile_exists()?;
+    let name = &session.selected.profile_name;
     let mut revoked = false;
     // With the token in use: logout takes no password. Nothing stored: nothing to revoke,
     // and logout --revoke ends as logout does.
@@ -36,13 +36,13 @@ pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
     if has_token {
         let refused = format!(
             "the token no longer works (replaced or revoked), so there is nothing to revoke with it: `saymon{} logout` forgets it here; `saymon{} token revoke --password-file FILE` ends whatever token the user has now",
-            session.profile_flag(),
-            session.profile_flag()
+            session.selected.profile_flag(),
+            session.selected.profile_flag()
         );
         token::revoke_and_forget(session, &CredentialFlags::default(), &refused).await?;
         revoked = true;
     }
-    let server = session.server()?;
+    let server = session.selected.server()?;
     // The profiles that keep their secrets in the same entry (the same login on the same
     // server, in the same store): a logout here logs them out too, and says so.
     let sharing = server
@@ -83,7 +83,7 @@ pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
     if session.out.json() {
         let left = session.stores().warn_keyring_left();
         session.out.result_json(&json!({
-            "profile": session.profile_name,
+            "profile": session.selected.profile_name,
             "revoked": revoked,
             "removed": !removed.is_empty(),
             "removed_secrets": removed,
@@ -113,7 +113,7 @@ pub(crate) async fn run(args: &LogoutArgs, session: &Session<'_>) -> Result<()> 
         if !revoked && removed.contains(&"token") {
             session.out.note(&format!(
                 "The token still works on the server until it is replaced or revoked: `saymon{} logout --revoke` ends it there too.",
-                session.profile_flag()
+                session.selected.profile_flag()
             ));
         }
     }

@@ -45,8 +45,8 @@ pub struct ProfileRemoveArgs {
 /// the legend on stderr), or with `--output json` an array of
 /// `{name, server, login, store, default}`.
 pub(crate) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()> {
-    let default = session.config.default_profile.as_deref();
-    let profiles = &session.config.profiles;
+    let default = session.selected.config.default_profile.as_deref();
+    let profiles = &session.selected.config.profiles;
     if session.out.json() {
         let all: Vec<Value> = profiles
             .iter()
@@ -65,7 +65,7 @@ pub(crate) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()>
     if profiles.is_empty() {
         session.out.note(&format!(
             "No profiles in {}: `saymon login --server URL` makes one.",
-            session.config_dir.display()
+            session.selected.config_dir.display()
         ));
         return Ok(());
     }
@@ -76,7 +76,7 @@ pub(crate) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()>
     ];
     // As in status: `*` marks the profile in use, "(default)" the default.
     for (name, p) in profiles {
-        let mark = if *name == session.profile_name {
+        let mark = if *name == session.selected.profile_name {
             "*"
         } else {
             " "
@@ -95,7 +95,7 @@ pub(crate) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()>
         ]);
     }
     session.out.result(&crate::output::table(&lines))?;
-    if profiles.contains_key(&session.profile_name) {
+    if profiles.contains_key(&session.selected.profile_name) {
         session.out.note(super::status::SELECTED_LEGEND);
     }
     Ok(())
@@ -104,7 +104,7 @@ pub(crate) fn list(_args: &ProfileListArgs, session: &Session<'_>) -> Result<()>
 /// Make NAME the default profile. Exit 3 when there is no profile NAME.
 pub(crate) fn use_(args: &ProfileUseArgs, session: &Session<'_>) -> Result<()> {
     let name = existing(session, &args.name)?;
-    config::update(&session.config_dir, |config| {
+    config::update(&session.selected.config_dir, |config| {
         config.default_profile = Some(name.clone());
     })?;
     if session.out.json() {
@@ -144,7 +144,7 @@ pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
         .into());
     }
     let revoked = args.revoke && revoke(&named, &name).await?;
-    let server = named.server()?;
+    let server = named.selected.server()?;
     let stored = server.as_ref().and_then(|s| named.profile_store(s));
     let forgotten = match &server {
         Some(server) if sharing.is_empty() && !args.keep_secrets => {
@@ -158,7 +158,7 @@ pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
     // --keep-secrets: where the secrets stay (nothing to say when another profile keeps
     // them anyway, or nothing was ever stored).
     let kept = stored.filter(|_| args.keep_secrets && sharing.is_empty());
-    let after = config::update(&session.config_dir, |config| {
+    let after = config::update(&session.selected.config_dir, |config| {
         config.profiles.remove(&name);
         if config.default_profile.as_deref() == Some(name.as_str()) {
             // The first profile left, by name, is the default now (as `login` makes the
@@ -168,7 +168,7 @@ pub(crate) async fn remove(args: &ProfileRemoveArgs, session: &Session<'_>) -> R
     })?;
     // A certificate saymon pinned for it goes too, unless another profile trusts it.
     super::login::forget_pinned(session, &name, None);
-    let was_default = session.config.default_profile.as_deref() == Some(name.as_str());
+    let was_default = session.selected.config.default_profile.as_deref() == Some(name.as_str());
     if session.out.json() {
         let left = session.stores().warn_keyring_left();
         session.out.result_json(&json!({
@@ -258,10 +258,16 @@ async fn revoke(named: &Session<'_>, name: &str) -> Result<bool> {
 
 /// `name`, when it is a profile; else exit 3 naming the profiles there are.
 fn existing(session: &Session<'_>, name: &str) -> Result<String> {
-    if session.config.profile(name).is_some() {
+    if session.selected.config.profile(name).is_some() {
         return Ok(name.to_string());
     }
-    let names: Vec<String> = session.config.profiles.keys().map(|n| shown(n)).collect();
+    let names: Vec<String> = session
+        .selected
+        .config
+        .profiles
+        .keys()
+        .map(|n| shown(n))
+        .collect();
     let hint = if names.is_empty() {
         "there are no profiles: `saymon login --server URL` makes one".to_string()
     } else {

@@ -79,9 +79,9 @@ const HEAD_WAIT: Duration = Duration::from_secs(30);
 /// Errors: no token or server (exit 3, 2), a socket whose directory others may use (7), a
 /// live proxy already on the socket (1), an address that is not loopback (2).
 pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
-    let server = session.require_server()?;
+    let server = session.selected.require_server()?;
     let (token, source) = session.token()?;
-    let client = session.proxy_client(&server)?;
+    let client = session.connect().proxy_client(&server)?;
     let listener = listen::bind(args, session)?;
     let line = listener.address_line();
     let proxy = Proxy::new(session, client, token, source, args, listener.is_tcp());

@@ -99,10 +99,10 @@ pub(crate) async fn run(args: &StatusArgs, session: &Session<'_>) -> Result<()> 
 /// it without a config entry.
 /// Exit 3 when none is left.
 fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
-    let mut names: Vec<String> = session.config.profiles.keys().cloned().collect();
-    let selected_exists = names.contains(&session.profile_name);
+    let mut names: Vec<String> = session.selected.config.profiles.keys().cloned().collect();
+    let selected_exists = names.contains(&session.selected.profile_name);
     if !selected_exists && (env_token || session.settings.server.is_some()) {
-        names.push(session.profile_name.clone());
+        names.push(session.selected.profile_name.clone());
     }
     if session.settings.on_command_line.profile {
         let patterns = &session.settings.profiles;
@@ -115,11 +115,12 @@ fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
                     patterns.join(" --profile ")
                 ),
             )
-            .hint(match session.config.profiles.is_empty() {
+            .hint(match session.selected.config.profiles.is_empty() {
                 true => "there are no profiles: `saymon login --server URL` makes one".to_string(),
                 false => format!(
                     "the profiles are: {}",
                     session
+                        .selected
                         .config
                         .profiles
                         .keys()
@@ -134,7 +135,7 @@ fn select(session: &Session<'_>, env_token: bool) -> Result<Vec<String>> {
     if names.is_empty() {
         return Err(Error::new(
             Exit::NoCredentials,
-            format!("no profiles in {}", session.config_dir.display()),
+            format!("no profiles in {}", session.selected.config_dir.display()),
         )
         .hint("run `saymon login --server URL`, or set SAYMON_SERVER and SAYMON_TOKEN")
         .into());
@@ -156,12 +157,17 @@ fn read_rows(
     let mut rows = Vec::new();
     let mut checks = Vec::new();
     for name in names {
-        let selected = name == session.profile_name;
-        let profile = session.config.profile(&name).cloned().unwrap_or_default();
+        let selected = name == session.selected.profile_name;
+        let profile = session
+            .selected
+            .config
+            .profile(&name)
+            .cloned()
+            .unwrap_or_default();
         // The global --server and TLS flags, like SAYMON_TOKEN, apply to the selected profile.
-        let server = session.server_of(&name);
+        let server = session.selected.server_of(&name);
         let mut row = Row {
-            is_default: session.config.default_profile.as_deref() == Some(name.as_str()),
+            is_default: session.selected.config.default_profile.as_deref() == Some(name.as_str()),
             name,
             selected,
             profile,
@@ -200,7 +206,7 @@ fn read_rows(
             if args.offline {
                 row.state = TokenState::Present;
             } else {
-                let tls = session.tls_of(&row.name, &server);
+                let tls = session.connect().tls_of(&row.name, &server);
                 checks.push((rows.len(), server, tls, token));
             }
         }
@@ -233,8 +239,8 @@ fn show(session: &Session<'_>, rows: &[Row]) -> Result<()> {
     if session.out.json() {
         let profiles: Vec<Value> = rows.iter().map(|r| row_json(r, &file)).collect();
         session.out.result_json(&json!({
-            "selected": session.profile_name,
-            "config_dir": session.config_dir,
+            "selected": session.selected.profile_name,
+            "config_dir": session.selected.config_dir,
             "profiles": profiles,
         }))?;
     } else {
@@ -278,13 +284,11 @@ fn judge(args: &StatusArgs, session: &Session<'_>, rows: &[Row]) -> Result<()> {
         _ => {
             return Err(Error::new(
                 Exit::NoCredentials,
-                format!("there is no profile {}", session.profile_name),
+                format!("there is no profile {}", session.selected.profile_name),
             )
-            .hint(
-                session
-                    .unknown_profile_hint()
-                    .unwrap_or_else(|| format!("run `saymon login{}`", session.profile_flag())),
-            )
+            .hint(session.selected.unknown_profile_hint().unwrap_or_else(|| {
+                format!("run `saymon login{}`", session.selected.profile_flag())
+            }))
             .into());
         }
     };
@@ -373,7 +377,7 @@ fn stored_token(
 }
 
 async fn check(session: &Session<'_>, server: &ServerUrl, tls: &Tls, token: &Secret) -> TokenState {
-    let result = match session.client_with(server, tls) {
+    let result = match session.connect().client_with(server, tls) {
         Ok(client) => client.current_user(&Auth::Token(token)).await,
         Err(e) => Err(e),
     };

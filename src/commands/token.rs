@@ -61,18 +61,19 @@ pub struct TokenRevokeArgs {
 /// The token is stored before it is printed: if stdout cannot take it, it is not lost.
 pub(crate) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Result<()> {
     if args.save {
-        session.check_new_profile()?;
+        session.selected.check_new_profile()?;
     }
     let server = session.server_or_prompt()?;
     let login = session.login_name(&args.credentials.flags(), &server)?;
     let own_kind = session
+        .selected
         .profile()
         .and_then(|p| p.store)
-        .filter(|_| session.profile_is(&server, &login));
+        .filter(|_| session.selected.profile_is(&server, &login));
     // Where the new token must be stored is checked before the password is asked for.
     let target = create_target(args, session, own_kind, &login)?;
     let password = session.password(&args.credentials.flags(), &login, &server)?;
-    let client = session.client(&server)?;
+    let client = session.connect().client(&server)?;
     let auth = Auth::Basic {
         login: &login,
         password: &password,
@@ -110,7 +111,7 @@ pub(crate) async fn create(args: &TokenCreateArgs, session: &Session<'_>) -> Res
         };
         session.out.note(&format!(
             "{what}: profile {} now uses the new token, in {saved}.",
-            session.profile_name
+            session.selected.profile_name
         ));
     }
     Ok(())
@@ -135,7 +136,7 @@ fn create_target(
     store.prepare().with_context(|| {
         format!(
             "profile {} keeps the token of {login} in {}, which must be replaced with the new one",
-            session.profile_name,
+            session.selected.profile_name,
             store.describe()
         )
     })?;
@@ -167,7 +168,7 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
                 ),
                 format!(
                     "print it with `saymon{} token print`",
-                    session.profile_flag()
+                    session.selected.profile_flag()
                 ),
             ),
             None => (
@@ -185,7 +186,7 @@ fn deliver(session: &Session<'_>, issued: &Issued, login: &str, server: &ServerU
 
 /// Delete the token on the server, then forget it locally.
 pub(crate) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Result<()> {
-    session.check_profile_exists()?;
+    session.selected.check_profile_exists()?;
     let (server, removed) = revoke_and_forget(
         session,
         &args.credentials.flags(),
@@ -194,7 +195,7 @@ pub(crate) async fn revoke(args: &TokenRevokeArgs, session: &Session<'_>) -> Res
     .await?;
     if session.out.json() {
         session.out.result_json(&json!({
-            "profile": session.profile_name,
+            "profile": session.selected.profile_name,
             "server": server.to_string(),
             "revoked": true,
             "removed_locally": removed,
@@ -212,12 +213,12 @@ pub(super) async fn revoke_and_forget(
     credentials: &CredentialFlags,
     refused: &str,
 ) -> Result<(ServerUrl, bool)> {
-    let server = session.require_server()?;
-    let client = session.client(&server)?;
+    let server = session.selected.require_server()?;
+    let client = session.connect().client(&server)?;
     let context = || {
         format!(
             "cannot revoke the token of profile {} ({server})",
-            session.profile_name
+            session.selected.profile_name
         )
     };
     let by_password = password_given(credentials);
@@ -233,6 +234,7 @@ pub(super) async fn revoke_and_forget(
         let (t, _) = session.token()?;
         token = t;
         login = session
+            .selected
             .profile()
             .and_then(|p| p.login.clone())
             .unwrap_or_default();
@@ -267,7 +269,7 @@ pub(super) async fn revoke_and_forget(
             };
             session.out.note(&format!(
                 "Revoked the token of {} on the server{local} (profile {}).",
-                f.account, session.profile_name
+                f.account, session.selected.profile_name
             ));
         }
         None => session

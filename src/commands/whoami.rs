@@ -15,8 +15,8 @@ pub struct WhoamiArgs {}
 
 pub(crate) async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()> {
     let (token, source) = session.token()?;
-    let server = session.require_server()?;
-    let client = session.client(&server)?;
+    let server = session.selected.require_server()?;
+    let client = session.connect().client(&server)?;
     let mut user = client
         .current_user(&Auth::Token(&token))
         .await
@@ -49,7 +49,7 @@ pub(crate) async fn run(_args: &WhoamiArgs, session: &Session<'_>) -> Result<()>
         _ if source.is_given() => source.to_string(),
         _ => format!(
             "{source} (profile {})",
-            redact::inline(&session.profile_name)
+            redact::inline(&session.selected.profile_name)
         ),
     };
     lines.push(format!("token from:   {from}"));
@@ -68,15 +68,16 @@ fn refused_hint(
         return crate::credentials::given_token_refused(source);
     }
     let remembered = session
+        .selected
         .profile()
         .is_some_and(|profile| session.remembers_password(profile, server));
     let fix = if remembered {
         format!(
             "run `saymon{} token refresh`: it makes a new one with the remembered password",
-            session.profile_flag()
+            session.selected.profile_flag()
         )
     } else {
-        format!("run `saymon login{}`", session.profile_flag())
+        format!("run `saymon login{}`", session.selected.profile_flag())
     };
     format!("the stored token was refused: a newer token replaced it, or it was revoked; {fix}")
 }

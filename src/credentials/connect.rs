@@ -10,20 +10,47 @@ use crate::client::{Client, ClientOptions, PinSource, Tls};
 use crate::error::{Error, Exit};
 use crate::server::ServerUrl;
 
-use super::{Session, precedence};
+use super::precedence::{self, Trust};
+use super::{Selected, Session};
+use crate::output::Output;
+
+/// How the selected profile reaches its server: the TLS settings in force (flags,
+/// variables, the profile's, what `login` decided) and the HTTP client built from them.
+/// A command gets it from its session (`Session::connect`).
+pub(crate) struct Connect<'s, 'a> {
+    selected: &'s Selected<'a>,
+    trust: &'s Trust,
+    out: &'a Output,
+}
 
 impl<'a> Session<'a> {
+    /// The run's way to the server (`Connect`).
+    pub(crate) fn connect(&self) -> Connect<'_, 'a> {
+        Connect {
+            selected: &self.selected,
+            trust: &self.trust,
+            out: self.out,
+        }
+    }
+}
+
+impl<'a> Connect<'_, 'a> {
     /// The CA certificate in force (`precedence::ca_cert`).
     pub(crate) fn ca_cert(&self) -> Option<PathBuf> {
-        precedence::ca_cert(self.settings, self.profile(), &self.trust)
+        precedence::ca_cert(self.selected.settings, self.selected.profile(), self.trust)
     }
 
     /// The TLS settings for `server`: each from its flag or variable, else the profile's;
     /// the profile's `login --insecure` only for the profile's own server.
     pub(crate) fn tls(&self, server: &ServerUrl) -> Tls {
-        let profile = self.profile();
-        let (client_cert, client_key) = precedence::client_pair(self.settings, profile);
-        let pin = precedence::pin(self.settings, profile, &self.trust, self.profile_flag());
+        let profile = self.selected.profile();
+        let (client_cert, client_key) = precedence::client_pair(self.selected.settings, profile);
+        let pin = precedence::pin(
+            self.selected.settings,
+            profile,
+            self.trust,
+            self.selected.profile_flag(),
+        );
         let (pin, mut pin_source) = pin.unzip();
         // The command that pins anew names the server, when it is not the profile's own.
         if let Some(PinSource::Login { flag }) = &mut pin_source
@@ -41,22 +68,18 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// Profile `name`'s server: for the selected profile --server / SAYMON_SERVER win, as
-    /// for every command; another profile has its own (`status`, `doctor --all`).
-    pub(crate) fn server_of(&self, name: &str) -> Result<Option<ServerUrl>> {
-        if name == self.profile_name {
-            return self.server();
-        }
-        self.profile_server(name)
-    }
-
     /// Profile `name`'s TLS settings for `server`: the flags' for the selected profile,
     /// another profile's own otherwise.
     pub(crate) fn tls_of(&self, name: &str, server: &ServerUrl) -> Tls {
-        if name == self.profile_name {
+        if name == self.selected.profile_name {
             self.tls(server)
         } else {
-            let mut tls = self.config.profile(name).map(Tls::of).unwrap_or_default();
+            let mut tls = self
+                .selected
+                .config
+                .profile(name)
+                .map(Tls::of)
+                .unwrap_or_default();
             tls.pin_source = PinSource::Login {
                 flag: format!(" --profile {}", crate::redact::inline(name)),
             };
@@ -71,7 +94,12 @@ impl<'a> Session<'a> {
     /// Whether the certificate of `server` goes unverified: --insecure, or the profile's
     /// `login --insecure` when `server` is the profile's own.
     pub(crate) fn insecure(&self, server: &ServerUrl) -> bool {
-        precedence::insecure(self.settings, self.profile(), &self.trust, server)
+        precedence::insecure(
+            self.selected.settings,
+            self.selected.profile(),
+            self.trust,
+            server,
+        )
     }
 
     /// A client for `server` with these TLS settings (another profile's, for `status`).
@@ -95,8 +123,8 @@ impl<'a> Session<'a> {
             server.clone(),
             &ClientOptions {
                 tls,
-                timeout: Duration::from_secs(self.settings.timeout),
-                retries: self.settings.retries,
+                timeout: Duration::from_secs(self.selected.settings.timeout),
+                retries: self.selected.settings.retries,
                 follow_redirects,
             },
             self.out,

@@ -20,7 +20,9 @@ use super::handed::{Origin, env_password, env_token, read_secret_file};
 impl<'a> Session<'a> {
     /// The login: --login / SAYMON_LOGIN, else the profile's, else a prompt.
     pub(crate) fn login_name(&self, args: &CredentialFlags, server: &ServerUrl) -> Result<String> {
-        if let Some(login) = super::precedence::login(args.login.as_deref(), self.profile()) {
+        if let Some(login) =
+            super::precedence::login(args.login.as_deref(), self.selected.profile())
+        {
             return Ok(login);
         }
         if self.interactive && !args.password_stdin {
@@ -33,7 +35,7 @@ impl<'a> Session<'a> {
             Exit::NoCredentials,
             format!(
                 "no login given for profile {} ({server}){}",
-                self.profile_name,
+                self.selected.profile_name,
                 crate::sys::not_asked()
             ),
         )
@@ -123,41 +125,50 @@ impl<'a> Session<'a> {
             Error::new(Exit::NoCredentials, format!("not logged in: {detail}"))
                 .hint(format!(
                     "run `saymon login{}` or set SAYMON_TOKEN",
-                    self.profile_flag()
+                    self.selected.profile_flag()
                 ))
                 .into()
         };
-        let Some(profile) = self.profile() else {
-            return Err(match self.unknown_profile_hint() {
+        let Some(profile) = self.selected.profile() else {
+            return Err(match self.selected.unknown_profile_hint() {
                 Some(hint) => Error::new(
                     Exit::NoCredentials,
-                    format!("not logged in: there is no profile {}", self.profile_name),
+                    format!(
+                        "not logged in: there is no profile {}",
+                        self.selected.profile_name
+                    ),
                 )
                 .hint(hint)
                 .into(),
-                None => not_logged_in(format!("there is no profile {}", self.profile_name)),
+                None => not_logged_in(format!(
+                    "there is no profile {}",
+                    self.selected.profile_name
+                )),
             });
         };
-        let server = self
-            .server()?
-            .ok_or_else(|| not_logged_in(format!("profile {} has no server", self.profile_name)))?;
+        let server = self.selected.server()?.ok_or_else(|| {
+            not_logged_in(format!(
+                "profile {} has no server",
+                self.selected.profile_name
+            ))
+        })?;
         let Some(account) = self.account(&server) else {
             return Err(not_logged_in(format!(
                 "profile {} ({server}) has no stored token",
-                self.profile_name
+                self.selected.profile_name
             )));
         };
         let Some((token, source)) = self
             .stored_token(profile, &server)
-            .with_context(|| format!("profile {} ({server})", self.profile_name))?
+            .with_context(|| format!("profile {} ({server})", self.selected.profile_name))?
         else {
             let place = match profile.store {
-                Some(kind) => TokenSource::of_store(kind, &self.config_dir).to_string(),
+                Some(kind) => TokenSource::of_store(kind, &self.selected.config_dir).to_string(),
                 None => "any store".into(),
             };
             return Err(not_logged_in(format!(
                 "no token for {account} in {place} (profile {})",
-                self.profile_name
+                self.selected.profile_name
             )));
         };
         self.out
@@ -193,7 +204,7 @@ impl<'a> Session<'a> {
             SecretKind::Token,
             self.out,
         )?;
-        Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.config_dir))))
+        Ok(token.map(|t| (t, TokenSource::of_store(kind, &self.selected.config_dir))))
     }
 }
 

@@ -197,7 +197,7 @@ impl<'a> Stores<'a> {
 impl<'a> Session<'a> {
     /// The selected profile's store and account on `server`, if it has stored anything.
     pub(crate) fn profile_store(&self, server: &ServerUrl) -> Option<(StoreKind, String)> {
-        Some((self.profile()?.store?, self.account(server)?))
+        Some((self.selected.profile()?.store?, self.account(server)?))
     }
 
     /// The store for a new token: --store, else the profile's, else auto. Checked for
@@ -206,7 +206,7 @@ impl<'a> Session<'a> {
         &self,
         choice: Option<StoreChoice>,
     ) -> Result<(StoreKind, Box<dyn SecretStore>)> {
-        let kind = match super::precedence::store(choice, self.profile()) {
+        let kind = match super::precedence::store(choice, self.selected.profile()) {
             StoreChoice::Keyring => StoreKind::Keyring,
             StoreChoice::File => StoreKind::File,
             StoreChoice::Auto => {
@@ -229,7 +229,7 @@ impl<'a> Session<'a> {
     }
 
     fn ask_file_instead(&self, keyring_error: &anyhow::Error) -> Result<()> {
-        let path = self.config_dir.join(store::file::CREDENTIALS_FILE);
+        let path = self.selected.config_dir.join(store::file::CREDENTIALS_FILE);
         if self.interactive {
             let reason = keyring_error.to_string();
             let mut chars = reason.chars();
@@ -269,13 +269,13 @@ impl<'a> Session<'a> {
 
     /// The account of the selected profile on `server`, if the profile has a login.
     pub(crate) fn account(&self, server: &ServerUrl) -> Option<String> {
-        let login = self.profile()?.login.as_deref()?;
+        let login = self.selected.profile()?.login.as_deref()?;
         Some(store::account(login, server))
     }
 
     /// The name saymon 0.1 gave this profile's account (see `legacy_account_of`).
     pub(crate) fn own_legacy_account(&self, server: &ServerUrl, login: &str) -> Option<String> {
-        legacy_account_of(self.profile()?, server, login)
+        legacy_account_of(self.selected.profile()?, server, login)
     }
 
     /// A secret of the selected profile on `server` (see `stored_secret`).
@@ -285,7 +285,7 @@ impl<'a> Session<'a> {
         server: &ServerUrl,
         kind: SecretKind,
     ) -> Result<Option<Secret>> {
-        match self.profile() {
+        match self.selected.profile() {
             Some(profile) => stored_secret(profile, store, server, kind, self.out),
             None => Ok(None),
         }
@@ -308,7 +308,8 @@ impl<'a> Session<'a> {
         kind: StoreKind,
         account: &str,
     ) -> Vec<String> {
-        self.config
+        self.selected
+            .config
             .profiles
             .keys()
             .filter(|other| {
@@ -323,7 +324,7 @@ impl<'a> Session<'a> {
 
     /// The store and account of profile `name`'s secrets, as config.toml has it.
     fn stored_under(&self, name: &str) -> Option<(StoreKind, String)> {
-        let p = self.config.profile(name)?;
+        let p = self.selected.config.profile(name)?;
         let server = ServerUrl::parse(p.server.as_deref()?).ok()?;
         Some((p.store?, store::account(p.login.as_deref()?, &server)))
     }

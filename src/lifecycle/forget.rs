@@ -32,6 +32,7 @@ pub(crate) fn forget(
     let _lock = TokenLock::acquire(session)?;
     let store = session.stores().open(kind);
     let login = session
+        .selected
         .profile()
         .and_then(|p| p.login.clone())
         .unwrap_or_default();
@@ -54,7 +55,7 @@ pub(crate) fn forget(
     rescue.sweep()?;
     let had = store.write(&changes)?;
     if kind == StoreKind::File {
-        crate::store::file::FileStore::new(&session.config_dir).sweep()?;
+        crate::store::file::FileStore::new(&session.selected.config_dir).sweep()?;
     }
     let removed = kinds
         .iter()

@@ -82,7 +82,10 @@ impl<'s, 'a, 'l> Fresh<'s, 'a, 'l> {
         Ok(Issued {
             token,
             user_id,
-            saved: Some(TokenSource::of_store(target.kind, &session.config_dir)),
+            saved: Some(TokenSource::of_store(
+                target.kind,
+                &session.selected.config_dir,
+            )),
         })
     }
 }
@@ -112,8 +115,8 @@ fn write_profile(
     profile: config::Profile,
     where_: &str,
 ) -> Result<()> {
-    let name = session.profile_name.clone();
-    config::update_reserved(&session.config_dir, reserved, |config| {
+    let name = session.selected.profile_name.clone();
+    config::update_reserved(&session.selected.config_dir, reserved, |config| {
         config.profiles.insert(name.clone(), profile);
         if config.default_profile.is_none() {
             config.default_profile = Some(name);
@@ -122,7 +125,7 @@ fn write_profile(
     .with_context(|| {
         format!(
             "the token is stored in {where_}, but profile {} could not be saved",
-            session.profile_name
+            session.selected.profile_name
         )
     })?;
     Ok(())
@@ -172,7 +175,7 @@ impl Unstored {
             .hint(format!(
                 "once {} works again, run `saymon login{} --store {}{remember}`: it moves the token there without making a new one",
                 store.describe(),
-                session.profile_flag(),
+                session.selected.profile_flag(),
                 kind.name()
             ))
             .into(),
@@ -187,7 +190,7 @@ impl Unstored {
             )
             .hint(format!(
                 "make the config dir writable again, then run `saymon login{} --store {}{remember}`: it moves the token without making a new one",
-                session.profile_flag(),
+                session.selected.profile_flag(),
                 kind.name()
             ))
             .into(),
@@ -202,7 +205,7 @@ impl Unstored {
             .hint(format!(
                 "make {} or the config dir writable, then run `saymon login{}` again",
                 store.describe(),
-                session.profile_flag()
+                session.selected.profile_flag()
             ))
             .into(),
         }
@@ -334,7 +337,7 @@ fn keep_password(
         )
         .hint(format!(
             "the token works; run `saymon login{} {}` again once {} works",
-            session.profile_flag(),
+            session.selected.profile_flag(),
             if value.is_some() {
                 "--remember-password"
             } else {
@@ -349,11 +352,14 @@ fn keep_password(
 /// How to try again after a token went astray: `command` for a profile that exists, else
 /// (a first login, whose profile was not saved) the same login once more.
 pub(super) fn again(session: &Session<'_>, command: &str) -> String {
-    match session.profile() {
-        Some(_) => format!("`saymon{} {command}` tries again", session.profile_flag()),
+    match session.selected.profile() {
+        Some(_) => format!(
+            "`saymon{} {command}` tries again",
+            session.selected.profile_flag()
+        ),
         None => format!(
             "profile {} was not saved: run the same `saymon login` again (it makes a new token)",
-            crate::redact::inline(&session.profile_name)
+            crate::redact::inline(&session.selected.profile_name)
         ),
     }
 }
@@ -361,7 +367,7 @@ pub(super) fn again(session: &Session<'_>, command: &str) -> String {
 /// When a profile switches to another login, server or store, the token it kept before
 /// would be left behind where nothing reads it: remove it (best effort).
 fn forget_previous_account(session: &Session<'_>, new_account: &str, new_kind: StoreKind) {
-    let Some(profile) = session.profile() else {
+    let Some(profile) = session.selected.profile() else {
         return;
     };
     let (Some(kind), Some(login), Some(server)) = (
@@ -384,7 +390,7 @@ fn forget_previous_account(session: &Session<'_>, new_account: &str, new_kind: S
             Ok(true) => session.out.note(&format!(
                 "Removed the {} of {old}, which profile {} used before, from {}",
                 secret.name(),
-                session.profile_name,
+                session.selected.profile_name,
                 store.describe()
             )),
             Ok(false) => {}

@@ -214,7 +214,7 @@ fn a_token_is_stored_before_it_is_handed_out() {
     );
     // The profile was written with the token's home.
     let session = Session::load(&settings, &world.out).unwrap();
-    let profile = session.profile().unwrap();
+    let profile = session.selected.profile().unwrap();
     assert_eq!(profile.login.as_deref(), Some(LOGIN));
     assert_eq!(profile.user_id.as_deref(), Some(USER_ID));
     assert_eq!(profile.store, Some(StoreKind::File));

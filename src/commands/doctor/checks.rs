@@ -14,14 +14,14 @@ use super::Target;
 use super::report::Check;
 
 pub(super) fn config_check(session: &Session<'_>) -> Check {
-    let path = session.config_dir.join(config::CONFIG_FILE);
+    let path = session.selected.config_dir.join(config::CONFIG_FILE);
     if !path.exists() {
         return Check::pass(
             "config",
             format!("{}: none yet (no profiles)", path.display()),
         );
     }
-    let count = session.config.profiles.len();
+    let count = session.selected.config.profiles.len();
     Check::pass(
         "config",
         format!(
@@ -50,11 +50,16 @@ pub(super) fn credentials_check(session: &Session<'_>) -> Check {
 
 /// A profile's local checks (its store), and what the network checks need.
 pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
-    let selected = name == session.profile_name;
-    let profile = session.config.profile(name).cloned().unwrap_or_default();
+    let selected = name == session.selected.profile_name;
+    let profile = session
+        .selected
+        .config
+        .profile(name)
+        .cloned()
+        .unwrap_or_default();
     // The global --server, TLS flags and the token and password in the environment
     // (SAYMON_TOKEN, SAYMON_TOKEN_FILE, …) apply to the selected profile only.
-    let server = session.server_of(name).and_then(|server| {
+    let server = session.selected.server_of(name).and_then(|server| {
         server.ok_or_else(|| {
             let hint = if selected {
                 "run `saymon login --server URL`, or pass --server".to_string()
@@ -68,7 +73,7 @@ pub(super) fn local(session: &Session<'_>, name: &str) -> Target {
     });
     let tls = server
         .as_ref()
-        .map(|server| session.tls_of(name, server))
+        .map(|server| session.connect().tls_of(name, server))
         .unwrap_or_default();
     let mut target = Target {
         name: name.to_string(),
@@ -173,7 +178,10 @@ pub(super) fn stored(
     }
     match token {
         Ok(Some(token)) if target.token.is_none() && !target.given_failed => {
-            target.token = Some((token, TokenSource::of_store(kind, &session.config_dir)));
+            target.token = Some((
+                token,
+                TokenSource::of_store(kind, &session.selected.config_dir),
+            ));
         }
         Ok(None) if target.token.is_none() => {
             target.no_token = Some(
@@ -205,7 +213,7 @@ pub(super) fn stored(
 }
 
 pub(super) fn profile_flag(session: &Session<'_>, name: &str) -> String {
-    if name == config::DEFAULT_PROFILE && session.config.default_profile.is_none() {
+    if name == config::DEFAULT_PROFILE && session.selected.config.default_profile.is_none() {
         String::new()
     } else {
         format!(" --profile {name}")

@@ -27,7 +27,7 @@ pub(super) async fn network(session: &Session<'_>, mut target: Target) -> Target
             return target;
         }
     };
-    let client = match session.client_with(&server, &target.tls) {
+    let client = match session.connect().client_with(&server, &target.tls) {
         Ok(client) => client,
         Err(e) => {
             target.checks.push(Check::fail("TLS setup", &e));

@@ -134,7 +134,7 @@ pub(super) fn report(session: &Session<'_>, checks: &[Check], targets: &[Target]
             .collect();
         out.result_json(&json!({
             "ok": ok,
-            "config_dir": session.config_dir,
+            "config_dir": session.selected.config_dir,
             "checks": checks.iter().map(Check::json).collect::<Vec<_>>(),
             "profiles": profiles,
         }))?;

@@ -98,8 +98,8 @@ pub(super) async fn check(
     // the command that trusts the new one on purpose (never a reflex "y").
     let untrusted = unreached.in_tls
         && presented.vouched_by.is_none()
-        && session.tls(server).pin.is_none()
-        && session.profile().is_none_or(|p| p.pin.is_none())
+        && session.connect().tls(server).pin.is_none()
+        && session.selected.profile().is_none_or(|p| p.pin.is_none())
         && pinnable(&cert, server.host());
     if !untrusted || !ask(session, client, &cert)? {
         return Err(unreached.error).with_context(context);
@@ -155,9 +155,9 @@ impl Pin {
     /// certificate all the same: the profile now names this file, which stays.
     pub(super) fn settle(&self, session: &Session<'_>, logged_in: bool) {
         let pinned_anyway = || {
-            crate::config::load(&session.config_dir)
+            crate::config::load(&session.selected.config_dir)
                 .ok()
-                .and_then(|c| c.profile(&session.profile_name)?.ca_cert.clone())
+                .and_then(|c| c.profile(&session.selected.profile_name)?.ca_cert.clone())
                 .is_some_and(|file| file == self.file)
         };
         if !logged_in && !pinned_anyway() {
@@ -170,9 +170,9 @@ impl Pin {
             "Pinned the certificate (SHA-256 {}) in {} for profile {}.",
             self.fingerprint,
             self.file.display(),
-            crate::redact::inline(&session.profile_name)
+            crate::redact::inline(&session.selected.profile_name)
         ));
-        forget_pinned(session, &session.profile_name, Some(&self.file));
+        forget_pinned(session, &session.selected.profile_name, Some(&self.file));
     }
 }
 
@@ -182,6 +182,7 @@ impl Pin {
 pub(crate) fn forget_pinned(session: &Session<'_>, name: &str, keep: Option<&Path>) {
     let certs = std::path::absolute(certs_dir(session)).ok();
     let Some(file) = session
+        .selected
         .config
         .profile(name)
         .filter(|p| p.pin.is_some())
@@ -191,6 +192,7 @@ pub(crate) fn forget_pinned(session: &Session<'_>, name: &str, keep: Option<&Pat
         return;
     };
     let shared = session
+        .selected
         .config
         .profiles
         .iter()
@@ -202,20 +204,20 @@ pub(crate) fn forget_pinned(session: &Session<'_>, name: &str, keep: Option<&Pat
 
 /// Where pinned certificates are kept: `certs/` in the config dir.
 fn certs_dir(session: &Session<'_>) -> PathBuf {
-    session.config_dir.join("certs")
+    session.selected.config_dir.join("certs")
 }
 
 /// Write `cert` (PEM) to `certs/<profile>-<fingerprint's start>.pem` in the config dir,
 /// atomically: a file of its own for each certificate, so that what a profile trusts now
 /// is never overwritten by a login that may yet fail.
 fn save(session: &Session<'_>, cert: &CertificateDer<'_>, fingerprint: String) -> Result<Pin> {
-    let name = if crate::config::valid_profile_name(&session.profile_name) {
-        session.profile_name.clone()
+    let name = if crate::config::valid_profile_name(&session.selected.profile_name) {
+        session.selected.profile_name.clone()
     } else {
         "profile".to_string()
     };
     let dir = certs_dir(session);
-    crate::fsutil::ensure_private_dir(&session.config_dir)?;
+    crate::fsutil::ensure_private_dir(&session.selected.config_dir)?;
     // Never written through a link, nor into a directory another user could change.
     crate::config::check_own_private(&dir, "chmod 700")?;
     crate::fsutil::ensure_private_dir(&dir)?;

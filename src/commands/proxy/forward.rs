@@ -371,8 +371,8 @@ impl<'s, 'a> Proxy<'s, 'a> {
                         "SaymonProxyTokenRefused",
                         format!(
                             "the server refused the profile's token: {what}; run `saymon login{}` (or `saymon token refresh{}`), the proxy reads the new token itself",
-                            self.session.profile_flag(),
-                            self.session.profile_flag()
+                            self.session.selected.profile_flag(),
+                            self.session.selected.profile_flag()
                         ),
                         entry,
                     );

@@ -115,7 +115,7 @@ pub(super) fn bind(args: &ProxyArgs, session: &Session<'_>) -> Result<Listener> 
     }
     let (path, default) = match &args.socket {
         Some(path) => (std::path::absolute(path).unwrap_or(path.clone()), false),
-        None => (default_socket(&session.profile_name)?, true),
+        None => (default_socket(&session.selected.profile_name)?, true),
     };
     bind_unix(&path, default)
 }

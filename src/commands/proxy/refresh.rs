@@ -20,7 +20,7 @@ pub(super) async fn refresh(
     client: &Client<'_>,
     refused: &Secret,
 ) -> Result<Option<Secret>> {
-    let Some(profile) = session.profile() else {
+    let Some(profile) = session.selected.profile() else {
         return Ok(None);
     };
     let (Some(kind), Some(login)) = (profile.store, profile.login.as_deref()) else {

@@ -24,14 +24,14 @@ pub(crate) fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> 
         written?;
         session.out.note(&format!(
             "Wrote the token of profile {} ({source}) to {}.",
-            session.profile_name,
+            session.selected.profile_name,
             path.display()
         ));
         if session.out.json() {
             session.out.result_json(&json!({
                 "file": path.display().to_string(),
                 "source": source.kind(),
-                "profile": session.profile_name,
+                "profile": session.selected.profile_name,
             }))?;
         }
         return Ok(());
@@ -41,7 +41,7 @@ pub(crate) fn print(args: &TokenPrintArgs, session: &Session<'_>) -> Result<()> 
         session.out.result_json(&json!({
             "token": token.expose(),
             "source": source.kind(),
-            "profile": session.profile_name,
+            "profile": session.selected.profile_name,
         }))?;
     } else {
         session.out.result(token.expose())?;
@@ -123,7 +123,10 @@ fn refuse_own_file(path: &std::path::Path, session: &Session<'_>) -> Result<()> 
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let dir = crate::fsutil::parent(path);
-    let same_dir = match (dir.canonicalize(), session.config_dir.canonicalize()) {
+    let same_dir = match (
+        dir.canonicalize(),
+        session.selected.config_dir.canonicalize(),
+    ) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };

@@ -17,18 +17,18 @@ use crate::store::{self, SecretKind};
 /// Create a fresh token with the given or remembered password and replace the stored one.
 /// Prints no token: cron mails whatever a job prints.
 pub(crate) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> Result<()> {
-    session.check_profile_exists()?;
-    let server = session.require_server()?;
+    session.selected.check_profile_exists()?;
+    let server = session.selected.require_server()?;
     let login = session.login_name(&args.credentials.flags(), &server)?;
     let kind = stored_kind(session)?;
     let store = session.stores().open(kind);
     let context = || {
         format!(
             "cannot refresh the token of profile {} ({server})",
-            session.profile_name
+            session.selected.profile_name
         )
     };
-    let client = session.client(&server)?;
+    let client = session.connect().client(&server)?;
     // Refreshes serialize here: the next one sees this one's token.
     let lock = TokenLock::acquire(session)?;
     if args.if_invalid
@@ -38,7 +38,7 @@ pub(crate) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> R
     {
         session.out.note(&format!(
             "The token of profile {} still works; no new one was made.",
-            session.profile_name
+            session.selected.profile_name
         ));
         return report_refresh(session, &server, &login, kind, false);
     }
@@ -88,27 +88,31 @@ pub(crate) async fn refresh(args: &TokenRefreshArgs, session: &Session<'_>) -> R
     };
     session.out.note(&format!(
         "Refreshed the token of {login} on {server} (profile {}), stored in {saved}. The old token no longer works: anything else that used it needs the new one{print}.",
-        session.profile_name
+        session.selected.profile_name
     ));
     report_refresh(session, &server, &login, kind, true)
 }
 
 /// The store of the profile's token; exit 3 when the profile stores none.
 fn stored_kind(session: &Session<'_>) -> Result<StoreKind> {
-    session.profile().and_then(|p| p.store).ok_or_else(|| {
-        Error::new(
-            Exit::NoCredentials,
-            format!(
-                "profile {} has no stored token to refresh",
-                session.profile_name
-            ),
-        )
-        .hint(format!(
-            "log in once: saymon login{} --store file --remember-password",
-            session.profile_flag()
-        ))
-        .into()
-    })
+    session
+        .selected
+        .profile()
+        .and_then(|p| p.store)
+        .ok_or_else(|| {
+            Error::new(
+                Exit::NoCredentials,
+                format!(
+                    "profile {} has no stored token to refresh",
+                    session.selected.profile_name
+                ),
+            )
+            .hint(format!(
+                "log in once: saymon login{} --store file --remember-password",
+                session.selected.profile_flag()
+            ))
+            .into()
+        })
 }
 
 /// For --if-invalid: whether the stored token still works (the server accepts it). A
@@ -118,7 +122,7 @@ async fn still_works(
     client: &Client<'_>,
     server: &ServerUrl,
 ) -> Result<bool> {
-    let Some(profile) = session.profile() else {
+    let Some(profile) = session.selected.profile() else {
         return Ok(false);
     };
     let Some((token, _)) = session.stored_token(profile, server)? else {
@@ -169,7 +173,7 @@ fn refresh_password(
             )
             .hint(format!(
                 "remember it once with `saymon login{} --remember-password`, or pass --password-file FILE",
-                session.profile_flag()
+                session.selected.profile_flag()
             ))
             .into()
         })
@@ -180,7 +184,7 @@ fn remembered_password_hint(err: anyhow::Error, session: &Session<'_>) -> anyhow
         err,
         format!(
             "the password was refused: if it changed, remember the new one with `saymon login{} --remember-password`",
-            session.profile_flag()
+            session.selected.profile_flag()
         ),
     )
 }
@@ -194,7 +198,7 @@ fn report_refresh(
 ) -> Result<()> {
     if session.out.json() {
         session.out.result_json(&json!({
-            "profile": session.profile_name,
+            "profile": session.selected.profile_name,
             "server": server.to_string(),
             "login": login,
             "store": kind.name(),
