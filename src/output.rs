@@ -1,4 +1,10 @@
 //! What goes where: results on stdout, everything for a person on stderr.
+//!
+//! `Output` is one concrete type, not a trait like the other services (`Ask`, `OpenStore`,
+//! `TokenServer`): what a run says is decided by rules that must be the same for every
+//! command and are themselves what tests check (`-q`, `--output json` and `--jq` silence
+//! notes, warnings never; results escaped for the terminal). A fake behind a trait would
+//! skip those rules. In-process tests keep what it says instead (`Output::capturing`).
 
 use std::io::{self, IsTerminal, Write};
 
@@ -16,6 +22,19 @@ pub(crate) struct Output {
     verbose: bool,
     /// `--jq`: compiled before anything runs, applied to every JSON document.
     jq: Option<Jq>,
+    /// In-process tests: the lines for a person and the results, kept instead of written.
+    #[cfg(test)]
+    kept: Option<std::sync::Mutex<Kept>>,
+}
+
+/// What a capturing `Output` kept.
+#[cfg(test)]
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Kept {
+    /// Lines for a person (notes, warnings, `-v`), as stderr would show them.
+    pub said: Vec<String>,
+    /// Results, as stdout would show them.
+    pub results: Vec<String>,
 }
 
 impl Output {
@@ -32,7 +51,37 @@ impl Output {
                 .map(Jq::compile)
                 .transpose()?
                 .map(|jq| jq.with_memory(u64::from(settings.max_mib) << 20)),
+            #[cfg(test)]
+            kept: None,
         })
+    }
+
+    /// The output `settings` ask for, keeping what it says (`kept`) instead of writing it.
+    #[cfg(test)]
+    pub(crate) fn capturing(settings: &Settings) -> anyhow::Result<Self> {
+        Ok(Output {
+            kept: Some(std::sync::Mutex::new(Kept::default())),
+            ..Output::new(settings)?
+        })
+    }
+
+    /// What a capturing output kept so far.
+    #[cfg(test)]
+    pub(crate) fn kept(&self) -> Kept {
+        self.kept
+            .as_ref()
+            .map(|k| k.lock().unwrap().clone())
+            .unwrap_or_default()
+    }
+
+    /// A line for a person, on stderr (escaped and masked there, `sys::to_stderr`).
+    fn to_person(&self, line: &str) {
+        #[cfg(test)]
+        if let Some(kept) = &self.kept {
+            kept.lock().unwrap().said.push(line.to_string());
+            return;
+        }
+        to_stderr(line);
     }
 
     /// Whether results are JSON documents: `--output json`, or `--jq` to filter them.
@@ -50,13 +99,13 @@ impl Output {
     /// same rule for every command.
     pub(crate) fn note(&self, message: &str) {
         if !self.quiet && !self.json() {
-            to_stderr(message);
+            self.to_person(message);
         }
     }
 
     /// A warning, on stderr; `-q` does not silence it.
     pub(crate) fn warn(&self, message: &str) {
-        to_stderr(&format!("warning: {message}"));
+        self.to_person(&format!("warning: {message}"));
     }
 
     /// Whether `-q` asks for results and errors only.
@@ -71,14 +120,19 @@ impl Output {
     /// A line of the `-v` log, on stderr. Callers pass text with secrets already redacted.
     pub(crate) fn verbose(&self, message: &str) {
         if self.verbose {
-            to_stderr(&format!("saymon: {message}"));
+            self.to_person(&format!("saymon: {message}"));
         }
     }
 
     /// The result, on stdout, with anything that could drive a terminal escaped.
     pub(crate) fn result(&self, text: &str) -> io::Result<()> {
-        stdout_open()?;
         let text = redact::terminal(text);
+        #[cfg(test)]
+        if let Some(kept) = &self.kept {
+            kept.lock().unwrap().results.push(text.clone());
+            return Ok(());
+        }
+        stdout_open()?;
         let mut stdout = io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -180,8 +234,48 @@ pub(crate) fn table(lines: &[Vec<String>]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::table;
+    use super::{Output, table};
+    use crate::settings::{OutputFormat, Settings};
     use unicode_width::UnicodeWidthStr;
+
+    /// What a run with `settings` shows a person and the script for one note, warning,
+    /// `-v` line and result.
+    fn shown(settings: Settings) -> (Vec<String>, Vec<String>) {
+        let out = Output::capturing(&settings).unwrap();
+        out.note("a note");
+        out.warn("a warning");
+        out.verbose("a -v line");
+        out.result("a result \u{1b}[31m").unwrap();
+        let kept = out.kept();
+        (kept.said, kept.results)
+    }
+
+    #[test]
+    fn notes_give_way_to_quiet_and_to_results_for_a_script_warnings_never() {
+        let (said, results) = shown(Settings::default());
+        assert_eq!(said, ["a note", "warning: a warning"]);
+        assert_eq!(
+            results,
+            ["a result \\u{1b}[31m"],
+            "escaped for the terminal"
+        );
+        let (said, _) = shown(Settings {
+            quiet: true,
+            ..Settings::default()
+        });
+        assert_eq!(said, ["warning: a warning"]);
+        let (said, _) = shown(Settings {
+            output: OutputFormat::Json,
+            verbose: true,
+            ..Settings::default()
+        });
+        assert_eq!(said, ["warning: a warning", "saymon: a -v line"]);
+        let (said, _) = shown(Settings {
+            jq: Some(".".into()),
+            ..Settings::default()
+        });
+        assert_eq!(said, ["warning: a warning"]);
+    }
 
     #[test]
     fn columns_line_up_by_display_width() {

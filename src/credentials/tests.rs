@@ -244,3 +244,38 @@ fn the_server_is_asked_only_at_a_terminal() {
         );
     });
 }
+
+#[test]
+fn before_the_store_question_a_person_is_told_why_the_keyring_cannot_be_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        config_dir: Some(dir.path().join("config")),
+        timeout: 2,
+        ..Settings::default()
+    };
+    let out = Output::capturing(&settings).unwrap();
+    let session = Session::load(&settings, &out).unwrap();
+    let answers = Answers::new(&["yes"]);
+    let session = session.with_stores(keyring(false)).asking(&answers);
+    session.choose_store(None).unwrap();
+    let said = out.kept().said;
+    assert_eq!(said.len(), 2, "{said:?}");
+    // The keyring's reason, as a sentence.
+    assert_eq!(said[0], "The keyring cannot be used: no D-Bus session.");
+    assert_eq!(
+        said[1],
+        "Before any password is asked: where should the new token be kept?"
+    );
+    // With -q nothing but the question itself.
+    let quiet = Settings {
+        quiet: true,
+        ..settings.clone()
+    };
+    let out = Output::capturing(&quiet).unwrap();
+    let session = Session::load(&quiet, &out).unwrap();
+    let answers = Answers::new(&["yes"]);
+    let session = session.with_stores(keyring(false)).asking(&answers);
+    session.choose_store(None).unwrap();
+    assert!(out.kept().said.is_empty());
+    assert_eq!(answers.asked().len(), 1);
+}
