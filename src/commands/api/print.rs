@@ -116,6 +116,7 @@ impl<'j> Sink<'j> {
                 .hint("raise --max-mib, filter on the server (query parameters), or pipe the answer to jq")
                 .into());
             }
+            grow_within(&mut self.whole, chunk.len(), limit);
             self.whole.extend_from_slice(chunk);
         } else if self.unprinted {
         } else if self.buffering {
@@ -136,6 +137,9 @@ impl<'j> Sink<'j> {
     /// The end of the answer: run --jq, or print what was held; returns the error head.
     fn finish(mut self, json: bool, stdout: &mut impl Write) -> Result<Vec<u8>> {
         if let Some(jq) = self.jq {
+            // What jq may use is --max-mib less the answer's length: the answer must not
+            // hold more than its length (glibc shrinks a large block in place).
+            self.whole.shrink_to_fit();
             jq.run(&self.whole, json, stdout)?;
         }
         if self.buffering {
@@ -156,5 +160,46 @@ impl<'j> Sink<'j> {
             stdout.write_all(b"\n")?;
         }
         Ok(self.head)
+    }
+}
+
+/// Room in `buf` for `more` bytes, grown as a Vec grows (doubling) but never past `limit`
+/// (`--max-mib`): doubling alone could hold twice the answer.
+fn grow_within(buf: &mut Vec<u8>, more: usize, limit: usize) {
+    let needed = buf.len() + more;
+    if needed > buf.capacity() {
+        let grown = buf
+            .capacity()
+            .saturating_mul(2)
+            .max(needed)
+            .min(limit.max(needed));
+        buf.reserve_exact(grown - buf.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grow_within;
+
+    #[test]
+    fn an_answer_kept_for_jq_never_holds_more_than_max_mib() {
+        let limit = 1 << 20;
+        let mut kept = Vec::new();
+        let chunk = vec![b' '; 300 << 10];
+        for _ in 0..3 {
+            grow_within(&mut kept, chunk.len(), limit);
+            kept.extend_from_slice(&chunk);
+            assert!(kept.capacity() <= limit, "{} > {limit}", kept.capacity());
+        }
+        // Still grown by doubling, not chunk by chunk: few moves for many small chunks.
+        let mut small: Vec<u8> = Vec::new();
+        let mut moves = 0;
+        for _ in 0..10_000 {
+            let before = small.capacity();
+            grow_within(&mut small, 1, limit);
+            small.push(b'x');
+            moves += usize::from(small.capacity() != before);
+        }
+        assert!(moves < 20, "{moves} reallocations");
     }
 }
