@@ -369,4 +369,105 @@ pub fn mask(data: &[u8]) {
             );
         }
     }
+    lagging(outer, inner, stream, &pieces_of(stream, &sizes));
+    params(stream, &pieces_of(stream, &sizes));
+}
+
+/// `stream` cut in pieces of `sizes`, over and over.
+fn pieces_of<'s>(stream: &'s [u8], sizes: &[usize]) -> Vec<&'s [u8]> {
+    let mut at = 0;
+    let mut pieces = Vec::new();
+    for size in sizes.iter().cycle() {
+        if at >= stream.len() {
+            break;
+        }
+        let end = (at + size).min(stream.len());
+        pieces.push(&stream[at..end]);
+        at = end;
+    }
+    pieces
+}
+
+/// The proxy's masking (`feed_lagging`, `finish_whole`): the same output however the
+/// stream is split, only whole secrets masked (leftmost, longest), and where each piece's
+/// output ends depends on lengths alone: with no secret in the stream, all but the
+/// longest secret's length less one.
+fn lagging(outer: &[u8], inner: &[u8], stream: &[u8], pieces: &[&[u8]]) {
+    use saymon::parsers::{MASK, Masker};
+    let lag = outer.len().max(inner.len()) - 1;
+    let run = |pieces: &[&[u8]]| {
+        let mut masker = Masker::new([inner, outer]);
+        let mut out = Vec::new();
+        let mut ends = Vec::new();
+        let mut fed = 0;
+        for piece in pieces {
+            masker.feed_lagging(piece, &mut out);
+            fed += piece.len();
+            ends.push((fed, out.len()));
+        }
+        masker.finish_whole(&mut out);
+        (out, ends)
+    };
+    let (whole, _) = run(&[stream]);
+    let (split, ends) = run(pieces);
+    assert_eq!(split, whole, "lagging: split differently");
+    let mut plain = Vec::new();
+    let mut i = 0;
+    while i < stream.len() {
+        match [outer, inner]
+            .into_iter()
+            .find(|s| stream[i..].starts_with(s))
+        {
+            Some(secret) => {
+                plain.extend_from_slice(MASK);
+                i += secret.len();
+            }
+            None => {
+                plain.push(stream[i]);
+                i += 1;
+            }
+        }
+    }
+    assert_eq!(
+        whole, plain,
+        "lagging: not the leftmost-longest whole replacement"
+    );
+    if plain == stream {
+        for (fed, emitted) in ends {
+            assert_eq!(
+                emitted,
+                fed.saturating_sub(lag),
+                "lagging: an end told something"
+            );
+        }
+    }
+}
+
+/// `ParamMasker`: the same output however the stream is split, and no `api-token=` in it
+/// followed by anything but `***`.
+fn params(stream: &[u8], pieces: &[&[u8]]) {
+    use saymon::parsers::ParamMasker;
+    let run = |pieces: &[&[u8]]| {
+        let mut params = ParamMasker::default();
+        let mut out = Vec::new();
+        for piece in pieces {
+            params.feed(piece, &mut out);
+        }
+        params.finish(&mut out);
+        out
+    };
+    let whole = run(&[stream]);
+    assert_eq!(run(pieces), whole, "params: split differently");
+    let name = b"api-token=";
+    for (at, window) in whole.windows(name.len()).enumerate() {
+        if window.eq_ignore_ascii_case(name) {
+            let after = &whole[at + name.len()..];
+            assert!(after.starts_with(b"***"), "params: a value survived");
+            let next = after.get(3).copied().unwrap_or(b'&');
+            assert!(
+                !(next.is_ascii_alphanumeric() || b"-_.~%+".contains(&next)),
+                "params: a value survived after the mask"
+            );
+        }
+    }
 }

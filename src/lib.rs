@@ -73,7 +73,7 @@ pub mod parsers {
     pub use crate::config::parse as parse_config;
     pub use crate::jq::Jq;
     pub use crate::lifecycle::check_user_id;
-    pub use crate::mask::{MASK, Masker};
+    pub use crate::mask::{MASK, Masker, ParamMasker};
     pub use crate::response::{parse_error_body, parse_token, parse_user};
     pub use crate::server::ServerUrl;
     pub use crate::store::file::parse as parse_credentials;

@@ -72,6 +72,34 @@ impl<'s> Masker<'s> {
         self.held = data[held..].to_vec();
     }
 
+    /// `feed` for a stream that someone else partly writes (an answer through `saymon
+    /// proxy`, which can echo its client's text): what it holds back is always the stream's
+    /// last bytes, the longest secret's length less one, whatever they are. `feed` holds
+    /// back exactly a possible start of a secret, so where its output ends would answer a
+    /// guess at the secret's first bytes; here it depends on the lengths alone. End the
+    /// stream with `finish_whole`.
+    pub fn feed_lagging(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        // The finders are sorted longest first.
+        let lag = self.finders.first().map_or(0, |f| f.needle().len() - 1);
+        self.held.extend_from_slice(chunk);
+        let data = std::mem::take(&mut self.held);
+        let decided = data.len().saturating_sub(lag);
+        let mut at = 0;
+        // A secret that starts before `decided` lies whole in `data`.
+        while let Some((start, len)) = self.next_match(&data[at..]) {
+            let start = at + start;
+            if start >= decided {
+                break;
+            }
+            out.extend_from_slice(&data[at..start]);
+            out.extend_from_slice(MASK);
+            at = start + len;
+        }
+        let end = decided.max(at);
+        out.extend_from_slice(&data[at..end]);
+        self.held = data[end..].to_vec();
+    }
+
     /// The bytes held back so far (the start of a secret, maybe).
     pub fn held(&self) -> &[u8] {
         &self.held
@@ -93,8 +121,9 @@ impl<'s> Masker<'s> {
     /// a possible start is written as it is. Masking it would answer a client's guess at
     /// the secret's first bytes, one byte at a time.
     pub fn finish_whole(self, out: &mut Vec<u8>) {
-        let hold = self.mask_into(&self.held, false, out);
-        out.extend_from_slice(&self.held[hold..]);
+        // At the end nothing can become a secret any more: every whole one is masked, a
+        // short one inside the start of a long one too.
+        self.mask_into(&self.held, true, out);
     }
 
     /// Mask `data` into `out` up to where the bytes that may still become a secret begin
@@ -183,6 +212,82 @@ fn ci_command(secret: &[u8], var: impl Fn(&str) -> Option<String>) -> Option<Str
     None
 }
 
+/// Streaming replacement of the value of every `api-token=` (any case) by `***`, whatever
+/// the value is: a server that echoes the URL it got, cut anywhere, shows no part of the
+/// token, and a client learns nothing from text of its own (it is masked too).
+#[derive(Default)]
+pub struct ParamMasker {
+    /// The end of the bytes so far that begins `api-token=` (a constant: holding it back
+    /// says nothing of a secret).
+    held: Vec<u8>,
+    /// Inside a value: its bytes are dropped until one that cannot be in it.
+    in_value: bool,
+}
+
+/// The parameter whose value is masked.
+const TOKEN_PARAM: &[u8] = b"api-token=";
+
+impl ParamMasker {
+    /// Mask `chunk` (after what was held back) and append what is final to `out`.
+    pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<u8>) {
+        self.held.extend_from_slice(chunk);
+        let data = std::mem::take(&mut self.held);
+        let mut at = 0;
+        loop {
+            if self.in_value {
+                while at < data.len() && in_param_value(data[at]) {
+                    at += 1;
+                }
+                if at == data.len() {
+                    return;
+                }
+                self.in_value = false;
+            }
+            let rest = &data[at..];
+            match find_ignoring_case(rest, TOKEN_PARAM) {
+                Some(found) => {
+                    let name_end = at + found + TOKEN_PARAM.len();
+                    out.extend_from_slice(&data[at..name_end]);
+                    out.extend_from_slice(MASK);
+                    at = name_end;
+                    self.in_value = true;
+                }
+                None => {
+                    let keep = (1..TOKEN_PARAM.len().min(rest.len() + 1))
+                        .rev()
+                        .find(|&k| rest[rest.len() - k..].eq_ignore_ascii_case(&TOKEN_PARAM[..k]))
+                        .unwrap_or(0);
+                    out.extend_from_slice(&rest[..rest.len() - keep]);
+                    self.held = rest[rest.len() - keep..].to_vec();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The end of the stream: what was held back, as it is.
+    pub fn finish(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.held);
+    }
+
+    /// `feed` the stream's last bytes, then `finish`.
+    pub fn feed_and_finish(mut self, last: &[u8], out: &mut Vec<u8>) {
+        self.feed(last, out);
+        self.finish(out);
+    }
+}
+
+/// Whether `byte` can be part of a query parameter's value as a URL or its echo shows it.
+fn in_param_value(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-_.~%+".contains(&byte)
+}
+
+/// Where `needle` (ASCII) first occurs in `data`, ignoring ASCII case.
+fn find_ignoring_case(data: &[u8], needle: &[u8]) -> Option<usize> {
+    data.windows(needle.len())
+        .position(|window| window.eq_ignore_ascii_case(needle))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +300,66 @@ mod tests {
         }
         masker.finish(&mut out);
         String::from_utf8(out).unwrap()
+    }
+
+    /// What `feed_lagging` gives, chunk by chunk, then `finish_whole`.
+    fn lagging(secret: &str, chunks: &[&str]) -> Vec<String> {
+        let mut masker = Masker::new([secret.as_bytes()]);
+        let mut frames = Vec::new();
+        for chunk in chunks {
+            let mut out = Vec::new();
+            masker.feed_lagging(chunk.as_bytes(), &mut out);
+            frames.push(String::from_utf8(out).unwrap());
+        }
+        let mut out = Vec::new();
+        masker.finish_whole(&mut out);
+        frames.push(String::from_utf8(out).unwrap());
+        frames
+    }
+
+    #[test]
+    fn lagging_output_splits_where_the_lengths_say_never_where_a_guess_is_right() {
+        // A right guess at the start and a wrong one come back split alike.
+        assert_eq!(lagging("tok-secret", &["xtok-sec"]), ["", "xtok-sec"]);
+        assert_eq!(lagging("tok-secret", &["xtok-sed"]), ["", "xtok-sed"]);
+        assert_eq!(
+            lagging("tok-secret", &["0123456789abcxtok-se", "more"]),
+            ["0123456789a", "bcxt", "ok-semore"]
+        );
+        assert_eq!(
+            lagging("tok-secret", &["0123456789abcxtok-sf", "more"]),
+            ["0123456789a", "bcxt", "ok-sfmore"]
+        );
+        // Whole secrets are masked, split across chunks too.
+        assert_eq!(
+            lagging("tok-secret", &["a tok-se", "cret b tok-secret"]).concat(),
+            "a *** b ***"
+        );
+        assert_eq!(lagging("tok-secret", &["tok-secret"]).concat(), "***");
+    }
+
+    #[test]
+    fn every_api_token_value_is_masked_whatever_it_is_and_wherever_it_is_cut() {
+        let masked = |chunks: &[&str]| {
+            let mut params = ParamMasker::default();
+            let mut out = Vec::new();
+            for chunk in chunks {
+                params.feed(chunk.as_bytes(), &mut out);
+            }
+            params.finish(&mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            masked(&["GET /x?a=1&api-token=deadbeefcaf"]),
+            "GET /x?a=1&api-token=***"
+        );
+        assert_eq!(
+            masked(&["{\"url\": \"/x?API-TOK", "EN=dead", "beef&b=2\"}"]),
+            "{\"url\": \"/x?API-TOKEN=***&b=2\"}"
+        );
+        assert_eq!(masked(&["api-token"]), "api-token");
+        assert_eq!(masked(&["no token here", " api-"]), "no token here api-");
+        assert_eq!(masked(&["api-token=&x"]), "api-token=***&x");
     }
 
     #[test]

@@ -72,6 +72,10 @@ fn loopback_address(text: &str) -> Result<SocketAddr, String> {
 /// How long requests in flight may take to finish once the proxy is told to stop.
 const DRAIN: Duration = Duration::from_secs(10);
 
+/// The most a request's head may take in the proxy's memory (hyper's default is ~400
+/// KiB: 256 slow heads would hold 100 MB); a SAYMON request's head is a few KiB.
+const HEAD_MAX: usize = 64 << 10;
+
 /// How long a client may take to send a request's head.
 const HEAD_WAIT: Duration = Duration::from_secs(30);
 
@@ -82,6 +86,7 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
     let server = session.selected.require_server()?;
     let (token, source) = session.token()?;
     let client = session.connect().proxy_client(&server)?;
+    let mut signals = Signals::new()?;
     let listener = listen::bind(args, session)?;
     let line = listener.address_line();
     let proxy = Proxy::new(session, client, token, source, args, listener.is_tcp());
@@ -122,7 +127,7 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
                                 Err(std::io::Error::other("the command's waiting thread ended"))
                             }));
                         }
-                        signalled = stop_signal(), if !passed_on => {
+                        signalled = stop_signal(&mut signals), if !passed_on => {
                             passed_on = true;
                             if signalled.is_ok() {
                                 terminate(pid);
@@ -131,7 +136,7 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
                     }
                 }
             }
-            None => Stop::Signal(stop_signal().await),
+            None => Stop::Signal(stop_signal(&mut signals).await),
         }
     };
     let served = serve(&listener, &proxy, stopped).await;
@@ -162,13 +167,15 @@ async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     // A client that never finishes its request head is let go: an idle one holds nothing.
     http.timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(HEAD_WAIT);
+        .header_read_timeout(HEAD_WAIT)
+        .max_buf_size(HEAD_MAX);
     // A connection past the most held: its request is answered 503 (the head read within
     // a second, no keep-alive), then it is closed.
     let mut refusing = hyper::server::conn::http1::Builder::new();
     refusing
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(Duration::from_secs(1))
+        .max_buf_size(HEAD_MAX)
         .keep_alive(false);
     let stall = proxy.stall();
     // One connection type for both (hyper's server made once in the binary, not twice).
@@ -243,22 +250,44 @@ fn unstalled(
 }
 
 /// SIGTERM or SIGINT (Ctrl-C), whichever comes first.
-async fn stop_signal() -> Result<()> {
+async fn stop_signal(signals: &mut Signals) -> Result<()> {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
         tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
+            _ = signals.term.recv() => {}
+            _ = signals.int.recv() => {}
         }
         Ok(())
     }
     #[cfg(not(unix))]
     {
+        let _ = signals;
         tokio::signal::ctrl_c().await?;
         Ok(())
+    }
+}
+
+/// SIGTERM and SIGINT, taken over before the socket exists: one that comes as the proxy
+/// starts stops it as any other does (the socket removed), not by the default action.
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
     }
 }
 

@@ -1079,3 +1079,76 @@ fn a_socket_reached_through_a_symlink_is_checked_where_it_leads() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("others may write (mode 777)"), "{stderr}");
 }
+
+#[test]
+fn where_an_answers_chunks_end_tells_nothing_of_the_token() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let token = token(&server);
+    // An answer that ends in a right guess at the token's first bytes, and one that ends
+    // in a wrong guess of the same length: the same chunks on the wire but for the bytes.
+    let framing = |text: String| {
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        server.state.lock().unwrap().mode = Mode::Says(text);
+        let raw = proxy.curl(&["--raw"], "/node/api/objects");
+        let (_, _, body) = answer(&raw);
+        body.lines()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 0)
+            .map(|(_, size)| size.to_string())
+            .collect::<Vec<_>>()
+    };
+    let right = framing(format!("x{}", &token[..6]));
+    let wrong = framing(format!("x{}", "~".repeat(6)));
+    assert_eq!(right, wrong);
+}
+
+#[test]
+fn dot_segments_do_not_reach_a_session_or_a_token() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let before = server.state.lock().unwrap().seen.len();
+    for path in [
+        "/node/api/./users/session",
+        "/node/api/x/../users/session",
+        "/node/api/%2e/users/session",
+        "/node/api/users/x/../session",
+        "/node/api/users/session;a",
+    ] {
+        let (status, _, body) = answer(&proxy.curl(&["--path-as-is", "-X", "POST"], path));
+        assert_eq!(status, 403, "{path}: {body}");
+    }
+    assert_eq!(server.state.lock().unwrap().seen.len(), before);
+}
+
+#[test]
+fn a_url_the_server_echoes_cut_short_shows_no_part_of_the_token() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let token = token(&server);
+    let echo = format!("bad request /node/api/x?pad=aaa&api-token={}", &token[..11]);
+    let echo: &'static str = Box::leak(echo.into_boxed_str());
+    server.state.lock().unwrap().mode = Mode::Says(echo);
+    let (_, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(body, "bad request /node/api/x?pad=aaa&api-token=***");
+    assert!(!head.contains(&token[..11]), "{head}");
+}
+
+#[test]
+fn a_socket_path_too_long_for_a_socket_is_said_so() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let long = env.dir.path().join("d".repeat(110)).join("p.sock");
+    std::fs::create_dir_all(long.parent().unwrap()).unwrap();
+    env.cmd()
+        .args(["proxy", "--socket"])
+        .arg(&long)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a unix socket's path is at most 107 bytes",
+        ));
+}

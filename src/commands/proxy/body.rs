@@ -11,12 +11,14 @@ use http_body::{Body, Frame, SizeHint};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::log::Entry;
-use crate::mask::Masker;
+use crate::mask::{Masker, ParamMasker};
 
 /// The server's body, masked and counted.
 pub(super) struct Masked {
     inner: reqwest::Body,
     masker: Option<Masker<'static>>,
+    /// Then every `api-token=` value (a URL the server echoes, cut short).
+    params: ParamMasker,
     /// The request's log line, written when the body is done (or dropped).
     entry: Option<Entry>,
     bytes: u64,
@@ -35,6 +37,7 @@ impl Masked {
         Masked {
             inner,
             masker: Some(Masker::owned(secrets)),
+            params: ParamMasker::default(),
             entry: Some(entry),
             bytes: 0,
             _permit: permit,
@@ -59,8 +62,13 @@ impl Body for Masked {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
                     Ok(data) => {
-                        let mut out = Vec::with_capacity(data.len());
-                        masker.feed(&data, &mut out);
+                        // Held back: the last bytes, as many as the token is long less
+                        // one, whatever they are (`feed_lagging`: no split that would
+                        // answer a guess).
+                        let mut masked = Vec::with_capacity(data.len());
+                        masker.feed_lagging(&data, &mut masked);
+                        let mut out = Vec::with_capacity(masked.len());
+                        this.params.feed(&masked, &mut out);
                         if out.is_empty() {
                             continue; // held back: the start of the token, maybe
                         }
@@ -81,10 +89,13 @@ impl Body for Masked {
                     return Poll::Ready(Some(Err(e)));
                 }
                 Poll::Ready(None) => {
-                    let mut out = Vec::new();
+                    let mut masked = Vec::new();
                     if let Some(masker) = this.masker.take() {
-                        masker.finish_whole(&mut out);
+                        masker.finish_whole(&mut masked);
                     }
+                    let mut out = Vec::new();
+                    let params = std::mem::take(&mut this.params);
+                    params.feed_and_finish(&masked, &mut out);
                     this.bytes += out.len() as u64;
                     if let Some(entry) = this.entry.take() {
                         entry.write(this.bytes);

@@ -196,7 +196,14 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or_default();
             // Two Host headers: which one a server reads is its own choice.
-            if hosts.next().is_some() || !local_host(host) {
+            if hosts.next().is_some() {
+                return Some((
+                    StatusCode::FORBIDDEN,
+                    "SaymonProxyHost",
+                    "two Host headers: only one, localhost, 127.0.0.1 or [::1], is served (DNS rebinding)".into(),
+                ));
+            }
+            if !local_host(host) {
                 return Some((
                     StatusCode::FORBIDDEN,
                     "SaymonProxyHost",
@@ -227,12 +234,14 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 "only paths under /node/api/ are forwarded".into(),
             ));
         }
-        if makes_credentials(request.uri().path()) {
-            return Some((
-                StatusCode::FORBIDDEN,
-                "SaymonProxyCredentials",
-                "tokens and sessions are not made, listed or ended through the proxy: a client would hold a credential of its own (run saymon token … yourself)".into(),
-            ));
+        if makes_credentials(
+            request
+                .uri()
+                .path()
+                .get("/node/api".len()..)
+                .unwrap_or_default(),
+        ) {
+            return Some(credentials_refused());
         }
         if self.read_only && !matches!(*request.method(), Method::GET | Method::HEAD) {
             return Some((
@@ -268,6 +277,13 @@ impl<'s, 'a> Proxy<'s, 'a> {
                 entry,
             );
         };
+        // Dot segments resolved (`./users/session`): the credentials check again.
+        let api = self.client.server().api_url(&[]);
+        let inside = url.path().strip_prefix(api.path().trim_end_matches('/'));
+        if makes_credentials(inside.unwrap_or_default()) {
+            let (status, code, message) = credentials_refused();
+            return refuse(status, code, message, entry);
+        }
         let headers = forwarded_headers(&parts.headers, self.read_only);
         let incoming = TimeoutBody::new(self.stall, incoming);
         // A body held whole comes within --timeout, all of it: one byte now and then
@@ -319,7 +335,7 @@ impl<'s, 'a> Proxy<'s, 'a> {
                     "SaymonProxyEncoded",
                     format!(
                         "the server sent its answer compressed ({}) though asked not to: the proxy could not mask the token in it",
-                        crate::redact::server_text(&coding, 40)
+                        crate::redact::server_text(&masked_text(&coding, &self.masked(&used)), 40)
                     ),
                     entry,
                 );
@@ -434,6 +450,7 @@ impl<'s, 'a> Proxy<'s, 'a> {
         if !(inside.is_empty() || inside.starts_with('/')) || !server.same_origin(&url) {
             return None;
         }
+
         url.set_query(query.filter(|q| !q.is_empty()));
         Some(url)
     }
@@ -550,7 +567,12 @@ fn held_answer(
 /// `DROPPED_ANSWER_HEADERS`, the `tokens` masked, and `saymon-proxy: server`.
 fn server_headers(from: &HeaderMap, out: &mut HeaderMap, tokens: &[Secret]) {
     for (name, value) in from {
-        if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) {
+        // A name that holds a token is dropped with its value (a name cannot be masked).
+        let names_a_token = tokens.iter().any(|t| {
+            let token = t.expose().to_ascii_lowercase();
+            memchr::memmem::find(name.as_str().as_bytes(), token.as_bytes()).is_some()
+        });
+        if !DROPPED_ANSWER_HEADERS.contains(&name.as_str()) && !names_a_token {
             out.append(name, masked_value(value, tokens));
         }
     }
@@ -627,6 +649,15 @@ fn masked_value(value: &HeaderValue, tokens: &[Secret]) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("***"))
 }
 
+/// `text` of the server's, with the `tokens` and any `api-token=` value masked.
+fn masked_text(text: &str, tokens: &[Secret]) -> String {
+    let mut masked = Vec::with_capacity(text.len());
+    let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
+    masker.feed(text.as_bytes(), &mut masked);
+    masker.finish_whole(&mut masked);
+    crate::redact::token_params(&String::from_utf8_lossy(&masked))
+}
+
 /// The proxy's own answer: `status` with `{"code", "message"}`.
 fn own_answer(status: StatusCode, code: &str, message: String) -> Response<ProxyBody> {
     let body = json!({ "code": code, "message": message }).to_string();
@@ -691,23 +722,34 @@ fn encoded(headers: &HeaderMap) -> Option<String> {
         .or_else(|| transfer.into_iter().find(|c| c != "chunked"))
 }
 
-/// Whether `path` (under the API) makes, lists or ends a credential: a user's tokens
-/// (`users/ID/auth-token`) or a session (`users/session`). Segments compared decoded and
-/// in any case, as a server that routes without regard to case would.
+/// The refusal of a path that makes, lists or ends a credential (`makes_credentials`).
+fn credentials_refused() -> (StatusCode, &'static str, String) {
+    (
+        StatusCode::FORBIDDEN,
+        "SaymonProxyCredentials",
+        "tokens and sessions are not made, listed or ended through the proxy: a client would hold a credential of its own (run saymon token … yourself)".into(),
+    )
+}
+
+/// Whether `path` (what follows `/node/api`) makes, lists or ends a credential: a user's
+/// tokens (`users/ID/auth-token`) or a session (`users/session`). Segments compared as a
+/// lenient server would route them: decoded, in any case, without `;parameters` or
+/// trailing dots. Checked on the path as the client sent it and as it is forwarded (dot
+/// segments resolved).
 fn makes_credentials(path: &str) -> bool {
     let segments: Vec<String> = path
         .split('/')
-        .filter(|s| !s.is_empty())
         .map(|s| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .trim()
-                .to_ascii_lowercase()
+            let s = percent_encoding::percent_decode_str(s).decode_utf8_lossy();
+            let s = s.split(';').next().unwrap_or_default();
+            s.trim().trim_end_matches('.').trim().to_ascii_lowercase()
         })
+        .filter(|s| !s.is_empty())
         .collect();
-    let api = segments.get(2..).unwrap_or_default();
-    api.iter().any(|s| s == "auth-token")
-        || api.first().is_some_and(|s| s == "users") && api.get(1).is_some_and(|s| s == "session")
+    segments.iter().any(|s| s == "auth-token")
+        || segments
+            .windows(2)
+            .any(|w| w[0] == "users" && w[1] == "session")
 }
 
 /// Whether `error` (or what caused it) is a request body that stopped coming for
@@ -861,6 +903,11 @@ mod tests {
             "/node/api//users/x/auth%2Dtoken",
             "/node/api/users/session",
             "/node/api/Users/Session/",
+            "/users/session;a",
+            "/users/session.",
+            "/users/x/auth-token;x",
+            "/users/x/auth-token.",
+            "/users/%2e/session",
         ] {
             assert!(makes_credentials(path), "{path}");
         }

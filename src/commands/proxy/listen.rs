@@ -189,6 +189,19 @@ fn bind_unix(path: &Path, default: bool) -> Result<Listener> {
     let path = &dir.join(path.file_name().unwrap_or_default());
     let dir = dir.as_path();
     check_dir(path, dir, default)?;
+    // sun_path holds 108 bytes, the last a NUL.
+    if path.as_os_str().len() > 107 {
+        return Err(Error::new(
+            Exit::Usage,
+            format!(
+                "{}: a unix socket's path is at most 107 bytes, this one is {}",
+                path.display(),
+                path.as_os_str().len()
+            ),
+        )
+        .hint("pass a shorter --socket (the path counts after symlinks are followed)")
+        .into());
+    }
     clear_stale(path)?;
     // The socket is made 0600 from the start (no moment in which another user could
     // connect): umask is the only way, and nothing else of ours creates files meanwhile.
@@ -311,9 +324,16 @@ fn clear_stale(path: &Path) -> Result<()> {
         )
         .hint("stop it first, or pass --socket with another path")
         .into()),
-        Err(_) => {
-            std::fs::remove_file(path)?;
-            Ok(())
-        }
+        Err(_) => std::fs::remove_file(path).map_err(|e| {
+            Error::new(
+                Exit::Failure,
+                format!(
+                    "cannot replace the socket {} a stopped proxy left: {e}",
+                    path.display()
+                ),
+            )
+            .hint("it may be another user's: pass --socket with a path of your own")
+            .into()
+        }),
     }
 }
