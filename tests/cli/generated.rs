@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory;
-use clap_complete::Shell;
 use saymon::command_line::Cli;
 
 mod man;
@@ -18,15 +17,20 @@ fn root() -> PathBuf {
 /// whose text changed gets today's date (see `man_date`).
 fn generated(update: bool) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
-    for (shell, name) in [
-        (Shell::Bash, "saymon.bash"),
-        (Shell::Zsh, "_saymon"),
-        (Shell::Fish, "saymon.fish"),
-        (Shell::PowerShell, "_saymon.ps1"),
-        (Shell::Elvish, "saymon.elv"),
-    ] {
+    // The registration of `COMPLETE=SHELL saymon`: the shell asks saymon at each Tab.
+    use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
+    let shells: [(&dyn EnvCompleter, &str); 5] = [
+        (&Bash, "saymon.bash"),
+        (&Zsh, "_saymon"),
+        (&Fish, "saymon.fish"),
+        (&Powershell, "_saymon.ps1"),
+        (&Elvish, "saymon.elv"),
+    ];
+    for (shell, name) in shells {
         let mut script = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "saymon", &mut script);
+        shell
+            .write_registration("COMPLETE", "saymon", "saymon", "saymon", &mut script)
+            .unwrap();
         files.push((PathBuf::from("completions").join(name), script));
     }
     let mut cmd = Cli::command();
@@ -251,4 +255,59 @@ fn odd_profile_names_complete_escaped_or_not_at_all() {
         .collect();
     lines.sort();
     assert_eq!(lines, ["\\*", "ok", "two\\ words"]);
+}
+
+#[test]
+fn the_packaged_bash_script_completes_commands_and_profile_names_in_a_real_bash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[profiles.prod-eu]\n[profiles.prod-us]\n[profiles.lab]\n",
+    )
+    .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_saymon")).parent().unwrap();
+    let complete = |line: &str| {
+        let words: Vec<&str> = line.split(' ').collect();
+        let script = format!(
+            "source {}\n\
+             COMP_WORDS=({}); COMP_CWORD={}; COMP_TYPE=9; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}\n\
+             _clap_complete_saymon saymon '{}' '{}'\n\
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            root().join("completions/saymon.bash").display(),
+            words
+                .iter()
+                .map(|w| format!("'{w}'"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            words.len() - 1,
+            words[words.len() - 1],
+            words[words.len() - 2],
+        );
+        let out = std::process::Command::new("bash")
+            .args(["--norc", "--noprofile", "-c", &script])
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+            .env("SAYMON_CONFIG_DIR", dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut found: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        complete("saymon status --profile prod"),
+        ["prod-eu", "prod-us"]
+    );
+    assert_eq!(complete("saymon pro"), ["profile", "proxy"]);
+    assert!(complete("saymon whoami --ti").contains(&"--timeout".to_string()));
 }
