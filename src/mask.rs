@@ -282,10 +282,15 @@ fn in_param_value(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-_.~%+".contains(&byte)
 }
 
-/// Where `needle` (ASCII) first occurs in `data`, ignoring ASCII case.
+/// Where `needle` (ASCII, starting with a letter) first occurs in `data`, ignoring ASCII
+/// case: only where its first letter is (memchr), so that a long answer costs little.
 fn find_ignoring_case(data: &[u8], needle: &[u8]) -> Option<usize> {
-    data.windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle))
+    let first = needle[0];
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, data).find(|&at| {
+        data.get(at..at + needle.len())
+            .is_some_and(|window| window.eq_ignore_ascii_case(needle))
+    })
 }
 
 #[cfg(test)]
