@@ -432,7 +432,12 @@ fn lagging(outer: &[u8], inner: &[u8], stream: &[u8], pieces: &[&[u8]]) {
         whole, plain,
         "lagging: not the leftmost-longest whole replacement"
     );
-    if plain == stream {
+    // With no secret in the stream (a secret found may move an end: a whole match is
+    // what the mask shows anyway).
+    let no_secret = [outer, inner]
+        .iter()
+        .all(|secret| !stream.windows(secret.len()).any(|w| w == *secret));
+    if no_secret {
         for (fed, emitted) in ends {
             assert_eq!(
                 emitted,
