@@ -85,9 +85,9 @@ impl<'s> Masker<'s> {
         let data = std::mem::take(&mut self.held);
         let decided = data.len().saturating_sub(lag);
         let mut at = 0;
+        let mut matches = self.matches(&data);
         // A secret that starts before `decided` lies whole in `data`.
-        while let Some((start, len)) = self.next_match(&data[at..]) {
-            let start = at + start;
+        while let Some((start, len)) = matches.from(at) {
             if start >= decided {
                 break;
             }
@@ -135,8 +135,8 @@ impl<'s> Masker<'s> {
         let partial = |data: &[u8]| if at_end { 0 } else { self.partial_at_end(data) };
         let mut hold = data.len() - partial(data);
         let mut at = 0;
-        while let Some((start, len)) = self.next_match(&data[at..]) {
-            let start = at + start;
+        let mut matches = self.matches(data);
+        while let Some((start, len)) = matches.from(at) {
             if start >= hold {
                 break;
             }
@@ -153,12 +153,13 @@ impl<'s> Masker<'s> {
         hold
     }
 
-    /// The first secret in `data`: its start and length (the longest at that start).
-    fn next_match(&self, data: &[u8]) -> Option<(usize, usize)> {
-        self.finders
-            .iter()
-            .filter_map(|f| f.find(data).map(|start| (start, f.needle().len())))
-            .min_by_key(|&(start, len)| (start, std::cmp::Reverse(len)))
+    /// The secrets' matches in `data`, leftmost and longest first.
+    fn matches<'m>(&'m self, data: &'m [u8]) -> Matches<'m, 's> {
+        Matches {
+            finders: &self.finders,
+            data,
+            next: vec![Next::Unknown; self.finders.len()],
+        }
     }
 
     /// How many bytes at the end of `data` begin some secret (a proper beginning: a whole
@@ -212,20 +213,82 @@ fn ci_command(secret: &[u8], var: impl Fn(&str) -> Option<String>) -> Option<Str
     None
 }
 
-/// Streaming replacement of the value of every `api-token=` (any case) by `***`, whatever
-/// the value is: a server that echoes the URL it got, cut anywhere, shows no part of the
-/// token, and a client learns nothing from text of its own (it is masked too).
+/// Where a finder's next match lies, as far as it was searched.
+#[derive(Clone, Copy)]
+enum Next {
+    Unknown,
+    At(usize),
+    Never,
+}
+
+/// The matches of several secrets in one text. Each finder is searched again only once
+/// the match it found was passed, so the work is linear in the text however many secrets
+/// there are and however often they occur (searching every finder from every match was
+/// quadratic: an answer full of one token, masked for two, took minutes).
+struct Matches<'m, 's> {
+    finders: &'m [Finder<'s>],
+    data: &'m [u8],
+    next: Vec<Next>,
+}
+
+impl Matches<'_, '_> {
+    /// The first match starting at or after `at`: its start and length (the longest at
+    /// that start).
+    fn from(&mut self, at: usize) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        for (finder, next) in self.finders.iter().zip(self.next.iter_mut()) {
+            let stale = match *next {
+                Next::Unknown => true,
+                Next::At(start) => start < at,
+                Next::Never => false,
+            };
+            if stale {
+                *next = match self.data.get(at..).and_then(|rest| finder.find(rest)) {
+                    Some(start) => Next::At(at + start),
+                    None => Next::Never,
+                };
+            }
+            if let Next::At(start) = *next {
+                let len = finder.needle().len();
+                if best.is_none_or(|(s, l)| start < s || start == s && len > l) {
+                    best = Some((start, len));
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Streaming replacement of the value of every `api-token` (any case) by `***`, whatever
+/// the value is and however it is joined to the name (`=`, `%3D`, `\u003d`, `&#61;`, a JSON
+/// `": "`): a server that echoes the URL or the query it got, cut anywhere, shows no part of
+/// the token, and a client learns nothing from text of its own (it is masked too).
 #[derive(Default)]
 pub struct ParamMasker {
-    /// The end of the bytes so far that begins `api-token=` (a constant: holding it back
-    /// says nothing of a secret).
+    /// The end of the bytes so far that may still be part of the name or of what joins it
+    /// to its value (public text: holding it back says nothing of a secret).
     held: Vec<u8>,
+    state: ParamState,
+}
+
+#[derive(Default, Clone, Copy)]
+enum ParamState {
+    /// Looking for the name.
+    #[default]
+    Name,
+    /// After the name: what joins it to the value, passed on.
+    Joint,
     /// Inside a value: its bytes are dropped until one that cannot be in it.
-    in_value: bool,
+    Value,
 }
 
 /// The parameter whose value is masked.
-const TOKEN_PARAM: &[u8] = b"api-token=";
+const TOKEN_PARAM: &[u8] = b"api-token";
+
+/// What may join the name to its value, as a URL, a JSON or an HTML page shows it.
+const JOINTS: &[&[u8]] = &[
+    b"=", b"%3d", b"\\u003d", b"&#61;", b"\"", b"'", b":", b" ", b"\t", b"[", b",",
+];
 
 impl ParamMasker {
     /// Mask `chunk` (after what was held back) and append what is final to `out`.
@@ -233,39 +296,55 @@ impl ParamMasker {
         self.held.extend_from_slice(chunk);
         let data = std::mem::take(&mut self.held);
         let mut at = 0;
-        loop {
-            if self.in_value {
-                while at < data.len() && in_param_value(data[at]) {
-                    at += 1;
-                }
-                if at == data.len() {
-                    return;
-                }
-                self.in_value = false;
-            }
+        while at < data.len() {
             let rest = &data[at..];
-            match find_ignoring_case(rest, TOKEN_PARAM) {
-                Some(found) => {
-                    let name_end = at + found + TOKEN_PARAM.len();
-                    out.extend_from_slice(&data[at..name_end]);
-                    out.extend_from_slice(MASK);
-                    at = name_end;
-                    self.in_value = true;
+            match self.state {
+                ParamState::Value => {
+                    let value = rest.iter().take_while(|b| in_param_value(**b)).count();
+                    at += value;
+                    if at < data.len() {
+                        self.state = ParamState::Name;
+                    }
                 }
-                None => {
-                    let keep = (1..TOKEN_PARAM.len().min(rest.len() + 1))
-                        .rev()
-                        .find(|&k| rest[rest.len() - k..].eq_ignore_ascii_case(&TOKEN_PARAM[..k]))
-                        .unwrap_or(0);
-                    out.extend_from_slice(&rest[..rest.len() - keep]);
-                    self.held = rest[rest.len() - keep..].to_vec();
-                    return;
+                ParamState::Joint => {
+                    match JOINTS.iter().find(|j| starts_with_ignoring_case(rest, j)) {
+                        Some(joint) => {
+                            out.extend_from_slice(&rest[..joint.len()]);
+                            at += joint.len();
+                        }
+                        None if JOINTS.iter().any(|j| starts_with_ignoring_case(j, rest)) => {
+                            self.held = rest.to_vec(); // a joint cut short
+                            return;
+                        }
+                        None => {
+                            out.extend_from_slice(MASK);
+                            self.state = ParamState::Value;
+                        }
+                    }
                 }
+                ParamState::Name => match find_ignoring_case(rest, TOKEN_PARAM) {
+                    Some(found) => {
+                        out.extend_from_slice(&rest[..found + TOKEN_PARAM.len()]);
+                        at += found + TOKEN_PARAM.len();
+                        self.state = ParamState::Joint;
+                    }
+                    None => {
+                        let keep = (1..TOKEN_PARAM.len().min(rest.len() + 1))
+                            .rev()
+                            .find(|&k| {
+                                rest[rest.len() - k..].eq_ignore_ascii_case(&TOKEN_PARAM[..k])
+                            })
+                            .unwrap_or(0);
+                        out.extend_from_slice(&rest[..rest.len() - keep]);
+                        self.held = rest[rest.len() - keep..].to_vec();
+                        return;
+                    }
+                },
             }
         }
     }
 
-    /// The end of the stream: what was held back, as it is.
+    /// The end of the stream: what was held back, as it is (a name, part of a joint).
     pub fn finish(self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.held);
     }
@@ -275,6 +354,11 @@ impl ParamMasker {
         self.feed(last, out);
         self.finish(out);
     }
+}
+
+/// Whether `data` starts with `prefix`, ignoring ASCII case.
+fn starts_with_ignoring_case(data: &[u8], prefix: &[u8]) -> bool {
+    data.len() >= prefix.len() && data[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 /// Whether `byte` can be part of a query parameter's value as a URL or its echo shows it.
@@ -365,6 +449,26 @@ mod tests {
         assert_eq!(masked(&["api-token"]), "api-token");
         assert_eq!(masked(&["no token here", " api-"]), "no token here api-");
         assert_eq!(masked(&["api-token=&x"]), "api-token=***&x");
+        // However the value is joined to the name, split anywhere.
+        for (echo, shown) in [
+            ("{\"api-token\": \"deadbeef\"}", "{\"api-token\": \"***\"}"),
+            ("/x?API-TOKEN%3Ddeadbeef&y", "/x?API-TOKEN%3D***&y"),
+            ("api-token&#61;deadbeef<", "api-token&#61;***<"),
+            ("api-token\\u003ddeadbeef\"", "api-token\\u003d***\""),
+            (
+                "[\"api-token\", [\"deadbeef\"]]",
+                "[\"api-token\", [\"***\"]]",
+            ),
+        ] {
+            assert_eq!(masked(&[echo]), shown, "{echo}");
+            for cut in 1..echo.len() {
+                assert_eq!(
+                    masked(&[&echo[..cut], &echo[cut..]]),
+                    shown,
+                    "{echo} at {cut}"
+                );
+            }
+        }
     }
 
     #[test]

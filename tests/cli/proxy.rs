@@ -1152,3 +1152,21 @@ fn a_socket_path_too_long_for_a_socket_is_said_so() {
             "a unix socket's path is at most 107 bytes",
         ));
 }
+
+#[test]
+fn the_token_in_another_case_is_masked_too() {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let token = token(&server);
+    let shown = format!(
+        "{} {}",
+        token.to_ascii_uppercase(),
+        token.to_ascii_lowercase()
+    );
+    let shown: &'static str = Box::leak(shown.into_boxed_str());
+    server.state.lock().unwrap().mode = Mode::Says(shown);
+    let (_, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
+    assert_eq!(body, "*** ***");
+    assert!(head.contains("x-said: *** ***"), "{head}");
+}

@@ -349,10 +349,10 @@ impl<'s, 'a> Proxy<'s, 'a> {
             // who it is counts as dead; else the server's answer goes to the client as it is.
             let status = answer.status();
             let kept_headers = answer.headers().clone();
-            let kept_body = read_some(answer).await;
+            let (kept_body, cut) = read_some(answer).await;
             if renewed || !self.token_refused(&used).await {
                 let masked = self.masked(&used);
-                return held_answer(status, &kept_headers, &kept_body, &masked, entry);
+                return held_answer(status, &kept_headers, (&kept_body, cut), &masked, entry);
             }
             renewed = true;
             let renewal = match self.renew(&used, &mut entry).await {
@@ -502,11 +502,20 @@ impl<'s, 'a> Proxy<'s, 'a> {
     /// The tokens masked in an answer to a request sent with `used`: it, the one in use,
     /// and the retired ones.
     fn masked(&self, used: &Secret) -> Vec<Secret> {
-        let mut tokens = vec![used.clone()];
+        let mut tokens: Vec<Secret> = Vec::new();
         let current = self.token.borrow().0.clone();
-        for token in std::iter::once(current).chain(self.retired.borrow().iter().cloned()) {
-            if tokens.iter().all(|t| t.expose() != token.expose()) {
-                tokens.push(token);
+        let retired = self.retired.borrow().clone();
+        let held = std::iter::once(used.clone())
+            .chain(std::iter::once(current))
+            .chain(retired);
+        for token in held {
+            // As it is, and in upper and lower case (a server that shows it changed so).
+            let upper = Secret::new(token.expose().to_ascii_uppercase());
+            let lower = Secret::new(token.expose().to_ascii_lowercase());
+            for token in [token, upper, lower] {
+                if tokens.iter().all(|t| t.expose() != token.expose()) {
+                    tokens.push(token);
+                }
             }
         }
         tokens
@@ -546,15 +555,26 @@ fn pass_on(
 fn held_answer(
     status: StatusCode,
     headers: &HeaderMap,
-    body: &[u8],
+    (body, cut): (&[u8], bool),
     tokens: &[Secret],
     mut entry: Entry,
 ) -> Response<ProxyBody> {
     let mut masked = Vec::with_capacity(body.len());
     let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
-    masker.feed(body, &mut masked);
-    masker.finish_whole(&mut masked);
-    let masked = crate::redact::token_params(&String::from_utf8_lossy(&masked)).into_bytes();
+    masker.feed_lagging(body, &mut masked);
+    // Cut by the proxy (`REFUSAL_MAX`): what is held back, as long as a token less one
+    // whatever it is, is dropped; it may be a token's start, and masking it would answer
+    // a guess.
+    if !cut {
+        masker.finish_whole(&mut masked);
+    }
+    let mut params = crate::mask::ParamMasker::default();
+    let mut out = Vec::with_capacity(masked.len());
+    params.feed(&masked, &mut out);
+    if !cut {
+        params.finish(&mut out);
+    }
+    let masked = out;
     entry.answered(status.as_u16(), By::Server);
     entry.write(masked.len() as u64);
     let mut response = Response::new(Either::Left(Full::new(Bytes::from(masked))));
@@ -636,16 +656,11 @@ fn masked_value(value: &HeaderValue, tokens: &[Secret]) -> HeaderValue {
     let has_token = tokens
         .iter()
         .any(|t| memchr::memmem::find(bytes, t.expose().as_bytes()).is_some());
-    let has_param = memchr::memmem::find(&bytes.to_ascii_lowercase(), b"api-token=").is_some();
+    let has_param = memchr::memmem::find(&bytes.to_ascii_lowercase(), b"api-token").is_some();
     if !has_token && !has_param {
         return value.clone();
     }
-    let mut masked = Vec::with_capacity(bytes.len());
-    let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
-    masker.feed(bytes, &mut masked);
-    masker.finish_whole(&mut masked);
-    let text = String::from_utf8_lossy(&masked);
-    let text = crate::redact::token_params(&text);
+    let text = masked_text(&String::from_utf8_lossy(bytes), tokens);
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("***"))
 }
 
@@ -655,7 +670,9 @@ fn masked_text(text: &str, tokens: &[Secret]) -> String {
     let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
     masker.feed(text.as_bytes(), &mut masked);
     masker.finish_whole(&mut masked);
-    crate::redact::token_params(&String::from_utf8_lossy(&masked))
+    let mut out = Vec::with_capacity(masked.len());
+    crate::mask::ParamMasker::default().feed_and_finish(&masked, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The proxy's own answer: `status` with `{"code", "message"}`.
@@ -691,15 +708,16 @@ fn refuse(
 
 /// Read at most `REFUSAL_MAX` bytes of a refused answer, so that its connection can be
 /// used again.
-async fn read_some(mut answer: reqwest::Response) -> Vec<u8> {
+/// Whether it was cut there (more may have followed) comes with it.
+async fn read_some(mut answer: reqwest::Response) -> (Vec<u8>, bool) {
     let mut kept = Vec::new();
     while kept.len() < REFUSAL_MAX {
         match answer.chunk().await {
             Ok(Some(chunk)) => kept.extend_from_slice(&chunk),
-            _ => break,
+            _ => return (kept, false),
         }
     }
-    kept
+    (kept, true)
 }
 
 /// A coding of the answer other than none (`identity`) and `chunked`, in any of its
@@ -737,15 +755,30 @@ fn credentials_refused() -> (StatusCode, &'static str, String) {
 /// trailing dots. Checked on the path as the client sent it and as it is forwarded (dot
 /// segments resolved).
 fn makes_credentials(path: &str) -> bool {
-    let segments: Vec<String> = path
-        .split('/')
-        .map(|s| {
-            let s = percent_encoding::percent_decode_str(s).decode_utf8_lossy();
-            let s = s.split(';').next().unwrap_or_default();
-            s.trim().trim_end_matches('.').trim().to_ascii_lowercase()
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut segments: Vec<String> = Vec::new();
+    for raw in path.split('/') {
+        // Decoded twice (a server behind one that decodes), without ;parameters, blanks
+        // and controls; `..` in any such dress goes up.
+        let once = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        let twice = percent_encoding::percent_decode_str(&once).decode_utf8_lossy();
+        let bare = twice.split(';').next().unwrap_or_default();
+        let bare = bare.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+        match bare {
+            "" | "." => {}
+            _ if bare.len() >= 2 && bare.chars().all(|c| c == '.') => {
+                segments.pop();
+            }
+            _ => {
+                // What a lenient router takes: up to the first character no route name
+                // has (`session.json`, `session?`, `auth-token` and a NUL).
+                let name: String = bare
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                segments.push(name.to_ascii_lowercase());
+            }
+        }
+    }
     segments.iter().any(|s| s == "auth-token")
         || segments
             .windows(2)
@@ -895,6 +928,45 @@ mod tests {
         }
     }
 
+    /// The body of `held_answer` for `body` (cut by the proxy or not), `token` masked.
+    fn held(body: &[u8], cut: bool, token: &str) -> Vec<u8> {
+        let settings = crate::settings::Settings {
+            quiet: true,
+            ..crate::settings::Settings::default()
+        };
+        let out = crate::output::Output::new(&settings).unwrap();
+        let log = Log::new(&out);
+        let answer = held_answer(
+            StatusCode::UNAUTHORIZED,
+            &HeaderMap::new(),
+            (body, cut),
+            &[Secret::new(token)],
+            log.entry("GET", "/node/api/x"),
+        );
+        let Either::Left(full) = answer.into_body() else {
+            panic!("a held answer is whole");
+        };
+        let bytes = futures_util::FutureExt::now_or_never(full.collect())
+            .unwrap()
+            .unwrap();
+        bytes.to_bytes().to_vec()
+    }
+
+    #[test]
+    fn a_401_the_proxy_cut_short_shows_no_start_of_the_token() {
+        let token = "deadbeefcafe0123";
+        // Cut by the proxy: the last bytes, as many as the token less one, are dropped
+        // whatever they are, a right start and a wrong one alike.
+        assert_eq!(held(b"padding deadbeefcafe", true, token), b"paddi");
+        assert_eq!(held(b"padding xxxxxxxxxxxx", true, token), b"paddi");
+        // Whole: the token masked, the rest as it is.
+        assert_eq!(held(b"bad deadbeefcafe0123 x", false, token), b"bad *** x");
+        assert_eq!(
+            held(b"bad ?API-TOKEN=DEAD", false, token),
+            b"bad ?API-TOKEN=***"
+        );
+    }
+
     #[test]
     fn credentials_are_not_made_through_the_proxy() {
         for path in [
@@ -908,6 +980,15 @@ mod tests {
             "/users/x/auth-token;x",
             "/users/x/auth-token.",
             "/users/%2e/session",
+            "/users/x/..;a/session",
+            "/users/x/..%3Ba/session",
+            "/users/x/%2e%2e;/session",
+            "/users/x/..%20/session",
+            "/users/x/.../session",
+            "/users/session%3F",
+            "/users/session%00",
+            "/users/%2573ession",
+            "/users/session.json",
         ] {
             assert!(makes_credentials(path), "{path}");
         }
