@@ -326,17 +326,8 @@ pub fn mask(data: &[u8]) {
     };
     let whole = run(&mut std::iter::once(stream));
     let sizes: Vec<usize> = outer.iter().map(|b| usize::from(b % 7) + 1).collect();
-    let mut at = 0;
-    let mut pieces = Vec::new();
-    for size in sizes.iter().cycle() {
-        if at >= stream.len() {
-            break;
-        }
-        let end = (at + size).min(stream.len());
-        pieces.push(&stream[at..end]);
-        at = end;
-    }
-    assert_eq!(run(&mut pieces.into_iter()), whole, "split differently");
+    let pieces = pieces_of(stream, &sizes);
+    assert_eq!(run(&mut pieces.iter().copied()), whole, "split differently");
     // Leftmost-longest replacement, and what is left at the end that could still begin a
     // secret (a proper prefix of one) is one mask too: it may be a secret cut short.
     let mut plain = Vec::new();
@@ -369,8 +360,8 @@ pub fn mask(data: &[u8]) {
             );
         }
     }
-    lagging(outer, inner, stream, &pieces_of(stream, &sizes));
-    params(stream, &pieces_of(stream, &sizes));
+    lagging(outer, inner, stream, &pieces);
+    params(stream, &pieces);
 }
 
 /// `stream` cut in pieces of `sizes`, over and over.

@@ -161,15 +161,25 @@ fn at_once(lines: &[String], path: &str) -> Vec<String> {
     clients.into_iter().map(|c| c.join().unwrap()).collect()
 }
 
+/// A fake server, a profile logged in to it, and a proxy on a socket in the test's
+/// directory with `args` more.
+fn proxy_with(args: &[&str]) -> (FakeSaymon, Env, Running) {
+    let server = FakeSaymon::start();
+    let env = Env::logged_in(&server);
+    let path = socket(&env);
+    let mut all = vec!["--socket", path.as_str()];
+    all.extend_from_slice(args);
+    let proxy = Running::start(&env, &all);
+    (server, env, proxy)
+}
+
 fn socket(env: &Env) -> String {
     env.dir.path().join("proxy.sock").display().to_string()
 }
 
 #[test]
 fn a_request_is_forwarded_with_the_token_and_the_answer_never_shows_it() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, env, proxy) = proxy_with(&[]);
     assert_eq!(proxy.line, socket(&env));
     let (status, head, body) = answer(&proxy.curl(&[], "/node/api/users/current"));
     assert_eq!(status, 200, "{body}");
@@ -194,9 +204,7 @@ fn a_request_is_forwarded_with_the_token_and_the_answer_never_shows_it() {
 
 #[test]
 fn the_clients_own_credentials_are_removed_and_the_rest_is_forwarded_as_sent() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let output = proxy.curl(
         &[
             "-X",
@@ -233,9 +241,7 @@ fn the_clients_own_credentials_are_removed_and_the_rest_is_forwarded_as_sent() {
 
 #[test]
 fn read_only_refuses_a_write_before_it_reaches_the_server() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env), "--read-only"]);
+    let (server, _env, proxy) = proxy_with(&["--read-only"]);
     let before = server.state.lock().unwrap().seen.len();
     let (status, head, body) = answer(&proxy.curl(&["-X", "DELETE"], "/node/api/objects/1"));
     assert_eq!(status, 403);
@@ -269,9 +275,7 @@ fn read_only_refuses_a_write_before_it_reaches_the_server() {
 
 #[test]
 fn paths_outside_the_api_are_not_forwarded() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let before = server.state.lock().unwrap().seen.len();
     for path in [
         "/",
@@ -412,9 +416,7 @@ fn a_token_rotated_by_another_process_is_read_again_and_the_client_sees_no_error
 
 #[test]
 fn a_token_revoked_with_nothing_newer_stored_is_502_saying_what_to_run() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     server.state.lock().unwrap().users[0].token = Some("revoked-elsewhere".into());
     let (status, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
     assert_eq!(status, 502, "{body}");
@@ -456,9 +458,7 @@ exit 7"#;
 
 #[test]
 fn sigterm_lets_a_request_in_flight_finish() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     server.state.lock().unwrap().delay = Duration::from_millis(800);
     let line = proxy.line.clone();
     let slow = std::thread::spawn(move || {
@@ -485,9 +485,7 @@ fn sigterm_lets_a_request_in_flight_finish() {
 
 #[test]
 fn fifty_clients_at_once_are_all_served() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (_server, _env, proxy) = proxy_with(&[]);
     for code in at_once(&vec![proxy.line.clone(); 50], "/node/api/objects") {
         assert_eq!(code, "200");
     }
@@ -584,9 +582,7 @@ fn with_a_remembered_password_the_proxy_makes_a_new_token_itself() {
 }
 #[test]
 fn a_browser_is_not_served_and_the_token_never_shows_in_a_header() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let (status, _, body) = answer(&proxy.curl(
         &[
             "-H",
@@ -662,9 +658,7 @@ fn sigterm_is_passed_on_to_the_command_and_the_socket_removed() {
 
 #[test]
 fn a_redirect_is_handed_to_the_client_with_the_token_masked_in_it() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     // The server redirects to the request's own path and query: api-token and all.
     server.state.lock().unwrap().mode = Mode::RedirectLoop;
     let before = server.state.lock().unwrap().seen.len();
@@ -789,19 +783,7 @@ fn rest_of(mut stream: std::os::unix::net::UnixStream) -> String {
 
 #[test]
 fn a_client_that_never_reads_its_answer_gives_its_place_back_after_the_timeout() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(
-        &env,
-        &[
-            "--socket",
-            &socket(&env),
-            "--max-requests",
-            "1",
-            "--timeout",
-            "1",
-        ],
-    );
+    let (_server, _env, proxy) = proxy_with(&["--max-requests", "1", "--timeout", "1"]);
     // 64 MiB asked for and never read: the sockets' buffers fill, the proxy's writes wait.
     let _stalled = stalling_client(
         &proxy,
@@ -844,19 +826,7 @@ fn a_client_that_never_reads_its_answer_gives_its_place_back_after_the_timeout()
 
 #[test]
 fn a_request_body_that_stops_coming_is_408_and_holds_nothing() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(
-        &env,
-        &[
-            "--socket",
-            &socket(&env),
-            "--max-requests",
-            "1",
-            "--timeout",
-            "1",
-        ],
-    );
+    let (_server, _env, proxy) = proxy_with(&["--max-requests", "1", "--timeout", "1"]);
     // A body the proxy holds (small) and one it streams to the server (over 1 MiB): each
     // stops after a few bytes. A held one is 408; a streamed one races the server's own
     // --timeout (no answer while the body is sent): 408 or 502, the proxy's answer either
@@ -886,9 +856,7 @@ fn a_request_body_that_stops_coming_is_408_and_holds_nothing() {
 
 #[test]
 fn a_server_that_does_not_answer_in_time_is_502_saying_how_long_was_waited() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env), "--timeout", "1"]);
+    let (server, _env, proxy) = proxy_with(&["--timeout", "1"]);
     server.state.lock().unwrap().delay = Duration::from_secs(4);
     let (status, head, body) = answer(&proxy.curl(&[], "/node/api/objects"));
     assert_eq!(status, 502, "{body}");
@@ -926,9 +894,7 @@ fn a_token_the_proxy_used_before_a_rotation_stays_masked() {
 
 #[test]
 fn a_client_cannot_make_list_or_end_tokens_or_sessions_through_the_proxy() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let id = server.state.lock().unwrap().users[0].id.clone();
     let before = server.state.lock().unwrap().seen.len();
     for (method, path) in [
@@ -954,9 +920,7 @@ fn a_client_cannot_make_list_or_end_tokens_or_sessions_through_the_proxy() {
 
 #[test]
 fn an_answer_ending_in_the_tokens_first_bytes_is_passed_as_it_is() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let token = token(&server);
     // Text a client chose, ending in a right guess at the token's start: masking it would
     // tell the client its guess was right, a byte at a time.
@@ -976,9 +940,7 @@ fn an_answer_ending_in_the_tokens_first_bytes_is_passed_as_it_is() {
 
 #[test]
 fn a_range_is_not_forwarded_the_answer_starts_where_the_server_starts_it() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let (status, ..) = answer(&proxy.curl(
         &["-H", "Range: bytes=25-", "-H", "If-Range: x"],
         "/node/api/users/current",
@@ -997,9 +959,7 @@ fn a_range_is_not_forwarded_the_answer_starts_where_the_server_starts_it() {
 
 #[test]
 fn connections_past_the_most_held_are_told_503() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env), "--max-requests", "1"]);
+    let (_server, _env, proxy) = proxy_with(&["--max-requests", "1"]);
     // Four idle connections (4 x --max-requests) hold what the proxy holds.
     let idle: Vec<_> = (0..4)
         .map(|_| std::os::unix::net::UnixStream::connect(&proxy.line).unwrap())
@@ -1018,19 +978,7 @@ fn connections_past_the_most_held_are_told_503() {
 #[test]
 fn a_held_body_sent_a_byte_at_a_time_gets_its_timeout_all_told() {
     use std::io::Write;
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(
-        &env,
-        &[
-            "--socket",
-            &socket(&env),
-            "--max-requests",
-            "1",
-            "--timeout",
-            "1",
-        ],
-    );
+    let (_server, _env, proxy) = proxy_with(&["--max-requests", "1", "--timeout", "1"]);
     let mut stream = stalling_client(
         &proxy,
         "POST /node/api/objects HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n",
@@ -1082,9 +1030,7 @@ fn a_socket_reached_through_a_symlink_is_checked_where_it_leads() {
 
 #[test]
 fn where_an_answers_chunks_end_tells_nothing_of_the_token() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let token = token(&server);
     // An answer that ends in a right guess at the token's first bytes, and one that ends
     // in a wrong guess of the same length: the same chunks on the wire but for the bytes.
@@ -1106,9 +1052,7 @@ fn where_an_answers_chunks_end_tells_nothing_of_the_token() {
 
 #[test]
 fn dot_segments_do_not_reach_a_session_or_a_token() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let before = server.state.lock().unwrap().seen.len();
     for path in [
         "/node/api/./users/session",
@@ -1125,9 +1069,7 @@ fn dot_segments_do_not_reach_a_session_or_a_token() {
 
 #[test]
 fn a_url_the_server_echoes_cut_short_shows_no_part_of_the_token() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let token = token(&server);
     let echo = format!("bad request /node/api/x?pad=aaa&api-token={}", &token[..11]);
     let echo: &'static str = Box::leak(echo.into_boxed_str());
@@ -1155,9 +1097,7 @@ fn a_socket_path_too_long_for_a_socket_is_said_so() {
 
 #[test]
 fn the_token_in_another_case_is_masked_too() {
-    let server = FakeSaymon::start();
-    let env = Env::logged_in(&server);
-    let proxy = Running::start(&env, &["--socket", &socket(&env)]);
+    let (server, _env, proxy) = proxy_with(&[]);
     let token = token(&server);
     let shown = format!(
         "{} {}",
