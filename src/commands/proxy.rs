@@ -139,8 +139,9 @@ pub(crate) async fn run(args: &ProxyArgs, session: &Session<'_>) -> Result<()> {
             None => Stop::Signal(stop_signal(&mut signals).await),
         }
     };
+    // `serve` removed the socket before the requests in flight finished: removing it again
+    // now could take away the socket of a proxy started meanwhile.
     let served = serve(&listener, &proxy, stopped).await;
-    listener.remove();
     match served {
         Stop::Signal(Ok(())) => Ok(()),
         Stop::Signal(Err(e)) => Err(e),

@@ -1110,3 +1110,36 @@ fn the_token_in_another_case_is_masked_too() {
     assert_eq!(body, "*** ***");
     assert!(head.contains("x-said: *** ***"), "{head}");
 }
+
+#[test]
+fn a_proxy_started_while_another_drains_keeps_its_socket() {
+    let (server, env, first) = proxy_with(&[]);
+    server.state.lock().unwrap().delay = Duration::from_millis(1500);
+    let line = first.line.clone();
+    let slow = std::thread::spawn(move || {
+        Command::new("curl")
+            .args(["-sS", "--max-time", "20", "--unix-socket", &line])
+            .arg("http://localhost/node/api/users/current")
+            .output()
+            .unwrap()
+    });
+    while server.state.lock().unwrap().in_flight == 0 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The first is told to stop: its socket goes at once, its request still runs.
+    signal(&first.child, libc::SIGTERM);
+    while Path::new(&first.line).exists() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.state.lock().unwrap().delay = Duration::ZERO;
+    let second = Running::start(&env, &["--socket", &socket(&env)]);
+    let status = first.stop();
+    assert_eq!(status.code(), Some(0));
+    assert!(slow.join().unwrap().status.success());
+    assert!(
+        Path::new(&second.line).exists(),
+        "the first proxy's end took the second's socket"
+    );
+    let (code, ..) = answer(&second.curl(&[], "/node/api/objects"));
+    assert_eq!(code, 200);
+}
