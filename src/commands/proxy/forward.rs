@@ -181,7 +181,7 @@ impl<'s, 'a> Proxy<'s, 'a> {
     }
 
     /// Why `request` is not forwarded, if it is not: its status, code and message.
-    fn refusal(&self, request: &Request<Incoming>) -> Option<(StatusCode, &'static str, String)> {
+    fn refusal(&self, request: &Request<Incoming>) -> Option<Refusal> {
         if self.tcp {
             if request.headers().contains_key(header::ORIGIN) {
                 return Some((
@@ -269,21 +269,10 @@ impl<'s, 'a> Proxy<'s, 'a> {
             .uri
             .query()
             .map(|q| without_credentials(q, self.read_only));
-        let Some(url) = self.url(parts.uri.path(), query.as_deref()) else {
-            return refuse(
-                StatusCode::NOT_FOUND,
-                "SaymonProxyNotApi",
-                "only paths under /node/api/ are forwarded".into(),
-                entry,
-            );
+        let url = match self.url(parts.uri.path(), query.as_deref()) {
+            Ok(url) => url,
+            Err((status, code, message)) => return refuse(status, code, message, entry),
         };
-        // Dot segments resolved (`./users/session`): the credentials check again.
-        let api = self.client.server().api_url(&[]);
-        let inside = url.path().strip_prefix(api.path().trim_end_matches('/'));
-        if makes_credentials(inside.unwrap_or_default()) {
-            let (status, code, message) = credentials_refused();
-            return refuse(status, code, message, entry);
-        }
         let headers = forwarded_headers(&parts.headers, self.read_only);
         let incoming = TimeoutBody::new(self.stall, incoming);
         // A body held whole comes within --timeout, all of it: one byte now and then
@@ -439,20 +428,30 @@ impl<'s, 'a> Proxy<'s, 'a> {
         )
     }
 
-    /// The server's URL for `path` and `query`, or None when it would leave the API
-    /// (`..`, `%2e%2e`: the URL rules resolve them).
-    fn url(&self, path: &str, query: Option<&str>) -> Option<reqwest::Url> {
+    /// The server's URL for `path` and `query`; refused (404) when it would leave the API
+    /// (`..`, `%2e%2e`: the URL rules resolve them), or (403) when, dot segments resolved,
+    /// it makes a credential (`./users/session`: `makes_credentials` again).
+    fn url(&self, path: &str, query: Option<&str>) -> Result<reqwest::Url, Refusal> {
+        let not_api = || {
+            (
+                StatusCode::NOT_FOUND,
+                "SaymonProxyNotApi",
+                "only paths under /node/api/ are forwarded".to_string(),
+            )
+        };
         let server = self.client.server();
-        let mut url = server.resolve(path).ok()?;
+        let mut url = server.resolve(path).map_err(|_| not_api())?;
         let root = server.api_url(&[]);
         let api = root.path().trim_end_matches('/');
-        let inside = url.path().strip_prefix(api)?;
+        let inside = url.path().strip_prefix(api).ok_or_else(not_api)?;
         if !(inside.is_empty() || inside.starts_with('/')) || !server.same_origin(&url) {
-            return None;
+            return Err(not_api());
         }
-
+        if makes_credentials(inside) {
+            return Err(credentials_refused());
+        }
         url.set_query(query.filter(|q| !q.is_empty()));
-        Some(url)
+        Ok(url)
     }
 
     /// The stored token, read again, when it is not `refused`: it replaces the one in use.
@@ -559,22 +558,7 @@ fn held_answer(
     tokens: &[Secret],
     mut entry: Entry,
 ) -> Response<ProxyBody> {
-    let mut masked = Vec::with_capacity(body.len());
-    let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
-    masker.feed_lagging(body, &mut masked);
-    // Cut by the proxy (`REFUSAL_MAX`): what is held back, as long as a token less one
-    // whatever it is, is dropped; it may be a token's start, and masking it would answer
-    // a guess.
-    if !cut {
-        masker.finish_whole(&mut masked);
-    }
-    let mut params = crate::mask::ParamMasker::default();
-    let mut out = Vec::with_capacity(masked.len());
-    params.feed(&masked, &mut out);
-    if !cut {
-        params.finish(&mut out);
-    }
-    let masked = out;
+    let masked = masked_bytes(body, cut, tokens);
     entry.answered(status.as_u16(), By::Server);
     entry.write(masked.len() as u64);
     let mut response = Response::new(Either::Left(Full::new(Bytes::from(masked))));
@@ -666,13 +650,27 @@ fn masked_value(value: &HeaderValue, tokens: &[Secret]) -> HeaderValue {
 
 /// `text` of the server's, with the `tokens` and any `api-token=` value masked.
 fn masked_text(text: &str, tokens: &[Secret]) -> String {
-    let mut masked = Vec::with_capacity(text.len());
+    String::from_utf8_lossy(&masked_bytes(text.as_bytes(), false, tokens)).into_owned()
+}
+
+/// `bytes` the server sent, whole, as `Masked` streams them: the `tokens` masked (only
+/// whole ones), then any `api-token=` value. `cut` by the proxy: what is held back at the
+/// end (as long as a token less one, whatever it is) is dropped, since it may be a
+/// token's start and masking it would answer a guess.
+fn masked_bytes(bytes: &[u8], cut: bool, tokens: &[Secret]) -> Vec<u8> {
+    let mut masked = Vec::with_capacity(bytes.len());
     let mut masker = crate::mask::Masker::new(tokens.iter().map(|t| t.expose().as_bytes()));
-    masker.feed(text.as_bytes(), &mut masked);
-    masker.finish_whole(&mut masked);
+    masker.feed_lagging(bytes, &mut masked);
+    if !cut {
+        masker.finish_whole(&mut masked);
+    }
+    let mut params = crate::mask::ParamMasker::default();
     let mut out = Vec::with_capacity(masked.len());
-    crate::mask::ParamMasker::default().feed_and_finish(&masked, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    params.feed(&masked, &mut out);
+    if !cut {
+        params.finish(&mut out);
+    }
+    out
 }
 
 /// The proxy's own answer: `status` with `{"code", "message"}`.
@@ -740,8 +738,12 @@ fn encoded(headers: &HeaderMap) -> Option<String> {
         .or_else(|| transfer.into_iter().find(|c| c != "chunked"))
 }
 
+/// Why a request is not forwarded: the status, the code and the message of the proxy's
+/// own answer.
+type Refusal = (StatusCode, &'static str, String);
+
 /// The refusal of a path that makes, lists or ends a credential (`makes_credentials`).
-fn credentials_refused() -> (StatusCode, &'static str, String) {
+fn credentials_refused() -> Refusal {
     (
         StatusCode::FORBIDDEN,
         "SaymonProxyCredentials",
