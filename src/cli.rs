@@ -223,7 +223,8 @@ pub enum Command {
     /// Origin or Sec-Fetch-*, or for a Host that is not localhost, is refused). With
     /// `-- COMMAND` nothing is printed: the command gets the line as SAYMON_PROXY. A client can call
     /// /node/api/ as the profile's user (GET and HEAD only with --read-only); it cannot
-    /// read the token, send credentials of its own, or reach another path or server.
+    /// read the token, send credentials of its own, make tokens or sessions, or reach
+    /// another path or server.
     #[command(after_help = pages::PROXY.after_help())]
     Proxy(ProxyArgs),
     /// Check every step to a working token, one line each with the fix
@@ -237,6 +238,9 @@ pub enum Command {
     #[command(after_help = pages::DOCTOR.after_help())]
     Doctor(DoctorArgs),
     /// Print a shell completion script
+    ///
+    /// The script asks the saymon on PATH at each Tab: commands, flags, and profile names
+    /// with their servers.
     Completions(CompletionsArgs),
 }
 
